@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages iamcore needs, only those missing. Non-interactive.
+set -euo pipefail
+packages=(
+  cmake g++ make pkg-config git
+  libabsl-dev libre2-dev libsodium-dev libutf8proc-dev libsqlite3-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-pytest
+  # Benchmark peers (optional at configure time, installed so the figures reproduce).
+  libpwquality-dev libzxcvbn-dev libcrack2-dev cracklib-runtime john-data
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

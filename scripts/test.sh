@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every test: install what is missing, build (plain and ASan+UBSan), run the
+# GoogleTest suites through CTest, the C program, the Python suite, and a smoke
+# pass of the benchmarks. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+jobs=${IAM_JOBS:-2}
+start=$(date +%s)
+
+echo "== build (RelWithDebInfo)"
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-test -j"$jobs"
+echo "== ctest"
+ctest --test-dir build-test --output-on-failure -j"$jobs"
+
+if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== build (ASan+UBSan)"
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DIAM_SANITIZE=ON -DIAM_BUILD_BENCHMARKS=OFF >/dev/null
+  cmake --build build-asan -j"$jobs"
+  echo "== ctest (ASan+UBSan)"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs"
+fi
+
+echo "== benchmark smoke run"
+for b in build-test/bench/*_bench; do
+  [ -x "$b" ] || continue
+  "$b" --benchmark_min_time=0.001 --benchmark_filter='^BM_(Username|Password|Blocklist)' >/dev/null
+done
+
+echo "== all tests passed in $(( $(date +%s) - start ))s"

@@ -1,0 +1,142 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+#include "iam/username.h"
+
+#include <utf8proc.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "iam/error.h"
+#include "unicode.h"
+
+namespace iam {
+namespace {
+
+bool IsAsciiDigit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+// Letters, marks and numbers of any script.
+bool IsUnicodeNameChar(int32_t cp) {
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ND:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string LengthMessage(const UsernameRules& rules) {
+  return absl::StrCat("must be ", rules.min_length, " to ", rules.max_length,
+                      " characters long");
+}
+
+std::string AllowedMessage(const Profile& profile) {
+  std::string allowed;
+  for (int c = 0x21; c < 0x7f; ++c) {
+    if (profile.username.chars(static_cast<unsigned char>(c)) &&
+        !absl::ascii_isalnum(static_cast<unsigned char>(c))) {
+      allowed.push_back(static_cast<char>(c));
+    }
+  }
+  return absl::StrCat("may contain only ",
+                      profile.username.unicode ? "letters, digits" : "ASCII letters, digits",
+                      allowed.empty() ? "" : " and ", allowed);
+}
+
+}  // namespace
+
+bool IsValidUsername(const Profile& profile, absl::string_view name) {
+  const UsernameRules& rules = profile.username;
+  if (name.empty()) return false;
+  if (rules.no_leading_digit && IsAsciiDigit(static_cast<unsigned char>(name[0]))) return false;
+  if (!rules.unicode) {
+    const size_t n = name.size();
+    if (n < static_cast<size_t>(rules.min_length) || n > static_cast<size_t>(rules.max_length)) {
+      return false;
+    }
+    // Branch-free over the bytes: AND of the table's verdicts.
+    bool ok = true;
+    for (unsigned char c : name) ok &= rules.chars.has[c];
+    return ok;
+  }
+  return CheckUsername(profile, name).empty();
+}
+
+Violations CheckUsername(const Profile& profile, absl::string_view name, absl::string_view field) {
+  const UsernameRules& rules = profile.username;
+  Violations out;
+  auto add = [&](absl::string_view reason, std::string message) {
+    out.push_back({std::string(field), std::string(reason), std::move(message)});
+  };
+  if (name.empty()) {
+    add("username.empty", "is required");
+    return out;
+  }
+  const ptrdiff_t length = internal::CountCodePoints(name);
+  if (length < 0) {
+    add("username.invalid_utf8", "is not valid UTF-8 or contains a NUL byte");
+    return out;
+  }
+  if (length < rules.min_length) add("username.too_short", LengthMessage(rules));
+  if (length > rules.max_length) add("username.too_long", LengthMessage(rules));
+  if (rules.no_leading_digit && IsAsciiDigit(static_cast<unsigned char>(name[0]))) {
+    add("username.leading_digit", "must not start with a digit");
+  }
+  bool bad_char = false;
+  bool invisible = false;
+  for (size_t i = 0; i < name.size();) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c < 0x80) {
+      if (!rules.chars(c)) {
+        if (c < 0x20 || c == 0x7f) {
+          invisible = true;
+        } else {
+          bad_char = true;
+        }
+      }
+      ++i;
+      continue;
+    }
+    const int32_t cp = internal::DecodeUtf8(name, &i);
+    if (!rules.unicode) {
+      bad_char = true;
+    } else if (internal::IsInvisibleOrControl(cp)) {
+      invisible = true;
+    } else if (!IsUnicodeNameChar(cp)) {
+      bad_char = true;
+    }
+  }
+  if (bad_char) add("username.invalid_character", AllowedMessage(profile));
+  if (invisible) {
+    add("username.invisible_character",
+        "must not contain control or invisible characters (such as U+200B)");
+  }
+  return out;
+}
+
+absl::Status ValidateUsername(const Profile& profile, absl::string_view name,
+                              absl::string_view field) {
+  if (!profile.username.unicode && IsValidUsername(profile, name)) return absl::OkStatus();
+  return ToStatus(CheckUsername(profile, name, field));
+}
+
+absl::StatusOr<std::string> CanonicalUsername(const Profile& profile, absl::string_view name) {
+  if (absl::Status s = ValidateUsername(profile, name); !s.ok()) return s;
+  if (!profile.username.unicode) {
+    std::string out(name);
+    for (char& c : out) c = internal::AsciiLower(c);
+    return out;
+  }
+  absl::StatusOr<std::string> folded = internal::NfkcCaseFold(name);
+  if (!folded.ok()) {
+    return InvalidField("username", "username.invalid_utf8", "is not valid UTF-8");
+  }
+  return folded;
+}
+
+}  // namespace iam

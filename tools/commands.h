@@ -1,0 +1,43 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// iamctl's command table. Each command prints one JSON object on stdout and
+// returns the exit code: 0 success (or valid), 1 failure (or invalid), 2 usage.
+#ifndef IAM_TOOLS_COMMANDS_H_
+#define IAM_TOOLS_COMMANDS_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "args.h"
+#include "iam/profile.h"
+#include "nlohmann/json.hpp"
+
+namespace iamctl {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+struct Command {
+  std::string name;
+  std::string usage;  // the arguments after the command name
+  OptionSpec options;
+  std::function<int(const Args&, const iam::Profile&)> run;
+};
+
+// Commands of each group, appended to `out`.
+void AddRuleCommands(std::vector<Command>* out);
+void AddUserCommands(std::vector<Command>* out);
+
+// Prints `value` as one line of JSON on stdout.
+void PrintJson(const nlohmann::json& value);
+// Prints {"error": {...}} for a failed status and returns kExitFailed.
+int PrintError(const iam::Profile& profile, const absl::Status& status);
+// Reads a secret argument: "-" means one line from standard input.
+std::string ReadSecretArg(const std::string& arg);
+
+}  // namespace iamctl
+
+#endif  // IAM_TOOLS_COMMANDS_H_
