@@ -1,0 +1,38 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Authorizer is the port that decides whether a caller may perform an action
+// in a tenant, before the engine does anything else. The host plugs in its
+// policy engine; AllowAllAuthorizer allows everything and says so by name.
+//
+// Thread-safety: Authorize may be called from many threads.
+#ifndef IAM_AUTHORIZER_H_
+#define IAM_AUTHORIZER_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "iam/export.h"
+
+namespace iam {
+
+// Who is calling: the host's authenticated principal.
+struct Principal {
+  std::string id;  // e.g. an admin user id or access key id
+  std::string tenant;
+};
+
+class IAM_EXPORT Authorizer {
+ public:
+  virtual ~Authorizer() = default;
+  // OK to proceed, or kPermissionDenied. `action` is e.g. "iam:CreateUser".
+  virtual absl::Status Authorize(const Principal& caller, absl::string_view action,
+                                 absl::string_view tenant) = 0;
+};
+
+// Allows every call. Never null; not owned.
+IAM_EXPORT Authorizer* AllowAllAuthorizer();
+
+}  // namespace iam
+
+#endif  // IAM_AUTHORIZER_H_

@@ -1,0 +1,134 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Store is the storage port. Every change the engine makes is one WriteSet
+// committed atomically: all of it or none of it. The store itself enforces
+// uniqueness per tenant (canonical username, canonical email, phone, external
+// id, client token, directory entry names), so the invariants hold across
+// threads, processes and machines.
+//
+// Shipped: MemoryStore (tests, iam/memory_store.h) and SqliteStore
+// (iam/sqlite_store.h). A host may implement its own; the contract suite in
+// tests/store_contract_test.cc states what a store must do.
+//
+// Thread-safety: implementations must be safe to call from many threads.
+#ifndef IAM_STORE_H_
+#define IAM_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "iam/export.h"
+#include "iam/user.h"
+
+namespace iam {
+
+struct WriteSet {
+  absl::Time now = absl::InfinitePast();  // for idempotency-record expiry
+  // Checked first: a live record with the same (tenant, client token) fails the
+  // commit with kAlreadyExists, reason "idempotency.conflict"; an expired one
+  // is replaced.
+  std::optional<IdempotencyRecord> idempotency;
+  std::vector<UserRecord> new_users;
+  // Replaces the stored user with the same id when its version equals
+  // `expected_version`, else kAborted reason "user.version_conflict"; the stored
+  // version becomes expected_version + 1.
+  struct Update {
+    UserRecord record;
+    int64_t expected_version = 0;
+  };
+  std::vector<Update> updated_users;
+  // Deletes users with their keys, tokens and memberships.
+  std::vector<std::string> deleted_user_ids;  // within `tenant`
+  std::string tenant;                         // for deleted_user_ids
+  std::vector<AccessKeyRecord> new_access_keys;
+  std::vector<AccessKeyRecord> updated_access_keys;  // by id
+  std::vector<std::string> deleted_access_key_ids;
+  std::vector<TokenRecord> new_tokens;
+  std::vector<std::string> deleted_token_hashes;
+  std::vector<OutboxMessage> outbox;
+};
+
+// Which unique key FindUser looks up by. Values are canonical forms.
+enum class UserKey : uint8_t { kId, kUsername, kEmail, kPhone, kExternalId };
+
+struct ListUsersQuery {
+  std::string tenant;
+  int page_size = 100;
+  std::string page_token;         // opaque; "" = first page
+  std::string username_prefix;    // canonical form
+  std::string group_id;           // "" = any
+  std::string ou_id;              // "" = any (primary or further)
+  std::optional<bool> enabled;
+};
+
+struct ListUsersPage {
+  std::vector<UserRecord> users;
+  std::string next_page_token;  // "" = last page
+};
+
+class IAM_EXPORT Store {
+ public:
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  virtual ~Store() = default;
+
+  // Applies `writes` atomically. A unique-key collision fails the whole commit
+  // with kAlreadyExists and reason "<key>.duplicate" (username, email, phone,
+  // external_id, access_key) and field naming the key.
+  virtual absl::Status Commit(const WriteSet& writes) = 0;
+
+  // kNotFound when absent. `value` is the canonical form for the key.
+  virtual absl::StatusOr<UserRecord> FindUser(absl::string_view tenant, UserKey key,
+                                              absl::string_view value) = 0;
+  virtual absl::StatusOr<ListUsersPage> ListUsers(const ListUsersQuery& query) = 0;
+
+  // nullopt when there is no record (expired ones are returned; the caller
+  // decides).
+  virtual absl::StatusOr<std::optional<IdempotencyRecord>> FindIdempotency(
+      absl::string_view tenant, absl::string_view client_token) = 0;
+
+  // Directory entries. Names are unique per (tenant, kind), case-insensitively:
+  // kAlreadyExists reason "<kind>.duplicate".
+  virtual absl::Status CreateEntry(const DirectoryEntry& entry) = 0;
+  // By id, else by name (case-insensitive). kNotFound when neither matches.
+  virtual absl::StatusOr<DirectoryEntry> FindEntry(EntryKind kind, absl::string_view tenant,
+                                                   absl::string_view id_or_name) = 0;
+  // Entries whose name contains `keyword` (case-insensitive; "" = all), by name.
+  virtual absl::StatusOr<std::vector<DirectoryEntry>> ListEntries(EntryKind kind,
+                                                                  absl::string_view tenant,
+                                                                  absl::string_view keyword) = 0;
+  // kFailedPrecondition reason "<kind>.in_use" while a user references it.
+  virtual absl::Status DeleteEntry(EntryKind kind, absl::string_view tenant,
+                                   absl::string_view id) = 0;
+
+  // Access keys and tokens.
+  virtual absl::StatusOr<AccessKeyRecord> FindAccessKey(absl::string_view access_key_id) = 0;
+  virtual absl::StatusOr<std::vector<AccessKeyRecord>> ListAccessKeys(
+      absl::string_view tenant, absl::string_view user_id) = 0;
+  virtual absl::StatusOr<TokenRecord> FindToken(absl::string_view hash) = 0;
+
+  // The optional tenant registry.
+  virtual absl::Status RegisterTenant(absl::string_view tenant) = 0;
+  virtual absl::StatusOr<bool> TenantExists(absl::string_view tenant) = 0;
+
+  // The outbox: messages due at `now`, oldest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(absl::Time now, int limit) = 0;
+  virtual absl::Status CompleteOutbox(int64_t id) = 0;
+  virtual absl::Status RescheduleOutbox(int64_t id, int attempts, absl::Time next_attempt_at,
+                                        absl::string_view last_error) = 0;
+  // Messages still waiting (sent or not yet due), for monitoring and tests.
+  virtual absl::StatusOr<int64_t> PendingOutbox() = 0;
+};
+
+// Lower-case ASCII folding used for entry names.
+IAM_EXPORT std::string FoldName(absl::string_view name);
+
+}  // namespace iam
+
+#endif  // IAM_STORE_H_

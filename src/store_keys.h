@@ -1,0 +1,104 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The unique keys of a user record, shared by every store so they agree on
+// what collides and how the error reads.
+#ifndef IAM_SRC_STORE_KEYS_H_
+#define IAM_SRC_STORE_KEYS_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "iam/error.h"
+#include "iam/store.h"
+
+namespace iam::internal {
+
+struct UniqueKey {
+  UserKey key;
+  std::string value;
+};
+
+// The keys a record claims: username always; email, phone and external id
+// when set. The phone key is region + ':' + number.
+inline std::vector<UniqueKey> UniqueKeysOf(const UserRecord& r) {
+  std::vector<UniqueKey> keys;
+  keys.push_back({UserKey::kUsername, r.canonical_username});
+  if (!r.canonical_email.empty()) keys.push_back({UserKey::kEmail, r.canonical_email});
+  if (!r.user.phone.empty()) {
+    keys.push_back({UserKey::kPhone, r.user.phone_region + ":" + r.user.phone});
+  }
+  if (!r.user.external_id.empty()) keys.push_back({UserKey::kExternalId, r.user.external_id});
+  return keys;
+}
+
+inline const char* KeyName(UserKey key) {
+  switch (key) {
+    case UserKey::kId:
+      return "id";
+    case UserKey::kUsername:
+      return "username";
+    case UserKey::kEmail:
+      return "email";
+    case UserKey::kPhone:
+      return "phone";
+    case UserKey::kExternalId:
+      return "external_id";
+  }
+  return "key";
+}
+
+inline absl::Status DuplicateError(UserKey key) {
+  const std::string name = KeyName(key);
+  return MakeError(absl::StatusCode::kAlreadyExists, name, name + ".duplicate",
+                   name + ": already in use in this tenant");
+}
+
+inline const char* EntryKindName(EntryKind kind) {
+  switch (kind) {
+    case EntryKind::kGroup:
+      return "group";
+    case EntryKind::kOrganizationalUnit:
+      return "ou";
+    case EntryKind::kCustomField:
+      return "custom_field";
+  }
+  return "entry";
+}
+
+inline absl::Status IdempotencyConflict() {
+  return MakeError(absl::StatusCode::kAlreadyExists, "client_token", "idempotency.conflict",
+                   "client_token: a request with this token is already recorded");
+}
+
+inline absl::Status VersionConflict() {
+  return MakeError(absl::StatusCode::kAborted, "version", "user.version_conflict",
+                   "version: the user was changed by another request; read it again");
+}
+
+// True when `user` references `entry` (groups and OUs by id, custom fields by
+// name).
+inline bool References(const User& user, const DirectoryEntry& entry) {
+  const std::string& id = entry.id;
+  switch (entry.kind) {
+    case EntryKind::kGroup:
+      for (const auto& g : user.groups) {
+        if (g == id) return true;
+      }
+      return false;
+    case EntryKind::kOrganizationalUnit:
+      if (user.primary_ou == id) return true;
+      for (const auto& o : user.ous) {
+        if (o == id) return true;
+      }
+      return false;
+    case EntryKind::kCustomField:
+      return user.custom_fields.count(entry.name) > 0;
+  }
+  return false;
+}
+
+}  // namespace iam::internal
+
+#endif  // IAM_SRC_STORE_KEYS_H_
