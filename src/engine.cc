@@ -33,6 +33,24 @@ namespace iam {
     }                                        \
   } while (0)
 
+const char* AuthOutcomeName(AuthOutcome outcome) {
+  switch (outcome) {
+    case AuthOutcome::kSuccess:
+      return "success";
+    case AuthOutcome::kBadCredentials:
+      return "bad_credentials";
+    case AuthOutcome::kLocked:
+      return "locked";
+    case AuthOutcome::kDisabled:
+      return "disabled";
+    case AuthOutcome::kResetRequired:
+      return "reset_required";
+    case AuthOutcome::kExpired:
+      return "expired";
+  }
+  return "bad_credentials";
+}
+
 const char* PasswordModeName(PasswordMode mode) {
   switch (mode) {
     case PasswordMode::kNone:
@@ -150,7 +168,9 @@ struct Engine::Impl {
       key.resize(32);
       random->Fill(reinterpret_cast<uint8_t*>(key.data()), key.size());
     }
-    auto s_or = internal::Sealer::Create({{options.host_key_id, key}}, options.host_key_id);
+    std::map<std::string, std::string> keys = options.previous_host_keys;
+    keys[options.host_key_id] = key;
+    auto s_or = internal::Sealer::Create(std::move(keys), options.host_key_id);
     WipeString(key);
     if (!s_or.ok()) {
       init = s_or.status();
@@ -264,46 +284,147 @@ struct Engine::Impl {
     return print;
   }
 
-  // Validation of every field and reference; reads the store, writes nothing.
-  absl::StatusOr<Prepared> Prepare(const CreateUserRequest& r, absl::Time now) {
-    IAM_RETURN_IF_ERROR(ValidateTenant(r.tenant));
+  // The descriptive and contact fields of `u`, as create and update share them.
+  // `email_verified_given`/`phone_verified_given`: whether the request carried
+  // the flags (alibaba requires them with the value).
+  absl::Status ValidateFields(const User& u, bool email_verified_given,
+                              bool phone_verified_given) const {
+    const Profile& prof = *profile;
+    if (!u.display_name.empty()) IAM_RETURN_IF_ERROR(ValidateDisplayName(prof, u.display_name));
+    if (!u.description.empty()) IAM_RETURN_IF_ERROR(ValidateDescription(prof, u.description));
+    if (!u.email.empty()) {
+      IAM_RETURN_IF_ERROR(ValidateEmail(prof, u.email));
+      if (prof.requires_verified_flags && !email_verified_given) {
+        return Invalid("email_verified", "email_verified.required", "is required with email");
+      }
+    }
+    if (!u.phone.empty()) {
+      IAM_RETURN_IF_ERROR(ValidatePhoneNumber(prof, u.phone));
+      if (prof.requires_verified_flags && !phone_verified_given) {
+        return Invalid("phone_verified", "phone_verified.required", "is required with phone");
+      }
+    }
+    if (!u.phone_region.empty()) {
+      if (u.phone.empty()) return Invalid("phone", "phone.required", "is required with phone_region");
+      IAM_RETURN_IF_ERROR(ValidatePhoneRegion(prof, u.phone_region));
+    }
+    if (!u.external_id.empty()) IAM_RETURN_IF_ERROR(ValidateExternalId(prof, u.external_id));
+    if (u.default_project_id.size() > 64 || !IsPrintableAscii(u.default_project_id)) {
+      return Invalid("default_project_id", "default_project_id.invalid",
+                     "must be at most 64 printable ASCII characters");
+    }
+    if (u.sms_login_verification && (u.email.empty() || u.phone.empty())) {
+      return Invalid("sms_login_verification", "login_protection.requires_email_and_phone",
+                     "SMS login verification needs both an email and a mobile number");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ResolvePrimaryOu(const std::string& tenant, const std::string& ref, User* u) {
+    if (profile->requires_primary_ou && ref.empty()) {
+      return Invalid("primary_ou", "ou.primary_required", "is required");
+    }
+    u->primary_ou.clear();
+    if (ref.empty()) return absl::OkStatus();
+    auto ids = Resolve(EntryKind::kOrganizationalUnit, tenant, {ref}, "primary_ou");
+    if (!ids.ok()) {
+      return MakeError(ids.status().code(), "primary_ou", ErrorReason(ids.status()),
+                       absl::StrCat("primary_ou: no ou '", ref, "' in this tenant"));
+    }
+    u->primary_ou = ids->front();
+    return absl::OkStatus();
+  }
+
+  absl::Status ResolveOus(const std::string& tenant, const std::vector<std::string>& refs,
+                          User* u) {
+    auto ous = Resolve(EntryKind::kOrganizationalUnit, tenant, refs, "ous");
+    if (!ous.ok()) return ous.status();
+    u->ous.clear();
+    for (const std::string& id : *ous) {
+      if (id != u->primary_ou) u->ous.push_back(id);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ResolveGroups(const std::string& tenant, const std::vector<std::string>& refs,
+                             User* u) {
+    auto groups = Resolve(EntryKind::kGroup, tenant, refs, "groups");
+    if (!groups.ok()) return groups.status();
+    u->groups = *groups;
+    return absl::OkStatus();
+  }
+
+  absl::Status ResolveCustomFields(const std::string& tenant,
+                                   const std::vector<CustomFieldValue>& fields, User* u) {
+    u->custom_fields.clear();
+    for (size_t i = 0; i < fields.size(); ++i) {
+      const CustomFieldValue& f = fields[i];
+      const std::string field = absl::StrCat("custom_fields[", i, "]");
+      absl::StatusOr<DirectoryEntry> def = store->FindEntry(EntryKind::kCustomField, tenant, f.name);
+      if (absl::IsNotFound(def.status())) {
+        return NotFoundError(field, "custom_field.not_found",
+                             absl::StrCat("no custom field '", f.name, "' is defined"));
+      }
+      if (!def.ok()) return def.status();
+      if (u->custom_fields.count(def->name)) {
+        return Invalid(field, "custom_field.repeated", "is given twice");
+      }
+      IAM_RETURN_IF_ERROR(CheckCustomValue(*def, f.value, field));
+      u->custom_fields[def->name] = f.value;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ResolvePolicies(const std::vector<std::string>& names, bool quick_create,
+                               User* u) const {
+    std::set<std::string> seen;
+    u->policies.clear();
+    for (size_t i = 0; i < names.size(); ++i) {
+      IAM_RETURN_IF_ERROR(ValidatePolicyName(names[i], absl::StrCat("policies[", i, "]")));
+      if (seen.insert(names[i]).second) u->policies.push_back(names[i]);
+    }
+    if (quick_create && seen.insert(options.admin_policy).second) {
+      u->policies.push_back(options.admin_policy);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status CheckTenant(const std::string& tenant) {
+    IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
     if (options.require_registered_tenant) {
-      absl::StatusOr<bool> known = store->TenantExists(r.tenant);
+      absl::StatusOr<bool> known = store->TenantExists(tenant);
       if (!known.ok()) return known.status();
       if (!*known) return NotFoundError("tenant", "tenant.not_found", "no such tenant");
     }
+    return absl::OkStatus();
+  }
+
+  // Validation of every field and reference; reads the store, writes nothing.
+  absl::StatusOr<Prepared> Prepare(const CreateUserRequest& r, absl::Time now) {
+    IAM_RETURN_IF_ERROR(CheckTenant(r.tenant));
     Prepared p;
     p.checker = CheckerFor(r.tenant);
     UserRecord& rec = p.record;
     User& u = rec.user;
-    const Profile& prof = *profile;
-    absl::StatusOr<std::string> canonical = CanonicalUsername(prof, r.username);
+    absl::StatusOr<std::string> canonical = CanonicalUsername(*profile, r.username);
     if (!canonical.ok()) return canonical.status();
     rec.canonical_username = *canonical;
-    if (!r.display_name.empty()) IAM_RETURN_IF_ERROR(ValidateDisplayName(prof, r.display_name));
-    if (!r.description.empty()) IAM_RETURN_IF_ERROR(ValidateDescription(prof, r.description));
-    if (!r.email.empty()) {
-      IAM_RETURN_IF_ERROR(ValidateEmail(prof, r.email));
-      if (prof.requires_verified_flags && !r.email_verified.has_value()) {
-        return Invalid("email_verified", "email_verified.required", "is required with email");
-      }
-      rec.canonical_email = CanonicalEmail(r.email);
-    }
-    if (!r.phone.empty()) {
-      IAM_RETURN_IF_ERROR(ValidatePhoneNumber(prof, r.phone));
-      if (prof.requires_verified_flags && !r.phone_verified.has_value()) {
-        return Invalid("phone_verified", "phone_verified.required", "is required with phone");
-      }
-    }
-    if (!r.phone_region.empty()) {
-      if (r.phone.empty()) return Invalid("phone", "phone.required", "is required with phone_region");
-      IAM_RETURN_IF_ERROR(ValidatePhoneRegion(prof, r.phone_region));
-    }
-    if (!r.external_id.empty()) IAM_RETURN_IF_ERROR(ValidateExternalId(prof, r.external_id));
-    if (r.default_project_id.size() > 64 || !IsPrintableAscii(r.default_project_id)) {
-      return Invalid("default_project_id", "default_project_id.invalid",
-                     "must be at most 64 printable ASCII characters");
-    }
+    u.tenant = r.tenant;
+    u.username = r.username;
+    u.display_name = r.display_name;
+    u.description = r.description;
+    u.email = r.email;
+    u.email_verified = r.email_verified.value_or(false);
+    u.phone_region = r.phone_region;
+    u.phone = r.phone;
+    u.phone_verified = r.phone_verified.value_or(false);
+    u.external_id = r.external_id;
+    u.enabled = r.enabled;
+    u.default_project_id = r.default_project_id;
+    u.sms_login_verification = r.sms_login_verification;
+    IAM_RETURN_IF_ERROR(
+        ValidateFields(u, r.email_verified.has_value(), r.phone_verified.has_value()));
+    if (!u.email.empty()) rec.canonical_email = CanonicalEmail(u.email);
     if (r.client_token.size() > 64 || !IsPrintableAscii(r.client_token)) {
       return Invalid("client_token", "client_token.invalid",
                      "must be at most 64 printable ASCII characters");
@@ -355,73 +476,19 @@ struct Engine::Impl {
         return Invalid(field, "notify.phone_required", "sending by SMS needs a mobile number");
       }
     }
-    if (r.sms_login_verification && (r.email.empty() || r.phone.empty())) {
-      return Invalid("sms_login_verification", "login_protection.requires_email_and_phone",
-                     "SMS login verification needs both an email and a mobile number");
-    }
     // References.
-    if (prof.requires_primary_ou && r.primary_ou.empty()) {
-      return Invalid("primary_ou", "ou.primary_required", "is required");
-    }
-    if (!r.primary_ou.empty()) {
-      auto ids = Resolve(EntryKind::kOrganizationalUnit, r.tenant, {r.primary_ou}, "primary_ou");
-      if (!ids.ok()) {
-        return MakeError(ids.status().code(), "primary_ou", ErrorReason(ids.status()),
-                         absl::StrCat("primary_ou: no ou '", r.primary_ou, "' in this tenant"));
-      }
-      u.primary_ou = ids->front();
-    }
-    auto ous = Resolve(EntryKind::kOrganizationalUnit, r.tenant, r.ous, "ous");
-    if (!ous.ok()) return ous.status();
-    for (const std::string& id : *ous) {
-      if (id != u.primary_ou) u.ous.push_back(id);
-    }
-    auto groups = Resolve(EntryKind::kGroup, r.tenant, r.groups, "groups");
-    if (!groups.ok()) return groups.status();
-    u.groups = *groups;
-    for (size_t i = 0; i < r.custom_fields.size(); ++i) {
-      const CustomFieldValue& f = r.custom_fields[i];
-      const std::string field = absl::StrCat("custom_fields[", i, "]");
-      absl::StatusOr<DirectoryEntry> def =
-          store->FindEntry(EntryKind::kCustomField, r.tenant, f.name);
-      if (absl::IsNotFound(def.status())) {
-        return NotFoundError(field, "custom_field.not_found",
-                             absl::StrCat("no custom field '", f.name, "' is defined"));
-      }
-      if (!def.ok()) return def.status();
-      if (u.custom_fields.count(def->name)) {
-        return Invalid(field, "custom_field.repeated", "is given twice");
-      }
-      IAM_RETURN_IF_ERROR(CheckCustomValue(*def, f.value, field));
-      u.custom_fields[def->name] = f.value;
-    }
-    std::set<std::string> policy_set;
-    for (size_t i = 0; i < r.policies.size(); ++i) {
-      IAM_RETURN_IF_ERROR(ValidatePolicyName(r.policies[i], absl::StrCat("policies[", i, "]")));
-      if (policy_set.insert(r.policies[i]).second) u.policies.push_back(r.policies[i]);
-    }
-    if (r.quick_create && policy_set.insert(options.admin_policy).second) {
-      u.policies.push_back(options.admin_policy);
-    }
-    // The record, without credentials.
-    u.id = NewUserId(prof, random);
-    u.tenant = r.tenant;
-    u.username = r.username;
-    u.display_name = r.display_name;
-    u.description = r.description;
-    u.email = r.email;
-    u.email_verified = r.email_verified.value_or(false);
-    u.phone_region = r.phone_region;
-    u.phone = r.phone;
-    u.phone_verified = r.phone_verified.value_or(false);
-    u.external_id = r.external_id.empty() ? u.id : r.external_id;
-    u.enabled = r.enabled;
-    u.default_project_id = r.default_project_id;
+    IAM_RETURN_IF_ERROR(ResolvePrimaryOu(r.tenant, r.primary_ou, &u));
+    IAM_RETURN_IF_ERROR(ResolveOus(r.tenant, r.ous, &u));
+    IAM_RETURN_IF_ERROR(ResolveGroups(r.tenant, r.groups, &u));
+    IAM_RETURN_IF_ERROR(ResolveCustomFields(r.tenant, r.custom_fields, &u));
+    IAM_RETURN_IF_ERROR(ResolvePolicies(r.policies, r.quick_create, &u));
+    // Identity and credentials state.
+    u.id = NewUserId(*profile, random);
+    if (u.external_id.empty()) u.external_id = u.id;
     u.console_access = r.password_mode != PasswordMode::kNone;
     const bool has_password = r.password_mode == PasswordMode::kManual ||
                               r.password_mode == PasswordMode::kGenerated;
     u.password_reset_required = has_password && r.require_password_reset.value_or(true);
-    u.sms_login_verification = r.sms_login_verification;
     u.created_at = now;
     if (!r.client_token.empty()) p.fingerprint = Fingerprint(r);
     return p;
@@ -556,6 +623,140 @@ struct Engine::Impl {
     result->self_link = SelfLink(u.id);
     w->new_users.push_back(rec);
     return absl::OkStatus();
+  }
+
+
+  // --- The lifecycle's shared steps ---
+
+  // A user by id, else by username (canonical). kNotFound "user.not_found".
+  absl::StatusOr<UserRecord> Load(absl::string_view tenant, absl::string_view id_or_username) {
+    absl::StatusOr<UserRecord> r = store->FindUser(tenant, UserKey::kId, id_or_username);
+    if (absl::IsNotFound(r.status())) {
+      absl::StatusOr<std::string> canonical = CanonicalUsername(*profile, id_or_username);
+      if (canonical.ok()) r = store->FindUser(tenant, UserKey::kUsername, *canonical);
+    }
+    if (absl::IsNotFound(r.status())) {
+      return NotFoundError("user", "user.not_found", "no such user in this tenant");
+    }
+    return r;
+  }
+
+  // A user by username, email, or mobile ("+86 138...", "86:138...", or the
+  // bare number when the user has no region).
+  absl::StatusOr<UserRecord> LoadByIdentifier(absl::string_view tenant,
+                                              absl::string_view identifier) {
+    absl::StatusOr<std::string> canonical = CanonicalUsername(*profile, identifier);
+    if (canonical.ok()) {
+      auto r = store->FindUser(tenant, UserKey::kUsername, *canonical);
+      if (!absl::IsNotFound(r.status())) return r;
+    }
+    if (identifier.find('@') != absl::string_view::npos) {
+      auto r = store->FindUser(tenant, UserKey::kEmail, CanonicalEmail(identifier));
+      if (!absl::IsNotFound(r.status())) return r;
+    }
+    std::string region, number;
+    absl::string_view id = identifier;
+    if (!id.empty() && id.front() == '+') id.remove_prefix(1);
+    const size_t sep = id.find_first_of(" :-");
+    if (sep != absl::string_view::npos) {
+      region = std::string(id.substr(0, sep));
+      number = std::string(id.substr(sep + 1));
+    } else {
+      number = std::string(id);
+    }
+    if (!number.empty() && ValidatePhoneNumber(*profile, number).ok()) {
+      auto r = store->FindUser(tenant, UserKey::kPhone, absl::StrCat(region, ":", number));
+      if (!absl::IsNotFound(r.status())) return r;
+    }
+    return NotFoundError("user", "user.not_found", "no such user in this tenant");
+  }
+
+  // Commits `rec` as an update of the stored version `expected`.
+  absl::Status CommitUpdate(const UserRecord& rec, int64_t expected, WriteSet w = {},
+                            bool keep_version = false) {
+    w.now = clock->Now();
+    w.updated_users.push_back({rec, expected, keep_version});
+    return store->Commit(w);
+  }
+
+  // Sets a new password on `rec` under the tenant's policy: normalization,
+  // every rule, history (and minimum age when `enforce_min_age`), Argon2id.
+  absl::Status SetPassword(UserRecord* rec, absl::string_view password, absl::Time now,
+                           bool enforce_min_age, absl::string_view field) {
+    std::shared_ptr<const PasswordChecker> checker = CheckerFor(rec->user.tenant);
+    absl::StatusOr<std::string> normalized = checker->Normalize(password);
+    if (!normalized.ok()) return normalized.status();
+    Secret pw(std::move(*normalized));
+    const User& u = rec->user;
+    IAM_RETURN_IF_ERROR(checker->Validate(pw.view(), {u.username, u.email, u.phone}, field));
+    std::vector<std::string> previous;
+    if (!rec->password_hash.empty()) previous.push_back(rec->password_hash);
+    previous.insert(previous.end(), rec->password_history.begin(), rec->password_history.end());
+    IAM_RETURN_IF_ERROR(CheckPasswordReuse(
+        *checker, hasher, pw.view(), previous,
+        enforce_min_age ? u.password_changed_at : absl::InfinitePast(), now));
+    absl::StatusOr<std::string> hash = hasher.Hash(pw.view());
+    if (!hash.ok()) return hash.status();
+    if (!rec->password_hash.empty()) {
+      rec->password_history.insert(rec->password_history.begin(), rec->password_hash);
+      const size_t keep = static_cast<size_t>(std::max(checker->policy().history_count, 0));
+      if (rec->password_history.size() > keep) rec->password_history.resize(keep);
+    }
+    rec->password_hash = std::move(*hash);
+    rec->user.password_changed_at = now;
+    rec->user.password_expires_at = checker->ExpiresAt(now);
+    rec->user.password_reset_required = false;
+    rec->user.console_access = true;
+    rec->failed_logins = 0;
+    rec->locked_until = absl::InfinitePast();
+    return absl::OkStatus();
+  }
+
+  // Redeems a one-time token of `purpose` to set a new password.
+  absl::StatusOr<User> RedeemToken(absl::string_view token, TokenPurpose purpose,
+                                   absl::string_view new_password) {
+    const absl::Status invalid =
+        Invalid("token", "token.invalid", "is invalid, already used, or expired");
+    if (token.empty() || token.size() > 128) return invalid;
+    absl::StatusOr<TokenRecord> t = store->FindToken(token_hasher->Hash(token));
+    if (absl::IsNotFound(t.status())) return invalid;
+    if (!t.ok()) return t.status();
+    const absl::Time now = clock->Now();
+    if (t->purpose != purpose || t->expires_at <= now) return invalid;
+    absl::StatusOr<UserRecord> rec = store->FindUser(t->tenant, UserKey::kId, t->user_id);
+    if (absl::IsNotFound(rec.status())) return invalid;
+    if (!rec.ok()) return rec.status();
+    const int64_t version = rec->user.version;
+    IAM_RETURN_IF_ERROR(SetPassword(&*rec, new_password, now, false, "new_password"));
+    WriteSet w;
+    w.deleted_token_hashes.push_back(t->hash);
+    IAM_RETURN_IF_ERROR(CommitUpdate(*rec, version, std::move(w)));
+    rec->user.version = version + 1;
+    return rec->user;
+  }
+
+  // Records a failed login (and the lockout it may trigger), retrying on a
+  // concurrent update.
+  void RecordLogin(const std::string& tenant, const std::string& id, bool success,
+                   const std::string& rehash) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      absl::StatusOr<UserRecord> rec = store->FindUser(tenant, UserKey::kId, id);
+      if (!rec.ok()) return;
+      const int64_t version = rec->user.version;
+      if (success) {
+        if (rec->failed_logins == 0 && rehash.empty()) return;
+        rec->failed_logins = 0;
+        if (!rehash.empty()) rec->password_hash = rehash;
+      } else {
+        if (++rec->failed_logins >= options.max_failed_logins) {
+          rec->failed_logins = 0;
+          rec->locked_until = clock->Now() + options.lockout_duration;
+        }
+      }
+      // Login bookkeeping is not an edit: it keeps the version callers hold.
+      absl::Status s = CommitUpdate(*rec, version, {}, /*keep_version=*/true);
+      if (!absl::IsAborted(s)) return;
+    }
   }
 
   nlohmann::json ResultJson(const CreateUserResult& r, bool with_secrets) const {
@@ -741,16 +942,337 @@ absl::StatusOr<User> Engine::GetUser(const Principal& caller, absl::string_view 
   IAM_RETURN_IF_ERROR(I.init);
   IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
   IAM_RETURN_IF_ERROR(I.authorizer->Authorize(caller, "iam:GetUser", tenant));
-  absl::StatusOr<UserRecord> r = I.store->FindUser(tenant, UserKey::kId, id_or_username);
-  if (absl::IsNotFound(r.status())) {
-    absl::StatusOr<std::string> canonical = CanonicalUsername(*I.profile, id_or_username);
-    if (canonical.ok()) r = I.store->FindUser(tenant, UserKey::kUsername, *canonical);
-  }
-  if (absl::IsNotFound(r.status())) {
-    return NotFoundError("user", "user.not_found", "no such user in this tenant");
-  }
+  absl::StatusOr<UserRecord> r = I.Load(tenant, id_or_username);
   if (!r.ok()) return r.status();
   return r->user;
+}
+
+absl::StatusOr<ListUsersResult> Engine::ListUsers(const ListUsersRequest& request) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  IAM_RETURN_IF_ERROR(ValidateTenant(request.tenant));
+  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(request.caller, "iam:ListUsers", request.tenant));
+  if (request.page_size < 1 || request.page_size > 1000) {
+    return Invalid("page_size", "page_size.invalid", "must be 1 to 1000");
+  }
+  ListUsersQuery q;
+  q.tenant = request.tenant;
+  q.page_size = request.page_size;
+  q.page_token = request.page_token;
+  q.username_prefix = FoldName(request.name_prefix);
+  q.enabled = request.enabled;
+  User scratch;
+  if (!request.group.empty()) {
+    IAM_RETURN_IF_ERROR(I.ResolveGroups(request.tenant, {request.group}, &scratch));
+    q.group_id = scratch.groups.front();
+  }
+  if (!request.ou.empty()) {
+    IAM_RETURN_IF_ERROR(I.ResolveOus(request.tenant, {request.ou}, &scratch));
+    q.ou_id = scratch.ous.front();
+  }
+  absl::StatusOr<ListUsersPage> page = I.store->ListUsers(q);
+  if (!page.ok()) return page.status();
+  ListUsersResult out;
+  for (UserRecord& r : page->users) out.users.push_back(std::move(r.user));
+  out.next_page_token = page->next_page_token;
+  return out;
+}
+
+absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  IAM_RETURN_IF_ERROR(I.CheckTenant(r.tenant));
+  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(r.caller, "iam:UpdateUser", r.tenant));
+  absl::StatusOr<UserRecord> loaded = I.Load(r.tenant, r.user);
+  if (!loaded.ok()) return loaded.status();
+  UserRecord rec = std::move(*loaded);
+  const int64_t current = rec.user.version;
+  if (r.expected_version != 0 && r.expected_version != current) return internal::VersionConflict();
+  User& u = rec.user;
+  if (r.enabled) u.enabled = *r.enabled;
+  if (r.display_name) u.display_name = *r.display_name;
+  if (r.description) u.description = *r.description;
+  bool email_flag = !I.profile->requires_verified_flags || u.email.empty() || r.email_verified;
+  bool phone_flag = !I.profile->requires_verified_flags || u.phone.empty() || r.phone_verified;
+  if (r.email) {
+    if (*r.email != u.email) {
+      email_flag = r.email_verified.has_value() || r.email->empty();
+      u.email_verified = false;
+    }
+    u.email = *r.email;
+  }
+  if (r.email_verified) u.email_verified = *r.email_verified;
+  if (r.phone) {
+    if (*r.phone != u.phone) {
+      phone_flag = r.phone_verified.has_value() || r.phone->empty();
+      u.phone_verified = false;
+    }
+    u.phone = *r.phone;
+    if (r.phone->empty()) u.phone_region.clear();
+  }
+  if (r.phone_region) u.phone_region = *r.phone_region;
+  if (r.phone_verified) u.phone_verified = *r.phone_verified;
+  if (r.external_id) u.external_id = r.external_id->empty() ? u.id : *r.external_id;
+  if (r.default_project_id) u.default_project_id = *r.default_project_id;
+  if (r.sms_login_verification) u.sms_login_verification = *r.sms_login_verification;
+  if (r.password_reset_required) u.password_reset_required = *r.password_reset_required;
+  IAM_RETURN_IF_ERROR(I.ValidateFields(u, email_flag, phone_flag));
+  rec.canonical_email = u.email.empty() ? "" : CanonicalEmail(u.email);
+  if (r.primary_ou) IAM_RETURN_IF_ERROR(I.ResolvePrimaryOu(r.tenant, *r.primary_ou, &u));
+  if (r.ous) IAM_RETURN_IF_ERROR(I.ResolveOus(r.tenant, *r.ous, &u));
+  if (r.groups) IAM_RETURN_IF_ERROR(I.ResolveGroups(r.tenant, *r.groups, &u));
+  if (r.custom_fields) IAM_RETURN_IF_ERROR(I.ResolveCustomFields(r.tenant, *r.custom_fields, &u));
+  if (r.policies) IAM_RETURN_IF_ERROR(I.ResolvePolicies(*r.policies, false, &u));
+  IAM_RETURN_IF_ERROR(I.CommitUpdate(rec, current));
+  u.version = current + 1;
+  return u;
+}
+
+absl::Status Engine::DeleteUser(const Principal& caller, absl::string_view tenant,
+                                absl::string_view id_or_username, int64_t expected_version) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
+  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(caller, "iam:DeleteUser", tenant));
+  absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
+  if (!rec.ok()) return rec.status();
+  if (expected_version != 0 && expected_version != rec->user.version) {
+    return internal::VersionConflict();
+  }
+  WriteSet w;
+  w.now = I.clock->Now();
+  w.tenant = std::string(tenant);
+  w.deleted_user_ids.push_back(rec->user.id);
+  return I.store->Commit(w);
+}
+
+absl::StatusOr<AuthResult> Engine::Authenticate(absl::string_view tenant,
+                                                absl::string_view identifier,
+                                                absl::string_view password) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
+  const absl::Time now = I.clock->Now();
+  AuthResult result;
+  absl::StatusOr<UserRecord> rec = I.LoadByIdentifier(tenant, identifier);
+  if (!rec.ok() && !absl::IsNotFound(rec.status())) return rec.status();
+  std::shared_ptr<const PasswordChecker> checker = I.CheckerFor(tenant);
+  absl::StatusOr<std::string> normalized = checker->Normalize(password);
+  Secret pw(normalized.ok() ? std::move(*normalized) : std::string());
+  if (!rec.ok() || rec->password_hash.empty()) {
+    // Spend the same time as a real verification, then say only "bad".
+    I.hasher.Verify(I.hasher.DummyHash(), pw.view());
+    return result;
+  }
+  result.user_id = rec->user.id;
+  if (rec->locked_until > now) {
+    result.outcome = AuthOutcome::kLocked;
+    result.locked_until = rec->locked_until;
+    return result;
+  }
+  if (!normalized.ok() || !I.hasher.Verify(rec->password_hash, pw.view())) {
+    I.RecordLogin(std::string(tenant), rec->user.id, false, "");
+    result.user_id.clear();
+    return result;
+  }
+  std::string rehash;
+  if (I.hasher.NeedsRehash(rec->password_hash)) {
+    absl::StatusOr<std::string> h = I.hasher.Hash(pw.view());
+    if (h.ok()) rehash = std::move(*h);
+  }
+  I.RecordLogin(std::string(tenant), rec->user.id, true, rehash);
+  if (!rec->user.enabled) {
+    result.outcome = AuthOutcome::kDisabled;
+  } else if (rec->user.password_reset_required) {
+    result.outcome = AuthOutcome::kResetRequired;
+  } else if (rec->user.password_expires_at <= now) {
+    result.outcome = AuthOutcome::kExpired;
+  } else {
+    result.outcome = AuthOutcome::kSuccess;
+  }
+  return result;
+}
+
+absl::StatusOr<User> Engine::RedeemLoginLink(absl::string_view token,
+                                             absl::string_view new_password) {
+  IAM_RETURN_IF_ERROR(impl_->init);
+  return impl_->RedeemToken(token, TokenPurpose::kFirstLogin, new_password);
+}
+
+absl::Status Engine::StartPasswordReset(absl::string_view tenant, absl::string_view identifier,
+                                        Channel channel) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
+  absl::StatusOr<UserRecord> rec = I.LoadByIdentifier(tenant, identifier);
+  if (absl::IsNotFound(rec.status())) return absl::OkStatus();  // reveal nothing
+  if (!rec.ok()) return rec.status();
+  const User& u = rec->user;
+  if ((channel == Channel::kEmail && u.email.empty()) ||
+      (channel == Channel::kSms && u.phone.empty()) || !u.enabled) {
+    return absl::OkStatus();
+  }
+  WriteSet w;
+  w.now = I.clock->Now();
+  Secret token = NewToken(I.random);
+  TokenRecord t;
+  t.hash = I.token_hasher->Hash(token.view());
+  t.tenant = u.tenant;
+  t.user_id = u.id;
+  t.purpose = TokenPurpose::kPasswordReset;
+  t.expires_at = w.now + I.options.reset_token_ttl;
+  w.new_tokens.push_back(std::move(t));
+  I.Enqueue(&w, u, channel, "password_reset",
+            absl::StrCat(I.options.base_url, "/reset-password?token=", token.view()));
+  IAM_RETURN_IF_ERROR(I.store->Commit(w));
+  if (I.options.dispatch_after_commit) I.Dispatch().IgnoreError();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<User> Engine::CompleteReset(absl::string_view token,
+                                           absl::string_view new_password) {
+  IAM_RETURN_IF_ERROR(impl_->init);
+  return impl_->RedeemToken(token, TokenPurpose::kPasswordReset, new_password);
+}
+
+absl::Status Engine::ChangePassword(absl::string_view tenant, absl::string_view id_or_username,
+                                    absl::string_view old_password,
+                                    absl::string_view new_password) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
+  absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
+  if (!rec.ok()) return rec.status();
+  absl::StatusOr<std::string> old = I.CheckerFor(tenant)->Normalize(old_password);
+  if (rec->password_hash.empty() || !old.ok() || !I.hasher.Verify(rec->password_hash, *old)) {
+    if (old.ok()) WipeString(*old);
+    return Invalid("old_password", "password.incorrect", "is not the current password");
+  }
+  WipeString(*old);
+  const int64_t version = rec->user.version;
+  IAM_RETURN_IF_ERROR(I.SetPassword(&*rec, new_password, I.clock->Now(), true, "new_password"));
+  return I.CommitUpdate(*rec, version);
+}
+
+absl::StatusOr<IssuedAccessKey> Engine::CreateAccessKey(const Principal& caller,
+                                                        absl::string_view tenant,
+                                                        absl::string_view id_or_username) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
+  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(caller, "iam:CreateAccessKey", tenant));
+  absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
+  if (!rec.ok()) return rec.status();
+  auto existing = I.store->ListAccessKeys(tenant, rec->user.id);
+  if (!existing.ok()) return existing.status();
+  if (static_cast<int>(existing->size()) >= I.options.max_access_keys_per_user) {
+    return MakeError(absl::StatusCode::kFailedPrecondition, "access_key",
+                     "access_key.limit_exceeded",
+                     absl::StrCat("access_key: a user may have at most ",
+                                  I.options.max_access_keys_per_user, " access keys"));
+  }
+  AccessKey key = GenerateAccessKey(I.profile->access_key, I.random);
+  WriteSet w;
+  w.now = I.clock->Now();
+  AccessKeyRecord k;
+  k.id = key.id;
+  k.tenant = std::string(tenant);
+  k.user_id = rec->user.id;
+  k.key_id = I.options.host_key_id;
+  k.sealed_secret = I.sealer->Seal(key.secret.view(), key.id);
+  k.created_at = w.now;
+  w.new_access_keys.push_back(k);
+  IAM_RETURN_IF_ERROR(I.store->Commit(w));
+  return IssuedAccessKey{key.id, std::move(key.secret), w.now};
+}
+
+absl::StatusOr<std::vector<AccessKeyInfo>> Engine::ListAccessKeys(
+    const Principal& caller, absl::string_view tenant, absl::string_view id_or_username) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
+  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(caller, "iam:ListAccessKeys", tenant));
+  absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
+  if (!rec.ok()) return rec.status();
+  auto keys = I.store->ListAccessKeys(tenant, rec->user.id);
+  if (!keys.ok()) return keys.status();
+  std::vector<AccessKeyInfo> out;
+  for (const AccessKeyRecord& k : *keys) out.push_back({k.id, k.user_id, k.enabled, k.created_at});
+  return out;
+}
+
+namespace {
+
+absl::StatusOr<AccessKeyRecord> FindKeyInTenant(Store* store, absl::string_view tenant,
+                                                absl::string_view id) {
+  absl::StatusOr<AccessKeyRecord> k = store->FindAccessKey(id);
+  if ((k.ok() && k->tenant != tenant) || absl::IsNotFound(k.status())) {
+    return NotFoundError("access_key", "access_key.not_found", "no such access key");
+  }
+  return k;
+}
+
+}  // namespace
+
+absl::Status Engine::SetAccessKeyEnabled(const Principal& caller, absl::string_view tenant,
+                                         absl::string_view access_key_id, bool enabled) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
+  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(caller, "iam:UpdateAccessKey", tenant));
+  absl::StatusOr<AccessKeyRecord> k = FindKeyInTenant(I.store, tenant, access_key_id);
+  if (!k.ok()) return k.status();
+  k->enabled = enabled;
+  WriteSet w;
+  w.now = I.clock->Now();
+  w.updated_access_keys.push_back(*k);
+  return I.store->Commit(w);
+}
+
+absl::Status Engine::DeleteAccessKey(const Principal& caller, absl::string_view tenant,
+                                     absl::string_view access_key_id) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
+  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(caller, "iam:DeleteAccessKey", tenant));
+  absl::StatusOr<AccessKeyRecord> k = FindKeyInTenant(I.store, tenant, access_key_id);
+  if (!k.ok()) return k.status();
+  WriteSet w;
+  w.now = I.clock->Now();
+  w.deleted_access_key_ids.push_back(k->id);
+  return I.store->Commit(w);
+}
+
+absl::StatusOr<AccessKeyVerification> Engine::VerifyAccessKey(absl::string_view access_key_id,
+                                                              absl::string_view secret) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  AccessKeyVerification out;
+  absl::StatusOr<AccessKeyRecord> k = I.store->FindAccessKey(access_key_id);
+  if (absl::IsNotFound(k.status())) return out;
+  if (!k.ok()) return k.status();
+  absl::StatusOr<Secret> stored = I.sealer->Open(k->sealed_secret, k->id);
+  if (!stored.ok()) return stored.status();
+  const bool match = stored->size() == secret.size() &&
+                     sodium_memcmp(stored->data(), secret.data(), secret.size()) == 0;
+  if (!match || !k->enabled) return out;
+  absl::StatusOr<UserRecord> user = I.store->FindUser(k->tenant, UserKey::kId, k->user_id);
+  if (!user.ok() || !user->user.enabled) return out;
+  out.valid = true;
+  out.tenant = k->tenant;
+  out.user_id = k->user_id;
+  return out;
+}
+
+absl::StatusOr<Secret> Engine::AccessKeySecret(absl::string_view access_key_id) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  absl::StatusOr<AccessKeyRecord> k = I.store->FindAccessKey(access_key_id);
+  if (absl::IsNotFound(k.status()) || (k.ok() && !k->enabled)) {
+    return NotFoundError("access_key", "access_key.not_found", "no such enabled access key");
+  }
+  if (!k.ok()) return k.status();
+  return I.sealer->Open(k->sealed_secret, k->id);
 }
 
 absl::StatusOr<DirectoryEntry> Engine::CreateEntry(const Principal& caller, DirectoryEntry e) {

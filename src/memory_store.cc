@@ -138,7 +138,7 @@ struct MemoryStore::Rep {
       auto it = users.find(u.record.user.id);
       Unindex(it->second);
       it->second = u.record;
-      it->second.user.version = u.expected_version + 1;
+      it->second.user.version = u.expected_version + (u.keep_version ? 0 : 1);
     }
     for (const WriteSet::Update& u : w.updated_users) Index(users[u.record.user.id]);
     for (const UserRecord& r : w.new_users) {

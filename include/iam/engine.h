@@ -23,6 +23,7 @@
 #ifndef IAM_ENGINE_H_
 #define IAM_ENGINE_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -109,6 +110,77 @@ struct CreateUserResult {
   bool replayed = false;
 };
 
+struct ListUsersRequest {
+  Principal caller;
+  std::string tenant;
+  int page_size = 100;          // 1..1000
+  std::string page_token;       // from the previous page; "" = first
+  std::string name_prefix;      // username prefix, case-insensitive
+  std::string group;            // id or name; "" = any
+  std::string ou;               // id or name; "" = any
+  std::optional<bool> enabled;  // nullopt = both
+};
+
+struct ListUsersResult {
+  std::vector<User> users;
+  std::string next_page_token;  // "" = last page
+};
+
+// A partial update: only the fields that are set change. Lists replace.
+struct UpdateUserRequest {
+  Principal caller;
+  std::string tenant;
+  std::string user;  // id or username
+  // The version the caller read (User::version); 0 = whatever is current.
+  // A stale version fails with kAborted, reason user.version_conflict.
+  int64_t expected_version = 0;
+  std::optional<bool> enabled;
+  std::optional<std::string> display_name;
+  std::optional<std::string> description;
+  std::optional<std::string> email;  // "" removes
+  std::optional<bool> email_verified;
+  std::optional<std::string> phone_region;
+  std::optional<std::string> phone;  // "" removes (with the region)
+  std::optional<bool> phone_verified;
+  std::optional<std::string> external_id;
+  std::optional<std::string> default_project_id;
+  std::optional<std::string> primary_ou;
+  std::optional<std::vector<std::string>> ous;
+  std::optional<std::vector<std::string>> groups;
+  std::optional<std::vector<CustomFieldValue>> custom_fields;
+  std::optional<std::vector<std::string>> policies;
+  std::optional<bool> sms_login_verification;
+  std::optional<bool> password_reset_required;
+};
+
+enum class AuthOutcome : uint8_t {
+  kSuccess,
+  kBadCredentials,  // never says whether the user or the password was wrong
+  kLocked,          // too many failures; see locked_until
+  kDisabled,
+  kResetRequired,   // the password is right but must be changed first
+  kExpired,         // the password is right but past password_expires_at
+};
+
+struct AuthResult {
+  AuthOutcome outcome = AuthOutcome::kBadCredentials;
+  std::string user_id;  // set for every outcome but kBadCredentials
+  absl::Time locked_until = absl::InfinitePast();
+};
+
+struct AccessKeyInfo {
+  std::string id;
+  std::string user_id;
+  bool enabled = true;
+  absl::Time created_at = absl::InfinitePast();
+};
+
+struct AccessKeyVerification {
+  bool valid = false;  // id known, enabled, secret matches, user enabled
+  std::string tenant;
+  std::string user_id;
+};
+
 struct BatchCreateResult {
   bool committed = false;  // all were created, or none
   std::vector<absl::StatusOr<CreateUserResult>> items;
@@ -133,6 +205,13 @@ struct EngineOptions {
   std::string admin_policy = "AdministratorAccess";
   std::string base_url = "https://iam.example.com";
   int max_access_keys_per_user = 2;
+  // Retired host keys (id -> 32 bytes) that still open values sealed under them.
+  std::map<std::string, std::string> previous_host_keys;
+  // Lockout: after max_failed_logins consecutive failures, refuse logins for
+  // lockout_duration.
+  int max_failed_logins = 5;
+  absl::Duration lockout_duration = absl::Minutes(15);
+  absl::Duration reset_token_ttl = absl::Hours(1);
   bool dispatch_after_commit = true;
   absl::Duration outbox_backoff_initial = absl::Seconds(1);
   absl::Duration outbox_backoff_max = absl::Hours(1);
@@ -160,6 +239,49 @@ class IAM_EXPORT Engine {
   // By id, else by username (case-insensitive).
   absl::StatusOr<User> GetUser(const Principal& caller, absl::string_view tenant,
                                absl::string_view id_or_username);
+
+  absl::StatusOr<ListUsersResult> ListUsers(const ListUsersRequest& request);
+  // The same validation as create; re-checks uniqueness of email and phone.
+  absl::StatusOr<User> UpdateUser(const UpdateUserRequest& request);
+  // Removes the user with its access keys, memberships and tokens; the
+  // username can be used again afterwards.
+  absl::Status DeleteUser(const Principal& caller, absl::string_view tenant,
+                          absl::string_view id_or_username, int64_t expected_version = 0);
+
+  // `identifier` is a username, an email address or a mobile number (digits,
+  // optionally "+region number"). Takes about as long whether the user exists
+  // or not. Rehashes on success when the Argon2 parameters changed.
+  absl::StatusOr<AuthResult> Authenticate(absl::string_view tenant, absl::string_view identifier,
+                                          absl::string_view password);
+  // Sets the password through a first-login link token; one use, expiring.
+  absl::StatusOr<User> RedeemLoginLink(absl::string_view token, absl::string_view new_password);
+  // Sends a one-time reset token by email or SMS through the outbox. Always OK
+  // for a well-formed request: it reveals nothing about whether the account
+  // exists.
+  absl::Status StartPasswordReset(absl::string_view tenant, absl::string_view identifier,
+                                  Channel channel);
+  absl::StatusOr<User> CompleteReset(absl::string_view token, absl::string_view new_password);
+  // Policy, history (not one of the last N) and minimum age apply.
+  absl::Status ChangePassword(absl::string_view tenant, absl::string_view id_or_username,
+                              absl::string_view old_password, absl::string_view new_password);
+
+  // Access keys: at most max_access_keys_per_user; the secret is returned once.
+  absl::StatusOr<IssuedAccessKey> CreateAccessKey(const Principal& caller,
+                                                  absl::string_view tenant,
+                                                  absl::string_view id_or_username);
+  absl::StatusOr<std::vector<AccessKeyInfo>> ListAccessKeys(const Principal& caller,
+                                                            absl::string_view tenant,
+                                                            absl::string_view id_or_username);
+  absl::Status SetAccessKeyEnabled(const Principal& caller, absl::string_view tenant,
+                                   absl::string_view access_key_id, bool enabled);
+  absl::Status DeleteAccessKey(const Principal& caller, absl::string_view tenant,
+                               absl::string_view access_key_id);
+  // Constant-time check of a presented id and secret.
+  absl::StatusOr<AccessKeyVerification> VerifyAccessKey(absl::string_view access_key_id,
+                                                        absl::string_view secret);
+  // The secret of an enabled key, for a host that verifies request signatures.
+  // WARNING: wipe it after use.
+  absl::StatusOr<Secret> AccessKeySecret(absl::string_view access_key_id);
 
   // Groups, organizational units and custom-field definitions. For a custom
   // field, `entry` carries field_type, max_length, allowed_values, pattern.
@@ -190,6 +312,7 @@ class IAM_EXPORT Engine {
 };
 
 IAM_EXPORT const char* PasswordModeName(PasswordMode mode);
+IAM_EXPORT const char* AuthOutcomeName(AuthOutcome outcome);
 
 }  // namespace iam
 

@@ -40,6 +40,9 @@ struct WriteSet {
   struct Update {
     UserRecord record;
     int64_t expected_version = 0;
+    // Bookkeeping (failed-login counters, a rehash) is not an edit: with
+    // keep_version the stored version stays expected_version.
+    bool keep_version = false;
   };
   std::vector<Update> updated_users;
   // Deletes users with their keys, tokens and memberships.

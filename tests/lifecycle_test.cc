@@ -1,0 +1,427 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// What follows creation (seed 000, "Related Operations"): view, modify,
+// delete, log in by username/mobile/email, first-login links, resets,
+// password changes and access keys.
+#include <re2/re2.h>
+
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "iam/engine.h"
+#include "iam/error.h"
+#include "iam/memory_store.h"
+
+namespace iam {
+namespace {
+
+class LifecycleTest : public ::testing::Test {
+ protected:
+  LifecycleTest() { engine_ = std::make_unique<Engine>(Options(), &store_); }
+  EngineOptions Options() {
+    EngineOptions o;
+    o.profile = FindProfile("huawei");
+    o.clock = &clock_;
+    o.notifier = &notifier_;
+    o.argon2 = Argon2Params::ForTests();
+    o.host_key = std::string(32, 'h');
+    return o;
+  }
+  // A user with a known password, no reset required.
+  User Create(const std::string& username, const std::string& password = "Summer-Breeze7",
+              const std::string& email = "", const std::string& phone = "") {
+    CreateUserRequest r;
+    r.tenant = "t1";
+    r.username = username;
+    r.email = email;
+    if (!phone.empty()) {
+      r.phone_region = "86";
+      r.phone = phone;
+    }
+    r.password_mode = PasswordMode::kManual;
+    r.password = Secret(password);
+    r.require_password_reset = false;
+    auto created = engine_->CreateUser(r);
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created.ok() ? created->user : User{};
+  }
+  AuthOutcome Login(const std::string& identifier, const std::string& password) {
+    auto r = engine_->Authenticate("t1", identifier, password);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->outcome : AuthOutcome::kBadCredentials;
+  }
+  // The token in the newest notification's link.
+  std::string LastToken() {
+    auto sent = notifier_.sent();
+    std::string token;
+    if (!sent.empty()) RE2::PartialMatch(sent.back().body, "token=([A-Za-z0-9_-]+)", &token);
+    return token;
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
+  CapturingNotifier notifier_;
+  MemoryStore store_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(LifecycleTest, GetUserByIdOrUsernameNeverShowsHashes) {
+  User u = Create("alice.wong");
+  auto by_id = engine_->GetUser({}, "t1", u.id);
+  auto by_name = engine_->GetUser({}, "t1", "ALICE.WONG");
+  ASSERT_TRUE(by_id.ok() && by_name.ok());
+  EXPECT_EQ(by_id->id, by_name->id);
+  EXPECT_EQ(engine_->UserJson(*by_id).find("argon2"), std::string::npos);
+  auto missing = engine_->GetUser({}, "t1", "nobody.here");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ErrorReason(missing.status()), "user.not_found");
+  EXPECT_EQ(engine_->GetUser({}, "t2", u.id).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(LifecycleTest, ListUsersPagesAndFilters) {
+  DirectoryEntry g;
+  g.kind = EntryKind::kGroup;
+  g.tenant = "t1";
+  g.name = "ops";
+  ASSERT_TRUE(engine_->CreateEntry({}, g).ok());
+  for (const char* n : {"carol.c", "alice.a", "bob.b", "dave.d", "alan.x"}) Create(n);
+  UpdateUserRequest up;
+  up.tenant = "t1";
+  up.user = "bob.b";
+  up.groups = std::vector<std::string>{"ops"};
+  up.enabled = false;
+  ASSERT_TRUE(engine_->UpdateUser(up).ok());
+  ListUsersRequest q;
+  q.tenant = "t1";
+  q.page_size = 2;
+  std::vector<std::string> names;
+  for (;;) {
+    auto page = engine_->ListUsers(q);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const User& u : page->users) names.push_back(u.username);
+    if (page->next_page_token.empty()) break;
+    q.page_token = page->next_page_token;
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"alan.x", "alice.a", "bob.b", "carol.c", "dave.d"}));
+  ListUsersRequest prefix;
+  prefix.tenant = "t1";
+  prefix.name_prefix = "AL";
+  EXPECT_EQ(engine_->ListUsers(prefix)->users.size(), 2u);
+  ListUsersRequest in_group;
+  in_group.tenant = "t1";
+  in_group.group = "OPS";
+  auto grouped = engine_->ListUsers(in_group);
+  ASSERT_TRUE(grouped.ok());
+  ASSERT_EQ(grouped->users.size(), 1u);
+  EXPECT_EQ(grouped->users[0].username, "bob.b");
+  ListUsersRequest disabled;
+  disabled.tenant = "t1";
+  disabled.enabled = false;
+  EXPECT_EQ(engine_->ListUsers(disabled)->users.size(), 1u);
+  ListUsersRequest bad;
+  bad.tenant = "t1";
+  bad.page_size = 0;
+  EXPECT_EQ(ErrorField(engine_->ListUsers(bad).status()), "page_size");
+}
+
+TEST_F(LifecycleTest, UpdateValidatesLikeCreateAndRechecksUniqueness) {
+  User alice = Create("alice.wong", "Summer-Breeze7", "alice@example.com");
+  Create("bob.smith", "Summer-Breeze7", "bob@example.com");
+  UpdateUserRequest r;
+  r.tenant = "t1";
+  r.user = "bob.smith";
+  r.email = "ALICE@example.com";
+  auto dup = engine_->UpdateUser(r);
+  EXPECT_EQ(dup.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(ErrorReason(dup.status()), "email.duplicate");
+  r.email = "not-an-email";
+  EXPECT_EQ(ErrorField(engine_->UpdateUser(r).status()), "email");
+  UpdateUserRequest sms;
+  sms.tenant = "t1";
+  sms.user = "alice.wong";
+  sms.sms_login_verification = true;  // email but no mobile yet
+  EXPECT_EQ(ErrorReason(engine_->UpdateUser(sms).status()),
+            "login_protection.requires_email_and_phone");
+  sms.phone_region = "86";
+  sms.phone = "13800000000";
+  sms.display_name = "Alice Wong";
+  auto updated = engine_->UpdateUser(sms);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_TRUE(updated->sms_login_verification);
+  EXPECT_EQ(updated->version, alice.version + 1);
+  EXPECT_EQ(engine_->GetUser({}, "t1", "alice.wong")->display_name, "Alice Wong");
+  // The old email is free again once bob takes another.
+  UpdateUserRequest move;
+  move.tenant = "t1";
+  move.user = "alice.wong";
+  move.email = "alice.new@example.com";
+  ASSERT_TRUE(engine_->UpdateUser(move).ok());
+  r.email = "alice@example.com";
+  EXPECT_TRUE(engine_->UpdateUser(r).ok());
+}
+
+TEST_F(LifecycleTest, StaleVersionIsRejected) {
+  User u = Create("alice.wong");
+  UpdateUserRequest first;
+  first.tenant = "t1";
+  first.user = u.id;
+  first.expected_version = u.version;
+  first.description = "first edit";
+  UpdateUserRequest second = first;
+  second.description = "second edit";
+  ASSERT_TRUE(engine_->UpdateUser(first).ok());
+  auto stale = engine_->UpdateUser(second);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(ErrorReason(stale.status()), "user.version_conflict");
+  EXPECT_EQ(engine_->GetUser({}, "t1", u.id)->description, "first edit");
+  EXPECT_EQ(engine_->DeleteUser({}, "t1", u.id, u.version).code(), absl::StatusCode::kAborted);
+}
+
+TEST_F(LifecycleTest, ConcurrentUpdatesWithOneVersionLetExactlyOneWin) {
+  User u = Create("alice.wong");
+  std::atomic<int> wins{0}, conflicts{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      UpdateUserRequest r;
+      r.tenant = "t1";
+      r.user = u.id;
+      r.expected_version = u.version;
+      r.description = "edit " + std::to_string(i);
+      auto s = engine_->UpdateUser(r).status();
+      if (s.ok()) ++wins;
+      if (absl::IsAborted(s)) ++conflicts;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wins.load(), 1);
+  EXPECT_EQ(conflicts.load(), 7);
+}
+
+TEST_F(LifecycleTest, DeletedUsernameCanBeReused) {
+  User u = Create("alice.wong", "Summer-Breeze7", "alice@example.com");
+  auto key = engine_->CreateAccessKey({}, "t1", u.id);
+  ASSERT_TRUE(key.ok());
+  ASSERT_TRUE(engine_->DeleteUser({}, "t1", "Alice.Wong").ok());
+  EXPECT_EQ(engine_->GetUser({}, "t1", u.id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_FALSE(engine_->VerifyAccessKey(key->id, key->secret.view())->valid);
+  EXPECT_EQ(store_.FindAccessKey(key->id).status().code(), absl::StatusCode::kNotFound);
+  User again = Create("alice.wong", "Summer-Breeze7", "alice@example.com");
+  EXPECT_NE(again.id, u.id);
+  EXPECT_EQ(engine_->DeleteUser({}, "t1", u.id).code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(LifecycleTest, LoginByUsernameEmailOrMobile) {
+  Create("alice.wong", "Summer-Breeze7", "alice@example.com", "13800000000");
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);
+  EXPECT_EQ(Login("ALICE.WONG", "Summer-Breeze7"), AuthOutcome::kSuccess);
+  EXPECT_EQ(Login("Alice@Example.com", "Summer-Breeze7"), AuthOutcome::kSuccess);
+  EXPECT_EQ(Login("+86 13800000000", "Summer-Breeze7"), AuthOutcome::kSuccess);
+  EXPECT_EQ(Login("86:13800000000", "Summer-Breeze7"), AuthOutcome::kSuccess);
+  EXPECT_EQ(Login("alice.wong", "summer-breeze7"), AuthOutcome::kBadCredentials);
+  auto unknown = engine_->Authenticate("t1", "nobody.here", "Summer-Breeze7");
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->outcome, AuthOutcome::kBadCredentials);
+  EXPECT_TRUE(unknown->user_id.empty());
+}
+
+TEST_F(LifecycleTest, LockoutAfterFailuresForAWindow) {
+  Create("alice.wong");
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Login("alice.wong", "wrong-Pass1"), AuthOutcome::kBadCredentials);
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kLocked);
+  clock_.Advance(absl::Minutes(14));
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kLocked);
+  clock_.Advance(absl::Minutes(2));
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);
+  // A success resets the counter: four more failures do not lock.
+  for (int i = 0; i < 4; ++i) Login("alice.wong", "wrong-Pass1");
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);
+}
+
+TEST_F(LifecycleTest, LoginBookkeepingDoesNotInvalidateAnEditorsVersion) {
+  User u = Create("alice.wong");
+  Login("alice.wong", "wrong-Pass1");
+  UpdateUserRequest r;
+  r.tenant = "t1";
+  r.user = u.id;
+  r.expected_version = u.version;
+  r.description = "edited after a failed login";
+  EXPECT_TRUE(engine_->UpdateUser(r).ok());
+}
+
+TEST_F(LifecycleTest, DisabledResetRequiredAndExpiredOutcomes) {
+  PasswordPolicy policy = FindProfile("huawei")->password;
+  policy.validity_days = 30;
+  ASSERT_TRUE(engine_->SetPasswordPolicy("t1", policy).ok());
+  User u = Create("alice.wong");
+  clock_.Advance(absl::Hours(24 * 31));
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kExpired);
+  UpdateUserRequest r;
+  r.tenant = "t1";
+  r.user = u.id;
+  r.password_reset_required = true;
+  ASSERT_TRUE(engine_->UpdateUser(r).ok());
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kResetRequired);
+  r.enabled = false;
+  ASSERT_TRUE(engine_->UpdateUser(r).ok());
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kDisabled);
+  // A wrong password on a disabled user still says only "bad credentials".
+  EXPECT_EQ(Login("alice.wong", "wrong-Pass1"), AuthOutcome::kBadCredentials);
+}
+
+TEST_F(LifecycleTest, LoginRehashesWhenParametersChange) {
+  User u = Create("alice.wong");
+  const std::string before = store_.FindUser("t1", UserKey::kId, u.id)->password_hash;
+  EngineOptions stronger = Options();
+  stronger.argon2.ops_limit += 1;
+  Engine upgraded(stronger, &store_);
+  auto r = upgraded.Authenticate("t1", "alice.wong", "Summer-Breeze7");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->outcome, AuthOutcome::kSuccess);
+  const std::string after = store_.FindUser("t1", UserKey::kId, u.id)->password_hash;
+  EXPECT_NE(before, after);
+  EXPECT_NE(after.find(",t=" + std::to_string(stronger.argon2.ops_limit) + ","), std::string::npos);
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);
+}
+
+TEST_F(LifecycleTest, FirstLoginLinkSetsPasswordOnceBeforeExpiry) {
+  CreateUserRequest r;
+  r.tenant = "t1";
+  r.username = "alice.wong";
+  r.email = "alice@example.com";
+  r.password_mode = PasswordMode::kFirstLoginLink;
+  ASSERT_TRUE(engine_->CreateUser(r).ok());
+  const std::string token = LastToken();
+  ASSERT_EQ(token.size(), 43u);
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kBadCredentials);
+  auto weak = engine_->RedeemLoginLink(token, "alice.wong");
+  EXPECT_EQ(ErrorReason(weak.status()), "password.equals_username");
+  auto user = engine_->RedeemLoginLink(token, "Summer-Breeze7");
+  ASSERT_TRUE(user.ok()) << user.status();
+  EXPECT_FALSE(user->password_reset_required);
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);
+  EXPECT_EQ(ErrorReason(engine_->RedeemLoginLink(token, "Other-Breeze8").status()),
+            "token.invalid");  // one use
+}
+
+TEST_F(LifecycleTest, FirstLoginLinkExpires) {
+  CreateUserRequest r;
+  r.tenant = "t1";
+  r.username = "alice.wong";
+  r.email = "alice@example.com";
+  r.password_mode = PasswordMode::kFirstLoginLink;
+  ASSERT_TRUE(engine_->CreateUser(r).ok());
+  const std::string token = LastToken();
+  clock_.Advance(absl::Hours(24) + absl::Seconds(1));
+  EXPECT_EQ(ErrorReason(engine_->RedeemLoginLink(token, "Summer-Breeze7").status()),
+            "token.invalid");
+  EXPECT_EQ(ErrorReason(engine_->RedeemLoginLink("garbage", "Summer-Breeze7").status()),
+            "token.invalid");
+}
+
+TEST_F(LifecycleTest, PasswordResetByEmailOrSmsRevealsNothing) {
+  Create("alice.wong", "Summer-Breeze7", "alice@example.com", "13800000000");
+  const size_t before = notifier_.sent().size();
+  EXPECT_TRUE(engine_->StartPasswordReset("t1", "nobody@example.com", Channel::kEmail).ok());
+  EXPECT_EQ(notifier_.sent().size(), before);
+  ASSERT_TRUE(engine_->StartPasswordReset("t1", "+86 13800000000", Channel::kSms).ok());
+  ASSERT_EQ(notifier_.sent().size(), before + 1);
+  EXPECT_EQ(notifier_.sent().back().channel, "sms");
+  EXPECT_EQ(notifier_.sent().back().recipient, "+86 13800000000");
+  const std::string token = LastToken();
+  // A reset token is not a first-login link.
+  EXPECT_EQ(ErrorReason(engine_->RedeemLoginLink(token, "New-Breeze88").status()), "token.invalid");
+  auto done = engine_->CompleteReset(token, "New-Breeze88");
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(Login("alice.wong", "New-Breeze88"), AuthOutcome::kSuccess);
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kBadCredentials);
+  ASSERT_TRUE(engine_->StartPasswordReset("t1", "alice@example.com", Channel::kEmail).ok());
+  const std::string second = LastToken();
+  clock_.Advance(absl::Hours(1) + absl::Seconds(1));
+  EXPECT_EQ(ErrorReason(engine_->CompleteReset(second, "Newer-Breeze9").status()), "token.invalid");
+}
+
+TEST_F(LifecycleTest, ChangePasswordEnforcesPolicyHistoryAndMinimumAge) {
+  PasswordPolicy policy = FindProfile("huawei")->password;
+  policy.history_count = 2;
+  policy.min_age = absl::Hours(1);
+  ASSERT_TRUE(engine_->SetPasswordPolicy("t1", policy).ok());
+  Create("alice.wong", "Pass-Word01");
+  EXPECT_EQ(ErrorReason(engine_->ChangePassword("t1", "alice.wong", "wrong", "Pass-Word02")),
+            "password.incorrect");
+  EXPECT_EQ(ErrorReason(engine_->ChangePassword("t1", "alice.wong", "Pass-Word01", "Pass-Word02")),
+            "password.too_recent");
+  clock_.Advance(absl::Hours(2));
+  EXPECT_EQ(ErrorReason(engine_->ChangePassword("t1", "alice.wong", "Pass-Word01", "short")),
+            "password.too_short");
+  EXPECT_EQ(ErrorReason(engine_->ChangePassword("t1", "alice.wong", "Pass-Word01", "Pass-Word01")),
+            "password.reused");
+  ASSERT_TRUE(engine_->ChangePassword("t1", "alice.wong", "Pass-Word01", "Pass-Word02").ok());
+  clock_.Advance(absl::Hours(2));
+  ASSERT_TRUE(engine_->ChangePassword("t1", "alice.wong", "Pass-Word02", "Pass-Word03").ok());
+  clock_.Advance(absl::Hours(2));
+  EXPECT_EQ(ErrorReason(engine_->ChangePassword("t1", "alice.wong", "Pass-Word03", "Pass-Word02")),
+            "password.reused");
+  // Pass-Word01 is now three passwords back: allowed again with N = 2.
+  EXPECT_TRUE(engine_->ChangePassword("t1", "alice.wong", "Pass-Word03", "Pass-Word01").ok());
+  EXPECT_EQ(Login("alice.wong", "Pass-Word01"), AuthOutcome::kSuccess);
+}
+
+TEST_F(LifecycleTest, AccessKeysAtMostTwoSecretOnceConstantTimeVerify) {
+  User u = Create("api.user");
+  auto k1 = engine_->CreateAccessKey({}, "t1", u.id);
+  auto k2 = engine_->CreateAccessKey({}, "t1", "api.user");
+  ASSERT_TRUE(k1.ok() && k2.ok());
+  EXPECT_TRUE(RE2::FullMatch(k1->id, "[A-Z0-9]{20}"));
+  EXPECT_EQ(k1->secret.size(), 40u);
+  auto k3 = engine_->CreateAccessKey({}, "t1", u.id);
+  EXPECT_EQ(ErrorReason(k3.status()), "access_key.limit_exceeded");
+  auto listed = engine_->ListAccessKeys({}, "t1", u.id);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 2u);
+  auto ok = engine_->VerifyAccessKey(k1->id, k1->secret.view());
+  ASSERT_TRUE(ok.ok());
+  EXPECT_TRUE(ok->valid);
+  EXPECT_EQ(ok->user_id, u.id);
+  EXPECT_FALSE(engine_->VerifyAccessKey(k1->id, k2->secret.view())->valid);
+  EXPECT_FALSE(engine_->VerifyAccessKey("AKNOTAKEY", k1->secret.view())->valid);
+  ASSERT_TRUE(engine_->SetAccessKeyEnabled({}, "t1", k1->id, false).ok());
+  EXPECT_FALSE(engine_->VerifyAccessKey(k1->id, k1->secret.view())->valid);
+  EXPECT_EQ(engine_->AccessKeySecret(k1->id).status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(engine_->SetAccessKeyEnabled({}, "t1", k1->id, true).ok());
+  EXPECT_EQ(engine_->AccessKeySecret(k1->id)->view(), k1->secret.view());
+  ASSERT_TRUE(engine_->DeleteAccessKey({}, "t1", k2->id).ok());
+  EXPECT_FALSE(engine_->VerifyAccessKey(k2->id, k2->secret.view())->valid);
+  EXPECT_EQ(engine_->DeleteAccessKey({}, "t2", k1->id).code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(engine_->CreateAccessKey({}, "t1", u.id).ok());  // room again
+  // A disabled user's keys do not verify.
+  UpdateUserRequest off;
+  off.tenant = "t1";
+  off.user = u.id;
+  off.enabled = false;
+  ASSERT_TRUE(engine_->UpdateUser(off).ok());
+  EXPECT_FALSE(engine_->VerifyAccessKey(k1->id, k1->secret.view())->valid);
+}
+
+TEST_F(LifecycleTest, HostKeyRotationStillOpensOldSecrets) {
+  User u = Create("api.user");
+  auto key = engine_->CreateAccessKey({}, "t1", u.id);
+  ASSERT_TRUE(key.ok());
+  EngineOptions rotated = Options();
+  rotated.previous_host_keys = {{"k1", rotated.host_key}};
+  rotated.host_key = std::string(32, 'n');
+  rotated.host_key_id = "k2";
+  Engine after(rotated, &store_);
+  EXPECT_TRUE(after.VerifyAccessKey(key->id, key->secret.view())->valid);
+  auto fresh = after.CreateAccessKey({}, "t1", u.id);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(store_.FindAccessKey(fresh->id)->sealed_secret.rfind("k2:", 0), 0u);
+  // Without the old key, the old secret cannot be opened.
+  EngineOptions forgetful = rotated;
+  forgetful.previous_host_keys.clear();
+  Engine lost(forgetful, &store_);
+  EXPECT_EQ(lost.VerifyAccessKey(key->id, key->secret.view()).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace iam
