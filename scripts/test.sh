@@ -23,6 +23,22 @@ if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
     ctest --test-dir build-asan --output-on-failure -j"$jobs"
 fi
 
+# pytest exits 5 when it collects no test: that must fail, not pass.
+run_pytest() {
+  set +e
+  "$@"
+  local rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
+    echo "pytest failed (exit $rc; 5 means no tests were collected)"
+    exit 1
+  fi
+}
+echo "== iamctl (pytest)"
+run_pytest env IAMCTL="$PWD/build-test/tools/iamctl" /usr/bin/python3 -m pytest -q tests/cli
+echo "== python bindings (pytest)"
+run_pytest env IAM_LIBRARY="$PWD/build-test/libiam.so" /usr/bin/python3 -m pytest -q bindings/python/tests
+
 echo "== benchmark smoke run"
 for b in build-test/bench/*_bench; do
   [ -x "$b" ] || continue

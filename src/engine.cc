@@ -26,11 +26,11 @@
 
 namespace iam {
 
-#define IAM_RETURN_IF_ERROR(expr)            \
-  do {                                       \
+#define IAM_RETURN_IF_ERROR(expr)             \
+  do {                                        \
     if (absl::Status _s = (expr); !_s.ok()) { \
-      return _s;                             \
-    }                                        \
+      return _s;                              \
+    }                                         \
   } while (0)
 
 const char* AuthOutcomeName(AuthOutcome outcome) {
@@ -69,8 +69,7 @@ namespace {
 
 constexpr absl::string_view kLowerBase32 = "abcdefghijklmnopqrstuvwxyz234567";
 
-absl::Status Invalid(absl::string_view field, absl::string_view reason,
-                     absl::string_view message) {
+absl::Status Invalid(absl::string_view field, absl::string_view reason, absl::string_view message) {
   return InvalidField(field, reason, absl::StrCat(field, ": ", message));
 }
 
@@ -104,8 +103,8 @@ absl::Status ValidatePolicyName(absl::string_view name, absl::string_view field)
     return Invalid(field, "policy.invalid", "must be 1 to 128 characters");
   }
   for (unsigned char c : name) {
-    if (!absl::ascii_isalnum(c) && absl::string_view("+=,.@_-:/*").find(static_cast<char>(c)) ==
-                                       absl::string_view::npos) {
+    if (!absl::ascii_isalnum(c) &&
+        absl::string_view("+=,.@_-:/*").find(static_cast<char>(c)) == absl::string_view::npos) {
       return Invalid(field, "policy.invalid", "contains a character not allowed in policy names");
     }
   }
@@ -241,7 +240,8 @@ struct Engine::Impl {
     }
     if (def.field_type == "number") {
       double d;
-      if (!absl::SimpleAtod(value, &d)) return Invalid(field, "custom_field.not_a_number", "must be a number");
+      if (!absl::SimpleAtod(value, &d))
+        return Invalid(field, "custom_field.not_a_number", "must be a number");
     } else if (def.field_type == "boolean") {
       if (value != "true" && value != "false") {
         return Invalid(field, "custom_field.not_a_boolean", "must be true or false");
@@ -256,7 +256,8 @@ struct Engine::Impl {
       auto re = Pattern(def.pattern);
       if (!re.ok()) return re.status();
       if (!re2::RE2::FullMatch(re2::StringPiece(value.data(), value.size()), **re)) {
-        return Invalid(field, "custom_field.pattern_mismatch", "does not match the field's pattern");
+        return Invalid(field, "custom_field.pattern_mismatch",
+                       "does not match the field's pattern");
       }
     }
     return absl::OkStatus();
@@ -268,16 +269,32 @@ struct Engine::Impl {
     std::vector<int> notify;
     for (Channel c : r.notify) notify.push_back(static_cast<int>(c));
     const nlohmann::json j = {
-        r.tenant, r.username, r.display_name, r.description, r.email,
+        r.tenant,
+        r.username,
+        r.display_name,
+        r.description,
+        r.email,
         r.email_verified.has_value() ? nlohmann::json(*r.email_verified) : nlohmann::json(),
-        r.phone_region, r.phone,
+        r.phone_region,
+        r.phone,
         r.phone_verified.has_value() ? nlohmann::json(*r.phone_verified) : nlohmann::json(),
-        r.external_id, r.enabled, r.default_project_id, r.primary_ou, r.ous, r.groups, custom,
-        r.policies, static_cast<int>(r.password_mode), std::string(r.password.view()),
-        r.generated_password_length, r.access_key,
+        r.external_id,
+        r.enabled,
+        r.default_project_id,
+        r.primary_ou,
+        r.ous,
+        r.groups,
+        custom,
+        r.policies,
+        static_cast<int>(r.password_mode),
+        std::string(r.password.view()),
+        r.generated_password_length,
+        r.access_key,
         r.require_password_reset.has_value() ? nlohmann::json(*r.require_password_reset)
                                              : nlohmann::json(),
-        notify, r.quick_create, r.sms_login_verification};
+        notify,
+        r.quick_create,
+        r.sms_login_verification};
     std::string text = j.dump();
     std::string print = fingerprint_hasher->Hash(text);
     WipeString(text);
@@ -305,7 +322,8 @@ struct Engine::Impl {
       }
     }
     if (!u.phone_region.empty()) {
-      if (u.phone.empty()) return Invalid("phone", "phone.required", "is required with phone_region");
+      if (u.phone.empty())
+        return Invalid("phone", "phone.required", "is required with phone_region");
       IAM_RETURN_IF_ERROR(ValidatePhoneRegion(prof, u.phone_region));
     }
     if (!u.external_id.empty()) IAM_RETURN_IF_ERROR(ValidateExternalId(prof, u.external_id));
@@ -360,7 +378,8 @@ struct Engine::Impl {
     for (size_t i = 0; i < fields.size(); ++i) {
       const CustomFieldValue& f = fields[i];
       const std::string field = absl::StrCat("custom_fields[", i, "]");
-      absl::StatusOr<DirectoryEntry> def = store->FindEntry(EntryKind::kCustomField, tenant, f.name);
+      absl::StatusOr<DirectoryEntry> def =
+          store->FindEntry(EntryKind::kCustomField, tenant, f.name);
       if (absl::IsNotFound(def.status())) {
         return NotFoundError(field, "custom_field.not_found",
                              absl::StrCat("no custom field '", f.name, "' is defined"));
@@ -486,8 +505,8 @@ struct Engine::Impl {
     u.id = NewUserId(*profile, random);
     if (u.external_id.empty()) u.external_id = u.id;
     u.console_access = r.password_mode != PasswordMode::kNone;
-    const bool has_password = r.password_mode == PasswordMode::kManual ||
-                              r.password_mode == PasswordMode::kGenerated;
+    const bool has_password =
+        r.password_mode == PasswordMode::kManual || r.password_mode == PasswordMode::kGenerated;
     u.password_reset_required = has_password && r.require_password_reset.value_or(true);
     u.created_at = now;
     if (!r.client_token.empty()) p.fingerprint = Fingerprint(r);
@@ -505,8 +524,7 @@ struct Engine::Impl {
       return std::optional<CreateUserResult>();
     }
     if ((*record)->fingerprint.size() != fingerprint.size() ||
-        sodium_memcmp((*record)->fingerprint.data(), fingerprint.data(), fingerprint.size()) !=
-            0) {
+        sodium_memcmp((*record)->fingerprint.data(), fingerprint.data(), fingerprint.size()) != 0) {
       return MakeError(absl::StatusCode::kFailedPrecondition, "client_token",
                        "idempotency.mismatch",
                        "client_token: already used with a different request");
@@ -547,8 +565,8 @@ struct Engine::Impl {
     m.tenant = u.tenant;
     m.user_id = u.id;
     m.channel = ChannelName(channel);
-    m.recipient = channel == Channel::kEmail ? u.email
-                                             : absl::StrCat("+", u.phone_region, " ", u.phone);
+    m.recipient =
+        channel == Channel::kEmail ? u.email : absl::StrCat("+", u.phone_region, " ", u.phone);
     m.kind = std::string(kind);
     m.sealed_body = sealer->Seal(body, absl::StrCat(u.tenant, "/", u.id, "/", kind));
     m.next_attempt_at = w->now;
@@ -625,7 +643,6 @@ struct Engine::Impl {
     return absl::OkStatus();
   }
 
-
   // --- The lifecycle's shared steps ---
 
   // A user by id, else by username (canonical). kNotFound "user.not_found".
@@ -692,9 +709,9 @@ struct Engine::Impl {
     std::vector<std::string> previous;
     if (!rec->password_hash.empty()) previous.push_back(rec->password_hash);
     previous.insert(previous.end(), rec->password_history.begin(), rec->password_history.end());
-    IAM_RETURN_IF_ERROR(CheckPasswordReuse(
-        *checker, hasher, pw.view(), previous,
-        enforce_min_age ? u.password_changed_at : absl::InfinitePast(), now));
+    IAM_RETURN_IF_ERROR(
+        CheckPasswordReuse(*checker, hasher, pw.view(), previous,
+                           enforce_min_age ? u.password_changed_at : absl::InfinitePast(), now));
     absl::StatusOr<std::string> hash = hasher.Hash(pw.view());
     if (!hash.ok()) return hash.status();
     if (!rec->password_hash.empty()) {
@@ -894,11 +911,13 @@ absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
       s = Invalid("client_token", "batch.client_token_unsupported",
                   "is not supported inside a batch");
     }
-    absl::StatusOr<Impl::Prepared> p = s.ok() ? I.Prepare(r, now) : absl::StatusOr<Impl::Prepared>(s);
+    absl::StatusOr<Impl::Prepared> p =
+        s.ok() ? I.Prepare(r, now) : absl::StatusOr<Impl::Prepared>(s);
     if (p.ok()) {
       // Collisions inside the batch, then with the store.
       for (const internal::UniqueKey& k : internal::UniqueKeysOf(p->record)) {
-        if (!claimed.insert(absl::StrCat(r.tenant, "\x1f", static_cast<int>(k.key), "\x1f", k.value))
+        if (!claimed
+                 .insert(absl::StrCat(r.tenant, "\x1f", static_cast<int>(k.key), "\x1f", k.value))
                  .second) {
           s = internal::DuplicateError(k.key);
           break;

@@ -43,10 +43,10 @@ absl::Status NotFound(absl::string_view what) {
 
 struct MemoryStore::Rep {
   std::mutex mu;
-  std::map<std::string, UserRecord> users;            // id -> record
-  absl::flat_hash_map<std::string, std::string> unique;  // Key() -> user id
-  std::map<std::string, IdempotencyRecord> idempotency;  // tenant\x1ftoken
-  std::map<std::string, DirectoryEntry> entries;         // EntryKey(id)
+  std::map<std::string, UserRecord> users;                    // id -> record
+  absl::flat_hash_map<std::string, std::string> unique;       // Key() -> user id
+  std::map<std::string, IdempotencyRecord> idempotency;       // tenant\x1ftoken
+  std::map<std::string, DirectoryEntry> entries;              // EntryKey(id)
   absl::flat_hash_map<std::string, std::string> entry_names;  // EntryKey(folded name) -> id
   std::map<std::string, AccessKeyRecord> access_keys;
   std::map<std::string, TokenRecord> tokens;
@@ -55,7 +55,8 @@ struct MemoryStore::Rep {
   int64_t next_outbox_id = 1;
 
   void Unindex(const UserRecord& r) {
-    for (const UniqueKey& k : internal::UniqueKeysOf(r)) unique.erase(Key(r.user.tenant, k.key, k.value));
+    for (const UniqueKey& k : internal::UniqueKeysOf(r))
+      unique.erase(Key(r.user.tenant, k.key, k.value));
   }
   void Index(const UserRecord& r) {
     for (const UniqueKey& k : internal::UniqueKeysOf(r)) {
@@ -65,8 +66,8 @@ struct MemoryStore::Rep {
   // Checks that a write set can apply; applies nothing.
   absl::Status Check(const WriteSet& w) {
     if (w.idempotency) {
-      auto it = idempotency.find(absl::StrCat(w.idempotency->tenant, "\x1f",
-                                              w.idempotency->client_token));
+      auto it = idempotency.find(
+          absl::StrCat(w.idempotency->tenant, "\x1f", w.idempotency->client_token));
       if (it != idempotency.end() && it->second.expires_at > w.now) {
         return internal::IdempotencyConflict();
       }

@@ -226,7 +226,8 @@ TEST_F(LifecycleTest, LoginByUsernameEmailOrMobile) {
 
 TEST_F(LifecycleTest, LockoutAfterFailuresForAWindow) {
   Create("alice.wong");
-  for (int i = 0; i < 5; ++i) EXPECT_EQ(Login("alice.wong", "wrong-Pass1"), AuthOutcome::kBadCredentials);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(Login("alice.wong", "wrong-Pass1"), AuthOutcome::kBadCredentials);
   EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kLocked);
   clock_.Advance(absl::Minutes(14));
   EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kLocked);

@@ -10,8 +10,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "args.h"
+#include "iam/engine.h"
 #include "iam/profile.h"
+#include "iam/sqlite_store.h"
 #include "nlohmann/json.hpp"
 
 namespace iamctl {
@@ -30,6 +33,19 @@ struct Command {
 // Commands of each group, appended to `out`.
 void AddRuleCommands(std::vector<Command>* out);
 void AddUserCommands(std::vector<Command>* out);
+void AddLifecycleCommands(std::vector<Command>* out);
+
+// The store, notifier and engine one command uses (a SQLite file at --db).
+struct Session {
+  std::unique_ptr<iam::SqliteStore> store;
+  std::unique_ptr<iam::JsonLinesNotifier> notifier;
+  std::unique_ptr<iam::Engine> engine;
+};
+absl::StatusOr<Session> OpenSession(const Args& args, const iam::Profile& profile);
+// Runs `body` with an engine for --tenant (registered on first use).
+int WithEngine(const Args& args, const iam::Profile& profile,
+               const std::function<int(iam::Engine&, const std::string& tenant)>& body);
+absl::StatusOr<iam::Channel> ParseChannel(const std::string& s);
 
 // Prints `value` as one line of JSON on stdout.
 void PrintJson(const nlohmann::json& value);

@@ -41,6 +41,7 @@ std::vector<Command> AllCommands() {
   std::vector<Command> commands;
   AddRuleCommands(&commands);
   AddUserCommands(&commands);
+  AddLifecycleCommands(&commands);
   return commands;
 }
 

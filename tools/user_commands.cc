@@ -25,7 +25,7 @@
 #include "user_json.h"
 
 namespace iamctl {
-namespace {
+namespace {}  // namespace
 
 // Reads or creates the 32-byte host key for `db`.
 absl::StatusOr<std::string> HostKey(const std::string& db) {
@@ -36,7 +36,8 @@ absl::StatusOr<std::string> HostKey(const std::string& db) {
     if (sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), hex,
                        std::strlen(hex), nullptr, &len, nullptr) != 0 ||
         len != key.size()) {
-      return iam::InvalidField("IAM_HOST_KEY", "host_key.invalid", "IAM_HOST_KEY: must be 64 hex digits");
+      return iam::InvalidField("IAM_HOST_KEY", "host_key.invalid",
+                               "IAM_HOST_KEY: must be 64 hex digits");
     }
     return key;
   }
@@ -57,13 +58,6 @@ absl::StatusOr<std::string> HostKey(const std::string& db) {
   ::close(fd);
   return key;
 }
-
-// The store, notifier and engine one command uses.
-struct Session {
-  std::unique_ptr<iam::SqliteStore> store;
-  std::unique_ptr<iam::JsonLinesNotifier> notifier;
-  std::unique_ptr<iam::Engine> engine;
-};
 
 absl::StatusOr<Session> OpenSession(const Args& args, const iam::Profile& profile) {
   const std::string db = args.Get("db", "./iam.db");
@@ -106,6 +100,8 @@ absl::StatusOr<iam::Channel> ParseChannel(const std::string& s) {
   if (s == "sms") return iam::Channel::kSms;
   return iam::InvalidField("notify", "notify.invalid_channel", "notify: must be email or sms");
 }
+
+namespace {
 
 absl::StatusOr<iam::CreateUserRequest> RequestFromArgs(const Args& args) {
   iam::CreateUserRequest r;
@@ -166,7 +162,8 @@ absl::StatusOr<iam::CreateUserRequest> RequestFromArgs(const Args& args) {
 // One batch item from JSON: the same names as create-user's flags, with '_'.
 absl::StatusOr<iam::CreateUserRequest> RequestFromJson(const nlohmann::json& j,
                                                        const std::string& tenant) {
-  if (!j.is_object()) return iam::InvalidField("users", "batch.invalid", "users: each item must be an object");
+  if (!j.is_object())
+    return iam::InvalidField("users", "batch.invalid", "users: each item must be an object");
   try {
     iam::CreateUserRequest r;
     r.tenant = j.value("tenant", tenant);
@@ -356,33 +353,43 @@ void AddUserCommands(std::vector<Command>* out) {
        "[--notify email|sms]... [--quick] [--sms-login-verification] [--disabled] "
        "[--client-token K] [--no-reset]",
        kCreateUserOptions, CreateUser});
-  out->push_back({"batch-create-users", "--tenant T --file USERS.json",
-                  {{"tenant", "file"}, {}}, BatchCreate});
-  out->push_back({"get-user", "--tenant T (--username U | --id ID)",
-                  {{"tenant", "username", "id"}, {}}, GetUser});
+  out->push_back({"batch-create-users",
+                  "--tenant T --file USERS.json",
+                  {{"tenant", "file"}, {}},
+                  BatchCreate});
+  out->push_back({"get-user",
+                  "--tenant T (--username U | --id ID)",
+                  {{"tenant", "username", "id"}, {}},
+                  GetUser});
   static const EntryCommandInfo kGroup{iam::EntryKind::kGroup, "group", "groups"};
   static const EntryCommandInfo kOu{iam::EntryKind::kOrganizationalUnit, "ou", "ous"};
   static const EntryCommandInfo kField{iam::EntryKind::kCustomField, "custom_field",
                                        "custom_fields"};
   for (const auto* info : {&kGroup, &kOu, &kField}) {
-    std::string noun = info->kind == iam::EntryKind::kGroup ? "group"
+    std::string noun = info->kind == iam::EntryKind::kGroup                ? "group"
                        : info->kind == iam::EntryKind::kOrganizationalUnit ? "ou"
                                                                            : "custom-field";
     OptionSpec create{{"tenant", "name", "description"}, {}};
     std::string create_usage = "--tenant T --name NAME [--description S]";
     if (info->kind == iam::EntryKind::kCustomField) {
       create.with_value.insert({"type", "max-length", "allowed-value", "pattern"});
-      create_usage += " [--type string|number|boolean|enum] [--max-length N] "
-                      "[--allowed-value V]... [--pattern RE2]";
+      create_usage +=
+          " [--type string|number|boolean|enum] [--max-length N] "
+          "[--allowed-value V]... [--pattern RE2]";
     }
-    out->push_back({"create-" + noun, create_usage, create,
-                    [info](const Args& a, const iam::Profile& p) { return CreateEntry(a, p, *info); }});
-    out->push_back({"list-" + noun + "s", "--tenant T [--keyword K]",
-                    {{"tenant", "keyword"}, {}},
-                    [info](const Args& a, const iam::Profile& p) { return ListEntries(a, p, *info); }});
-    out->push_back({"delete-" + noun, "--tenant T --name NAME|ID",
-                    {{"tenant", "name"}, {}},
-                    [info](const Args& a, const iam::Profile& p) { return DeleteEntry(a, p, *info); }});
+    out->push_back(
+        {"create-" + noun, create_usage, create,
+         [info](const Args& a, const iam::Profile& p) { return CreateEntry(a, p, *info); }});
+    out->push_back(
+        {"list-" + noun + "s",
+         "--tenant T [--keyword K]",
+         {{"tenant", "keyword"}, {}},
+         [info](const Args& a, const iam::Profile& p) { return ListEntries(a, p, *info); }});
+    out->push_back(
+        {"delete-" + noun,
+         "--tenant T --name NAME|ID",
+         {{"tenant", "name"}, {}},
+         [info](const Args& a, const iam::Profile& p) { return DeleteEntry(a, p, *info); }});
   }
   out->push_back({"dispatch-outbox", "", {{}, {}}, DispatchOutbox});
 }

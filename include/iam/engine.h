@@ -82,14 +82,14 @@ struct CreateUserRequest {
   std::vector<CustomFieldValue> custom_fields;
   std::vector<std::string> policies;
   PasswordMode password_mode = PasswordMode::kNone;
-  Secret password;                     // kManual only
-  int generated_password_length = 0;  // 0 = the profile's default
-  bool access_key = false;            // programmatic access: issue a key pair
+  Secret password;                             // kManual only
+  int generated_password_length = 0;           // 0 = the profile's default
+  bool access_key = false;                     // programmatic access: issue a key pair
   std::optional<bool> require_password_reset;  // default on with a password
-  std::vector<Channel> notify;  // deliver the generated password or link
-  bool quick_create = false;    // Tencent quick creation: attach the admin policy
-  bool sms_login_verification = false;  // needs both email and mobile (seed 000)
-  std::string client_token;             // idempotency; printable ASCII, <= 64
+  std::vector<Channel> notify;                 // deliver the generated password or link
+  bool quick_create = false;                   // Tencent quick creation: attach the admin policy
+  bool sms_login_verification = false;         // needs both email and mobile (seed 000)
+  std::string client_token;                    // idempotency; printable ASCII, <= 64
 };
 
 struct IssuedAccessKey {
@@ -101,8 +101,8 @@ struct IssuedAccessKey {
 struct CreateUserResult {
   User user;
   std::string request_id;
-  std::string self_link;             // Huawei links.self
-  Secret generated_password;         // empty unless generated (and not a replay)
+  std::string self_link;      // Huawei links.self
+  Secret generated_password;  // empty unless generated (and not a replay)
   std::optional<IssuedAccessKey> access_key;
   bool login_link_sent = false;
   // True when this answers a repeated client token: the first response's user,
@@ -158,8 +158,8 @@ enum class AuthOutcome : uint8_t {
   kBadCredentials,  // never says whether the user or the password was wrong
   kLocked,          // too many failures; see locked_until
   kDisabled,
-  kResetRequired,   // the password is right but must be changed first
-  kExpired,         // the password is right but past password_expires_at
+  kResetRequired,  // the password is right but must be changed first
+  kExpired,        // the password is right but past password_expires_at
 };
 
 struct AuthResult {
@@ -187,11 +187,11 @@ struct BatchCreateResult {
 };
 
 struct EngineOptions {
-  const Profile* profile = nullptr;       // null = huawei
-  Clock* clock = nullptr;                 // null = SystemClock()
-  RandomSource* random = nullptr;         // null = SystemRandom()
-  Authorizer* authorizer = nullptr;       // null = AllowAllAuthorizer()
-  Notifier* notifier = nullptr;           // null = nothing sent; outbox kept
+  const Profile* profile = nullptr;  // null = huawei
+  Clock* clock = nullptr;            // null = SystemClock()
+  RandomSource* random = nullptr;    // null = SystemRandom()
+  Authorizer* authorizer = nullptr;  // null = AllowAllAuthorizer()
+  Notifier* notifier = nullptr;      // null = nothing sent; outbox kept
   Argon2Params argon2 = Argon2Params::Owasp();
   // 32 bytes from the host: seals stored secrets and keys token hashes. Empty =
   // a random key for this Engine's lifetime (WARNING: then sealed values and
@@ -234,7 +234,8 @@ class IAM_EXPORT Engine {
   absl::StatusOr<CreateUserResult> CreateUser(const CreateUserRequest& request);
   // Up to options.max_batch requests, all or none. kInvalidArgument
   // (reason batch.too_large) above the limit.
-  absl::StatusOr<BatchCreateResult> BatchCreateUsers(const std::vector<CreateUserRequest>& requests);
+  absl::StatusOr<BatchCreateResult> BatchCreateUsers(
+      const std::vector<CreateUserRequest>& requests);
 
   // By id, else by username (case-insensitive).
   absl::StatusOr<User> GetUser(const Principal& caller, absl::string_view tenant,
@@ -266,8 +267,7 @@ class IAM_EXPORT Engine {
                               absl::string_view old_password, absl::string_view new_password);
 
   // Access keys: at most max_access_keys_per_user; the secret is returned once.
-  absl::StatusOr<IssuedAccessKey> CreateAccessKey(const Principal& caller,
-                                                  absl::string_view tenant,
+  absl::StatusOr<IssuedAccessKey> CreateAccessKey(const Principal& caller, absl::string_view tenant,
                                                   absl::string_view id_or_username);
   absl::StatusOr<std::vector<AccessKeyInfo>> ListAccessKeys(const Principal& caller,
                                                             absl::string_view tenant,
@@ -286,8 +286,7 @@ class IAM_EXPORT Engine {
   // Groups, organizational units and custom-field definitions. For a custom
   // field, `entry` carries field_type, max_length, allowed_values, pattern.
   absl::StatusOr<DirectoryEntry> CreateEntry(const Principal& caller, DirectoryEntry entry);
-  absl::StatusOr<std::vector<DirectoryEntry>> ListEntries(const Principal& caller,
-                                                          EntryKind kind,
+  absl::StatusOr<std::vector<DirectoryEntry>> ListEntries(const Principal& caller, EntryKind kind,
                                                           absl::string_view tenant,
                                                           absl::string_view keyword);
   absl::Status DeleteEntry(const Principal& caller, EntryKind kind, absl::string_view tenant,

@@ -62,10 +62,10 @@ enum class UserKey : uint8_t { kId, kUsername, kEmail, kPhone, kExternalId };
 struct ListUsersQuery {
   std::string tenant;
   int page_size = 100;
-  std::string page_token;         // opaque; "" = first page
-  std::string username_prefix;    // canonical form
-  std::string group_id;           // "" = any
-  std::string ou_id;              // "" = any (primary or further)
+  std::string page_token;       // opaque; "" = first page
+  std::string username_prefix;  // canonical form
+  std::string group_id;         // "" = any
+  std::string ou_id;            // "" = any (primary or further)
   std::optional<bool> enabled;
 };
 
