@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the benchmarks (Release) and runs them; writes docs/bench/*.json, the
+# console output next to it, the plot and the summary table (bench/plot.py).
+#
+#   bench/run.sh                          # everything
+#   bench/run.sh --benchmark_filter=username   # extra flags go to the programs
+#
+# BUILD_DIR (default build-bench) selects the build directory. See
+# docs/PERFORMANCE.md.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build-bench}
+OUT_DIR=docs/bench
+
+if [ ! -r /var/cache/cracklib/cracklib_dict.pwd ]; then
+  echo "run.sh: no cracklib dictionary; the cracklib and pwquality-dict rows will be skipped" >&2
+  echo "run.sh: (install it with: apt-get install -y cracklib-runtime)" >&2
+fi
+
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DIAM_BUILD_BENCHMARKS=ON \
+  -DIAM_BUILD_TESTS=OFF -DIAM_BUILD_TOOLS=OFF
+cmake --build "$BUILD_DIR" -j"$(nproc)"
+
+mkdir -p "$OUT_DIR"
+# The machine is shared: random interleaving spreads each benchmark's five
+# repetitions over the whole run, so a burst of load elsewhere does not land on
+# one implementation only and skew a ratio.
+# Each program's JSON, console table and plot share one stem.
+for name in validation engine; do
+  program="$BUILD_DIR/bench/${name}_bench"
+  [ -x "$program" ] || continue
+  "$program" \
+    --benchmark_repetitions=5 \
+    --benchmark_report_aggregates_only=true \
+    --benchmark_enable_random_interleaving=true \
+    --benchmark_out="$OUT_DIR/$name.json" \
+    --benchmark_out_format=json \
+    "$@" 2>&1 | tee "$OUT_DIR/$name.txt"
+  /usr/bin/python3 bench/plot.py "$OUT_DIR/$name.json" "$OUT_DIR/$name.png"
+done
