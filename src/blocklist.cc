@@ -1,6 +1,8 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 #include "iam/blocklist.h"
 
+#include <sodium.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -67,13 +69,20 @@ absl::StatusOr<std::shared_ptr<const Blocklist>> Blocklist::LoadFile(const std::
 
 bool Blocklist::Contains(absl::string_view password) const {
   if (password.size() > rep_->longest) return false;
-  char lowered[512];
-  if (password.size() > sizeof lowered) return false;
+  char stack[512];
+  std::string heap;  // for entries longer than the stack buffer
+  char* lowered = stack;
+  if (password.size() > sizeof stack) {
+    heap.resize(password.size());
+    lowered = heap.data();
+  }
   for (size_t i = 0; i < password.size(); ++i) {
     const char c = password[i];
     lowered[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
   }
-  return rep_->set.contains(absl::string_view(lowered, password.size()));
+  const bool found = rep_->set.contains(absl::string_view(lowered, password.size()));
+  sodium_memzero(lowered, password.size());  // a copy of a password
+  return found;
 }
 
 size_t Blocklist::size() const { return rep_->set.size(); }

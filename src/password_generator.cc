@@ -1,6 +1,8 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 #include "iam/password_generator.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "iam/error.h"
 
@@ -9,20 +11,33 @@ namespace iam {
 absl::StatusOr<Secret> GeneratePassword(const Profile& profile, const PasswordChecker& checker,
                                         const GenerateOptions& options) {
   const PasswordPolicy& policy = checker.policy();
-  const int length = options.length > 0 ? options.length : profile.generated_password_length;
   const int needed = std::max(policy.min_classes, CountClasses(policy.required_classes));
+  // 0 = the profile's default, brought within the bounds of a tenant's policy
+  // (Create() guarantees min <= max).
+  const int length = options.length != 0
+                         ? options.length
+                         : std::clamp(profile.generated_password_length,
+                                      std::max(checker.effective_min_length(), needed),
+                                      policy.max_length);
   if (length < checker.effective_min_length() || length > policy.max_length || length < needed) {
-    return InvalidField("length", "password.generate_length",
-                        absl::StrCat("length: must be between ",
-                                     std::max(checker.effective_min_length(), needed), " and ",
-                                     policy.max_length));
+    return InvalidField(
+        "length", "password.generate_length",
+        absl::StrCat("length: must be between ", std::max(checker.effective_min_length(), needed),
+                     " and ", policy.max_length));
   }
   // The alphabet: letters, digits, and the profile's generator specials that
   // the policy counts as special.
-  std::string alphabet(kAlnum);
+  // Built on the stack: no allocation per password.
+  char alphabet_chars[256];
+  size_t alphabet_size = kAlnum.size();
+  kAlnum.copy(alphabet_chars, kAlnum.size());
   for (char c : profile.generator_specials) {
-    if (checker.ClassOf(static_cast<unsigned char>(c)) == kClassSpecial) alphabet.push_back(c);
+    if (alphabet_size < sizeof alphabet_chars &&
+        checker.ClassOf(static_cast<unsigned char>(c)) == kClassSpecial) {
+      alphabet_chars[alphabet_size++] = c;
+    }
   }
+  const absl::string_view alphabet(alphabet_chars, alphabet_size);
   uint8_t available = kClassUpper | kClassLower | kClassDigit;
   if (alphabet.size() > kAlnum.size()) available |= kClassSpecial;
   if ((policy.required_classes & ~available) != 0 || CountClasses(available) < needed) {

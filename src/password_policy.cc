@@ -70,10 +70,34 @@ bool ContainsIgnoreCase(absl::string_view haystack, absl::string_view needle) {
   return false;
 }
 
+// Longest run of one repeated character; a character is a lead byte and its
+// UTF-8 continuation bytes, so "ééé" is a run of three, U+8000 (E8 80 80) none.
+int LongestRunUtf8(absl::string_view s) {
+  int longest = 0;
+  int run = 0;
+  absl::string_view previous;
+  for (size_t i = 0; i < s.size();) {
+    size_t next = i + 1;
+    while (next < s.size() && (static_cast<unsigned char>(s[next]) & 0xC0) == 0x80) ++next;
+    const absl::string_view current = s.substr(i, next - i);
+    run = (current == previous) ? run + 1 : 1;
+    if (run > longest) longest = run;
+    previous = current;
+    i = next;
+  }
+  return longest;
+}
+
+// LongestRunUtf8 with a fast path: while every byte is ASCII, a character is
+// one byte, so the run is counted byte by byte; the first non-ASCII byte hands
+// the whole string to LongestRunUtf8.
 int LongestRun(absl::string_view s) {
-  int longest = s.empty() ? 0 : 1;
+  if (s.empty()) return 0;
+  if (static_cast<unsigned char>(s[0]) >= 0x80) return LongestRunUtf8(s);
+  int longest = 1;
   int run = 1;
   for (size_t i = 1; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) >= 0x80) return LongestRunUtf8(s);
     run = (s[i] == s[i - 1]) ? run + 1 : 1;
     if (run > longest) longest = run;
   }

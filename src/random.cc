@@ -55,9 +55,14 @@ std::unique_ptr<RandomSource> NewDeterministicRandom(uint64_t seed) {
 }
 
 void DrawFromAlphabet(RandomSource& random, absl::string_view alphabet, size_t count, char* out) {
-  const size_t n = alphabet.size();
+  const unsigned n = static_cast<unsigned>(alphabet.size());
   // Accept bytes below the largest multiple of n that fits in 256.
-  const unsigned limit = 256u - (256u % static_cast<unsigned>(n));
+  const unsigned limit = 256u - (256u % n);
+  // b % n without a division per byte: for b < 256 and n <= 256,
+  // (b * ceil(2^16 / n)) >> 16 == b / n exactly (the rounding error of the
+  // reciprocal, e = m * n - 2^16 < n, gives b * e < 2^16; checked for every
+  // b and n too).
+  const unsigned reciprocal = (65536u + n - 1) / n;
   uint8_t buffer[64];
   size_t used = sizeof buffer;
   size_t written = 0;
@@ -67,7 +72,7 @@ void DrawFromAlphabet(RandomSource& random, absl::string_view alphabet, size_t c
       used = 0;
     }
     const unsigned b = buffer[used++];
-    if (b < limit) out[written++] = alphabet[b % n];
+    if (b < limit) out[written++] = alphabet[b - ((b * reciprocal) >> 16) * n];
   }
   sodium_memzero(buffer, sizeof buffer);
 }
