@@ -1,0 +1,1082 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+#include "iam/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "iam/error.h"
+#include "nlohmann/json.hpp"
+#include "store_keys.h"
+
+namespace iam {
+namespace {
+
+using internal::UniqueKey;
+using Json = nlohmann::json;
+
+// The schema, as an ordered list of migrations: kMigrations[i] brings a file
+// from version i to version i + 1, and the file records its version in
+// PRAGMA user_version. To change the schema, append a migration; never edit
+// one that has shipped.
+//
+// Uniqueness per tenant lives in constraints, so it holds for every connection
+// to the file: user_keys has one row per unique key a user claims
+// (internal::UniqueKeysOf: kind is the iam::UserKey, 1 canonical username,
+// 2 canonical email, 3 phone "region:number", 4 external id) under
+// PRIMARY KEY (tenant, kind, value); idempotency is keyed by
+// (tenant, client_token); entries are UNIQUE on (tenant, kind, folded_name).
+// memberships indexes which users reference which directory entry (groups and
+// OUs by id, custom fields by name) so DeleteEntry can refuse one in use.
+// Lists and maps inside a user are JSON text. Times are unix nanoseconds, with
+// InfinitePast/InfiniteFuture stored as INT64_MIN/INT64_MAX.
+constexpr const char* kMigrations[] = {
+    // Version 1: the initial schema.
+    R"sql(
+CREATE TABLE users (
+  id TEXT NOT NULL PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  username TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  email TEXT NOT NULL,
+  email_verified INTEGER NOT NULL,
+  phone_region TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  phone_verified INTEGER NOT NULL,
+  external_id TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  default_project_id TEXT NOT NULL,
+  primary_ou TEXT NOT NULL,
+  ou_ids TEXT NOT NULL,
+  group_ids TEXT NOT NULL,
+  custom_fields TEXT NOT NULL,
+  policies TEXT NOT NULL,
+  console_access INTEGER NOT NULL,
+  password_reset_required INTEGER NOT NULL,
+  sms_login_verification INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  password_changed_at INTEGER NOT NULL,
+  password_expires_at INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  canonical_username TEXT NOT NULL,
+  canonical_email TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  password_history TEXT NOT NULL,
+  failed_logins INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL
+);
+CREATE INDEX users_by_username ON users (tenant, canonical_username);
+
+CREATE TABLE user_keys (
+  tenant TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  PRIMARY KEY (tenant, kind, value)
+) WITHOUT ROWID;
+CREATE INDEX user_keys_by_user ON user_keys (user_id);
+
+CREATE TABLE memberships (
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  tenant TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  ref TEXT NOT NULL,
+  PRIMARY KEY (user_id, kind, ref)
+) WITHOUT ROWID;
+CREATE INDEX memberships_by_entry ON memberships (tenant, kind, ref);
+
+CREATE TABLE entries (
+  tenant TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  folded_name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  field_type TEXT NOT NULL,
+  max_length INTEGER NOT NULL,
+  allowed_values TEXT NOT NULL,
+  pattern TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant, kind, id),
+  UNIQUE (tenant, kind, folded_name)
+) WITHOUT ROWID;
+
+CREATE TABLE access_keys (
+  id TEXT NOT NULL PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  sealed_secret BLOB NOT NULL,
+  key_id TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL
+);
+CREATE INDEX access_keys_by_user ON access_keys (user_id, tenant);
+
+CREATE TABLE tokens (
+  hash TEXT NOT NULL PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  purpose INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX tokens_by_user ON tokens (user_id);
+
+CREATE TABLE idempotency (
+  tenant TEXT NOT NULL,
+  client_token TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  response TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant, client_token)
+) WITHOUT ROWID;
+
+CREATE TABLE tenants (
+  name TEXT NOT NULL PRIMARY KEY
+) WITHOUT ROWID;
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  sealed_body BLOB NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT NOT NULL
+);
+CREATE INDEX outbox_by_due ON outbox (next_attempt_at);
+)sql",
+};
+constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
+
+// The same 31 columns, in the same order, for every read and write of a user.
+#define IAM_USER_COLUMNS                                                                    \
+  "id, tenant, username, display_name, description, email, email_verified, phone_region, "  \
+  "phone, phone_verified, external_id, enabled, default_project_id, primary_ou, ou_ids, "   \
+  "group_ids, custom_fields, policies, console_access, password_reset_required, "           \
+  "sms_login_verification, created_at, password_changed_at, password_expires_at, version, " \
+  "canonical_username, canonical_email, password_hash, password_history, failed_logins, "   \
+  "locked_until"
+
+#define IAM_ENTRY_COLUMNS                                                                      \
+  "tenant, kind, id, name, folded_name, description, field_type, max_length, allowed_values, " \
+  "pattern, created_at"
+
+#define IAM_ACCESS_KEY_COLUMNS \
+  "id, tenant, user_id, sealed_secret, key_id, enabled, created_at, last_used_at"
+
+#define IAM_OUTBOX_COLUMNS                                                                  \
+  "id, tenant, user_id, channel, recipient, kind, sealed_body, attempts, next_attempt_at, " \
+  "last_error"
+
+// ---------------------------------------------------------------------------
+// Errors.
+
+absl::Status NotFound(absl::string_view what) {
+  return MakeError(absl::StatusCode::kNotFound, what, absl::StrCat(what, ".not_found"),
+                   absl::StrCat(what, ": not found"));
+}
+
+absl::Status AccessKeyDuplicate() {
+  return MakeError(absl::StatusCode::kAlreadyExists, "access_key", "access_key.duplicate",
+                   "access_key: id already exists");
+}
+
+absl::Status Corrupt(absl::string_view what) {
+  return MakeError(absl::StatusCode::kDataLoss, "", "store.corrupt",
+                   absl::StrCat("sqlite: stored ", what, " cannot be decoded"));
+}
+
+// Maps a SQLite result code to the canonical code set. The message names the
+// operation and SQLite's description, never a stored value.
+absl::Status SqliteError(int rc, sqlite3* db, absl::string_view what) {
+  const std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  const std::string message = absl::StrCat("sqlite: ", what, ": ", detail);
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return MakeError(absl::StatusCode::kUnavailable, "", "store.busy",
+                       absl::StrCat(message, " (another connection holds the lock; retry)"));
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+    case SQLITE_PROTOCOL:
+      return MakeError(absl::StatusCode::kUnavailable, "", "store.unavailable", message);
+    case SQLITE_TOOBIG:
+      return MakeError(absl::StatusCode::kInvalidArgument, "", "store.too_big", message);
+    case SQLITE_FULL:
+      return MakeError(absl::StatusCode::kResourceExhausted, "", "store.full", message);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return MakeError(absl::StatusCode::kDataLoss, "", "store.corrupt", message);
+    default:
+      return MakeError(absl::StatusCode::kInternal, "", "store.internal", message);
+  }
+}
+
+#define IAM_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    absl::Status iam_status_ = (expr);         \
+    if (!iam_status_.ok()) return iam_status_; \
+  } while (false)
+
+// ---------------------------------------------------------------------------
+// Values.
+
+int64_t ToNanos(absl::Time t) {
+  if (t == absl::InfinitePast()) return std::numeric_limits<int64_t>::min();
+  if (t == absl::InfiniteFuture()) return std::numeric_limits<int64_t>::max();
+  return absl::ToUnixNanos(t);  // saturates outside the int64 range
+}
+
+absl::Time FromNanos(int64_t n) {
+  if (n == std::numeric_limits<int64_t>::min()) return absl::InfinitePast();
+  if (n == std::numeric_limits<int64_t>::max()) return absl::InfiniteFuture();
+  return absl::FromUnixNanos(n);
+}
+
+// JSON text of a list or map of strings. JSON needs UTF-8: other bytes are an
+// error, never silently replaced.
+template <typename T>
+absl::StatusOr<std::string> EncodeJson(const T& value, absl::string_view field) {
+  try {
+    return Json(value).dump(-1, ' ', false, Json::error_handler_t::strict);
+  } catch (const Json::exception&) {
+    return InvalidField(field, "store.not_utf8",
+                        absl::StrCat(field, ": must be valid UTF-8 to be stored"));
+  }
+}
+
+template <typename T>
+absl::Status DecodeJson(absl::string_view text, absl::string_view what, T* out) {
+  try {
+    Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return Corrupt(what);
+    *out = j.get<T>();
+    return absl::OkStatus();
+  } catch (const Json::exception&) {
+    return Corrupt(what);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Statements.
+
+// A cached prepared statement in use: binds parameters in order (?1, ?2, ...),
+// steps, reads columns, and resets itself when it goes out of scope so it holds
+// no read snapshot. A failed prepare makes every step return that error.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, sqlite3_stmt* stmt, absl::Status error)
+      : db_(db), stmt_(stmt), error_(std::move(error)) {}
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt() {
+    if (stmt_ != nullptr) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
+  }
+
+  Stmt& Text(absl::string_view v) {
+    return Check(sqlite3_bind_text64(stmt_, ++n_, v.empty() ? "" : v.data(), v.size(),
+                                     SQLITE_TRANSIENT, SQLITE_UTF8));
+  }
+  Stmt& Blob(absl::string_view v) {
+    return Check(
+        sqlite3_bind_blob64(stmt_, ++n_, v.empty() ? "" : v.data(), v.size(), SQLITE_TRANSIENT));
+  }
+  Stmt& Int(int64_t v) { return Check(sqlite3_bind_int64(stmt_, ++n_, v)); }
+  Stmt& Bool(bool v) { return Int(v ? 1 : 0); }
+  Stmt& Time(absl::Time t) { return Int(ToNanos(t)); }
+
+  // true: a row is ready; false: done.
+  absl::StatusOr<bool> Step() {
+    if (!error_.ok()) return error_;
+    rc_ = sqlite3_step(stmt_);
+    if (rc_ == SQLITE_ROW) return true;
+    if (rc_ == SQLITE_DONE) return false;
+    return SqliteError(rc_, db_, "step");
+  }
+  // Steps a statement that returns no rows.
+  absl::Status Run() {
+    absl::StatusOr<bool> row = Step();
+    return row.ok() ? absl::OkStatus() : row.status();
+  }
+  // True when the last step failed on a PRIMARY KEY or UNIQUE constraint.
+  bool unique_violation() const {
+    return rc_ == SQLITE_CONSTRAINT_PRIMARYKEY || rc_ == SQLITE_CONSTRAINT_UNIQUE;
+  }
+  // Rows changed by the last step.
+  int64_t changes() const { return sqlite3_changes(db_); }
+
+  std::string ColStr(int col) const {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    const int n = sqlite3_column_bytes(stmt_, col);
+    return p == nullptr ? std::string() : std::string(static_cast<const char*>(p), n);
+  }
+  int64_t ColInt(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool ColBool(int col) const { return ColInt(col) != 0; }
+  absl::Time ColTime(int col) const { return FromNanos(ColInt(col)); }
+
+ private:
+  Stmt& Check(int rc) {
+    if (rc != SQLITE_OK && error_.ok()) error_ = SqliteError(rc, db_, "bind");
+    return *this;
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  absl::Status error_;
+  int n_ = 0;
+  int rc_ = SQLITE_OK;
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// The connection.
+
+struct SqliteStore::Rep {
+  std::mutex mu;  // guards db and cache: one call at a time on the connection
+  sqlite3* db = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache;  // SQL text -> statement
+
+  ~Rep() {
+    for (auto& [sql, stmt] : cache) sqlite3_finalize(stmt);
+    if (db != nullptr) sqlite3_close_v2(db);
+  }
+
+  // The prepared statement for `sql` (a literal: values are always bound).
+  Stmt Sql(const char* sql) {
+    auto it = cache.find(sql);
+    if (it != cache.end()) return Stmt(db, it->second, absl::OkStatus());
+    sqlite3_stmt* stmt = nullptr;
+    const int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      return Stmt(db, nullptr, SqliteError(rc, db, "prepare"));
+    }
+    cache.emplace(sql, stmt);
+    return Stmt(db, stmt, absl::OkStatus());
+  }
+
+  // Runs SQL text that has no parameters (schema and pragmas).
+  absl::Status Exec(const char* sql, absl::string_view what) {
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+    return rc == SQLITE_OK ? absl::OkStatus() : SqliteError(rc, db, what);
+  }
+
+  // BEGIN IMMEDIATE ... COMMIT; rolls back unless committed, so a failure
+  // anywhere leaves nothing written. The caller holds `mu`.
+  class Transaction {
+   public:
+    explicit Transaction(Rep* rep) : rep_(rep) {}
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction() {
+      if (sqlite3_get_autocommit(rep_->db) == 0) rep_->Sql("ROLLBACK").Run().IgnoreError();
+    }
+    // Takes the database write lock, waiting up to the busy timeout.
+    absl::Status Begin() { return rep_->Sql("BEGIN IMMEDIATE").Run(); }
+    absl::Status Commit() { return rep_->Sql("COMMIT").Run(); }
+
+   private:
+    Rep* rep_;
+  };
+
+  absl::Status Migrate();
+
+  // Commit's steps, inside its transaction.
+  absl::Status Apply(const WriteSet& w);
+  absl::Status WriteUser(const UserRecord& r, int64_t version, bool update);
+  absl::Status ClaimKeys(const UserRecord& r);
+  absl::Status AddMemberships(const UserRecord& r);
+};
+
+absl::Status SqliteStore::Rep::Migrate() {
+  Transaction txn(this);
+  IAM_RETURN_IF_ERROR(txn.Begin());
+  int64_t version = 0;
+  {
+    Stmt st = Sql("PRAGMA user_version");
+    absl::StatusOr<bool> row = st.Step();
+    if (!row.ok()) return row.status();
+    if (*row) version = st.ColInt(0);
+  }
+  if (version > kSchemaVersion) {
+    return MakeError(
+        absl::StatusCode::kFailedPrecondition, "", "store.schema_too_new",
+        absl::StrCat("sqlite: the file has schema version ", version,
+                     " but this iamcore knows only up to ", kSchemaVersion, "; upgrade iamcore"));
+  }
+  for (int64_t v = version; v < kSchemaVersion; ++v) {
+    IAM_RETURN_IF_ERROR(Exec(kMigrations[v], absl::StrCat("migration ", v + 1)));
+    // PRAGMA takes no bound parameters; the version is a constant of this code.
+    IAM_RETURN_IF_ERROR(
+        Exec(absl::StrCat("PRAGMA user_version = ", v + 1).c_str(), "set user_version"));
+  }
+  return txn.Commit();
+}
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                               SqliteOptions options) {
+  auto rep = std::make_unique<Rep>();
+  int rc =
+      sqlite3_open_v2(path.c_str(), &rep->db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) return SqliteError(rc, rep->db, "open");
+  sqlite3_extended_result_codes(rep->db, 1);
+  const int64_t ms = std::clamp<int64_t>(absl::ToInt64Milliseconds(options.busy_timeout), 0,
+                                         std::numeric_limits<int>::max());
+  sqlite3_busy_timeout(rep->db, static_cast<int>(ms));
+  IAM_RETURN_IF_ERROR(rep->Exec("PRAGMA foreign_keys = ON", "enable foreign keys"));
+  {
+    Stmt st = rep->Sql("PRAGMA journal_mode = WAL");
+    absl::StatusOr<bool> row = st.Step();
+    if (!row.ok()) return row.status();
+    const std::string mode = *row ? st.ColStr(0) : "";
+    if (mode != "wal" && mode != "memory") {
+      return MakeError(absl::StatusCode::kFailedPrecondition, "", "store.no_wal",
+                       absl::StrCat("sqlite: cannot use WAL journal mode (got \"", mode, "\")"));
+    }
+  }
+  IAM_RETURN_IF_ERROR(
+      rep->Exec(options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+                "set synchronous"));
+  IAM_RETURN_IF_ERROR(rep->Migrate());
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(rep)));
+}
+
+int SqliteStore::SchemaVersion() { return kSchemaVersion; }
+
+SqliteStore::SqliteStore(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+SqliteStore::~SqliteStore() = default;
+
+// ---------------------------------------------------------------------------
+// Users.
+
+namespace {
+
+absl::StatusOr<UserRecord> ReadUser(const Stmt& st) {
+  UserRecord r;
+  User& u = r.user;
+  u.id = st.ColStr(0);
+  u.tenant = st.ColStr(1);
+  u.username = st.ColStr(2);
+  u.display_name = st.ColStr(3);
+  u.description = st.ColStr(4);
+  u.email = st.ColStr(5);
+  u.email_verified = st.ColBool(6);
+  u.phone_region = st.ColStr(7);
+  u.phone = st.ColStr(8);
+  u.phone_verified = st.ColBool(9);
+  u.external_id = st.ColStr(10);
+  u.enabled = st.ColBool(11);
+  u.default_project_id = st.ColStr(12);
+  u.primary_ou = st.ColStr(13);
+  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(14), "user.ous", &u.ous));
+  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(15), "user.groups", &u.groups));
+  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(16), "user.custom_fields", &u.custom_fields));
+  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(17), "user.policies", &u.policies));
+  u.console_access = st.ColBool(18);
+  u.password_reset_required = st.ColBool(19);
+  u.sms_login_verification = st.ColBool(20);
+  u.created_at = st.ColTime(21);
+  u.password_changed_at = st.ColTime(22);
+  u.password_expires_at = st.ColTime(23);
+  u.version = st.ColInt(24);
+  r.canonical_username = st.ColStr(25);
+  r.canonical_email = st.ColStr(26);
+  r.password_hash = st.ColStr(27);
+  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(28), "user.password_history", &r.password_history));
+  r.failed_logins = static_cast<int>(st.ColInt(29));
+  r.locked_until = st.ColTime(30);
+  return r;
+}
+
+// The first user row of `st`, or kNotFound.
+absl::StatusOr<UserRecord> OneUser(Stmt& st) {
+  absl::StatusOr<bool> row = st.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound("user");
+  return ReadUser(st);
+}
+
+}  // namespace
+
+// Inserts (or, with `update`, replaces by id) the user row; kAlreadyExists
+// reason "id.duplicate" when a new user's id is taken.
+absl::Status SqliteStore::Rep::WriteUser(const UserRecord& r, int64_t version, bool update) {
+  const User& u = r.user;
+  absl::StatusOr<std::string> ous = EncodeJson(u.ous, "ous");
+  if (!ous.ok()) return ous.status();
+  absl::StatusOr<std::string> groups = EncodeJson(u.groups, "groups");
+  if (!groups.ok()) return groups.status();
+  absl::StatusOr<std::string> custom = EncodeJson(u.custom_fields, "custom_fields");
+  if (!custom.ok()) return custom.status();
+  absl::StatusOr<std::string> policies = EncodeJson(u.policies, "policies");
+  if (!policies.ok()) return policies.status();
+  absl::StatusOr<std::string> history = EncodeJson(r.password_history, "password_history");
+  if (!history.ok()) return history.status();
+
+  Stmt st = Sql(update ? "UPDATE users SET tenant = ?2, username = ?3, display_name = ?4, "
+                         "description = ?5, email = ?6, email_verified = ?7, phone_region = ?8, "
+                         "phone = ?9, phone_verified = ?10, external_id = ?11, enabled = ?12, "
+                         "default_project_id = ?13, primary_ou = ?14, ou_ids = ?15, "
+                         "group_ids = ?16, custom_fields = ?17, policies = ?18, "
+                         "console_access = ?19, password_reset_required = ?20, "
+                         "sms_login_verification = ?21, created_at = ?22, "
+                         "password_changed_at = ?23, password_expires_at = ?24, version = ?25, "
+                         "canonical_username = ?26, canonical_email = ?27, "
+                         "password_hash = ?28, password_history = ?29, failed_logins = ?30, "
+                         "locked_until = ?31 WHERE id = ?1"
+                       : "INSERT INTO users (" IAM_USER_COLUMNS
+                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+                         "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
+                         "?29, ?30, ?31)");
+  st.Text(u.id)
+      .Text(u.tenant)
+      .Text(u.username)
+      .Text(u.display_name)
+      .Text(u.description)
+      .Text(u.email)
+      .Bool(u.email_verified)
+      .Text(u.phone_region)
+      .Text(u.phone)
+      .Bool(u.phone_verified)
+      .Text(u.external_id)
+      .Bool(u.enabled)
+      .Text(u.default_project_id)
+      .Text(u.primary_ou)
+      .Text(*ous)
+      .Text(*groups)
+      .Text(*custom)
+      .Text(*policies)
+      .Bool(u.console_access)
+      .Bool(u.password_reset_required)
+      .Bool(u.sms_login_verification)
+      .Time(u.created_at)
+      .Time(u.password_changed_at)
+      .Time(u.password_expires_at)
+      .Int(version)
+      .Text(r.canonical_username)
+      .Text(r.canonical_email)
+      .Text(r.password_hash)
+      .Text(*history)
+      .Int(r.failed_logins)
+      .Time(r.locked_until);
+  absl::Status s = st.Run();
+  if (!update && st.unique_violation()) return internal::DuplicateError(UserKey::kId);
+  return s;
+}
+
+// Claims the record's unique keys, in UniqueKeysOf order; the first one taken
+// (by another user, or earlier in this write set) fails with its
+// "<key>.duplicate" error.
+absl::Status SqliteStore::Rep::ClaimKeys(const UserRecord& r) {
+  for (const UniqueKey& k : internal::UniqueKeysOf(r)) {
+    Stmt st = Sql("INSERT INTO user_keys (tenant, kind, value, user_id) VALUES (?1, ?2, ?3, ?4)");
+    st.Text(r.user.tenant).Int(static_cast<int>(k.key)).Text(k.value).Text(r.user.id);
+    absl::Status s = st.Run();
+    if (st.unique_violation()) return internal::DuplicateError(k.key);
+    IAM_RETURN_IF_ERROR(s);
+  }
+  return absl::OkStatus();
+}
+
+// Records which directory entries the user references (internal::References).
+absl::Status SqliteStore::Rep::AddMemberships(const UserRecord& r) {
+  auto add = [&](EntryKind kind, const std::string& ref) -> absl::Status {
+    Stmt st = Sql(
+        "INSERT OR IGNORE INTO memberships (user_id, tenant, kind, ref) VALUES (?1, ?2, ?3, ?4)");
+    return st.Text(r.user.id).Text(r.user.tenant).Int(static_cast<int>(kind)).Text(ref).Run();
+  };
+  for (const std::string& g : r.user.groups) {
+    IAM_RETURN_IF_ERROR(add(EntryKind::kGroup, g));
+  }
+  if (!r.user.primary_ou.empty()) {
+    IAM_RETURN_IF_ERROR(add(EntryKind::kOrganizationalUnit, r.user.primary_ou));
+  }
+  for (const std::string& o : r.user.ous) {
+    IAM_RETURN_IF_ERROR(add(EntryKind::kOrganizationalUnit, o));
+  }
+  for (const auto& [name, value] : r.user.custom_fields) {
+    IAM_RETURN_IF_ERROR(add(EntryKind::kCustomField, name));
+  }
+  return absl::OkStatus();
+}
+
+// Applies a write set in the caller's transaction, checking as it goes; the
+// first failure returns (and the caller rolls everything back). The checks come
+// in the same order as MemoryStore's, so both report the same error.
+absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
+  // 1. The idempotency record first: an expired one is replaced, a live one
+  // makes the primary key fail.
+  if (w.idempotency) {
+    const IdempotencyRecord& rec = *w.idempotency;
+    IAM_RETURN_IF_ERROR(Sql("DELETE FROM idempotency WHERE tenant = ?1 AND client_token = ?2 "
+                            "AND expires_at <= ?3")
+                            .Text(rec.tenant)
+                            .Text(rec.client_token)
+                            .Time(w.now)
+                            .Run());
+    Stmt st =
+        Sql("INSERT INTO idempotency (tenant, client_token, fingerprint, response, expires_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5)");
+    st.Text(rec.tenant)
+        .Text(rec.client_token)
+        .Text(rec.fingerprint)
+        .Text(rec.response)
+        .Time(rec.expires_at);
+    absl::Status s = st.Run();
+    if (st.unique_violation()) return internal::IdempotencyConflict();
+    IAM_RETURN_IF_ERROR(s);
+  }
+
+  // 2. Deleted users, with their keys, tokens, unique keys and memberships
+  // (the last two by ON DELETE CASCADE).
+  for (const std::string& id : w.deleted_user_ids) {
+    {
+      Stmt st = Sql("SELECT 1 FROM users WHERE id = ?1 AND tenant = ?2");
+      absl::StatusOr<bool> row = st.Text(id).Text(w.tenant).Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return NotFound("user");
+    }
+    IAM_RETURN_IF_ERROR(Sql("DELETE FROM access_keys WHERE user_id = ?1").Text(id).Run());
+    IAM_RETURN_IF_ERROR(Sql("DELETE FROM tokens WHERE user_id = ?1").Text(id).Run());
+    IAM_RETURN_IF_ERROR(Sql("DELETE FROM users WHERE id = ?1").Text(id).Run());
+  }
+
+  // 3. Updated users: every version checked, then every old key released (so
+  // updates may trade keys among themselves), then the new rows and keys.
+  for (const WriteSet::Update& up : w.updated_users) {
+    Stmt st = Sql("SELECT version FROM users WHERE id = ?1");
+    absl::StatusOr<bool> row = st.Text(up.record.user.id).Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return NotFound("user");
+    if (st.ColInt(0) != up.expected_version) return internal::VersionConflict();
+  }
+  for (const WriteSet::Update& up : w.updated_users) {
+    IAM_RETURN_IF_ERROR(
+        Sql("DELETE FROM user_keys WHERE user_id = ?1").Text(up.record.user.id).Run());
+    IAM_RETURN_IF_ERROR(
+        Sql("DELETE FROM memberships WHERE user_id = ?1").Text(up.record.user.id).Run());
+  }
+  for (const WriteSet::Update& up : w.updated_users) {
+    IAM_RETURN_IF_ERROR(WriteUser(up.record, up.expected_version + (up.keep_version ? 0 : 1),
+                                  /*update=*/true));
+  }
+  for (const WriteSet::Update& up : w.updated_users) {
+    IAM_RETURN_IF_ERROR(ClaimKeys(up.record));
+    IAM_RETURN_IF_ERROR(AddMemberships(up.record));
+  }
+
+  // 4. New users.
+  for (const UserRecord& r : w.new_users) {
+    IAM_RETURN_IF_ERROR(WriteUser(r, r.user.version, /*update=*/false));
+    IAM_RETURN_IF_ERROR(ClaimKeys(r));
+    IAM_RETURN_IF_ERROR(AddMemberships(r));
+  }
+
+  // 5. Access keys.
+  for (const AccessKeyRecord& k : w.new_access_keys) {
+    Stmt st = Sql("INSERT INTO access_keys (" IAM_ACCESS_KEY_COLUMNS
+                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    st.Text(k.id)
+        .Text(k.tenant)
+        .Text(k.user_id)
+        .Blob(k.sealed_secret)
+        .Text(k.key_id)
+        .Bool(k.enabled)
+        .Time(k.created_at)
+        .Time(k.last_used_at);
+    absl::Status s = st.Run();
+    if (st.unique_violation()) return AccessKeyDuplicate();
+    IAM_RETURN_IF_ERROR(s);
+  }
+  for (const AccessKeyRecord& k : w.updated_access_keys) {
+    Stmt st =
+        Sql("UPDATE access_keys SET tenant = ?2, user_id = ?3, sealed_secret = ?4, key_id = ?5, "
+            "enabled = ?6, created_at = ?7, last_used_at = ?8 WHERE id = ?1");
+    st.Text(k.id)
+        .Text(k.tenant)
+        .Text(k.user_id)
+        .Blob(k.sealed_secret)
+        .Text(k.key_id)
+        .Bool(k.enabled)
+        .Time(k.created_at)
+        .Time(k.last_used_at);
+    IAM_RETURN_IF_ERROR(st.Run());
+    if (st.changes() == 0) return NotFound("access_key");
+  }
+  for (const std::string& id : w.deleted_access_key_ids) {
+    IAM_RETURN_IF_ERROR(Sql("DELETE FROM access_keys WHERE id = ?1").Text(id).Run());
+  }
+
+  // 6. Tokens.
+  for (const TokenRecord& t : w.new_tokens) {
+    IAM_RETURN_IF_ERROR(Sql("INSERT OR REPLACE INTO tokens (hash, tenant, user_id, purpose, "
+                            "expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+                            .Text(t.hash)
+                            .Text(t.tenant)
+                            .Text(t.user_id)
+                            .Int(static_cast<int>(t.purpose))
+                            .Time(t.expires_at)
+                            .Run());
+  }
+  for (const std::string& h : w.deleted_token_hashes) {
+    IAM_RETURN_IF_ERROR(Sql("DELETE FROM tokens WHERE hash = ?1").Text(h).Run());
+  }
+
+  // 7. The outbox; ids come from AUTOINCREMENT.
+  for (const OutboxMessage& m : w.outbox) {
+    IAM_RETURN_IF_ERROR(Sql("INSERT INTO outbox (tenant, user_id, channel, recipient, kind, "
+                            "sealed_body, attempts, next_attempt_at, last_error) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+                            .Text(m.tenant)
+                            .Text(m.user_id)
+                            .Text(m.channel)
+                            .Text(m.recipient)
+                            .Text(m.kind)
+                            .Blob(m.sealed_body)
+                            .Int(m.attempts)
+                            .Time(m.next_attempt_at)
+                            .Text(m.last_error)
+                            .Run());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::Commit(const WriteSet& writes) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Rep::Transaction txn(rep_.get());
+  IAM_RETURN_IF_ERROR(txn.Begin());
+  IAM_RETURN_IF_ERROR(rep_->Apply(writes));
+  return txn.Commit();
+}
+
+absl::StatusOr<UserRecord> SqliteStore::FindUser(absl::string_view tenant, UserKey key,
+                                                 absl::string_view value) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  if (key == UserKey::kId) {
+    Stmt st = rep_->Sql("SELECT " IAM_USER_COLUMNS " FROM users WHERE id = ?1 AND tenant = ?2");
+    st.Text(value).Text(tenant);
+    return OneUser(st);
+  }
+  Stmt st = rep_->Sql("SELECT " IAM_USER_COLUMNS
+                      " FROM users WHERE tenant = ?1 AND id = (SELECT user_id FROM user_keys "
+                      "WHERE tenant = ?1 AND kind = ?2 AND value = ?3)");
+  st.Text(tenant).Int(static_cast<int>(key)).Text(value);
+  return OneUser(st);
+}
+
+absl::StatusOr<ListUsersPage> SqliteStore::ListUsers(const ListUsersQuery& q) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  const int64_t page_size = std::max(q.page_size, 1);
+  Stmt st =
+      rep_->Sql("SELECT " IAM_USER_COLUMNS
+                " FROM users WHERE tenant = ?1"
+                " AND canonical_username >= ?2 AND instr(canonical_username, ?2) = 1"
+                " AND (?3 = '' OR canonical_username > ?3)"
+                " AND (?4 = '' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id"
+                " AND m.kind = 0 AND m.ref = ?4))"
+                " AND (?5 = '' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id"
+                " AND m.kind = 1 AND m.ref = ?5))"
+                " AND (?6 < 0 OR enabled = ?6)"
+                " ORDER BY canonical_username, id LIMIT ?7");
+  st.Text(q.tenant)
+      .Text(q.username_prefix)
+      .Text(q.page_token)
+      .Text(q.group_id)
+      .Text(q.ou_id)
+      .Int(q.enabled.has_value() ? (*q.enabled ? 1 : 0) : -1)
+      .Int(page_size + 1);
+  ListUsersPage page;
+  while (true) {
+    absl::StatusOr<bool> row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    if (static_cast<int64_t>(page.users.size()) == page_size) {
+      page.next_page_token = page.users.back().canonical_username;
+      break;
+    }
+    absl::StatusOr<UserRecord> r = ReadUser(st);
+    if (!r.ok()) return r.status();
+    page.users.push_back(*std::move(r));
+  }
+  return page;
+}
+
+absl::StatusOr<std::optional<IdempotencyRecord>> SqliteStore::FindIdempotency(
+    absl::string_view tenant, absl::string_view client_token) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Stmt st = rep_->Sql(
+      "SELECT tenant, client_token, fingerprint, response, expires_at FROM idempotency "
+      "WHERE tenant = ?1 AND client_token = ?2");
+  absl::StatusOr<bool> row = st.Text(tenant).Text(client_token).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<IdempotencyRecord>();
+  IdempotencyRecord r;
+  r.tenant = st.ColStr(0);
+  r.client_token = st.ColStr(1);
+  r.fingerprint = st.ColStr(2);
+  r.response = st.ColStr(3);
+  r.expires_at = st.ColTime(4);
+  return std::optional<IdempotencyRecord>(std::move(r));
+}
+
+// ---------------------------------------------------------------------------
+// Directory entries.
+
+namespace {
+
+absl::StatusOr<DirectoryEntry> ReadEntry(const Stmt& st) {
+  DirectoryEntry e;
+  e.tenant = st.ColStr(0);
+  e.kind = static_cast<EntryKind>(st.ColInt(1));
+  e.id = st.ColStr(2);
+  e.name = st.ColStr(3);
+  // 4 is folded_name.
+  e.description = st.ColStr(5);
+  e.field_type = st.ColStr(6);
+  e.max_length = static_cast<int>(st.ColInt(7));
+  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(8), "entry.allowed_values", &e.allowed_values));
+  e.pattern = st.ColStr(9);
+  e.created_at = st.ColTime(10);
+  return e;
+}
+
+}  // namespace
+
+absl::Status SqliteStore::CreateEntry(const DirectoryEntry& entry) {
+  absl::StatusOr<std::string> allowed = EncodeJson(entry.allowed_values, "allowed_values");
+  if (!allowed.ok()) return allowed.status();
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Stmt st = rep_->Sql("INSERT INTO entries (" IAM_ENTRY_COLUMNS
+                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  st.Text(entry.tenant)
+      .Int(static_cast<int>(entry.kind))
+      .Text(entry.id)
+      .Text(entry.name)
+      .Text(FoldName(entry.name))
+      .Text(entry.description)
+      .Text(entry.field_type)
+      .Int(entry.max_length)
+      .Text(*allowed)
+      .Text(entry.pattern)
+      .Time(entry.created_at);
+  absl::Status s = st.Run();
+  if (st.unique_violation()) {
+    const std::string kind = internal::EntryKindName(entry.kind);
+    return MakeError(absl::StatusCode::kAlreadyExists, "name", kind + ".duplicate",
+                     "name: a " + kind + " with this name already exists");
+  }
+  return s;
+}
+
+absl::StatusOr<DirectoryEntry> SqliteStore::FindEntry(EntryKind kind, absl::string_view tenant,
+                                                      absl::string_view id_or_name) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Stmt st = rep_->Sql("SELECT " IAM_ENTRY_COLUMNS
+                      " FROM entries WHERE tenant = ?1 AND kind = ?2"
+                      " AND (id = ?3 OR folded_name = ?4) ORDER BY id = ?3 DESC LIMIT 1");
+  st.Text(tenant).Int(static_cast<int>(kind)).Text(id_or_name).Text(FoldName(id_or_name));
+  absl::StatusOr<bool> row = st.Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound(internal::EntryKindName(kind));
+  return ReadEntry(st);
+}
+
+absl::StatusOr<std::vector<DirectoryEntry>> SqliteStore::ListEntries(EntryKind kind,
+                                                                     absl::string_view tenant,
+                                                                     absl::string_view keyword) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Stmt st = rep_->Sql("SELECT " IAM_ENTRY_COLUMNS
+                      " FROM entries WHERE tenant = ?1 AND kind = ?2"
+                      " AND instr(folded_name, ?3) > 0 ORDER BY folded_name");
+  st.Text(tenant).Int(static_cast<int>(kind)).Text(FoldName(keyword));
+  std::vector<DirectoryEntry> out;
+  while (true) {
+    absl::StatusOr<bool> row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    absl::StatusOr<DirectoryEntry> e = ReadEntry(st);
+    if (!e.ok()) return e.status();
+    out.push_back(*std::move(e));
+  }
+  return out;
+}
+
+absl::Status SqliteStore::DeleteEntry(EntryKind kind, absl::string_view tenant,
+                                      absl::string_view id) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  const std::string kind_name = internal::EntryKindName(kind);
+  // One transaction, so no user can start referencing the entry between the
+  // check and the delete, from this process or another.
+  Rep::Transaction txn(rep_.get());
+  IAM_RETURN_IF_ERROR(txn.Begin());
+  std::string ref;  // what a user references it by: the id, or a custom field's name
+  {
+    Stmt st = rep_->Sql("SELECT name FROM entries WHERE tenant = ?1 AND kind = ?2 AND id = ?3");
+    absl::StatusOr<bool> row = st.Text(tenant).Int(static_cast<int>(kind)).Text(id).Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return NotFound(kind_name);
+    ref = kind == EntryKind::kCustomField ? st.ColStr(0) : std::string(id);
+  }
+  {
+    Stmt st =
+        rep_->Sql("SELECT 1 FROM memberships WHERE tenant = ?1 AND kind = ?2 AND ref = ?3 LIMIT 1");
+    absl::StatusOr<bool> row = st.Text(tenant).Int(static_cast<int>(kind)).Text(ref).Step();
+    if (!row.ok()) return row.status();
+    if (*row) {
+      return MakeError(absl::StatusCode::kFailedPrecondition, "id", kind_name + ".in_use",
+                       "id: the " + kind_name + " still has members");
+    }
+  }
+  IAM_RETURN_IF_ERROR(rep_->Sql("DELETE FROM entries WHERE tenant = ?1 AND kind = ?2 AND id = ?3")
+                          .Text(tenant)
+                          .Int(static_cast<int>(kind))
+                          .Text(id)
+                          .Run());
+  return txn.Commit();
+}
+
+// ---------------------------------------------------------------------------
+// Access keys, tokens, tenants.
+
+namespace {
+
+AccessKeyRecord ReadAccessKey(const Stmt& st) {
+  AccessKeyRecord k;
+  k.id = st.ColStr(0);
+  k.tenant = st.ColStr(1);
+  k.user_id = st.ColStr(2);
+  k.sealed_secret = st.ColStr(3);
+  k.key_id = st.ColStr(4);
+  k.enabled = st.ColBool(5);
+  k.created_at = st.ColTime(6);
+  k.last_used_at = st.ColTime(7);
+  return k;
+}
+
+}  // namespace
+
+absl::StatusOr<AccessKeyRecord> SqliteStore::FindAccessKey(absl::string_view access_key_id) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Stmt st = rep_->Sql("SELECT " IAM_ACCESS_KEY_COLUMNS " FROM access_keys WHERE id = ?1");
+  absl::StatusOr<bool> row = st.Text(access_key_id).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound("access_key");
+  return ReadAccessKey(st);
+}
+
+absl::StatusOr<std::vector<AccessKeyRecord>> SqliteStore::ListAccessKeys(
+    absl::string_view tenant, absl::string_view user_id) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Stmt st = rep_->Sql("SELECT " IAM_ACCESS_KEY_COLUMNS
+                      " FROM access_keys WHERE user_id = ?1 AND tenant = ?2 ORDER BY id");
+  st.Text(user_id).Text(tenant);
+  std::vector<AccessKeyRecord> out;
+  while (true) {
+    absl::StatusOr<bool> row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    out.push_back(ReadAccessKey(st));
+  }
+  return out;
+}
+
+absl::StatusOr<TokenRecord> SqliteStore::FindToken(absl::string_view hash) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Stmt st =
+      rep_->Sql("SELECT hash, tenant, user_id, purpose, expires_at FROM tokens WHERE hash = ?1");
+  absl::StatusOr<bool> row = st.Text(hash).Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound("token");
+  TokenRecord t;
+  t.hash = st.ColStr(0);
+  t.tenant = st.ColStr(1);
+  t.user_id = st.ColStr(2);
+  t.purpose = static_cast<TokenPurpose>(st.ColInt(3));
+  t.expires_at = st.ColTime(4);
+  return t;
+}
+
+absl::Status SqliteStore::RegisterTenant(absl::string_view tenant) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  return rep_->Sql("INSERT OR IGNORE INTO tenants (name) VALUES (?1)").Text(tenant).Run();
+}
+
+absl::StatusOr<bool> SqliteStore::TenantExists(absl::string_view tenant) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  return rep_->Sql("SELECT 1 FROM tenants WHERE name = ?1").Text(tenant).Step();
+}
+
+// ---------------------------------------------------------------------------
+// The outbox.
+
+absl::StatusOr<std::vector<OutboxMessage>> SqliteStore::DueOutbox(absl::Time now, int limit) {
+  std::vector<OutboxMessage> out;
+  if (limit <= 0) return out;  // SQLite reads a negative LIMIT as "no limit"
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Stmt st = rep_->Sql("SELECT " IAM_OUTBOX_COLUMNS
+                      " FROM outbox WHERE next_attempt_at <= ?1 ORDER BY id LIMIT ?2");
+  st.Time(now).Int(limit);
+  while (true) {
+    absl::StatusOr<bool> row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    OutboxMessage m;
+    m.id = st.ColInt(0);
+    m.tenant = st.ColStr(1);
+    m.user_id = st.ColStr(2);
+    m.channel = st.ColStr(3);
+    m.recipient = st.ColStr(4);
+    m.kind = st.ColStr(5);
+    m.sealed_body = st.ColStr(6);
+    m.attempts = static_cast<int>(st.ColInt(7));
+    m.next_attempt_at = st.ColTime(8);
+    m.last_error = st.ColStr(9);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+absl::Status SqliteStore::CompleteOutbox(int64_t id) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  return rep_->Sql("DELETE FROM outbox WHERE id = ?1").Int(id).Run();
+}
+
+absl::Status SqliteStore::RescheduleOutbox(int64_t id, int attempts, absl::Time next_attempt_at,
+                                           absl::string_view last_error) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Stmt st = rep_->Sql(
+      "UPDATE outbox SET attempts = ?2, next_attempt_at = ?3, last_error = ?4 WHERE id = ?1");
+  IAM_RETURN_IF_ERROR(st.Int(id).Int(attempts).Time(next_attempt_at).Text(last_error).Run());
+  if (st.changes() == 0) return NotFound("outbox");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SqliteStore::PendingOutbox() {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Stmt st = rep_->Sql("SELECT count(*) FROM outbox");
+  absl::StatusOr<bool> row = st.Step();
+  if (!row.ok()) return row.status();
+  return *row ? st.ColInt(0) : 0;
+}
+
+}  // namespace iam
