@@ -11,13 +11,14 @@
 #include "iam/access_key.h"
 #include "iam/error.h"
 #include "iam/memory_store.h"
+#include "store_param.h"
 
 namespace iam {
 namespace {
 
 const std::string kHostKey(32, 'k');
 
-class EngineTest : public ::testing::Test {
+class EngineTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   EngineOptions Options(const char* profile = "huawei") {
     EngineOptions o;
@@ -29,7 +30,7 @@ class EngineTest : public ::testing::Test {
     return o;
   }
   Engine& engine(const char* profile = "huawei") {
-    if (!engine_) engine_ = std::make_unique<Engine>(Options(profile), &store_);
+    if (!engine_) engine_ = std::make_unique<Engine>(Options(profile), store_.get());
     return *engine_;
   }
   static CreateUserRequest Basic(const std::string& username) {
@@ -48,11 +49,11 @@ class EngineTest : public ::testing::Test {
 
   FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
   CapturingNotifier notifier_;
-  MemoryStore store_;
+  std::unique_ptr<Store> store_ = MakeStore(GetParam());
   std::unique_ptr<Engine> engine_;
 };
 
-TEST_F(EngineTest, GeneratedPasswordIsReturnedOnceAndSatisfiesPolicy) {
+TEST_P(EngineTest, GeneratedPasswordIsReturnedOnceAndSatisfiesPolicy) {
   auto r = engine().CreateUser(Basic("alice.wong"));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->generated_password.size(), 10u);  // seed 000
@@ -66,7 +67,7 @@ TEST_F(EngineTest, GeneratedPasswordIsReturnedOnceAndSatisfiesPolicy) {
   EXPECT_EQ(r->user.external_id, r->user.id);
   EXPECT_EQ(r->user.password_expires_at, absl::InfiniteFuture());
   // The stored record holds a hash, never the password.
-  auto stored = store_.FindUser("tenant1", UserKey::kId, r->user.id);
+  auto stored = store_->FindUser("tenant1", UserKey::kId, r->user.id);
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->password_hash.rfind("$argon2id$", 0), 0u);
   EXPECT_EQ(stored->password_hash.find(std::string(r->generated_password.view())),
@@ -76,7 +77,7 @@ TEST_F(EngineTest, GeneratedPasswordIsReturnedOnceAndSatisfiesPolicy) {
   EXPECT_NE(json.find("\"password_expires_at\":null"), std::string::npos);
 }
 
-TEST_F(EngineTest, ValidityPeriodGivesPasswordExpiresAt) {
+TEST_P(EngineTest, ValidityPeriodGivesPasswordExpiresAt) {
   PasswordPolicy policy = FindProfile("huawei")->password;
   policy.validity_days = 90;
   ASSERT_TRUE(engine().SetPasswordPolicy("tenant1", policy).ok());
@@ -86,7 +87,7 @@ TEST_F(EngineTest, ValidityPeriodGivesPasswordExpiresAt) {
   EXPECT_NE(engine().ResultJson(*r).find("\"password_expires_at\":\"2027-"), std::string::npos);
 }
 
-TEST_F(EngineTest, ManualPasswordCheckedAgainstTenantPolicy) {
+TEST_P(EngineTest, ManualPasswordCheckedAgainstTenantPolicy) {
   CreateUserRequest r = Basic("A12345");
   r.password_mode = PasswordMode::kManual;
   r.password = Secret(std::string("54321a"));
@@ -102,7 +103,7 @@ TEST_F(EngineTest, ManualPasswordCheckedAgainstTenantPolicy) {
   EXPECT_FALSE(created->user.password_reset_required);
 }
 
-TEST_F(EngineTest, DuplicateUsernameIsCaseInsensitivePerTenant) {
+TEST_P(EngineTest, DuplicateUsernameIsCaseInsensitivePerTenant) {
   ASSERT_TRUE(engine().CreateUser(Basic("alice.wong")).ok());
   ExpectError(engine().CreateUser(Basic("ALICE.WONG")).status(), absl::StatusCode::kAlreadyExists,
               "username", "username.duplicate");
@@ -111,7 +112,7 @@ TEST_F(EngineTest, DuplicateUsernameIsCaseInsensitivePerTenant) {
   EXPECT_TRUE(engine().CreateUser(std::move(other)).ok());
 }
 
-TEST_F(EngineTest, DuplicateEmailAndPhoneRejected) {
+TEST_P(EngineTest, DuplicateEmailAndPhoneRejected) {
   CreateUserRequest a = Basic("alice.wong");
   a.email = "Alice@Example.com";
   a.phone_region = "86";
@@ -128,7 +129,7 @@ TEST_F(EngineTest, DuplicateEmailAndPhoneRejected) {
               "phone.duplicate");
 }
 
-TEST_F(EngineTest, DuplicateAndReplayAnsweredBeforeHashing) {
+TEST_P(EngineTest, DuplicateAndReplayAnsweredBeforeHashing) {
   // An engine whose Argon2 parameters are invalid fails any hash; if it answers
   // a duplicate or a replay correctly, it did so without hashing.
   CreateUserRequest first = Basic("alice.wong");
@@ -137,7 +138,7 @@ TEST_F(EngineTest, DuplicateAndReplayAnsweredBeforeHashing) {
   ASSERT_TRUE(created.ok());
   EngineOptions broken = Options();
   broken.argon2.ops_limit = 0;
-  Engine no_hash(broken, &store_);
+  Engine no_hash(broken, store_.get());
   CreateUserRequest fresh = Basic("new.user");
   EXPECT_EQ(ErrorReason(no_hash.CreateUser(std::move(fresh)).status()), "argon2.invalid_params");
   ExpectError(no_hash.CreateUser(Basic("Alice.Wong")).status(), absl::StatusCode::kAlreadyExists,
@@ -150,7 +151,7 @@ TEST_F(EngineTest, DuplicateAndReplayAnsweredBeforeHashing) {
   EXPECT_EQ(replay->user.id, created->user.id);
 }
 
-TEST_F(EngineTest, ClientTokenReplaysFirstResponseWithoutSecrets) {
+TEST_P(EngineTest, ClientTokenReplaysFirstResponseWithoutSecrets) {
   CreateUserRequest r = Basic("alice.wong");
   r.client_token = "client-token-example";
   r.access_key = true;
@@ -182,7 +183,7 @@ TEST_F(EngineTest, ClientTokenReplaysFirstResponseWithoutSecrets) {
             "IdempotentParameterMismatch");
 }
 
-TEST_F(EngineTest, ClientTokenExpiresAfterWindow) {
+TEST_P(EngineTest, ClientTokenExpiresAfterWindow) {
   CreateUserRequest r = Basic("alice.wong");
   r.client_token = "tok";
   ASSERT_TRUE(engine().CreateUser(std::move(r)).ok());
@@ -198,7 +199,7 @@ TEST_F(EngineTest, ClientTokenExpiresAfterWindow) {
   EXPECT_FALSE(created->replayed);
 }
 
-TEST_F(EngineTest, ClientTokenMustBePrintableAsciiAtMost64) {
+TEST_P(EngineTest, ClientTokenMustBePrintableAsciiAtMost64) {
   CreateUserRequest r = Basic("alice.wong");
   r.client_token = std::string(65, 'a');
   ExpectError(engine().CreateUser(std::move(r)).status(), absl::StatusCode::kInvalidArgument,
@@ -211,7 +212,7 @@ TEST_F(EngineTest, ClientTokenMustBePrintableAsciiAtMost64) {
   EXPECT_TRUE(engine().CreateUser(std::move(ok)).ok());
 }
 
-TEST_F(EngineTest, ThreadsRacingForOneUsernameCreateOneUser) {
+TEST_P(EngineTest, ThreadsRacingForOneUsernameCreateOneUser) {
   Engine& e = engine();
   std::atomic<int> created{0}, duplicates{0};
   std::vector<std::thread> threads;
@@ -231,7 +232,7 @@ TEST_F(EngineTest, ThreadsRacingForOneUsernameCreateOneUser) {
   EXPECT_EQ(duplicates.load(), 7);
 }
 
-TEST_F(EngineTest, ThreadsRacingWithOneClientTokenGetOneUser) {
+TEST_P(EngineTest, ThreadsRacingWithOneClientTokenGetOneUser) {
   Engine& e = engine();
   std::vector<std::string> ids(8), request_ids(8);
   std::vector<std::thread> threads;
@@ -248,12 +249,12 @@ TEST_F(EngineTest, ThreadsRacingWithOneClientTokenGetOneUser) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 1u);
   EXPECT_EQ(std::set<std::string>(request_ids.begin(), request_ids.end()).size(), 1u);
-  auto page = store_.ListUsers({"tenant1"});
+  auto page = store_->ListUsers({"tenant1"});
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->users.size(), 1u);
 }
 
-TEST_F(EngineTest, AlibabaRequiresPrimaryOuAndVerifiedFlags) {
+TEST_P(EngineTest, AlibabaRequiresPrimaryOuAndVerifiedFlags) {
   Engine& e = engine("alibaba");
   DirectoryEntry ou;
   ou.kind = EntryKind::kOrganizationalUnit;
@@ -291,7 +292,7 @@ TEST_F(EngineTest, AlibabaRequiresPrimaryOuAndVerifiedFlags) {
   EXPECT_EQ(http.provider_code, "ResourceDuplicated.Username");
 }
 
-TEST_F(EngineTest, CrossFieldRules) {
+TEST_P(EngineTest, CrossFieldRules) {
   CreateUserRequest link = Basic("alice.wong");
   link.password_mode = PasswordMode::kFirstLoginLink;
   ExpectError(engine().CreateUser(link).status(), absl::StatusCode::kInvalidArgument, "email",
@@ -330,12 +331,12 @@ TEST_F(EngineTest, CrossFieldRules) {
   ExpectError(engine().CreateUser(bad_tenant).status(), absl::StatusCode::kInvalidArgument,
               "tenant", "tenant.invalid");
   // Nothing was written by any of the failures above but the recipient.
-  auto page = store_.ListUsers({"tenant1"});
+  auto page = store_->ListUsers({"tenant1"});
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->users.size(), 1u);
 }
 
-TEST_F(EngineTest, ReferencesMustExistAndAreNamed) {
+TEST_P(EngineTest, ReferencesMustExistAndAreNamed) {
   DirectoryEntry g;
   g.kind = EntryKind::kGroup;
   g.tenant = "tenant1";
@@ -357,7 +358,7 @@ TEST_F(EngineTest, ReferencesMustExistAndAreNamed) {
               "ou.not_found");
 }
 
-TEST_F(EngineTest, GroupsListByKeywordAndDeleteOnlyWhenUnused) {
+TEST_P(EngineTest, GroupsListByKeywordAndDeleteOnlyWhenUnused) {
   for (const char* name : {"Developers", "DevOps", "Finance"}) {
     DirectoryEntry g;
     g.kind = EntryKind::kGroup;
@@ -387,7 +388,7 @@ TEST_F(EngineTest, GroupsListByKeywordAndDeleteOnlyWhenUnused) {
   EXPECT_EQ(all->size(), 2u);
 }
 
-TEST_F(EngineTest, CustomFieldsAreDefinedThenChecked) {
+TEST_P(EngineTest, CustomFieldsAreDefinedThenChecked) {
   DirectoryEntry age;
   age.kind = EntryKind::kCustomField;
   age.tenant = "tenant1";
@@ -436,7 +437,7 @@ TEST_F(EngineTest, CustomFieldsAreDefinedThenChecked) {
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(EngineTest, QuickCreateAttachesAdministratorAccess) {
+TEST_P(EngineTest, QuickCreateAttachesAdministratorAccess) {
   CreateUserRequest r = Basic("admin.user");
   r.quick_create = true;
   r.policies = {"ReadOnlyAccess"};
@@ -448,7 +449,7 @@ TEST_F(EngineTest, QuickCreateAttachesAdministratorAccess) {
   EXPECT_TRUE(RE2::FullMatch(created->user.id, "1[0-9]{11}"));
 }
 
-TEST_F(EngineTest, AccessKeySecretIsSealedAtRest) {
+TEST_P(EngineTest, AccessKeySecretIsSealedAtRest) {
   CreateUserRequest r = Basic("api.user");
   r.password_mode = PasswordMode::kNone;
   r.access_key = true;
@@ -456,7 +457,7 @@ TEST_F(EngineTest, AccessKeySecretIsSealedAtRest) {
   ASSERT_TRUE(created.ok()) << created.status();
   ASSERT_TRUE(created->access_key.has_value());
   EXPECT_TRUE(MatchesFormat(FindProfile("tencent")->access_key.id, created->access_key->id));
-  auto stored = store_.FindAccessKey(created->access_key->id);
+  auto stored = store_->FindAccessKey(created->access_key->id);
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->user_id, created->user.id);
   EXPECT_EQ(stored->sealed_secret.find(std::string(created->access_key->secret.view())),
@@ -464,7 +465,7 @@ TEST_F(EngineTest, AccessKeySecretIsSealedAtRest) {
   EXPECT_EQ(stored->sealed_secret.rfind("k1:", 0), 0u);
 }
 
-TEST_F(EngineTest, LoginLinkIsSentByEmailAndTokenStoredHashed) {
+TEST_P(EngineTest, LoginLinkIsSentByEmailAndTokenStoredHashed) {
   CreateUserRequest r = Basic("alice.wong");
   r.password_mode = PasswordMode::kFirstLoginLink;
   r.email = "alice@example.com";
@@ -479,13 +480,13 @@ TEST_F(EngineTest, LoginLinkIsSentByEmailAndTokenStoredHashed) {
   EXPECT_EQ(sent[0].kind, "login_link");
   std::string token;
   ASSERT_TRUE(RE2::FullMatch(sent[0].body, ".*token=([A-Za-z0-9_-]{43})", &token));
-  auto stored_user = store_.FindUser("tenant1", UserKey::kId, created->user.id);
+  auto stored_user = store_->FindUser("tenant1", UserKey::kId, created->user.id);
   ASSERT_TRUE(stored_user.ok());
   EXPECT_TRUE(stored_user->password_hash.empty());
   EXPECT_EQ(stored_user->user.password_changed_at, absl::InfinitePast());
 }
 
-TEST_F(EngineTest, OutboxSurvivesNotifierFailuresWithBackoff) {
+TEST_P(EngineTest, OutboxSurvivesNotifierFailuresWithBackoff) {
   notifier_.FailNext(3);
   CreateUserRequest r = Basic("alice.wong");
   r.email = "alice@example.com";
@@ -493,7 +494,7 @@ TEST_F(EngineTest, OutboxSurvivesNotifierFailuresWithBackoff) {
   auto created = engine().CreateUser(std::move(r));
   ASSERT_TRUE(created.ok());
   EXPECT_EQ(notifier_.attempts(), 1);  // tried right after the commit
-  EXPECT_EQ(*store_.PendingOutbox(), 1);
+  EXPECT_EQ(*store_->PendingOutbox(), 1);
   EXPECT_EQ(*engine().DispatchOutbox(), 0);  // not due yet: 1 s backoff
   EXPECT_EQ(notifier_.attempts(), 1);
   clock_.Advance(absl::Seconds(1));
@@ -505,31 +506,31 @@ TEST_F(EngineTest, OutboxSurvivesNotifierFailuresWithBackoff) {
   clock_.Advance(absl::Seconds(4));
   EXPECT_EQ(*engine().DispatchOutbox(), 1);
   EXPECT_EQ(notifier_.attempts(), 4);
-  EXPECT_EQ(*store_.PendingOutbox(), 0);
+  EXPECT_EQ(*store_->PendingOutbox(), 0);
   auto sent = notifier_.sent();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_NE(sent[0].body.find(std::string(created->generated_password.view())), std::string::npos);
 }
 
-TEST_F(EngineTest, CrashBetweenCommitAndSendLosesNothing) {
+TEST_P(EngineTest, CrashBetweenCommitAndSendLosesNothing) {
   EngineOptions crashing = Options();
   crashing.dispatch_after_commit = false;  // the process "dies" after the commit
   {
-    Engine first(crashing, &store_);
+    Engine first(crashing, store_.get());
     CreateUserRequest r = Basic("alice.wong");
     r.password_mode = PasswordMode::kFirstLoginLink;
     r.email = "alice@example.com";
     ASSERT_TRUE(first.CreateUser(std::move(r)).ok());
   }
   EXPECT_TRUE(notifier_.sent().empty());
-  EXPECT_EQ(*store_.PendingOutbox(), 1);
-  Engine restarted(Options(), &store_);  // same host key
+  EXPECT_EQ(*store_->PendingOutbox(), 1);
+  Engine restarted(Options(), store_.get());  // same host key
   EXPECT_EQ(*restarted.DispatchOutbox(), 1);
   ASSERT_EQ(notifier_.sent().size(), 1u);
   EXPECT_EQ(notifier_.sent()[0].kind, "login_link");
 }
 
-TEST_F(EngineTest, BatchIsAllOrNothing) {
+TEST_P(EngineTest, BatchIsAllOrNothing) {
   std::vector<CreateUserRequest> batch;
   for (int i = 0; i < 10; ++i) batch.push_back(Basic("user.number" + std::to_string(i)));
   auto ok = engine().BatchCreateUsers(std::move(batch));
@@ -555,14 +556,14 @@ TEST_F(EngineTest, BatchIsAllOrNothing) {
   EXPECT_EQ(ErrorReason(failed->items[1].status()), "username.leading_digit");
   EXPECT_EQ(ErrorReason(failed->items[2].status()), "username.duplicate");
   EXPECT_EQ(ErrorReason(failed->items[3].status()), "username.duplicate");
-  EXPECT_EQ(store_.FindUser("tenant1", UserKey::kUsername, "good.one").status().code(),
+  EXPECT_EQ(store_->FindUser("tenant1", UserKey::kUsername, "good.one").status().code(),
             absl::StatusCode::kNotFound);
 }
 
-TEST_F(EngineTest, RegisteredTenantsOnlyWhenRequired) {
+TEST_P(EngineTest, RegisteredTenantsOnlyWhenRequired) {
   EngineOptions o = Options();
   o.require_registered_tenant = true;
-  Engine strict(o, &store_);
+  Engine strict(o, store_.get());
   auto s = strict.CreateUser(Basic("alice.wong")).status();
   ExpectError(s, absl::StatusCode::kNotFound, "tenant", "tenant.not_found");
   EXPECT_EQ(MapError(strict.profile(), s).http_status, 404);
@@ -580,11 +581,11 @@ class DenyAll final : public Authorizer {
   std::string last_action;
 };
 
-TEST_F(EngineTest, AuthorizerRunsBeforeAnything) {
+TEST_P(EngineTest, AuthorizerRunsBeforeAnything) {
   DenyAll deny;
   EngineOptions o = Options();
   o.authorizer = &deny;
-  Engine guarded(o, &store_);
+  Engine guarded(o, store_.get());
   CreateUserRequest r = Basic("1invalid");  // would fail validation, but authz comes first
   r.caller = {"intruder", "tenant1"};
   auto s = guarded.CreateUser(std::move(r)).status();
@@ -593,7 +594,7 @@ TEST_F(EngineTest, AuthorizerRunsBeforeAnything) {
   EXPECT_EQ(MapError(guarded.profile(), s).http_status, 403);
 }
 
-TEST_F(EngineTest, NistProfileCanonicalizesUnicodeUsernames) {
+TEST_P(EngineTest, NistProfileCanonicalizesUnicodeUsernames) {
   Engine& e = engine("nist");
   CreateUserRequest r = Basic("caf\xc3\xa9");  // NFC
   ASSERT_TRUE(e.CreateUser(std::move(r)).ok());
@@ -602,6 +603,9 @@ TEST_F(EngineTest, NistProfileCanonicalizesUnicodeUsernames) {
   ExpectError(e.CreateUser(Basic("caf\xc3\xa9\xe2\x80\x8b")).status(),  // + U+200B
               absl::StatusCode::kInvalidArgument, "username", "username.invisible_character");
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, EngineTest,
+                         ::testing::Values(StoreKind::kMemory, StoreKind::kSqlite), StoreKindName);
 
 }  // namespace
 }  // namespace iam

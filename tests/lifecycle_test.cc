@@ -11,13 +11,14 @@
 #include "iam/engine.h"
 #include "iam/error.h"
 #include "iam/memory_store.h"
+#include "store_param.h"
 
 namespace iam {
 namespace {
 
-class LifecycleTest : public ::testing::Test {
+class LifecycleTest : public ::testing::TestWithParam<StoreKind> {
  protected:
-  LifecycleTest() { engine_ = std::make_unique<Engine>(Options(), &store_); }
+  LifecycleTest() { engine_ = std::make_unique<Engine>(Options(), store_.get()); }
   EngineOptions Options() {
     EngineOptions o;
     o.profile = FindProfile("huawei");
@@ -60,11 +61,11 @@ class LifecycleTest : public ::testing::Test {
 
   FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
   CapturingNotifier notifier_;
-  MemoryStore store_;
+  std::unique_ptr<Store> store_ = MakeStore(GetParam());
   std::unique_ptr<Engine> engine_;
 };
 
-TEST_F(LifecycleTest, GetUserByIdOrUsernameNeverShowsHashes) {
+TEST_P(LifecycleTest, GetUserByIdOrUsernameNeverShowsHashes) {
   User u = Create("alice.wong");
   auto by_id = engine_->GetUser({}, "t1", u.id);
   auto by_name = engine_->GetUser({}, "t1", "ALICE.WONG");
@@ -77,7 +78,7 @@ TEST_F(LifecycleTest, GetUserByIdOrUsernameNeverShowsHashes) {
   EXPECT_EQ(engine_->GetUser({}, "t2", u.id).status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_F(LifecycleTest, ListUsersPagesAndFilters) {
+TEST_P(LifecycleTest, ListUsersPagesAndFilters) {
   DirectoryEntry g;
   g.kind = EntryKind::kGroup;
   g.tenant = "t1";
@@ -123,7 +124,7 @@ TEST_F(LifecycleTest, ListUsersPagesAndFilters) {
   EXPECT_EQ(ErrorField(engine_->ListUsers(bad).status()), "page_size");
 }
 
-TEST_F(LifecycleTest, UpdateValidatesLikeCreateAndRechecksUniqueness) {
+TEST_P(LifecycleTest, UpdateValidatesLikeCreateAndRechecksUniqueness) {
   User alice = Create("alice.wong", "Summer-Breeze7", "alice@example.com");
   Create("bob.smith", "Summer-Breeze7", "bob@example.com");
   UpdateUserRequest r;
@@ -159,7 +160,7 @@ TEST_F(LifecycleTest, UpdateValidatesLikeCreateAndRechecksUniqueness) {
   EXPECT_TRUE(engine_->UpdateUser(r).ok());
 }
 
-TEST_F(LifecycleTest, StaleVersionIsRejected) {
+TEST_P(LifecycleTest, StaleVersionIsRejected) {
   User u = Create("alice.wong");
   UpdateUserRequest first;
   first.tenant = "t1";
@@ -176,7 +177,7 @@ TEST_F(LifecycleTest, StaleVersionIsRejected) {
   EXPECT_EQ(engine_->DeleteUser({}, "t1", u.id, u.version).code(), absl::StatusCode::kAborted);
 }
 
-TEST_F(LifecycleTest, ConcurrentUpdatesWithOneVersionLetExactlyOneWin) {
+TEST_P(LifecycleTest, ConcurrentUpdatesWithOneVersionLetExactlyOneWin) {
   User u = Create("alice.wong");
   std::atomic<int> wins{0}, conflicts{0};
   std::vector<std::thread> threads;
@@ -197,20 +198,20 @@ TEST_F(LifecycleTest, ConcurrentUpdatesWithOneVersionLetExactlyOneWin) {
   EXPECT_EQ(conflicts.load(), 7);
 }
 
-TEST_F(LifecycleTest, DeletedUsernameCanBeReused) {
+TEST_P(LifecycleTest, DeletedUsernameCanBeReused) {
   User u = Create("alice.wong", "Summer-Breeze7", "alice@example.com");
   auto key = engine_->CreateAccessKey({}, "t1", u.id);
   ASSERT_TRUE(key.ok());
   ASSERT_TRUE(engine_->DeleteUser({}, "t1", "Alice.Wong").ok());
   EXPECT_EQ(engine_->GetUser({}, "t1", u.id).status().code(), absl::StatusCode::kNotFound);
   EXPECT_FALSE(engine_->VerifyAccessKey(key->id, key->secret.view())->valid);
-  EXPECT_EQ(store_.FindAccessKey(key->id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->FindAccessKey(key->id).status().code(), absl::StatusCode::kNotFound);
   User again = Create("alice.wong", "Summer-Breeze7", "alice@example.com");
   EXPECT_NE(again.id, u.id);
   EXPECT_EQ(engine_->DeleteUser({}, "t1", u.id).code(), absl::StatusCode::kNotFound);
 }
 
-TEST_F(LifecycleTest, LoginByUsernameEmailOrMobile) {
+TEST_P(LifecycleTest, LoginByUsernameEmailOrMobile) {
   Create("alice.wong", "Summer-Breeze7", "alice@example.com", "13800000000");
   EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);
   EXPECT_EQ(Login("ALICE.WONG", "Summer-Breeze7"), AuthOutcome::kSuccess);
@@ -224,7 +225,7 @@ TEST_F(LifecycleTest, LoginByUsernameEmailOrMobile) {
   EXPECT_TRUE(unknown->user_id.empty());
 }
 
-TEST_F(LifecycleTest, LockoutAfterFailuresForAWindow) {
+TEST_P(LifecycleTest, LockoutAfterFailuresForAWindow) {
   Create("alice.wong");
   for (int i = 0; i < 5; ++i)
     EXPECT_EQ(Login("alice.wong", "wrong-Pass1"), AuthOutcome::kBadCredentials);
@@ -238,7 +239,7 @@ TEST_F(LifecycleTest, LockoutAfterFailuresForAWindow) {
   EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);
 }
 
-TEST_F(LifecycleTest, LoginBookkeepingDoesNotInvalidateAnEditorsVersion) {
+TEST_P(LifecycleTest, LoginBookkeepingDoesNotInvalidateAnEditorsVersion) {
   User u = Create("alice.wong");
   Login("alice.wong", "wrong-Pass1");
   UpdateUserRequest r;
@@ -249,7 +250,7 @@ TEST_F(LifecycleTest, LoginBookkeepingDoesNotInvalidateAnEditorsVersion) {
   EXPECT_TRUE(engine_->UpdateUser(r).ok());
 }
 
-TEST_F(LifecycleTest, DisabledResetRequiredAndExpiredOutcomes) {
+TEST_P(LifecycleTest, DisabledResetRequiredAndExpiredOutcomes) {
   PasswordPolicy policy = FindProfile("huawei")->password;
   policy.validity_days = 30;
   ASSERT_TRUE(engine_->SetPasswordPolicy("t1", policy).ok());
@@ -269,22 +270,22 @@ TEST_F(LifecycleTest, DisabledResetRequiredAndExpiredOutcomes) {
   EXPECT_EQ(Login("alice.wong", "wrong-Pass1"), AuthOutcome::kBadCredentials);
 }
 
-TEST_F(LifecycleTest, LoginRehashesWhenParametersChange) {
+TEST_P(LifecycleTest, LoginRehashesWhenParametersChange) {
   User u = Create("alice.wong");
-  const std::string before = store_.FindUser("t1", UserKey::kId, u.id)->password_hash;
+  const std::string before = store_->FindUser("t1", UserKey::kId, u.id)->password_hash;
   EngineOptions stronger = Options();
   stronger.argon2.ops_limit += 1;
-  Engine upgraded(stronger, &store_);
+  Engine upgraded(stronger, store_.get());
   auto r = upgraded.Authenticate("t1", "alice.wong", "Summer-Breeze7");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->outcome, AuthOutcome::kSuccess);
-  const std::string after = store_.FindUser("t1", UserKey::kId, u.id)->password_hash;
+  const std::string after = store_->FindUser("t1", UserKey::kId, u.id)->password_hash;
   EXPECT_NE(before, after);
   EXPECT_NE(after.find(",t=" + std::to_string(stronger.argon2.ops_limit) + ","), std::string::npos);
   EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);
 }
 
-TEST_F(LifecycleTest, FirstLoginLinkSetsPasswordOnceBeforeExpiry) {
+TEST_P(LifecycleTest, FirstLoginLinkSetsPasswordOnceBeforeExpiry) {
   CreateUserRequest r;
   r.tenant = "t1";
   r.username = "alice.wong";
@@ -304,7 +305,7 @@ TEST_F(LifecycleTest, FirstLoginLinkSetsPasswordOnceBeforeExpiry) {
             "token.invalid");  // one use
 }
 
-TEST_F(LifecycleTest, FirstLoginLinkExpires) {
+TEST_P(LifecycleTest, FirstLoginLinkExpires) {
   CreateUserRequest r;
   r.tenant = "t1";
   r.username = "alice.wong";
@@ -319,7 +320,7 @@ TEST_F(LifecycleTest, FirstLoginLinkExpires) {
             "token.invalid");
 }
 
-TEST_F(LifecycleTest, PasswordResetByEmailOrSmsRevealsNothing) {
+TEST_P(LifecycleTest, PasswordResetByEmailOrSmsRevealsNothing) {
   Create("alice.wong", "Summer-Breeze7", "alice@example.com", "13800000000");
   const size_t before = notifier_.sent().size();
   EXPECT_TRUE(engine_->StartPasswordReset("t1", "nobody@example.com", Channel::kEmail).ok());
@@ -341,7 +342,7 @@ TEST_F(LifecycleTest, PasswordResetByEmailOrSmsRevealsNothing) {
   EXPECT_EQ(ErrorReason(engine_->CompleteReset(second, "Newer-Breeze9").status()), "token.invalid");
 }
 
-TEST_F(LifecycleTest, ChangePasswordEnforcesPolicyHistoryAndMinimumAge) {
+TEST_P(LifecycleTest, ChangePasswordEnforcesPolicyHistoryAndMinimumAge) {
   PasswordPolicy policy = FindProfile("huawei")->password;
   policy.history_count = 2;
   policy.min_age = absl::Hours(1);
@@ -367,7 +368,7 @@ TEST_F(LifecycleTest, ChangePasswordEnforcesPolicyHistoryAndMinimumAge) {
   EXPECT_EQ(Login("alice.wong", "Pass-Word01"), AuthOutcome::kSuccess);
 }
 
-TEST_F(LifecycleTest, AccessKeysAtMostTwoSecretOnceConstantTimeVerify) {
+TEST_P(LifecycleTest, AccessKeysAtMostTwoSecretOnceConstantTimeVerify) {
   User u = Create("api.user");
   auto k1 = engine_->CreateAccessKey({}, "t1", u.id);
   auto k2 = engine_->CreateAccessKey({}, "t1", "api.user");
@@ -403,7 +404,7 @@ TEST_F(LifecycleTest, AccessKeysAtMostTwoSecretOnceConstantTimeVerify) {
   EXPECT_FALSE(engine_->VerifyAccessKey(k1->id, k1->secret.view())->valid);
 }
 
-TEST_F(LifecycleTest, HostKeyRotationStillOpensOldSecrets) {
+TEST_P(LifecycleTest, HostKeyRotationStillOpensOldSecrets) {
   User u = Create("api.user");
   auto key = engine_->CreateAccessKey({}, "t1", u.id);
   ASSERT_TRUE(key.ok());
@@ -411,18 +412,21 @@ TEST_F(LifecycleTest, HostKeyRotationStillOpensOldSecrets) {
   rotated.previous_host_keys = {{"k1", rotated.host_key}};
   rotated.host_key = std::string(32, 'n');
   rotated.host_key_id = "k2";
-  Engine after(rotated, &store_);
+  Engine after(rotated, store_.get());
   EXPECT_TRUE(after.VerifyAccessKey(key->id, key->secret.view())->valid);
   auto fresh = after.CreateAccessKey({}, "t1", u.id);
   ASSERT_TRUE(fresh.ok());
-  EXPECT_EQ(store_.FindAccessKey(fresh->id)->sealed_secret.rfind("k2:", 0), 0u);
+  EXPECT_EQ(store_->FindAccessKey(fresh->id)->sealed_secret.rfind("k2:", 0), 0u);
   // Without the old key, the old secret cannot be opened.
   EngineOptions forgetful = rotated;
   forgetful.previous_host_keys.clear();
-  Engine lost(forgetful, &store_);
+  Engine lost(forgetful, store_.get());
   EXPECT_EQ(lost.VerifyAccessKey(key->id, key->secret.view()).status().code(),
             absl::StatusCode::kDataLoss);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, LifecycleTest,
+                         ::testing::Values(StoreKind::kMemory, StoreKind::kSqlite), StoreKindName);
 
 }  // namespace
 }  // namespace iam
