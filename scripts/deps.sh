@@ -6,6 +6,7 @@ packages=(
   libabsl-dev libre2-dev libsodium-dev libutf8proc-dev libsqlite3-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest
+  abigail-tools  # abidw/abidiff: the C ABI baseline check (capi/abi/)
   # Benchmark peers (optional at configure time, installed so the figures reproduce).
   libpwquality-dev libzxcvbn-dev libcrack2-dev cracklib-runtime john-data
 )

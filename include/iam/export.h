@@ -7,8 +7,11 @@
 
 #if defined(_WIN32)
 #define IAM_EXPORT
+#define IAM_HIDDEN
 #else
 #define IAM_EXPORT __attribute__((visibility("default")))
+// For private members of an exported class that must not be exported.
+#define IAM_HIDDEN __attribute__((visibility("hidden")))
 #endif
 
 #endif  // IAM_EXPORT_H_

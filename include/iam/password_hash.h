@@ -27,7 +27,7 @@
 
 namespace iam {
 
-struct Argon2Params {
+struct IAM_EXPORT Argon2Params {
   uint64_t ops_limit = 2;                 // t, passes
   size_t mem_limit = 19u * 1024u * 1024;  // m, bytes (19 MiB)
 

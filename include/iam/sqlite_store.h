@@ -85,7 +85,7 @@ class IAM_EXPORT SqliteStore final : public Store {
 
  private:
   struct Rep;
-  explicit SqliteStore(std::unique_ptr<Rep> rep);
+  IAM_HIDDEN explicit SqliteStore(std::unique_ptr<Rep> rep);
   std::unique_ptr<Rep> rep_;
 };
 

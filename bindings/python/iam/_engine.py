@@ -1,0 +1,655 @@
+# Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+"""iam.Engine: user creation and management over the C ABI."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import threading
+from ctypes import byref, c_int
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+
+from . import _ffi
+from ._errors import Error, make_error
+from ._ffi import encode, lib
+from ._ports import (
+    FakeClock,
+    HostAuthorizer,
+    HostNotifier,
+    NotifierHandle,
+    open_store,
+    policy_handle,
+    principal_handle,
+)
+from ._types import (
+    AccessKey,
+    AccessKeyInfo,
+    AccessKeyVerification,
+    AuthResult,
+    BatchResult,
+    CreateUserResult,
+    DirectoryEntry,
+    PasswordPolicy,
+    Principal,
+    User,
+    UserPage,
+    parse_time,
+    seconds,
+)
+
+Caller = Union[Principal, Tuple[str, str], str, None]
+Duration = Union[int, float, _dt.timedelta]
+
+_PASSWORD_MODES = {"none": 0, "manual": 1, "generated": 2, "first_login_link": 3}
+_CHANNELS = {"email": 0, "sms": 1}
+_KINDS = {"group": 0, "organizational_unit": 1, "custom_field": 2}
+_ARGON2 = {"owasp": 0, "interactive": 1, "tests": 2}
+
+# Create fields that are plain strings, booleans and lists, with their setters.
+_STRINGS = {
+    "username": "iam_request_set_username", "display_name": "iam_request_set_display_name",
+    "description": "iam_request_set_description", "email": "iam_request_set_email",
+    "phone_region": "iam_request_set_phone_region", "phone": "iam_request_set_phone",
+    "external_id": "iam_request_set_external_id",
+    "default_project_id": "iam_request_set_default_project_id",
+    "primary_ou": "iam_request_set_primary_ou", "client_token": "iam_request_set_client_token",
+}
+_BOOLS = {
+    "email_verified": "iam_request_set_email_verified",
+    "phone_verified": "iam_request_set_phone_verified", "enabled": "iam_request_set_enabled",
+    "sms_login_verification": "iam_request_set_sms_login_verification",
+    "require_password_reset": "iam_request_set_require_password_reset",
+    "access_key": "iam_request_set_access_key", "quick_create": "iam_request_set_quick_create",
+}
+_LISTS = {
+    "ous": ("iam_request_clear_ous", "iam_request_add_ou"),
+    "groups": ("iam_request_clear_groups", "iam_request_add_group"),
+    "policies": ("iam_request_clear_policies", "iam_request_add_policy"),
+}
+_CREATE_FIELDS = frozenset(_STRINGS) | frozenset(_BOOLS) | frozenset(_LISTS) | {
+    "tenant", "password", "generate_password", "generated_password_length", "first_login_link",
+    "password_mode", "custom_fields", "notify"}
+_UPDATE_FIELDS = frozenset({
+    "display_name", "description", "email", "email_verified", "phone_region", "phone",
+    "phone_verified", "external_id", "enabled", "default_project_id", "primary_ou", "ous",
+    "groups", "custom_fields", "policies", "sms_login_verification", "password_reset_required"})
+
+
+def _json(text: Optional[str]) -> Any:
+    return json.loads(text) if text else None
+
+
+class _Request:
+    """An iam_request built from keyword arguments, destroyed on exit."""
+
+    def __init__(self) -> None:
+        self.ptr = _ffi.RequestP()
+        _ffi.call(lib.iam_request_create, byref(self.ptr))
+
+    def __enter__(self) -> "_Request":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        lib.iam_request_destroy(self.ptr)  # wipes a password it holds
+
+    def set(self, name: str, value: Any) -> None:
+        if value is None:
+            return
+        if name in _STRINGS:
+            getattr(lib, _STRINGS[name])(self.ptr, encode(value))
+        elif name in _BOOLS:
+            getattr(lib, _BOOLS[name])(self.ptr, 1 if value else 0)
+        elif name == "password_reset_required":
+            lib.iam_request_set_require_password_reset(self.ptr, 1 if value else 0)
+        elif name in _LISTS:
+            if isinstance(value, str):
+                raise TypeError("%s must be a list of ids or names, not a str" % name)
+            clear, add = _LISTS[name]
+            getattr(lib, clear)(self.ptr)
+            for item in value:
+                getattr(lib, add)(self.ptr, encode(item))
+        elif name == "custom_fields":
+            lib.iam_request_clear_custom_fields(self.ptr)
+            items = value.items() if isinstance(value, Mapping) else value
+            for k, v in items:
+                lib.iam_request_add_custom_field(self.ptr, encode(k), encode(str(v)))
+        elif name == "tenant":
+            lib.iam_request_set_tenant(self.ptr, encode(value))
+        else:
+            raise TypeError("unexpected field %r" % name)
+
+    def create(self, fields: Mapping[str, Any]) -> "_Request":
+        unknown = set(fields) - _CREATE_FIELDS
+        if unknown:
+            raise TypeError("create_user() got unexpected field(s): %s" % ", ".join(sorted(unknown)))
+        password = fields.get("password")
+        modes = [bool(password is not None), bool(fields.get("generate_password")),
+                 bool(fields.get("first_login_link"))]
+        if sum(modes) > 1:
+            raise TypeError("give at most one of password=, generate_password=, first_login_link=")
+        mode = fields.get("password_mode")
+        if mode is not None:
+            if mode not in _PASSWORD_MODES:
+                raise ValueError("password_mode: one of %s" % ", ".join(_PASSWORD_MODES))
+            lib.iam_request_set_password_mode(self.ptr, _PASSWORD_MODES[mode])
+        if password is not None:
+            lib.iam_request_set_password(self.ptr, encode(password))
+        elif fields.get("generate_password"):
+            lib.iam_request_set_password_mode(self.ptr, _PASSWORD_MODES["generated"])
+        elif fields.get("first_login_link"):
+            lib.iam_request_set_password_mode(self.ptr, _PASSWORD_MODES["first_login_link"])
+        length = fields.get("generated_password_length")
+        if length:
+            lib.iam_request_set_generated_password_length(self.ptr, int(length))
+        notify = fields.get("notify")
+        if notify:
+            for channel in [notify] if isinstance(notify, str) else notify:
+                if channel not in _CHANNELS:
+                    raise ValueError("notify: 'email' or 'sms'")
+                lib.iam_request_add_notify(self.ptr, _CHANNELS[channel])
+        for name, value in fields.items():
+            if name not in ("password", "generate_password", "first_login_link", "password_mode",
+                            "generated_password_length", "notify"):
+                self.set(name, value)
+        return self
+
+
+def _error_from_json(e: Dict[str, Any]) -> Error:
+    return make_error(int(e.get("code", 2)), e.get("field", ""), e.get("reason", ""),
+                      e.get("message", ""), int(e.get("http_status", 0)),
+                      e.get("provider_code", ""))
+
+
+class Engine:
+    """The identity engine: creates and manages users of one dialect.
+
+    Args:
+        profile: "huawei" (default), "alibaba", "tencent" or "nist".
+        store: None or "memory" (in memory), a SQLite path or "sqlite:///path",
+            an :class:`iam.MemoryStore`/:class:`iam.SqliteStore` (shareable), or
+            a Python object implementing the :class:`iam.Store` protocol.
+        notifier: a callable ``f(notification)``, an object with ``send()``, or
+            an :class:`iam.JsonLinesNotifier`; None keeps messages in the outbox.
+        authorizer: a callable ``f(caller, action, tenant)`` or an object with
+            ``authorize()``; None allows everything.
+        clock: an :class:`iam.FakeClock` for tests.
+        argon2: "owasp" (default), "interactive", "tests" (WARNING: tests only),
+            or ``(ops_limit, mem_limit_bytes)``.
+        host_key: 32 bytes that seal stored secrets and key token hashes; None
+            draws a random key for this engine's lifetime (WARNING: then tokens
+            and sealed secrets do not survive a restart).
+        Other keywords set the engine options of the same name; durations are
+            seconds or timedeltas.
+
+    Use it as a context manager, or call :meth:`close`. An Engine is safe to
+    call from many threads at once (the C library releases the GIL while it
+    works; Python ports re-acquire it).
+    """
+
+    def __init__(self, profile: str = "huawei", store: Any = None, *, notifier: Any = None,
+                 authorizer: Any = None, clock: Optional[FakeClock] = None,
+                 argon2: Union[str, Tuple[int, int], None] = None,
+                 host_key: Optional[bytes] = None, host_key_id: Optional[str] = None,
+                 previous_host_keys: Optional[Mapping[str, bytes]] = None,
+                 idempotency_window: Optional[Duration] = None,
+                 login_link_ttl: Optional[Duration] = None,
+                 reset_token_ttl: Optional[Duration] = None, max_batch: Optional[int] = None,
+                 require_registered_tenant: Optional[bool] = None,
+                 admin_policy: Optional[str] = None, base_url: Optional[str] = None,
+                 max_access_keys_per_user: Optional[int] = None,
+                 max_failed_logins: Optional[int] = None,
+                 lockout_duration: Optional[Duration] = None,
+                 dispatch_after_commit: Optional[bool] = None,
+                 outbox_backoff: Optional[Tuple[Duration, Duration]] = None) -> None:
+        self._ptr = None
+        self._cond = threading.Condition()
+        self._busy = 0
+        self._closing = False
+        options = _ffi.OptionsP()
+        _ffi.call(lib.iam_options_create, byref(options))
+        owned: List[Any] = []
+        try:
+            _ffi.call(lib.iam_options_set_profile, options, encode(profile))
+            if argon2 is not None:
+                if isinstance(argon2, str):
+                    if argon2 not in _ARGON2:
+                        raise ValueError("argon2: one of %s, or (ops, mem)" % ", ".join(_ARGON2))
+                    lib.iam_options_set_argon2_preset(options, _ARGON2[argon2])
+                else:
+                    lib.iam_options_set_argon2(options, int(argon2[0]), int(argon2[1]))
+            if host_key is not None:
+                lib.iam_options_set_host_key(options, bytes(host_key), len(host_key),
+                                             encode(host_key_id))
+            for key_id, key in (previous_host_keys or {}).items():
+                lib.iam_options_add_previous_host_key(options, encode(key_id), bytes(key),
+                                                      len(key))
+            if notifier is not None:
+                handle = notifier if isinstance(notifier, NotifierHandle) else HostNotifier(notifier)
+                if handle is not notifier:
+                    owned.append(handle)
+                lib.iam_options_set_notifier(options, handle.handle)
+            if authorizer is not None:
+                handle = HostAuthorizer(authorizer)
+                owned.append(handle)
+                lib.iam_options_set_authorizer(options, handle.handle)
+            if clock is not None:
+                lib.iam_options_set_clock(options, clock.handle)
+            durations = [(idempotency_window, lib.iam_options_set_idempotency_window_seconds),
+                         (login_link_ttl, lib.iam_options_set_login_link_ttl_seconds),
+                         (reset_token_ttl, lib.iam_options_set_reset_token_ttl_seconds),
+                         (lockout_duration, lib.iam_options_set_lockout_seconds)]
+            for value, setter in durations:
+                if value is not None:
+                    setter(options, seconds(value))
+            ints = [(max_batch, lib.iam_options_set_max_batch),
+                    (max_access_keys_per_user, lib.iam_options_set_max_access_keys_per_user),
+                    (max_failed_logins, lib.iam_options_set_max_failed_logins)]
+            for value, setter in ints:
+                if value is not None:
+                    setter(options, int(value))
+            if require_registered_tenant is not None:
+                lib.iam_options_set_require_registered_tenant(options,
+                                                              1 if require_registered_tenant else 0)
+            if dispatch_after_commit is not None:
+                lib.iam_options_set_dispatch_after_commit(options, 1 if dispatch_after_commit else 0)
+            if admin_policy is not None:
+                lib.iam_options_set_admin_policy(options, encode(admin_policy))
+            if base_url is not None:
+                lib.iam_options_set_base_url(options, encode(base_url))
+            if outbox_backoff is not None:
+                lib.iam_options_set_outbox_backoff_seconds(options, seconds(outbox_backoff[0]),
+                                                           seconds(outbox_backoff[1]))
+            store_handle = open_store(store)
+            if store_handle is not store:
+                owned.append(store_handle)
+            engine = _ffi.EngineP()
+            _ffi.call(lib.iam_engine_create, options, store_handle.handle, byref(engine))
+            self._ptr = engine
+            self.store = store
+        finally:
+            lib.iam_options_destroy(options)
+            # The engine holds its own references to everything it uses.
+            for handle in owned:
+                handle.close()
+        self.profile: str = profile
+
+    # -- lifetime -------------------------------------------------------------
+
+    def _enter(self) -> Any:
+        with self._cond:
+            if self._ptr is None or self._closing:
+                raise ValueError("the Engine is closed")
+            self._busy += 1
+            return self._ptr
+
+    def _exit(self) -> None:
+        with self._cond:
+            self._busy -= 1
+            if self._busy == 0:
+                self._cond.notify_all()
+
+    def _call(self, fn: Any, *args: Any) -> int:
+        ptr = self._enter()
+        try:
+            return _ffi.call(fn, ptr, *args)
+        finally:
+            self._exit()
+
+    def _call_string(self, fn: Any, *args: Any) -> Optional[str]:
+        ptr = self._enter()
+        try:
+            return _ffi.call_string(fn, ptr, *args)
+        finally:
+            self._exit()
+
+    def close(self) -> None:
+        """Waits for calls in flight, then releases the engine (and, when it
+        was the last user, its store and ports). Idempotent."""
+        with self._cond:
+            if self._ptr is None:
+                return
+            self._closing = True
+            while self._busy:
+                self._cond.wait()
+            ptr, self._ptr = self._ptr, None
+        lib.iam_engine_destroy(ptr)
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+    # -- tenants and policies -------------------------------------------------
+
+    def register_tenant(self, tenant: str) -> None:
+        """Registers a tenant (see ``require_registered_tenant``)."""
+        self._call(lib.iam_engine_register_tenant, encode(tenant))
+
+    def set_password_policy(self, tenant: str,
+                            policy: Union[PasswordPolicy, Dict[str, Any]]) -> None:
+        """Replaces the profile's password policy for one tenant."""
+        with policy_handle(self.profile, PasswordPolicy.coerce(policy)) as p:
+            self._call(lib.iam_engine_set_password_policy, encode(tenant), p)
+
+    def password_policy(self, tenant: str) -> Dict[str, Any]:
+        """The policy in force for a tenant, as a dict."""
+        ptr = self._enter()
+        policy = _ffi.PolicyP()
+        try:
+            _ffi.call(lib.iam_engine_password_policy, ptr, encode(tenant), byref(policy))
+            try:
+                return _json(_ffi.call_string(lib.iam_policy_json, policy))
+            finally:
+                lib.iam_policy_destroy(policy)
+        finally:
+            self._exit()
+
+    def password_violations(self, tenant: str, password: str, *, username: Optional[str] = None,
+                            email: Optional[str] = None, phone: Optional[str] = None) -> List[str]:
+        """The reasons `password` fails the tenant's policy ([] when valid)."""
+        text = self._call_string(lib.iam_engine_check_password, encode(tenant), encode(password),
+                                 encode(username), encode(email), encode(phone), None)
+        return [v["reason"] for v in _json(text)]
+
+    # -- users ------------------------------------------------------------------
+
+    def create_user(self, *, tenant: str, username: str, password: Optional[str] = None,
+                    generate_password: bool = False, caller: Caller = None,
+                    **fields: Any) -> CreateUserResult:
+        """Creates a user.
+
+        Keywords: ``password`` (set by the administrator), or
+        ``generate_password=True`` (returned once in ``generated_password``;
+        ``generated_password_length``), or ``first_login_link=True`` (a one-time
+        link by email); ``email``, ``email_verified``, ``phone``,
+        ``phone_region``, ``phone_verified``, ``display_name``, ``description``,
+        ``external_id``, ``enabled``, ``default_project_id``, ``primary_ou``,
+        ``ous``, ``groups`` (ids or names), ``custom_fields`` (dict),
+        ``policies``, ``access_key=True`` (a key pair, secret returned once),
+        ``require_password_reset``, ``notify`` ("email"/"sms"),
+        ``quick_create``, ``sms_login_verification``, ``client_token``
+        (idempotency).
+        """
+        fields.update(tenant=tenant, username=username, password=password,
+                      generate_password=generate_password)
+        with _Request() as req, principal_handle(caller) as who:
+            req.create(fields)
+            text = self._call_string(lib.iam_engine_create_user, who, req.ptr)
+        return CreateUserResult.from_json(_json(text))
+
+    def batch_create_users(self, users: Sequence[Mapping[str, Any]], *,
+                           caller: Caller = None) -> BatchResult:
+        """Creates up to ``max_batch`` users, all or none. Each item takes the
+        keywords of :meth:`create_user`. Raises :class:`iam.PayloadTooLarge`
+        above the limit; otherwise returns a :class:`BatchResult` whose items
+        are results or :class:`iam.Error` objects."""
+        requests = [_Request() for _ in users]
+        try:
+            for req, fields in zip(requests, users):
+                req.create(dict(fields))
+            array = (_ffi.RequestP * len(requests))(*[r.ptr for r in requests])
+            with principal_handle(caller) as who:
+                text = self._call_string(lib.iam_engine_batch_create_users, who, array,
+                                         len(requests))
+        finally:
+            for req in requests:
+                req.__exit__()
+        j = _json(text)
+        items: List[Any] = []
+        for item in j["items"]:
+            if "result" in item:
+                items.append(CreateUserResult.from_json(item["result"]))
+            else:
+                items.append(_error_from_json(item["error"]))
+        return BatchResult(committed=bool(j["committed"]), items=items)
+
+    @staticmethod
+    def _target(user: Optional[str], username: Optional[str], id: Optional[str]) -> str:
+        given = [v for v in (user, username, id) if v is not None]
+        if len(given) != 1:
+            raise TypeError("give exactly one of user=, username=, id=")
+        return given[0]
+
+    def get_user(self, *, tenant: str, username: Optional[str] = None, id: Optional[str] = None,
+                 user: Optional[str] = None, caller: Caller = None) -> User:
+        """A user by id or username (case-insensitive); NotFound otherwise."""
+        with principal_handle(caller) as who:
+            text = self._call_string(lib.iam_engine_get_user, who, encode(tenant),
+                                     encode(self._target(user, username, id)))
+        return User.from_json(_json(text))
+
+    def list_users(self, *, tenant: str, page_size: int = 100, page_token: str = "",
+                   name_prefix: str = "", group: Optional[str] = None, ou: Optional[str] = None,
+                   enabled: Optional[bool] = None, caller: Caller = None) -> UserPage:
+        """One page of users ordered by username."""
+        req = _ffi.ListRequestP()
+        _ffi.call(lib.iam_list_request_create, byref(req))
+        try:
+            lib.iam_list_request_set_tenant(req, encode(tenant))
+            lib.iam_list_request_set_page_size(req, int(page_size))
+            lib.iam_list_request_set_page_token(req, encode(page_token))
+            lib.iam_list_request_set_name_prefix(req, encode(name_prefix))
+            if group is not None:
+                lib.iam_list_request_set_group(req, encode(group))
+            if ou is not None:
+                lib.iam_list_request_set_ou(req, encode(ou))
+            lib.iam_list_request_set_enabled(req, -1 if enabled is None else int(bool(enabled)))
+            with principal_handle(caller) as who:
+                text = self._call_string(lib.iam_engine_list_users, who, req)
+        finally:
+            lib.iam_list_request_destroy(req)
+        j = _json(text)
+        return UserPage([User.from_json(u) for u in j["users"]], j.get("next_page_token", ""))
+
+    def iter_users(self, *, tenant: str, page_size: int = 100, **filters: Any) -> Iterator[User]:
+        """Every user of a tenant, page by page."""
+        token = ""
+        while True:
+            page = self.list_users(tenant=tenant, page_size=page_size, page_token=token, **filters)
+            yield from page.users
+            token = page.next_page_token
+            if not token:
+                return
+
+    def update_user(self, *, tenant: str, username: Optional[str] = None,
+                    id: Optional[str] = None, user: Optional[str] = None,
+                    expected_version: int = 0, caller: Caller = None, **fields: Any) -> User:
+        """Changes the fields given (lists replace); ``expected_version`` (the
+        ``User.version`` read) guards against lost updates (:class:`iam.Conflict`).
+        Fields: display_name, description, email, email_verified, phone_region,
+        phone, phone_verified, external_id, enabled, default_project_id,
+        primary_ou, ous, groups, custom_fields, policies, sms_login_verification,
+        password_reset_required."""
+        unknown = set(fields) - _UPDATE_FIELDS
+        if unknown:
+            raise TypeError("update_user() got unexpected field(s): %s" % ", ".join(sorted(unknown)))
+        with _Request() as req, principal_handle(caller) as who:
+            lib.iam_request_set_tenant(req.ptr, encode(tenant))
+            lib.iam_request_set_user(req.ptr, encode(self._target(user, username, id)))
+            lib.iam_request_set_expected_version(req.ptr, int(expected_version))
+            for name, value in fields.items():
+                req.set(name, value)
+            text = self._call_string(lib.iam_engine_update_user, who, req.ptr)
+        return User.from_json(_json(text))
+
+    def delete_user(self, *, tenant: str, username: Optional[str] = None,
+                    id: Optional[str] = None, user: Optional[str] = None,
+                    expected_version: int = 0, caller: Caller = None) -> None:
+        """Removes a user with its keys, memberships and tokens."""
+        with principal_handle(caller) as who:
+            self._call(lib.iam_engine_delete_user, who, encode(tenant),
+                       encode(self._target(user, username, id)), int(expected_version))
+
+    # -- credentials ------------------------------------------------------------
+
+    def authenticate(self, *, tenant: str, password: str, identifier: Optional[str] = None,
+                     username: Optional[str] = None) -> AuthResult:
+        """Checks a password for a username, email or mobile number. A wrong
+        password is an outcome ("bad_credentials"), not an exception."""
+        who = identifier if identifier is not None else username
+        if who is None:
+            raise TypeError("give identifier= (or username=)")
+        text = self._call_string(lib.iam_engine_authenticate, encode(tenant), encode(who),
+                                 encode(password), None)
+        j = _json(text)
+        return AuthResult(j["outcome"], j.get("user_id", ""), parse_time(j.get("locked_until")))
+
+    def redeem_login_link(self, *, token: str, new_password: str) -> User:
+        """Sets the password through a first-login link token (one use)."""
+        return User.from_json(_json(self._call_string(
+            lib.iam_engine_redeem_login_link, encode(token), encode(new_password))))
+
+    def start_password_reset(self, *, tenant: str, identifier: str, channel: str = "email") -> None:
+        """Sends a one-time reset token through the notifier; reveals nothing
+        about whether the account exists."""
+        if channel not in _CHANNELS:
+            raise ValueError("channel: 'email' or 'sms'")
+        self._call(lib.iam_engine_start_password_reset, encode(tenant), encode(identifier),
+                   _CHANNELS[channel])
+
+    def complete_password_reset(self, *, token: str, new_password: str) -> User:
+        return User.from_json(_json(self._call_string(
+            lib.iam_engine_complete_reset, encode(token), encode(new_password))))
+
+    def change_password(self, *, tenant: str, old_password: str, new_password: str,
+                        username: Optional[str] = None, id: Optional[str] = None,
+                        user: Optional[str] = None) -> None:
+        """Policy, history and minimum age apply."""
+        self._call(lib.iam_engine_change_password, encode(tenant),
+                   encode(self._target(user, username, id)), encode(old_password),
+                   encode(new_password))
+
+    def create_access_key(self, *, tenant: str, username: Optional[str] = None,
+                          id: Optional[str] = None, user: Optional[str] = None,
+                          caller: Caller = None) -> AccessKey:
+        """A new key pair; the secret is returned once."""
+        with principal_handle(caller) as who:
+            j = _json(self._call_string(lib.iam_engine_create_access_key, who, encode(tenant),
+                                        encode(self._target(user, username, id))))
+        return AccessKey(j["id"], j.get("secret"), parse_time(j.get("created_at")))
+
+    def list_access_keys(self, *, tenant: str, username: Optional[str] = None,
+                         id: Optional[str] = None, user: Optional[str] = None,
+                         caller: Caller = None) -> List[AccessKeyInfo]:
+        with principal_handle(caller) as who:
+            j = _json(self._call_string(lib.iam_engine_list_access_keys, who, encode(tenant),
+                                        encode(self._target(user, username, id))))
+        return [AccessKeyInfo(k["id"], k["user_id"], bool(k["enabled"]),
+                              parse_time(k.get("created_at"))) for k in j]
+
+    def set_access_key_enabled(self, *, tenant: str, access_key_id: str, enabled: bool,
+                               caller: Caller = None) -> None:
+        with principal_handle(caller) as who:
+            self._call(lib.iam_engine_set_access_key_enabled, who, encode(tenant),
+                       encode(access_key_id), 1 if enabled else 0)
+
+    def delete_access_key(self, *, tenant: str, access_key_id: str, caller: Caller = None) -> None:
+        with principal_handle(caller) as who:
+            self._call(lib.iam_engine_delete_access_key, who, encode(tenant),
+                       encode(access_key_id))
+
+    def verify_access_key(self, access_key_id: str, secret: str) -> AccessKeyVerification:
+        """Constant-time check of a presented key pair."""
+        j = _json(self._call_string(lib.iam_engine_verify_access_key, encode(access_key_id),
+                                    encode(secret), None))
+        return AccessKeyVerification(bool(j["valid"]), j.get("tenant", ""), j.get("user_id", ""))
+
+    def access_key_secret(self, access_key_id: str) -> str:
+        """The secret of an enabled key, for verifying request signatures.
+        WARNING: a secret."""
+        return self._call_string(lib.iam_engine_access_key_secret, encode(access_key_id)) or ""
+
+    # -- groups, organizational units, custom fields -----------------------------
+
+    def _create_entry(self, kind: str, tenant: str, name: str, description: Optional[str],
+                      caller: Caller, field_type: Optional[str] = None, max_length: int = 0,
+                      allowed_values: Optional[Iterable[str]] = None,
+                      pattern: Optional[str] = None) -> DirectoryEntry:
+        entry = _ffi.EntryP()
+        _ffi.call(lib.iam_entry_create, _KINDS[kind], byref(entry))
+        try:
+            lib.iam_entry_set_tenant(entry, encode(tenant))
+            lib.iam_entry_set_name(entry, encode(name))
+            if description is not None:
+                lib.iam_entry_set_description(entry, encode(description))
+            if field_type is not None:
+                lib.iam_entry_set_field_type(entry, encode(field_type))
+            if max_length:
+                lib.iam_entry_set_max_length(entry, int(max_length))
+            for value in allowed_values or ():
+                lib.iam_entry_add_allowed_value(entry, encode(value))
+            if pattern is not None:
+                lib.iam_entry_set_pattern(entry, encode(pattern))
+            with principal_handle(caller) as who:
+                text = self._call_string(lib.iam_engine_create_entry, who, entry)
+        finally:
+            lib.iam_entry_destroy(entry)
+        return DirectoryEntry.from_json(_json(text))
+
+    def create_group(self, *, tenant: str, name: str, description: Optional[str] = None,
+                     caller: Caller = None) -> DirectoryEntry:
+        return self._create_entry("group", tenant, name, description, caller)
+
+    def create_organizational_unit(self, *, tenant: str, name: str,
+                                   description: Optional[str] = None,
+                                   caller: Caller = None) -> DirectoryEntry:
+        return self._create_entry("organizational_unit", tenant, name, description, caller)
+
+    def create_custom_field(self, *, tenant: str, name: str, type: str = "string",
+                            max_length: int = 0, allowed_values: Optional[Iterable[str]] = None,
+                            pattern: Optional[str] = None, description: Optional[str] = None,
+                            caller: Caller = None) -> DirectoryEntry:
+        """A custom-field definition: type "string", "number", "boolean" or
+        "enum" (with allowed_values); an optional RE2 whole-value pattern."""
+        return self._create_entry("custom_field", tenant, name, description, caller, type,
+                                  max_length, allowed_values, pattern)
+
+    def _list_entries(self, kind: str, tenant: str, keyword: str,
+                      caller: Caller) -> List[DirectoryEntry]:
+        with principal_handle(caller) as who:
+            text = self._call_string(lib.iam_engine_list_entries, who, _KINDS[kind],
+                                     encode(tenant), encode(keyword))
+        return [DirectoryEntry.from_json(e) for e in _json(text)]
+
+    def list_groups(self, *, tenant: str, keyword: str = "",
+                    caller: Caller = None) -> List[DirectoryEntry]:
+        return self._list_entries("group", tenant, keyword, caller)
+
+    def list_organizational_units(self, *, tenant: str, keyword: str = "",
+                                  caller: Caller = None) -> List[DirectoryEntry]:
+        return self._list_entries("organizational_unit", tenant, keyword, caller)
+
+    def list_custom_fields(self, *, tenant: str, keyword: str = "",
+                           caller: Caller = None) -> List[DirectoryEntry]:
+        return self._list_entries("custom_field", tenant, keyword, caller)
+
+    def _delete_entry(self, kind: str, tenant: str, id_or_name: str, caller: Caller) -> None:
+        with principal_handle(caller) as who:
+            self._call(lib.iam_engine_delete_entry, who, _KINDS[kind], encode(tenant),
+                       encode(id_or_name))
+
+    def delete_group(self, *, tenant: str, group: str, caller: Caller = None) -> None:
+        """By id or name; FAILED_PRECONDITION (group.in_use) while it has members."""
+        self._delete_entry("group", tenant, group, caller)
+
+    def delete_organizational_unit(self, *, tenant: str, ou: str, caller: Caller = None) -> None:
+        self._delete_entry("organizational_unit", tenant, ou, caller)
+
+    def delete_custom_field(self, *, tenant: str, name: str, caller: Caller = None) -> None:
+        self._delete_entry("custom_field", tenant, name, caller)
+
+    # -- notifications ------------------------------------------------------------
+
+    def dispatch_outbox(self) -> int:
+        """Sends the due outbox messages; returns how many were delivered."""
+        delivered = c_int()
+        self._call(lib.iam_engine_dispatch_outbox, byref(delivered))
+        return delivered.value
+

@@ -1,0 +1,960 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The engine behind the C ABI: options, requests, and every Engine operation.
+// Structured results are returned as JSON (Engine::UserJson / ResultJson and
+// the shapes documented in include/iam/iam.h).
+#include <sodium.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "capi_internal.h"
+#include "iam/error.h"
+#include "iam/memory_store.h"
+#include "iam/secret.h"
+#include "user_json.h"
+
+namespace iam::capi {
+namespace {
+
+using nlohmann::json;
+
+const Principal& CallerOf(const iam_principal* caller) {
+  static const Principal* const kAnonymous = new Principal();
+  return caller != nullptr ? Impl(caller)->principal : *kAnonymous;
+}
+
+json TimeJson(absl::Time t) { return internal::TimeJson(t); }
+
+absl::Status CreateOnly(absl::string_view field) {
+  return InvalidField(field, "request.create_only",
+                      absl::StrCat(field, ": applies to a create, not an update"));
+}
+
+absl::Status ToCreate(const RequestImpl& r, CreateUserRequest* out) {
+  out->tenant = r.tenant;
+  out->username = r.username.value_or(r.user.value_or(""));
+  out->display_name = r.display_name.value_or("");
+  out->description = r.description.value_or("");
+  out->email = r.email.value_or("");
+  out->email_verified = r.email_verified;
+  out->phone_region = r.phone_region.value_or("");
+  out->phone = r.phone.value_or("");
+  out->phone_verified = r.phone_verified;
+  out->external_id = r.external_id.value_or("");
+  out->enabled = r.enabled.value_or(true);
+  out->default_project_id = r.default_project_id.value_or("");
+  out->primary_ou = r.primary_ou.value_or("");
+  if (r.ous) out->ous = *r.ous;
+  if (r.groups) out->groups = *r.groups;
+  if (r.custom_fields) out->custom_fields = *r.custom_fields;
+  if (r.policies) out->policies = *r.policies;
+  out->sms_login_verification = r.sms_login_verification.value_or(false);
+  out->require_password_reset = r.require_password_reset;
+  out->password_mode = r.password_mode.value_or(PasswordMode::kNone);
+  out->password = Secret(r.password.view());
+  out->generated_password_length = r.generated_password_length.value_or(0);
+  out->access_key = r.access_key.value_or(false);
+  if (r.notify) out->notify = *r.notify;
+  out->quick_create = r.quick_create.value_or(false);
+  out->client_token = r.client_token.value_or("");
+  return absl::OkStatus();
+}
+
+absl::Status ToUpdate(const RequestImpl& r, UpdateUserRequest* out) {
+  if (r.password_mode || !r.password.empty()) return CreateOnly("password");
+  if (r.generated_password_length) return CreateOnly("generated_password_length");
+  if (r.access_key) return CreateOnly("access_key");
+  if (r.notify) return CreateOnly("notify");
+  if (r.quick_create) return CreateOnly("quick_create");
+  if (r.client_token) return CreateOnly("client_token");
+  out->tenant = r.tenant;
+  out->user = r.user.value_or(r.username.value_or(""));
+  out->expected_version = r.expected_version;
+  out->enabled = r.enabled;
+  out->display_name = r.display_name;
+  out->description = r.description;
+  out->email = r.email;
+  out->email_verified = r.email_verified;
+  out->phone_region = r.phone_region;
+  out->phone = r.phone;
+  out->phone_verified = r.phone_verified;
+  out->external_id = r.external_id;
+  out->default_project_id = r.default_project_id;
+  out->primary_ou = r.primary_ou;
+  out->ous = r.ous;
+  out->groups = r.groups;
+  out->custom_fields = r.custom_fields;
+  out->policies = r.policies;
+  out->sms_login_verification = r.sms_login_verification;
+  out->password_reset_required = r.require_password_reset;
+  return absl::OkStatus();
+}
+
+json ErrorJson(const absl::Status& status, const Profile& profile) {
+  ErrorImpl e;
+  Fill(ToHandle<iam_error>(&e), status, &profile);
+  return {{"code", e.code},
+          {"status", iam_status_name(e.code)},
+          {"field", e.field},
+          {"reason", e.reason},
+          {"message", e.message},
+          {"http_status", e.http_status},
+          {"provider_code", e.provider_code}};
+}
+
+json EntryJson(const DirectoryEntry& e) {
+  json j = {{"kind", e.kind == EntryKind::kGroup                ? "group"
+                     : e.kind == EntryKind::kOrganizationalUnit ? "organizational_unit"
+                                                                : "custom_field"},
+            {"tenant", e.tenant},
+            {"id", e.id},
+            {"name", e.name},
+            {"description", e.description},
+            {"created_at", TimeJson(e.created_at)}};
+  if (e.kind == EntryKind::kCustomField) {
+    j["type"] = e.field_type;
+    j["max_length"] = e.max_length;
+    j["allowed_values"] = e.allowed_values;
+    j["pattern"] = e.pattern;
+  }
+  return j;
+}
+
+bool ValidKind(int kind) {
+  return kind == IAM_ENTRY_GROUP || kind == IAM_ENTRY_ORGANIZATIONAL_UNIT ||
+         kind == IAM_ENTRY_CUSTOM_FIELD;
+}
+
+absl::Status BadKind() {
+  return InvalidField("kind", "entry.invalid_kind",
+                      "kind: must be IAM_ENTRY_GROUP, IAM_ENTRY_ORGANIZATIONAL_UNIT or "
+                      "IAM_ENTRY_CUSTOM_FIELD");
+}
+
+// Hands a JSON text holding secrets to the caller and wipes the local copy.
+void SetSecretOut(char** out, std::string text) {
+  try {
+    SetOut(out, text);
+  } catch (...) {
+    WipeString(text);
+    throw;
+  }
+  WipeString(text);
+}
+
+}  // namespace
+}  // namespace iam::capi
+
+using iam::capi::Fill;
+using iam::capi::Impl;
+using iam::capi::Ok;
+using iam::capi::SetOut;
+using iam::capi::Str;
+using iam::capi::View;
+
+// Engine calls map errors with the engine's profile.
+#define IAM_ENGINE_FAIL(status) return Fill(err, (status), &Impl(engine)->engine->profile())
+
+extern "C" {
+
+// ---- options -----------------------------------------------------------------
+
+int iam_options_create(iam_options** out, iam_error* err) {
+  if (out != nullptr) *out = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(out, err);
+  *out = iam::capi::ToHandle<iam_options>(new iam::capi::OptionsImpl());
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+void iam_options_destroy(iam_options* options) {
+  if (options == nullptr) return;
+  iam::capi::OptionsImpl* o = Impl(options);
+  iam::WipeString(o->options.host_key);
+  for (auto& [id, key] : o->options.previous_host_keys) iam::WipeString(key);
+  delete o;
+}
+
+int iam_options_set_profile(iam_options* options, const char* profile, iam_error* err) {
+  IAM_API_BEGIN
+  IAM_REQUIRE(options, err);
+  const iam::Profile* p = nullptr;
+  if (absl::Status s = iam::capi::LookupProfile(profile, &p); !s.ok()) return Fill(err, s);
+  Impl(options)->options.profile = p;
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_options_set_argon2_preset(iam_options* options, int preset) {
+  if (preset != IAM_ARGON2_OWASP && preset != IAM_ARGON2_SODIUM_INTERACTIVE &&
+      preset != IAM_ARGON2_TESTS) {
+    return IAM_INVALID_ARGUMENT;
+  }
+  IAM_SETTER_BEGIN(options)
+  Impl(options)->options.argon2 = preset == IAM_ARGON2_TESTS ? iam::Argon2Params::ForTests()
+                                  : preset == IAM_ARGON2_SODIUM_INTERACTIVE
+                                      ? iam::Argon2Params::SodiumInteractive()
+                                      : iam::Argon2Params::Owasp();
+  IAM_SETTER_END
+}
+
+int iam_options_set_argon2(iam_options* options, uint64_t ops_limit, size_t mem_limit_bytes) {
+  IAM_SETTER_BEGIN(options)
+  Impl(options)->options.argon2.ops_limit = ops_limit;
+  Impl(options)->options.argon2.mem_limit = mem_limit_bytes;
+  IAM_SETTER_END
+}
+
+int iam_options_set_host_key(iam_options* options, const unsigned char* key, size_t size,
+                             const char* key_id) {
+  if (size > 0 && key == nullptr) return IAM_INVALID_ARGUMENT;
+  IAM_SETTER_BEGIN(options)
+  iam::WipeString(Impl(options)->options.host_key);
+  Impl(options)->options.host_key.assign(reinterpret_cast<const char*>(key), size);
+  if (key_id != nullptr && *key_id != '\0') Impl(options)->options.host_key_id = key_id;
+  IAM_SETTER_END
+}
+
+int iam_options_add_previous_host_key(iam_options* options, const char* key_id,
+                                      const unsigned char* key, size_t size) {
+  if (key_id == nullptr || (size > 0 && key == nullptr)) return IAM_INVALID_ARGUMENT;
+  IAM_SETTER_BEGIN(options)
+  std::string& slot = Impl(options)->options.previous_host_keys[key_id];
+  iam::WipeString(slot);
+  slot.assign(reinterpret_cast<const char*>(key), size);
+  IAM_SETTER_END
+}
+
+int iam_options_set_notifier(iam_options* options, iam_notifier* notifier) {
+  IAM_SETTER_BEGIN(options)
+  Impl(options)->notifier = notifier != nullptr ? Impl(notifier)->notifier : nullptr;
+  IAM_SETTER_END
+}
+
+int iam_options_set_authorizer(iam_options* options, iam_authorizer* authorizer) {
+  IAM_SETTER_BEGIN(options)
+  Impl(options)->authorizer = authorizer != nullptr ? Impl(authorizer)->authorizer : nullptr;
+  IAM_SETTER_END
+}
+
+int iam_options_set_clock(iam_options* options, iam_clock* clock) {
+  IAM_SETTER_BEGIN(options)
+  Impl(options)->clock = clock != nullptr ? Impl(clock)->clock : nullptr;
+  IAM_SETTER_END
+}
+
+#define IAM_OPTIONS_SETTER(name, type, statement)                \
+  int iam_options_set_##name(iam_options* options, type value) { \
+    IAM_SETTER_BEGIN(options)                                    \
+    iam::EngineOptions& o = Impl(options)->options;              \
+    statement;                                                   \
+    IAM_SETTER_END                                               \
+  }
+
+IAM_OPTIONS_SETTER(idempotency_window_seconds, int64_t, o.idempotency_window = absl::Seconds(value))
+IAM_OPTIONS_SETTER(login_link_ttl_seconds, int64_t, o.login_link_ttl = absl::Seconds(value))
+IAM_OPTIONS_SETTER(reset_token_ttl_seconds, int64_t, o.reset_token_ttl = absl::Seconds(value))
+IAM_OPTIONS_SETTER(max_batch, int, o.max_batch = value)
+IAM_OPTIONS_SETTER(require_registered_tenant, int, o.require_registered_tenant = value != 0)
+IAM_OPTIONS_SETTER(admin_policy, const char*, o.admin_policy = Str(value))
+IAM_OPTIONS_SETTER(base_url, const char*, o.base_url = Str(value))
+IAM_OPTIONS_SETTER(max_access_keys_per_user, int, o.max_access_keys_per_user = value)
+IAM_OPTIONS_SETTER(max_failed_logins, int, o.max_failed_logins = value)
+IAM_OPTIONS_SETTER(lockout_seconds, int64_t, o.lockout_duration = absl::Seconds(value))
+IAM_OPTIONS_SETTER(dispatch_after_commit, int, o.dispatch_after_commit = value != 0)
+
+#undef IAM_OPTIONS_SETTER
+
+int iam_options_set_outbox_backoff_seconds(iam_options* options, int64_t initial, int64_t max) {
+  if (initial < 0 || max < initial) return IAM_INVALID_ARGUMENT;
+  IAM_SETTER_BEGIN(options)
+  Impl(options)->options.outbox_backoff_initial = absl::Seconds(initial);
+  Impl(options)->options.outbox_backoff_max = absl::Seconds(max);
+  IAM_SETTER_END
+}
+
+// ---- requests ----------------------------------------------------------------
+
+int iam_request_create(iam_request** out, iam_error* err) {
+  if (out != nullptr) *out = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(out, err);
+  *out = iam::capi::ToHandle<iam_request>(new iam::capi::RequestImpl());
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+void iam_request_destroy(iam_request* request) { delete Impl(request); }
+
+int iam_request_reset(iam_request* request) {
+  IAM_SETTER_BEGIN(request)
+  *Impl(request) = iam::capi::RequestImpl();
+  IAM_SETTER_END
+}
+
+#define IAM_REQUEST_STRING(name)                                        \
+  int iam_request_set_##name(iam_request* request, const char* value) { \
+    IAM_SETTER_BEGIN(request)                                           \
+    Impl(request)->name = std::string(View(value));                     \
+    IAM_SETTER_END                                                      \
+  }
+#define IAM_REQUEST_BOOL(name)                                  \
+  int iam_request_set_##name(iam_request* request, int value) { \
+    IAM_SETTER_BEGIN(request)                                   \
+    Impl(request)->name = value != 0;                           \
+    IAM_SETTER_END                                              \
+  }
+#define IAM_REQUEST_LIST(plural, singular)                                  \
+  int iam_request_add_##singular(iam_request* request, const char* value) { \
+    if (value == nullptr) return IAM_INVALID_ARGUMENT;                      \
+    IAM_SETTER_BEGIN(request)                                               \
+    if (!Impl(request)->plural) Impl(request)->plural.emplace();            \
+    Impl(request)->plural->emplace_back(value);                             \
+    IAM_SETTER_END                                                          \
+  }                                                                         \
+  int iam_request_clear_##plural(iam_request* request) {                    \
+    IAM_SETTER_BEGIN(request)                                               \
+    Impl(request)->plural.emplace();                                        \
+    IAM_SETTER_END                                                          \
+  }
+
+IAM_REQUEST_STRING(tenant)
+IAM_REQUEST_STRING(username)
+IAM_REQUEST_STRING(user)
+IAM_REQUEST_STRING(display_name)
+IAM_REQUEST_STRING(description)
+IAM_REQUEST_STRING(email)
+IAM_REQUEST_STRING(phone_region)
+IAM_REQUEST_STRING(phone)
+IAM_REQUEST_STRING(external_id)
+IAM_REQUEST_STRING(default_project_id)
+IAM_REQUEST_STRING(primary_ou)
+IAM_REQUEST_STRING(client_token)
+IAM_REQUEST_BOOL(email_verified)
+IAM_REQUEST_BOOL(phone_verified)
+IAM_REQUEST_BOOL(enabled)
+IAM_REQUEST_BOOL(sms_login_verification)
+IAM_REQUEST_BOOL(require_password_reset)
+IAM_REQUEST_BOOL(access_key)
+IAM_REQUEST_BOOL(quick_create)
+IAM_REQUEST_LIST(ous, ou)
+IAM_REQUEST_LIST(groups, group)
+IAM_REQUEST_LIST(policies, policy)
+
+#undef IAM_REQUEST_STRING
+#undef IAM_REQUEST_BOOL
+#undef IAM_REQUEST_LIST
+
+int iam_request_set_expected_version(iam_request* request, int64_t version) {
+  if (version < 0) return IAM_INVALID_ARGUMENT;
+  IAM_SETTER_BEGIN(request)
+  Impl(request)->expected_version = version;
+  IAM_SETTER_END
+}
+
+int iam_request_add_custom_field(iam_request* request, const char* name, const char* value) {
+  if (name == nullptr || value == nullptr) return IAM_INVALID_ARGUMENT;
+  IAM_SETTER_BEGIN(request)
+  if (!Impl(request)->custom_fields) Impl(request)->custom_fields.emplace();
+  Impl(request)->custom_fields->push_back({name, value});
+  IAM_SETTER_END
+}
+
+int iam_request_clear_custom_fields(iam_request* request) {
+  IAM_SETTER_BEGIN(request)
+  Impl(request)->custom_fields.emplace();
+  IAM_SETTER_END
+}
+
+int iam_request_set_password_mode(iam_request* request, int mode) {
+  if (mode < IAM_PASSWORD_NONE || mode > IAM_PASSWORD_FIRST_LOGIN_LINK) {
+    return IAM_INVALID_ARGUMENT;
+  }
+  IAM_SETTER_BEGIN(request)
+  Impl(request)->password_mode = static_cast<iam::PasswordMode>(mode);
+  IAM_SETTER_END
+}
+
+int iam_request_set_password(iam_request* request, const char* password) {
+  IAM_SETTER_BEGIN(request)
+  Impl(request)->password = iam::Secret(View(password));
+  Impl(request)->password_mode = iam::PasswordMode::kManual;
+  IAM_SETTER_END
+}
+
+int iam_request_set_generated_password_length(iam_request* request, int length) {
+  if (length < 0) return IAM_INVALID_ARGUMENT;
+  IAM_SETTER_BEGIN(request)
+  Impl(request)->generated_password_length = length;
+  IAM_SETTER_END
+}
+
+int iam_request_add_notify(iam_request* request, int channel) {
+  if (channel != IAM_CHANNEL_EMAIL && channel != IAM_CHANNEL_SMS) return IAM_INVALID_ARGUMENT;
+  IAM_SETTER_BEGIN(request)
+  if (!Impl(request)->notify) Impl(request)->notify.emplace();
+  Impl(request)->notify->push_back(channel == IAM_CHANNEL_SMS ? iam::Channel::kSms
+                                                              : iam::Channel::kEmail);
+  IAM_SETTER_END
+}
+
+// ---- list requests -----------------------------------------------------------
+
+int iam_list_request_create(iam_list_request** out, iam_error* err) {
+  if (out != nullptr) *out = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(out, err);
+  *out = iam::capi::ToHandle<iam_list_request>(new iam::capi::ListRequestImpl());
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+void iam_list_request_destroy(iam_list_request* request) { delete Impl(request); }
+
+#define IAM_LIST_STRING(name, member)                                             \
+  int iam_list_request_set_##name(iam_list_request* request, const char* value) { \
+    IAM_SETTER_BEGIN(request)                                                     \
+    Impl(request)->request.member = Str(value);                                   \
+    IAM_SETTER_END                                                                \
+  }
+IAM_LIST_STRING(tenant, tenant)
+IAM_LIST_STRING(page_token, page_token)
+IAM_LIST_STRING(name_prefix, name_prefix)
+IAM_LIST_STRING(group, group)
+IAM_LIST_STRING(ou, ou)
+#undef IAM_LIST_STRING
+
+int iam_list_request_set_page_size(iam_list_request* request, int size) {
+  IAM_SETTER_BEGIN(request)
+  Impl(request)->request.page_size = size;
+  IAM_SETTER_END
+}
+
+int iam_list_request_set_enabled(iam_list_request* request, int enabled) {
+  IAM_SETTER_BEGIN(request)
+  if (enabled < 0) {
+    Impl(request)->request.enabled.reset();
+  } else {
+    Impl(request)->request.enabled = enabled != 0;
+  }
+  IAM_SETTER_END
+}
+
+// ---- directory entries -------------------------------------------------------
+
+int iam_entry_create(int kind, iam_entry** out, iam_error* err) {
+  if (out != nullptr) *out = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(out, err);
+  if (!iam::capi::ValidKind(kind)) return Fill(err, iam::capi::BadKind());
+  auto entry = std::make_unique<iam::capi::EntryImpl>();
+  entry->entry.kind = static_cast<iam::EntryKind>(kind);
+  *out = iam::capi::ToHandle<iam_entry>(entry.release());
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+void iam_entry_destroy(iam_entry* entry) { delete Impl(entry); }
+
+#define IAM_ENTRY_STRING(name, member)                            \
+  int iam_entry_set_##name(iam_entry* entry, const char* value) { \
+    IAM_SETTER_BEGIN(entry)                                       \
+    Impl(entry)->entry.member = Str(value);                       \
+    IAM_SETTER_END                                                \
+  }
+IAM_ENTRY_STRING(tenant, tenant)
+IAM_ENTRY_STRING(name, name)
+IAM_ENTRY_STRING(description, description)
+IAM_ENTRY_STRING(field_type, field_type)
+IAM_ENTRY_STRING(pattern, pattern)
+#undef IAM_ENTRY_STRING
+
+int iam_entry_set_max_length(iam_entry* entry, int max_length) {
+  IAM_SETTER_BEGIN(entry)
+  Impl(entry)->entry.max_length = max_length;
+  IAM_SETTER_END
+}
+
+int iam_entry_add_allowed_value(iam_entry* entry, const char* value) {
+  if (value == nullptr) return IAM_INVALID_ARGUMENT;
+  IAM_SETTER_BEGIN(entry)
+  Impl(entry)->entry.allowed_values.emplace_back(value);
+  IAM_SETTER_END
+}
+
+// ---- the engine --------------------------------------------------------------
+
+int iam_engine_create(const iam_options* options, iam_store* store, iam_engine** out,
+                      iam_error* err) {
+  if (out != nullptr) *out = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(out, err);
+  auto impl = std::make_unique<iam::capi::EngineImpl>();
+  iam::EngineOptions o;
+  if (options != nullptr) {
+    o = Impl(options)->options;
+    impl->notifier = Impl(options)->notifier;
+    impl->authorizer = Impl(options)->authorizer;
+    impl->clock = Impl(options)->clock;
+  }
+  // A malformed host key would fail every later call; refuse it here.
+  auto bad_key = [](const std::string& id, const std::string& key) {
+    return key.size() != iam_host_key_bytes() || id.empty() || id.find(':') != std::string::npos;
+  };
+  bool keys_ok = o.host_key.empty() || !bad_key(o.host_key_id, o.host_key);
+  for (const auto& [id, key] : o.previous_host_keys) keys_ok = keys_ok && !bad_key(id, key);
+  if (!keys_ok) {
+    iam::WipeString(o.host_key);
+    return Fill(err, iam::InvalidField("host_key", "host_key.invalid",
+                                       "host_key: each key must be iam_host_key_bytes() bytes "
+                                       "with a non-empty id without ':'"));
+  }
+  impl->store = store != nullptr ? Impl(store)->store : std::make_shared<iam::MemoryStore>();
+  o.notifier = impl->notifier.get();
+  o.authorizer = impl->authorizer.get();
+  o.clock = impl->clock.get();
+  impl->engine = std::make_unique<iam::Engine>(std::move(o), impl->store.get());
+  iam::WipeString(o.host_key);
+  *out = iam::capi::ToHandle<iam_engine>(impl.release());
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+void iam_engine_destroy(iam_engine* engine) { delete Impl(engine); }
+
+int iam_engine_profile(const iam_engine* engine, char** out, iam_error* err) {
+  if (out != nullptr) *out = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(out, err);
+  SetOut(out, Impl(engine)->engine->profile().name);
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_set_password_policy(iam_engine* engine, const char* tenant, const iam_policy* policy,
+                                   iam_error* err) {
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(policy, err);
+  iam::PasswordPolicy copy;
+  {
+    std::lock_guard<std::mutex> lock(Impl(policy)->mu);
+    copy = Impl(policy)->policy;
+  }
+  absl::Status s = Impl(engine)->engine->SetPasswordPolicy(tenant, std::move(copy));
+  if (!s.ok()) IAM_ENGINE_FAIL(s);
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_password_policy(iam_engine* engine, const char* tenant, iam_policy** out,
+                               iam_error* err) {
+  if (out != nullptr) *out = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(out, err);
+  auto checker = Impl(engine)->engine->PasswordCheckerFor(tenant);
+  auto policy = std::make_unique<iam::capi::PolicyImpl>();
+  policy->policy = checker->policy();
+  policy->checker = checker;
+  *out = iam::capi::ToHandle<iam_policy>(policy.release());
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_check_password(iam_engine* engine, const char* tenant, const char* password,
+                              const char* username, const char* email, const char* phone,
+                              size_t* count, char** out_json, iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(password, err);
+  auto checker = Impl(engine)->engine->PasswordCheckerFor(tenant);
+  iam::Violations v = checker->Check(password, {View(username), View(email), View(phone)});
+  if (count != nullptr) *count = v.size();
+  SetOut(out_json, iam::capi::ViolationsText(v));
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_register_tenant(iam_engine* engine, const char* tenant, iam_error* err) {
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  absl::Status s = Impl(engine)->engine->RegisterTenant(tenant);
+  if (!s.ok()) IAM_ENGINE_FAIL(s);
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_create_user(iam_engine* engine, const iam_principal* caller,
+                           const iam_request* request, char** out_json, iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(request, err);
+  iam::CreateUserRequest r;
+  r.caller = iam::capi::CallerOf(caller);
+  if (absl::Status s = iam::capi::ToCreate(*Impl(request), &r); !s.ok()) IAM_ENGINE_FAIL(s);
+  absl::StatusOr<iam::CreateUserResult> result = Impl(engine)->engine->CreateUser(r);
+  if (!result.ok()) IAM_ENGINE_FAIL(result.status());
+  if (out_json != nullptr)
+    iam::capi::SetSecretOut(out_json, Impl(engine)->engine->ResultJson(*result));
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_batch_create_users(iam_engine* engine, const iam_principal* caller,
+                                  iam_request* const* requests, size_t count, char** out_json,
+                                  iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  if (count > 0) IAM_REQUIRE(requests, err);
+  std::vector<iam::CreateUserRequest> batch(count);
+  for (size_t i = 0; i < count; ++i) {
+    if (requests[i] == nullptr) {
+      IAM_ENGINE_FAIL(iam::capi::NullArgument(absl::StrCat("requests[", i, "]")));
+    }
+    batch[i].caller = iam::capi::CallerOf(caller);
+    if (absl::Status s = iam::capi::ToCreate(*Impl(requests[i]), &batch[i]); !s.ok()) {
+      IAM_ENGINE_FAIL(s);
+    }
+  }
+  absl::StatusOr<iam::BatchCreateResult> result = Impl(engine)->engine->BatchCreateUsers(batch);
+  if (!result.ok()) IAM_ENGINE_FAIL(result.status());
+  if (out_json != nullptr) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& item : result->items) {
+      if (item.ok()) {
+        items.push_back(
+            {{"result", nlohmann::json::parse(Impl(engine)->engine->ResultJson(*item))}});
+      } else {
+        items.push_back(
+            {{"error", iam::capi::ErrorJson(item.status(), Impl(engine)->engine->profile())}});
+      }
+    }
+    nlohmann::json j = {{"committed", result->committed}, {"items", std::move(items)}};
+    iam::capi::SetSecretOut(out_json, j.dump());
+  }
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_get_user(iam_engine* engine, const iam_principal* caller, const char* tenant,
+                        const char* id_or_username, char** out_json, iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(id_or_username, err);
+  absl::StatusOr<iam::User> user =
+      Impl(engine)->engine->GetUser(iam::capi::CallerOf(caller), tenant, id_or_username);
+  if (!user.ok()) IAM_ENGINE_FAIL(user.status());
+  SetOut(out_json, Impl(engine)->engine->UserJson(*user));
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_list_users(iam_engine* engine, const iam_principal* caller,
+                          const iam_list_request* request, char** out_json, iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(request, err);
+  iam::ListUsersRequest r = Impl(request)->request;
+  r.caller = iam::capi::CallerOf(caller);
+  absl::StatusOr<iam::ListUsersResult> page = Impl(engine)->engine->ListUsers(r);
+  if (!page.ok()) IAM_ENGINE_FAIL(page.status());
+  if (out_json != nullptr) {
+    nlohmann::json users = nlohmann::json::array();
+    for (const iam::User& u : page->users) {
+      users.push_back(nlohmann::json::parse(Impl(engine)->engine->UserJson(u)));
+    }
+    nlohmann::json j = {{"users", std::move(users)}, {"next_page_token", page->next_page_token}};
+    SetOut(out_json, j.dump());
+  }
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_update_user(iam_engine* engine, const iam_principal* caller,
+                           const iam_request* request, char** out_json, iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(request, err);
+  iam::UpdateUserRequest r;
+  r.caller = iam::capi::CallerOf(caller);
+  if (absl::Status s = iam::capi::ToUpdate(*Impl(request), &r); !s.ok()) IAM_ENGINE_FAIL(s);
+  absl::StatusOr<iam::User> user = Impl(engine)->engine->UpdateUser(r);
+  if (!user.ok()) IAM_ENGINE_FAIL(user.status());
+  SetOut(out_json, Impl(engine)->engine->UserJson(*user));
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_delete_user(iam_engine* engine, const iam_principal* caller, const char* tenant,
+                           const char* id_or_username, int64_t expected_version, iam_error* err) {
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(id_or_username, err);
+  absl::Status s = Impl(engine)->engine->DeleteUser(iam::capi::CallerOf(caller), tenant,
+                                                    id_or_username, expected_version);
+  if (!s.ok()) IAM_ENGINE_FAIL(s);
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_authenticate(iam_engine* engine, const char* tenant, const char* identifier,
+                            const char* password, int* outcome, char** out_json, iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(identifier, err);
+  IAM_REQUIRE(password, err);
+  absl::StatusOr<iam::AuthResult> result =
+      Impl(engine)->engine->Authenticate(tenant, identifier, password);
+  if (!result.ok()) IAM_ENGINE_FAIL(result.status());
+  if (outcome != nullptr) *outcome = static_cast<int>(result->outcome);
+  if (out_json != nullptr) {
+    nlohmann::json j = {{"outcome", iam::AuthOutcomeName(result->outcome)},
+                        {"user_id", result->user_id},
+                        {"locked_until", iam::capi::TimeJson(result->locked_until)}};
+    SetOut(out_json, j.dump());
+  }
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_redeem_login_link(iam_engine* engine, const char* token, const char* new_password,
+                                 char** out_json, iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(token, err);
+  IAM_REQUIRE(new_password, err);
+  absl::StatusOr<iam::User> user = Impl(engine)->engine->RedeemLoginLink(token, new_password);
+  if (!user.ok()) IAM_ENGINE_FAIL(user.status());
+  if (out_json != nullptr) SetOut(out_json, Impl(engine)->engine->UserJson(*user));
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_start_password_reset(iam_engine* engine, const char* tenant, const char* identifier,
+                                    int channel, iam_error* err) {
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(identifier, err);
+  if (channel != IAM_CHANNEL_EMAIL && channel != IAM_CHANNEL_SMS) {
+    IAM_ENGINE_FAIL(iam::InvalidField("channel", "channel.invalid",
+                                      "channel: must be IAM_CHANNEL_EMAIL or IAM_CHANNEL_SMS"));
+  }
+  absl::Status s = Impl(engine)->engine->StartPasswordReset(
+      tenant, identifier, channel == IAM_CHANNEL_SMS ? iam::Channel::kSms : iam::Channel::kEmail);
+  if (!s.ok()) IAM_ENGINE_FAIL(s);
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_complete_reset(iam_engine* engine, const char* token, const char* new_password,
+                              char** out_json, iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(token, err);
+  IAM_REQUIRE(new_password, err);
+  absl::StatusOr<iam::User> user = Impl(engine)->engine->CompleteReset(token, new_password);
+  if (!user.ok()) IAM_ENGINE_FAIL(user.status());
+  if (out_json != nullptr) SetOut(out_json, Impl(engine)->engine->UserJson(*user));
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_change_password(iam_engine* engine, const char* tenant, const char* id_or_username,
+                               const char* old_password, const char* new_password, iam_error* err) {
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(id_or_username, err);
+  IAM_REQUIRE(old_password, err);
+  IAM_REQUIRE(new_password, err);
+  absl::Status s =
+      Impl(engine)->engine->ChangePassword(tenant, id_or_username, old_password, new_password);
+  if (!s.ok()) IAM_ENGINE_FAIL(s);
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_create_access_key(iam_engine* engine, const iam_principal* caller,
+                                 const char* tenant, const char* id_or_username, char** out_json,
+                                 iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(id_or_username, err);
+  IAM_REQUIRE(out_json, err);
+  absl::StatusOr<iam::IssuedAccessKey> key =
+      Impl(engine)->engine->CreateAccessKey(iam::capi::CallerOf(caller), tenant, id_or_username);
+  if (!key.ok()) IAM_ENGINE_FAIL(key.status());
+  nlohmann::json j = {{"id", key->id},
+                      {"secret", std::string(key->secret.view())},
+                      {"created_at", iam::capi::TimeJson(key->created_at)}};
+  std::string text = j.dump();
+  iam::WipeString(j["secret"].get_ref<std::string&>());
+  iam::capi::SetSecretOut(out_json, std::move(text));
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_list_access_keys(iam_engine* engine, const iam_principal* caller, const char* tenant,
+                                const char* id_or_username, char** out_json, iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(id_or_username, err);
+  IAM_REQUIRE(out_json, err);
+  auto keys =
+      Impl(engine)->engine->ListAccessKeys(iam::capi::CallerOf(caller), tenant, id_or_username);
+  if (!keys.ok()) IAM_ENGINE_FAIL(keys.status());
+  nlohmann::json j = nlohmann::json::array();
+  for (const iam::AccessKeyInfo& k : *keys) {
+    j.push_back({{"id", k.id},
+                 {"user_id", k.user_id},
+                 {"enabled", k.enabled},
+                 {"created_at", iam::capi::TimeJson(k.created_at)}});
+  }
+  SetOut(out_json, j.dump());
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_set_access_key_enabled(iam_engine* engine, const iam_principal* caller,
+                                      const char* tenant, const char* access_key_id, int enabled,
+                                      iam_error* err) {
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(access_key_id, err);
+  absl::Status s = Impl(engine)->engine->SetAccessKeyEnabled(iam::capi::CallerOf(caller), tenant,
+                                                             access_key_id, enabled != 0);
+  if (!s.ok()) IAM_ENGINE_FAIL(s);
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_delete_access_key(iam_engine* engine, const iam_principal* caller,
+                                 const char* tenant, const char* access_key_id, iam_error* err) {
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(access_key_id, err);
+  absl::Status s =
+      Impl(engine)->engine->DeleteAccessKey(iam::capi::CallerOf(caller), tenant, access_key_id);
+  if (!s.ok()) IAM_ENGINE_FAIL(s);
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_verify_access_key(iam_engine* engine, const char* access_key_id, const char* secret,
+                                 int* valid, char** out_json, iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(access_key_id, err);
+  IAM_REQUIRE(secret, err);
+  absl::StatusOr<iam::AccessKeyVerification> v =
+      Impl(engine)->engine->VerifyAccessKey(access_key_id, secret);
+  if (!v.ok()) IAM_ENGINE_FAIL(v.status());
+  if (valid != nullptr) *valid = v->valid ? 1 : 0;
+  if (out_json != nullptr) {
+    nlohmann::json j = {{"valid", v->valid}, {"tenant", v->tenant}, {"user_id", v->user_id}};
+    SetOut(out_json, j.dump());
+  }
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_access_key_secret(iam_engine* engine, const char* access_key_id, char** out_secret,
+                                 iam_error* err) {
+  if (out_secret != nullptr) *out_secret = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(access_key_id, err);
+  IAM_REQUIRE(out_secret, err);
+  absl::StatusOr<iam::Secret> secret = Impl(engine)->engine->AccessKeySecret(access_key_id);
+  if (!secret.ok()) IAM_ENGINE_FAIL(secret.status());
+  SetOut(out_secret, secret->view());
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_create_entry(iam_engine* engine, const iam_principal* caller, const iam_entry* entry,
+                            char** out_json, iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(entry, err);
+  absl::StatusOr<iam::DirectoryEntry> created =
+      Impl(engine)->engine->CreateEntry(iam::capi::CallerOf(caller), Impl(entry)->entry);
+  if (!created.ok()) IAM_ENGINE_FAIL(created.status());
+  if (out_json != nullptr) SetOut(out_json, iam::capi::EntryJson(*created).dump());
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_list_entries(iam_engine* engine, const iam_principal* caller, int kind,
+                            const char* tenant, const char* keyword, char** out_json,
+                            iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(out_json, err);
+  if (!iam::capi::ValidKind(kind)) IAM_ENGINE_FAIL(iam::capi::BadKind());
+  auto entries = Impl(engine)->engine->ListEntries(
+      iam::capi::CallerOf(caller), static_cast<iam::EntryKind>(kind), tenant, View(keyword));
+  if (!entries.ok()) IAM_ENGINE_FAIL(entries.status());
+  nlohmann::json j = nlohmann::json::array();
+  for (const iam::DirectoryEntry& e : *entries) j.push_back(iam::capi::EntryJson(e));
+  SetOut(out_json, j.dump());
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_delete_entry(iam_engine* engine, const iam_principal* caller, int kind,
+                            const char* tenant, const char* id_or_name, iam_error* err) {
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(tenant, err);
+  IAM_REQUIRE(id_or_name, err);
+  if (!iam::capi::ValidKind(kind)) IAM_ENGINE_FAIL(iam::capi::BadKind());
+  absl::Status s = Impl(engine)->engine->DeleteEntry(
+      iam::capi::CallerOf(caller), static_cast<iam::EntryKind>(kind), tenant, id_or_name);
+  if (!s.ok()) IAM_ENGINE_FAIL(s);
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_engine_dispatch_outbox(iam_engine* engine, int* delivered, iam_error* err) {
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  absl::StatusOr<int> sent = Impl(engine)->engine->DispatchOutbox();
+  if (!sent.ok()) IAM_ENGINE_FAIL(sent.status());
+  if (delivered != nullptr) *delivered = *sent;
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+}  // extern "C"

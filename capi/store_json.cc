@@ -1,0 +1,338 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+#include "store_json.h"
+
+#include <limits>
+#include <stdexcept>
+
+#include "store_keys.h"
+
+namespace iam::capi {
+namespace {
+
+using nlohmann::json;
+
+constexpr int64_t kPast = std::numeric_limits<int64_t>::min();
+constexpr int64_t kFuture = std::numeric_limits<int64_t>::max();
+
+template <typename T>
+T Get(const json& j, const char* key, T if_absent) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return if_absent;
+  return it->get<T>();
+}
+
+std::string Str(const json& j, const char* key) { return Get<std::string>(j, key, ""); }
+
+std::vector<std::string> Strings(const json& j, const char* key) {
+  return Get<std::vector<std::string>>(j, key, {});
+}
+
+json UserToJson(const User& u) {
+  json custom = json::object();
+  for (const auto& [k, v] : u.custom_fields) custom[k] = v;
+  return {
+      {"id", u.id},
+      {"tenant", u.tenant},
+      {"username", u.username},
+      {"display_name", u.display_name},
+      {"description", u.description},
+      {"email", u.email},
+      {"email_verified", u.email_verified},
+      {"phone_region", u.phone_region},
+      {"phone", u.phone},
+      {"phone_verified", u.phone_verified},
+      {"external_id", u.external_id},
+      {"enabled", u.enabled},
+      {"default_project_id", u.default_project_id},
+      {"primary_ou", u.primary_ou},
+      {"ous", u.ous},
+      {"groups", u.groups},
+      {"custom_fields", custom},
+      {"policies", u.policies},
+      {"console_access", u.console_access},
+      {"password_reset_required", u.password_reset_required},
+      {"sms_login_verification", u.sms_login_verification},
+      {"created_at", TimeToNanos(u.created_at)},
+      {"password_changed_at", TimeToNanos(u.password_changed_at)},
+      {"password_expires_at", TimeToNanos(u.password_expires_at)},
+      {"version", u.version},
+  };
+}
+
+User UserFromJson(const json& j) {
+  User u;
+  u.id = j.at("id").get<std::string>();
+  u.tenant = j.at("tenant").get<std::string>();
+  u.username = Str(j, "username");
+  u.display_name = Str(j, "display_name");
+  u.description = Str(j, "description");
+  u.email = Str(j, "email");
+  u.email_verified = Get<bool>(j, "email_verified", false);
+  u.phone_region = Str(j, "phone_region");
+  u.phone = Str(j, "phone");
+  u.phone_verified = Get<bool>(j, "phone_verified", false);
+  u.external_id = Str(j, "external_id");
+  u.enabled = Get<bool>(j, "enabled", true);
+  u.default_project_id = Str(j, "default_project_id");
+  u.primary_ou = Str(j, "primary_ou");
+  u.ous = Strings(j, "ous");
+  u.groups = Strings(j, "groups");
+  if (auto it = j.find("custom_fields"); it != j.end() && it->is_object()) {
+    for (const auto& [k, v] : it->items()) u.custom_fields[k] = v.get<std::string>();
+  }
+  u.policies = Strings(j, "policies");
+  u.console_access = Get<bool>(j, "console_access", false);
+  u.password_reset_required = Get<bool>(j, "password_reset_required", false);
+  u.sms_login_verification = Get<bool>(j, "sms_login_verification", false);
+  u.created_at = TimeFromNanos(j.value("created_at", json()), absl::InfinitePast());
+  u.password_changed_at =
+      TimeFromNanos(j.value("password_changed_at", json()), absl::InfinitePast());
+  u.password_expires_at =
+      TimeFromNanos(j.value("password_expires_at", json()), absl::InfiniteFuture());
+  u.version = Get<int64_t>(j, "version", 1);
+  return u;
+}
+
+}  // namespace
+
+int64_t TimeToNanos(absl::Time t) {
+  if (t == absl::InfinitePast()) return kPast;
+  if (t == absl::InfiniteFuture()) return kFuture;
+  return absl::ToUnixNanos(t);
+}
+
+absl::Time TimeFromNanos(const json& j, absl::Time if_null) {
+  if (j.is_null()) return if_null;
+  const int64_t n = j.get<int64_t>();
+  if (n == kPast) return absl::InfinitePast();
+  if (n == kFuture) return absl::InfiniteFuture();
+  return absl::FromUnixNanos(n);
+}
+
+const char* EntryKindText(EntryKind kind) {
+  switch (kind) {
+    case EntryKind::kGroup:
+      return "group";
+    case EntryKind::kOrganizationalUnit:
+      return "organizational_unit";
+    case EntryKind::kCustomField:
+      return "custom_field";
+  }
+  return "group";
+}
+
+std::optional<EntryKind> EntryKindFromText(absl::string_view text) {
+  if (text == "group") return EntryKind::kGroup;
+  if (text == "organizational_unit") return EntryKind::kOrganizationalUnit;
+  if (text == "custom_field") return EntryKind::kCustomField;
+  return std::nullopt;
+}
+
+const char* UserKeyText(UserKey key) { return internal::KeyName(key); }
+
+std::optional<UserKey> UserKeyFromText(absl::string_view text) {
+  for (UserKey k :
+       {UserKey::kId, UserKey::kUsername, UserKey::kEmail, UserKey::kPhone, UserKey::kExternalId}) {
+    if (text == internal::KeyName(k)) return k;
+  }
+  return std::nullopt;
+}
+
+json ToJson(const UserRecord& r) {
+  json keys = json::array();
+  for (const internal::UniqueKey& k : internal::UniqueKeysOf(r)) {
+    keys.push_back({{"key", internal::KeyName(k.key)}, {"value", k.value}});
+  }
+  return {{"user", UserToJson(r.user)},
+          {"canonical_username", r.canonical_username},
+          {"canonical_email", r.canonical_email},
+          {"password_hash", r.password_hash},
+          {"password_history", r.password_history},
+          {"failed_logins", r.failed_logins},
+          {"locked_until", TimeToNanos(r.locked_until)},
+          {"unique_keys", keys}};
+}
+
+UserRecord UserRecordFromJson(const json& j) {
+  UserRecord r;
+  r.user = UserFromJson(j.at("user"));
+  r.canonical_username = Str(j, "canonical_username");
+  r.canonical_email = Str(j, "canonical_email");
+  r.password_hash = Str(j, "password_hash");
+  r.password_history = Strings(j, "password_history");
+  r.failed_logins = Get<int>(j, "failed_logins", 0);
+  r.locked_until = TimeFromNanos(j.value("locked_until", json()), absl::InfinitePast());
+  return r;
+}
+
+json ToJson(const DirectoryEntry& e) {
+  return {{"kind", EntryKindText(e.kind)},
+          {"tenant", e.tenant},
+          {"id", e.id},
+          {"name", e.name},
+          {"description", e.description},
+          {"field_type", e.field_type},
+          {"max_length", e.max_length},
+          {"allowed_values", e.allowed_values},
+          {"pattern", e.pattern},
+          {"created_at", TimeToNanos(e.created_at)}};
+}
+
+DirectoryEntry EntryFromJson(const json& j) {
+  DirectoryEntry e;
+  const std::string kind = Str(j, "kind");
+  auto parsed = EntryKindFromText(kind);
+  if (!parsed) throw std::invalid_argument("unknown entry kind '" + kind + "'");
+  e.kind = *parsed;
+  e.tenant = Str(j, "tenant");
+  e.id = j.at("id").get<std::string>();
+  e.name = Str(j, "name");
+  e.description = Str(j, "description");
+  e.field_type = Str(j, "field_type");
+  e.max_length = Get<int>(j, "max_length", 0);
+  e.allowed_values = Strings(j, "allowed_values");
+  e.pattern = Str(j, "pattern");
+  e.created_at = TimeFromNanos(j.value("created_at", json()), absl::InfinitePast());
+  return e;
+}
+
+json ToJson(const AccessKeyRecord& k) {
+  return {{"id", k.id},
+          {"tenant", k.tenant},
+          {"user_id", k.user_id},
+          {"sealed_secret", k.sealed_secret},
+          {"key_id", k.key_id},
+          {"enabled", k.enabled},
+          {"created_at", TimeToNanos(k.created_at)},
+          {"last_used_at", TimeToNanos(k.last_used_at)}};
+}
+
+AccessKeyRecord AccessKeyFromJson(const json& j) {
+  AccessKeyRecord k;
+  k.id = j.at("id").get<std::string>();
+  k.tenant = Str(j, "tenant");
+  k.user_id = Str(j, "user_id");
+  k.sealed_secret = Str(j, "sealed_secret");
+  k.key_id = Str(j, "key_id");
+  k.enabled = Get<bool>(j, "enabled", true);
+  k.created_at = TimeFromNanos(j.value("created_at", json()), absl::InfinitePast());
+  k.last_used_at = TimeFromNanos(j.value("last_used_at", json()), absl::InfinitePast());
+  return k;
+}
+
+json ToJson(const TokenRecord& t) {
+  return {{"hash", t.hash},
+          {"tenant", t.tenant},
+          {"user_id", t.user_id},
+          {"purpose", t.purpose == TokenPurpose::kPasswordReset ? "password_reset" : "first_login"},
+          {"expires_at", TimeToNanos(t.expires_at)}};
+}
+
+TokenRecord TokenFromJson(const json& j) {
+  TokenRecord t;
+  t.hash = j.at("hash").get<std::string>();
+  t.tenant = Str(j, "tenant");
+  t.user_id = Str(j, "user_id");
+  t.purpose = Str(j, "purpose") == "password_reset" ? TokenPurpose::kPasswordReset
+                                                    : TokenPurpose::kFirstLogin;
+  t.expires_at = TimeFromNanos(j.value("expires_at", json()), absl::InfinitePast());
+  return t;
+}
+
+json ToJson(const IdempotencyRecord& r) {
+  return {{"tenant", r.tenant},
+          {"client_token", r.client_token},
+          {"fingerprint", r.fingerprint},
+          {"response", r.response},
+          {"expires_at", TimeToNanos(r.expires_at)}};
+}
+
+IdempotencyRecord IdempotencyFromJson(const json& j) {
+  IdempotencyRecord r;
+  r.tenant = Str(j, "tenant");
+  r.client_token = Str(j, "client_token");
+  r.fingerprint = Str(j, "fingerprint");
+  r.response = Str(j, "response");
+  r.expires_at = TimeFromNanos(j.value("expires_at", json()), absl::InfinitePast());
+  return r;
+}
+
+json ToJson(const OutboxMessage& m) {
+  return {{"id", m.id},
+          {"tenant", m.tenant},
+          {"user_id", m.user_id},
+          {"channel", m.channel},
+          {"recipient", m.recipient},
+          {"kind", m.kind},
+          {"sealed_body", m.sealed_body},
+          {"attempts", m.attempts},
+          {"next_attempt_at", TimeToNanos(m.next_attempt_at)},
+          {"last_error", m.last_error}};
+}
+
+OutboxMessage OutboxFromJson(const json& j) {
+  OutboxMessage m;
+  m.id = j.at("id").get<int64_t>();
+  m.tenant = Str(j, "tenant");
+  m.user_id = Str(j, "user_id");
+  m.channel = Str(j, "channel");
+  m.recipient = Str(j, "recipient");
+  m.kind = Str(j, "kind");
+  m.sealed_body = Str(j, "sealed_body");
+  m.attempts = Get<int>(j, "attempts", 0);
+  m.next_attempt_at = TimeFromNanos(j.value("next_attempt_at", json()), absl::InfinitePast());
+  m.last_error = Str(j, "last_error");
+  return m;
+}
+
+json ToJson(const WriteSet& w) {
+  json new_users = json::array();
+  for (const UserRecord& r : w.new_users) new_users.push_back(ToJson(r));
+  json updated = json::array();
+  for (const WriteSet::Update& u : w.updated_users) {
+    updated.push_back({{"record", ToJson(u.record)},
+                       {"expected_version", u.expected_version},
+                       {"keep_version", u.keep_version}});
+  }
+  json new_keys = json::array();
+  for (const AccessKeyRecord& k : w.new_access_keys) new_keys.push_back(ToJson(k));
+  json updated_keys = json::array();
+  for (const AccessKeyRecord& k : w.updated_access_keys) updated_keys.push_back(ToJson(k));
+  json tokens = json::array();
+  for (const TokenRecord& t : w.new_tokens) tokens.push_back(ToJson(t));
+  json outbox = json::array();
+  for (const OutboxMessage& m : w.outbox) outbox.push_back(ToJson(m));
+  return {{"now", TimeToNanos(w.now)},
+          {"tenant", w.tenant},
+          {"idempotency", w.idempotency ? ToJson(*w.idempotency) : json()},
+          {"new_users", new_users},
+          {"updated_users", updated},
+          {"deleted_user_ids", w.deleted_user_ids},
+          {"new_access_keys", new_keys},
+          {"updated_access_keys", updated_keys},
+          {"deleted_access_key_ids", w.deleted_access_key_ids},
+          {"new_tokens", tokens},
+          {"deleted_token_hashes", w.deleted_token_hashes},
+          {"outbox", outbox}};
+}
+
+json ToJson(const ListUsersQuery& q) {
+  return {{"tenant", q.tenant},
+          {"page_size", q.page_size},
+          {"page_token", q.page_token},
+          {"username_prefix", q.username_prefix},
+          {"group_id", q.group_id},
+          {"ou_id", q.ou_id},
+          {"enabled", q.enabled.has_value() ? json(*q.enabled) : json()}};
+}
+
+ListUsersPage PageFromJson(const json& j) {
+  ListUsersPage page;
+  if (auto it = j.find("users"); it != j.end() && !it->is_null()) {
+    for (const json& r : *it) page.users.push_back(UserRecordFromJson(r));
+  }
+  page.next_page_token = Str(j, "next_page_token");
+  return page;
+}
+
+}  // namespace iam::capi
