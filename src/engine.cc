@@ -142,7 +142,8 @@ struct Engine::Impl {
   std::optional<TokenHasher> fingerprint_hasher;
   std::shared_ptr<const PasswordChecker> default_checker;
 
-  mutable std::mutex mu;  // guards the two maps below; never held while hashing
+  std::mutex dispatch_mu;  // held by the one thread dispatching the outbox
+  mutable std::mutex mu;   // guards the two maps below; never held while hashing
   std::map<std::string, std::shared_ptr<const PasswordChecker>, std::less<>> policies;
   std::map<std::string, std::shared_ptr<const re2::RE2>, std::less<>> patterns;
 
@@ -800,6 +801,10 @@ struct Engine::Impl {
 
   absl::StatusOr<int> Dispatch() {
     if (notifier == nullptr) return 0;
+    // One dispatcher per engine at a time: a thread that finds another one
+    // running leaves the work to it (delivery stays at least once).
+    std::unique_lock<std::mutex> dispatching(dispatch_mu, std::try_to_lock);
+    if (!dispatching.owns_lock()) return 0;
     absl::StatusOr<std::vector<OutboxMessage>> due = store->DueOutbox(clock->Now(), 100);
     if (!due.ok()) return due.status();
     int sent = 0;
@@ -860,7 +865,17 @@ absl::StatusOr<CreateUserResult> Engine::CreateUser(const CreateUserRequest& req
     if (!replay.ok()) return replay.status();
     if (replay->has_value()) return std::move(**replay);
   }
-  IAM_RETURN_IF_ERROR(I.PrecheckUnique(prepared->record));
+  // With a client token, losing to a concurrent twin shows up as a duplicate
+  // (at the pre-check or the commit): answer as the twin did.
+  auto replay_or = [&](absl::Status failure) -> absl::StatusOr<CreateUserResult> {
+    if (idempotent && absl::IsAlreadyExists(failure)) {
+      auto replay = I.Replay(request.tenant, request.client_token, prepared->fingerprint, now);
+      if (!replay.ok()) return replay.status();
+      if (replay->has_value()) return std::move(**replay);
+    }
+    return failure;
+  };
+  if (absl::Status s = I.PrecheckUnique(prepared->record); !s.ok()) return replay_or(s);
   WriteSet w;
   w.now = now;
   CreateUserResult result;
@@ -875,16 +890,7 @@ absl::StatusOr<CreateUserResult> Engine::CreateUser(const CreateUserRequest& req
     rec.expires_at = now + I.options.idempotency_window;
     w.idempotency = std::move(rec);
   }
-  absl::Status committed = I.store->Commit(w);
-  if (!committed.ok()) {
-    if (idempotent && ErrorReason(committed) == "idempotency.conflict") {
-      // A concurrent request with the same token won: answer as it did.
-      auto replay = I.Replay(request.tenant, request.client_token, prepared->fingerprint, now);
-      if (!replay.ok()) return replay.status();
-      if (replay->has_value()) return std::move(**replay);
-    }
-    return committed;
-  }
+  if (absl::Status committed = I.store->Commit(w); !committed.ok()) return replay_or(committed);
   if (I.options.dispatch_after_commit) I.Dispatch().IgnoreError();
   return result;
 }

@@ -350,7 +350,8 @@ class Stmt {
 // ---------------------------------------------------------------------------
 // The connection.
 
-struct SqliteStore::Rep {
+// Internal: hidden even though SqliteStore is exported.
+struct IAM_HIDDEN SqliteStore::Rep {
   std::mutex mu;  // guards db and cache: one call at a time on the connection
   sqlite3* db = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cache;  // SQL text -> statement
