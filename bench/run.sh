@@ -27,7 +27,7 @@ mkdir -p "$OUT_DIR"
 # repetitions over the whole run, so a burst of load elsewhere does not land on
 # one implementation only and skew a ratio.
 # Each program's JSON, console table and plot share one stem.
-for name in validation engine; do
+for name in validation engine capi; do
   program="$BUILD_DIR/bench/${name}_bench"
   [ -x "$program" ] || continue
   "$program" \
@@ -39,3 +39,10 @@ for name in validation engine; do
     "$@" 2>&1 | tee "$OUT_DIR/$name.txt"
   /usr/bin/python3 bench/plot.py "$OUT_DIR/$name.json" "$OUT_DIR/$name.png"
 done
+
+# The Python binding's per-call overhead beside the C call measured above.
+if [ -f "$OUT_DIR/capi.json" ]; then
+  IAM_LIBRARY="$PWD/$BUILD_DIR/libiam.so" PYTHONPATH=bindings/python \
+    /usr/bin/python3 bench/python_overhead.py "$OUT_DIR/capi.json" "$OUT_DIR/python_overhead.json" \
+    | tee "$OUT_DIR/python_overhead.txt"
+fi

@@ -39,10 +39,17 @@ run_pytest env IAMCTL="$PWD/build-test/tools/iamctl" /usr/bin/python3 -m pytest 
 echo "== python bindings (pytest)"
 run_pytest env IAM_LIBRARY="$PWD/build-test/libiam.so" /usr/bin/python3 -m pytest -q bindings/python/tests
 
-echo "== benchmark smoke run"
-for b in build-test/bench/*_bench; do
-  [ -x "$b" ] || continue
-  "$b" --benchmark_min_time=0.001 --benchmark_filter='^BM_(Username|Password|Blocklist)' >/dev/null
-done
+echo "== benchmark smoke run (each program runs; figures come from bench/run.sh)"
+smoke() {
+  local program=build-test/bench/$1 filter=$2
+  [ -x "$program" ] || { echo "missing $program"; exit 1; }
+  "$program" --benchmark_min_time=0.001 --benchmark_filter="$filter" >/tmp/iam_smoke.txt 2>&1 \
+    || { cat /tmp/iam_smoke.txt; exit 1; }
+  grep -Eq "^(BM_|username|password|blocklist|generate)" /tmp/iam_smoke.txt \
+    || { echo "$1 ran no benchmark"; cat /tmp/iam_smoke.txt; exit 1; }
+}
+smoke validation_bench '^(username|password/iamcore|blocklist/iamcore|generate/iamcore)'
+smoke engine_bench 'Memory_NoPassword|DuplicateRejected|ReplayAnswered'
+smoke capi_bench '.'
 
 echo "== all tests passed in $(( $(date +%s) - start ))s"

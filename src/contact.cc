@@ -103,9 +103,9 @@ absl::Status ValidateEmail(const Profile& profile, absl::string_view email,
   }
   const absl::string_view local = email.substr(0, at);
   if (local.size() > static_cast<size_t>(rules.email_local_max)) {
-    return Invalid(field, "email", "invalid_local_part",
-                   absl::StrCat("local part must be at most ", rules.email_local_max,
-                                " characters"));
+    return Invalid(
+        field, "email", "invalid_local_part",
+        absl::StrCat("local part must be at most ", rules.email_local_max, " characters"));
   }
   for (unsigned char c : local) {
     if (!rules.email_local_chars(c)) {
@@ -113,8 +113,7 @@ absl::Status ValidateEmail(const Profile& profile, absl::string_view email,
                      "local part contains a character this service does not accept");
     }
   }
-  if (local.front() == '.' || local.back() == '.' ||
-      local.find("..") != absl::string_view::npos) {
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != absl::string_view::npos) {
     return Invalid(field, "email", "invalid_local_part",
                    "local part must not start or end with '.' or contain '..'");
   }
@@ -160,8 +159,10 @@ absl::Status ValidateExternalId(const Profile& profile, absl::string_view id,
   return ValidateText(id, profile.contact.external_id_max, false, field, "external_id");
 }
 
-std::string CanonicalEmail(absl::string_view email) { std::string out(email);
+std::string CanonicalEmail(absl::string_view email) {
+  std::string out(email);
   absl::AsciiStrToLower(&out);
-  return out; }
+  return out;
+}
 
 }  // namespace iam

@@ -1,8 +1,6 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 #include "iam/error.h"
 
-
-
 #include "absl/strings/cord.h"
 #include "iam/violation.h"
 

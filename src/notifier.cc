@@ -16,15 +16,12 @@ namespace iam {
 JsonLinesNotifier::JsonLinesNotifier(std::string path) : path_(std::move(path)) {}
 
 absl::Status JsonLinesNotifier::Send(const Notification& n) {
-  const std::string line = nlohmann::json{{"id", n.id},
-                                          {"tenant", n.tenant},
-                                          {"user_id", n.user_id},
-                                          {"channel", n.channel},
-                                          {"recipient", n.recipient},
-                                          {"kind", n.kind},
-                                          {"body", n.body}}
-                               .dump() +
-                           "\n";
+  const std::string line =
+      nlohmann::json{{"id", n.id},           {"tenant", n.tenant},       {"user_id", n.user_id},
+                     {"channel", n.channel}, {"recipient", n.recipient}, {"kind", n.kind},
+                     {"body", n.body}}
+          .dump() +
+      "\n";
   std::lock_guard<std::mutex> lock(mu_);
   const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {

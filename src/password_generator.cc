@@ -14,11 +14,11 @@ absl::StatusOr<Secret> GeneratePassword(const Profile& profile, const PasswordCh
   const int needed = std::max(policy.min_classes, CountClasses(policy.required_classes));
   // 0 = the profile's default, brought within the bounds of a tenant's policy
   // (Create() guarantees min <= max).
-  const int length = options.length != 0
-                         ? options.length
-                         : std::clamp(profile.generated_password_length,
-                                      std::max(checker.effective_min_length(), needed),
-                                      policy.max_length);
+  const int length =
+      options.length != 0
+          ? options.length
+          : std::clamp(profile.generated_password_length,
+                       std::max(checker.effective_min_length(), needed), policy.max_length);
   if (length < checker.effective_min_length() || length > policy.max_length || length < needed) {
     return InvalidField(
         "length", "password.generate_length",

@@ -16,9 +16,7 @@ Argon2Params Argon2Params::SodiumInteractive() {
   return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
 }
 
-Argon2Params Argon2Params::ForTests() {
-  return {crypto_pwhash_argon2id_OPSLIMIT_MIN, 8192};
-}
+Argon2Params Argon2Params::ForTests() { return {crypto_pwhash_argon2id_OPSLIMIT_MIN, 8192}; }
 
 PasswordHasher::PasswordHasher(Argon2Params params) : params_(params) {
   InitCrypto();
@@ -58,8 +56,7 @@ bool PasswordHasher::NeedsRehash(absl::string_view stored) const {
   if (stored.empty() || stored.size() >= crypto_pwhash_STRBYTES) return true;
   char buffer[crypto_pwhash_STRBYTES] = {};
   std::copy(stored.begin(), stored.end(), buffer);
-  return crypto_pwhash_argon2id_str_needs_rehash(buffer, params_.ops_limit, params_.mem_limit) !=
-         0;
+  return crypto_pwhash_argon2id_str_needs_rehash(buffer, params_.ops_limit, params_.mem_limit) != 0;
 }
 
 const std::string& PasswordHasher::DummyHash() const { return dummy_; }

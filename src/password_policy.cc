@@ -32,11 +32,11 @@ enum class Rule : uint8_t {
 };
 
 constexpr absl::string_view kReasons[] = {
-    "password.invalid_utf8",       "password.too_short",         "password.too_long",
-    "password.invalid_character",  "password.too_few_classes",   "password.missing_uppercase",
-    "password.missing_lowercase",  "password.missing_digit",     "password.missing_special",
-    "password.equals_username",    "password.reversed_username", "password.contains_email",
-    "password.contains_phone",     "password.too_many_repeats",  "password.blocklisted",
+    "password.invalid_utf8",      "password.too_short",         "password.too_long",
+    "password.invalid_character", "password.too_few_classes",   "password.missing_uppercase",
+    "password.missing_lowercase", "password.missing_digit",     "password.missing_special",
+    "password.equals_username",   "password.reversed_username", "password.contains_email",
+    "password.contains_phone",    "password.too_many_repeats",  "password.blocklisted",
     "password.pattern_mismatch",
 };
 
@@ -54,8 +54,8 @@ bool EqualsReversedIgnoreCase(absl::string_view a, absl::string_view b) {
   const size_t n = a.size();
   unsigned diff = 0;
   for (size_t i = 0; i < n; ++i) {
-    diff |= static_cast<unsigned char>(internal::AsciiLower(a[i]) ^
-                                       internal::AsciiLower(b[n - 1 - i]));
+    diff |=
+        static_cast<unsigned char>(internal::AsciiLower(a[i]) ^ internal::AsciiLower(b[n - 1 - i]));
   }
   return diff == 0;
 }
@@ -108,7 +108,7 @@ int LongestRun(absl::string_view s) {
 
 PasswordChecker::PasswordChecker(PasswordPolicy policy) : policy_(std::move(policy)) {
   min_length_ = (policy_.second_factor && policy_.mfa_min_length > 0) ? policy_.mfa_min_length
-                                                                       : policy_.min_length;
+                                                                      : policy_.min_length;
   for (int c = 'A'; c <= 'Z'; ++c) class_of_[c] = kClassUpper;
   for (int c = 'a'; c <= 'z'; ++c) class_of_[c] = kClassLower;
   for (int c = '0'; c <= '9'; ++c) class_of_[c] = kClassDigit;
@@ -267,7 +267,9 @@ static void RunRules(const PasswordChecker& checker, const PasswordPolicy& polic
       !sink(Rule::kBlocklisted)) {
     return;
   }
-  if (custom != nullptr && !re2::RE2::FullMatch(re2::StringPiece(password.data(), password.size()), *custom)) sink(Rule::kPatternMismatch);
+  if (custom != nullptr &&
+      !re2::RE2::FullMatch(re2::StringPiece(password.data(), password.size()), *custom))
+    sink(Rule::kPatternMismatch);
 }
 
 void PasswordChecker::CheckInto(absl::string_view password, const PasswordContext& context,
@@ -318,8 +320,8 @@ void PasswordChecker::CheckInto(absl::string_view password, const PasswordContex
     return "";
   };
   RunRules(*this, p, custom_.get(), password, context, [&](Rule rule) {
-    out->push_back({std::string(field), std::string(kReasons[static_cast<int>(rule)]),
-                    message(rule)});
+    out->push_back(
+        {std::string(field), std::string(kReasons[static_cast<int>(rule)]), message(rule)});
     return true;
   });
 }

@@ -83,8 +83,10 @@ Profile Huawei() {
       {Code::kAlreadyExists, "email.duplicate", 409, "1110"},
       {Code::kAlreadyExists, "phone.duplicate", 409, "1111"},
   };
-  for (auto [prefix, code] : {std::pair{"username.", "1101"}, {"email.", "1102"},
-                              {"password.", "1103"}, {"phone.", "1104"},
+  for (auto [prefix, code] : {std::pair{"username.", "1101"},
+                              {"email.", "1102"},
+                              {"password.", "1103"},
+                              {"phone.", "1104"},
                               {"description.", "1117"}}) {
     p.errors.push_back({Code::kInvalidArgument, prefix, 400, code});
   }
@@ -114,8 +116,8 @@ Profile Alibaba() {
   p.password.special_chars = " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
   p.generated_password_length = 12;
   p.generator_specials = "!#$%&*+-.=?@^_~";
-  p.requires_primary_ou = true;       // seed 003: PrimaryOrganizationalUnitId required
-  p.requires_verified_flags = true;   // seed 003: *Verified required with the value
+  p.requires_primary_ou = true;      // seed 003: PrimaryOrganizationalUnitId required
+  p.requires_verified_flags = true;  // seed 003: *Verified required with the value
   // Seed 003: duplicate username is 403 ResourceDuplicated.Username.
   p.errors = {
       {Code::kAlreadyExists, "username.duplicate", 403, "ResourceDuplicated.Username"},
@@ -166,7 +168,7 @@ Profile Nist() {
   p.description = "NIST SP 800-63B rev. 4 memorized secrets, Unicode usernames";
   p.username = {1, 64, CharSet::Of(Concat(kAlnum, "-_.@")), false, true};
   p.contact = {128, 1024, 256, 254, 64, CharSet::Of(Concat(kAlnum, ".!#$%&'*+/=?^_`{|}~-")),
-               1, 6, 4, 15};
+               1,   6,    4,   15};
   p.user_id = {"", kLowerHex, 32};
   p.access_key = kAwsAccessKey;
   // 800-63B rev. 4, 3.1.1.2: at least 15 characters single-factor (8 with
@@ -184,8 +186,8 @@ Profile Nist() {
   p.generator_specials = "";
   p.requires_primary_ou = false;
   p.requires_verified_flags = false;
-  AppendGenericErrors(&p.errors, "invalid_request", "conflict", "not_found",
-                      "idempotency_mismatch", "forbidden", "internal_error");
+  AppendGenericErrors(&p.errors, "invalid_request", "conflict", "not_found", "idempotency_mismatch",
+                      "forbidden", "internal_error");
   return p;
 }
 

@@ -65,8 +65,8 @@ absl::StatusOr<Secret> Sealer::Open(absl::string_view sealed, absl::string_view 
   const absl::string_view b64 = sealed.substr(colon + 1);
   std::vector<uint8_t> raw(b64.size());
   size_t raw_len = 0;
-  if (sodium_base642bin(raw.data(), raw.size(), b64.data(), b64.size(), nullptr, &raw_len,
-                        nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+  if (sodium_base642bin(raw.data(), raw.size(), b64.data(), b64.size(), nullptr, &raw_len, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
       raw_len < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
                     crypto_aead_xchacha20poly1305_ietf_ABYTES) {
     return corrupt();

@@ -12,9 +12,9 @@ namespace iam::internal {
 
 int32_t DecodeUtf8(absl::string_view s, size_t* pos) {
   utf8proc_int32_t cp = -1;
-  const utf8proc_ssize_t n = utf8proc_iterate(
-      reinterpret_cast<const utf8proc_uint8_t*>(s.data()) + *pos,
-      static_cast<utf8proc_ssize_t>(s.size() - *pos), &cp);
+  const utf8proc_ssize_t n =
+      utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data()) + *pos,
+                       static_cast<utf8proc_ssize_t>(s.size() - *pos), &cp);
   if (n <= 0) return -1;
   *pos += static_cast<size_t>(n);
   return cp;
@@ -73,10 +73,9 @@ namespace {
 
 absl::StatusOr<std::string> Map(absl::string_view s, int options) {
   utf8proc_uint8_t* out = nullptr;
-  const utf8proc_ssize_t n =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                   static_cast<utf8proc_ssize_t>(s.size()), &out,
-                   static_cast<utf8proc_option_t>(options | UTF8PROC_STABLE));
+  const utf8proc_ssize_t n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(s.data()), static_cast<utf8proc_ssize_t>(s.size()),
+      &out, static_cast<utf8proc_option_t>(options | UTF8PROC_STABLE));
   if (n < 0) {
     std::free(out);
     return absl::InvalidArgumentError(utf8proc_errmsg(n));

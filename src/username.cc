@@ -31,8 +31,7 @@ bool IsUnicodeNameChar(int32_t cp) {
 }
 
 std::string LengthMessage(const UsernameRules& rules) {
-  return absl::StrCat("must be ", rules.min_length, " to ", rules.max_length,
-                      " characters long");
+  return absl::StrCat("must be ", rules.min_length, " to ", rules.max_length, " characters long");
 }
 
 std::string AllowedMessage(const Profile& profile) {

@@ -13,8 +13,8 @@
 #define IAM_ACCESS_KEY_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "iam/export.h"
 #include "iam/profile.h"
 #include "iam/random.h"

@@ -12,9 +12,9 @@
 #define IAM_CONTACT_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "iam/export.h"
 #include "iam/profile.h"
 

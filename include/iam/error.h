@@ -13,9 +13,9 @@
 #define IAM_ERROR_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "iam/export.h"
 
 namespace iam {

@@ -31,11 +31,9 @@ class IAM_EXPORT MemoryStore final : public Store {
   absl::Status CreateEntry(const DirectoryEntry& entry) override;
   absl::StatusOr<DirectoryEntry> FindEntry(EntryKind kind, absl::string_view tenant,
                                            absl::string_view id_or_name) override;
-  absl::StatusOr<std::vector<DirectoryEntry>> ListEntries(EntryKind kind,
-                                                          absl::string_view tenant,
+  absl::StatusOr<std::vector<DirectoryEntry>> ListEntries(EntryKind kind, absl::string_view tenant,
                                                           absl::string_view keyword) override;
-  absl::Status DeleteEntry(EntryKind kind, absl::string_view tenant,
-                           absl::string_view id) override;
+  absl::Status DeleteEntry(EntryKind kind, absl::string_view tenant, absl::string_view id) override;
   absl::StatusOr<AccessKeyRecord> FindAccessKey(absl::string_view access_key_id) override;
   absl::StatusOr<std::vector<AccessKeyRecord>> ListAccessKeys(absl::string_view tenant,
                                                               absl::string_view user_id) override;

@@ -26,7 +26,7 @@
 namespace iam {
 
 struct Notification {
-  int64_t id = 0;         // the outbox id: stable across retries
+  int64_t id = 0;  // the outbox id: stable across retries
   std::string tenant;
   std::string user_id;
   std::string channel;    // "email" or "sms"

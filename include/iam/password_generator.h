@@ -11,9 +11,8 @@
 #ifndef IAM_PASSWORD_GENERATOR_H_
 #define IAM_PASSWORD_GENERATOR_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "iam/export.h"
 #include "iam/password_policy.h"
 #include "iam/profile.h"

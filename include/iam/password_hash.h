@@ -16,11 +16,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "iam/export.h"
 #include "iam/password_policy.h"
@@ -65,8 +65,7 @@ class IAM_EXPORT PasswordHasher {
 // history_count are considered), "password.too_recent" when the current
 // password was set less than min_age before `now`.
 IAM_EXPORT absl::Status CheckPasswordReuse(const PasswordChecker& checker,
-                                           const PasswordHasher& hasher,
-                                           absl::string_view password,
+                                           const PasswordHasher& hasher, absl::string_view password,
                                            const std::vector<std::string>& previous_hashes,
                                            absl::Time last_changed, absl::Time now);
 

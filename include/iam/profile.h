@@ -14,10 +14,10 @@
 
 #include <array>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "iam/export.h"
 #include "iam/password_policy.h"
 

@@ -10,8 +10,8 @@
 
 #include <cstddef>
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "iam/export.h"
 
 namespace iam {

@@ -17,9 +17,9 @@
 #include <array>
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "iam/export.h"
 #include "iam/random.h"
 #include "iam/secret.h"

@@ -31,16 +31,16 @@ struct User {
   std::string external_id;  // defaults to the id
   bool enabled = true;
   std::string default_project_id;
-  std::string primary_ou;             // an OU id
-  std::vector<std::string> ous;       // OU ids, primary excluded
-  std::vector<std::string> groups;    // group ids
+  std::string primary_ou;           // an OU id
+  std::vector<std::string> ous;     // OU ids, primary excluded
+  std::vector<std::string> groups;  // group ids
   std::map<std::string, std::string> custom_fields;
   std::vector<std::string> policies;  // attached policy names
   bool console_access = false;        // has (or will set) a password
   bool password_reset_required = false;
   bool sms_login_verification = false;
   absl::Time created_at = absl::InfinitePast();
-  absl::Time password_changed_at = absl::InfinitePast();  // InfinitePast: no password
+  absl::Time password_changed_at = absl::InfinitePast();    // InfinitePast: no password
   absl::Time password_expires_at = absl::InfiniteFuture();  // InfiniteFuture: never
   int64_t version = 1;  // bumped by every update (optimistic concurrency)
 };
@@ -49,8 +49,8 @@ struct User {
 struct UserRecord {
   User user;
   std::string canonical_username;
-  std::string canonical_email;    // "" when no email
-  std::string password_hash;      // Argon2id string; "" when none
+  std::string canonical_email;                // "" when no email
+  std::string password_hash;                  // Argon2id string; "" when none
   std::vector<std::string> password_history;  // previous hashes, newest first
   int failed_logins = 0;
   absl::Time locked_until = absl::InfinitePast();

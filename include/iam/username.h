@@ -11,10 +11,10 @@
 #define IAM_USERNAME_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "iam/export.h"
 #include "iam/profile.h"
 #include "iam/violation.h"

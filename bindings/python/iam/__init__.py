@@ -100,6 +100,12 @@ def profile_info(profile: str = "huawei") -> Dict[str, Any]:
 def validate_username(name: str, profile: str = "huawei") -> None:
     """Raises :class:`InvalidParameter` (with every violation in
     ``.violations``) when `name` breaks a username rule of the profile."""
+    try:
+        # The common case, a valid name: one C call, no error object.
+        lib.iam_validate_username(encode(profile), encode(name), None)
+        return
+    except Error:
+        pass
     found = username_violations(name, profile=profile)
     if found:
         try:
