@@ -5,14 +5,12 @@
 #include <stdexcept>
 
 #include "store_keys.h"
+#include "user_json.h"
 
 namespace iam::capi {
 namespace {
 
 using nlohmann::json;
-
-constexpr int64_t kPast = std::numeric_limits<int64_t>::min();
-constexpr int64_t kFuture = std::numeric_limits<int64_t>::max();
 
 template <typename T>
 T Get(const json& j, const char* key, T if_absent) {
@@ -27,87 +25,7 @@ std::vector<std::string> Strings(const json& j, const char* key) {
   return Get<std::vector<std::string>>(j, key, {});
 }
 
-json UserToJson(const User& u) {
-  json custom = json::object();
-  for (const auto& [k, v] : u.custom_fields) custom[k] = v;
-  return {
-      {"id", u.id},
-      {"tenant", u.tenant},
-      {"username", u.username},
-      {"display_name", u.display_name},
-      {"description", u.description},
-      {"email", u.email},
-      {"email_verified", u.email_verified},
-      {"phone_region", u.phone_region},
-      {"phone", u.phone},
-      {"phone_verified", u.phone_verified},
-      {"external_id", u.external_id},
-      {"enabled", u.enabled},
-      {"default_project_id", u.default_project_id},
-      {"primary_ou", u.primary_ou},
-      {"ous", u.ous},
-      {"groups", u.groups},
-      {"custom_fields", custom},
-      {"policies", u.policies},
-      {"console_access", u.console_access},
-      {"password_reset_required", u.password_reset_required},
-      {"sms_login_verification", u.sms_login_verification},
-      {"created_at", TimeToNanos(u.created_at)},
-      {"password_changed_at", TimeToNanos(u.password_changed_at)},
-      {"password_expires_at", TimeToNanos(u.password_expires_at)},
-      {"version", u.version},
-  };
-}
-
-User UserFromJson(const json& j) {
-  User u;
-  u.id = j.at("id").get<std::string>();
-  u.tenant = j.at("tenant").get<std::string>();
-  u.username = Str(j, "username");
-  u.display_name = Str(j, "display_name");
-  u.description = Str(j, "description");
-  u.email = Str(j, "email");
-  u.email_verified = Get<bool>(j, "email_verified", false);
-  u.phone_region = Str(j, "phone_region");
-  u.phone = Str(j, "phone");
-  u.phone_verified = Get<bool>(j, "phone_verified", false);
-  u.external_id = Str(j, "external_id");
-  u.enabled = Get<bool>(j, "enabled", true);
-  u.default_project_id = Str(j, "default_project_id");
-  u.primary_ou = Str(j, "primary_ou");
-  u.ous = Strings(j, "ous");
-  u.groups = Strings(j, "groups");
-  if (auto it = j.find("custom_fields"); it != j.end() && it->is_object()) {
-    for (const auto& [k, v] : it->items()) u.custom_fields[k] = v.get<std::string>();
-  }
-  u.policies = Strings(j, "policies");
-  u.console_access = Get<bool>(j, "console_access", false);
-  u.password_reset_required = Get<bool>(j, "password_reset_required", false);
-  u.sms_login_verification = Get<bool>(j, "sms_login_verification", false);
-  u.created_at = TimeFromNanos(j.value("created_at", json()), absl::InfinitePast());
-  u.password_changed_at =
-      TimeFromNanos(j.value("password_changed_at", json()), absl::InfinitePast());
-  u.password_expires_at =
-      TimeFromNanos(j.value("password_expires_at", json()), absl::InfiniteFuture());
-  u.version = Get<int64_t>(j, "version", 1);
-  return u;
-}
-
 }  // namespace
-
-int64_t TimeToNanos(absl::Time t) {
-  if (t == absl::InfinitePast()) return kPast;
-  if (t == absl::InfiniteFuture()) return kFuture;
-  return absl::ToUnixNanos(t);
-}
-
-absl::Time TimeFromNanos(const json& j, absl::Time if_null) {
-  if (j.is_null()) return if_null;
-  const int64_t n = j.get<int64_t>();
-  if (n == kPast) return absl::InfinitePast();
-  if (n == kFuture) return absl::InfiniteFuture();
-  return absl::FromUnixNanos(n);
-}
 
 const char* EntryKindText(EntryKind kind) {
   switch (kind) {
@@ -143,7 +61,7 @@ json ToJson(const UserRecord& r) {
   for (const internal::UniqueKey& k : internal::UniqueKeysOf(r)) {
     keys.push_back({{"key", internal::KeyName(k.key)}, {"value", k.value}});
   }
-  return {{"user", UserToJson(r.user)},
+  return {{"user", internal::ToJson(r.user, internal::UserJsonStyle::kRecord)},
           {"canonical_username", r.canonical_username},
           {"canonical_email", r.canonical_email},
           {"password_hash", r.password_hash},
@@ -155,7 +73,7 @@ json ToJson(const UserRecord& r) {
 
 UserRecord UserRecordFromJson(const json& j) {
   UserRecord r;
-  r.user = UserFromJson(j.at("user"));
+  r.user = internal::UserFromJsonOrThrow(j.at("user"), internal::UserJsonStyle::kRecord);
   r.canonical_username = Str(j, "canonical_username");
   r.canonical_email = Str(j, "canonical_email");
   r.password_hash = Str(j, "password_hash");

@@ -20,12 +20,12 @@
 #include "iam/store.h"
 #include "iam/user.h"
 #include "nlohmann/json.hpp"
+#include "user_json.h"
 
 namespace iam::capi {
 
-int64_t TimeToNanos(absl::Time t);
-// `if_null` when the value is null or absent.
-absl::Time TimeFromNanos(const nlohmann::json& j, absl::Time if_null);
+using internal::TimeFromNanos;  // `if_null` when the value is null
+using internal::TimeToNanos;
 
 // "group", "organizational_unit", "custom_field".
 const char* EntryKindText(EntryKind kind);

@@ -1,6 +1,8 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 #include "user_json.h"
 
+#include <limits>
+
 #include "absl/status/status.h"
 
 namespace iam::internal {
@@ -18,13 +20,55 @@ absl::Time TimeFromJson(const nlohmann::json& j, absl::Time if_null) {
   return t;
 }
 
-nlohmann::json ToJson(const User& u, const std::string& self_link) {
-  nlohmann::json custom = nlohmann::json::object();
+int64_t TimeToNanos(absl::Time t) {
+  if (t == absl::InfinitePast()) return std::numeric_limits<int64_t>::min();
+  if (t == absl::InfiniteFuture()) return std::numeric_limits<int64_t>::max();
+  return absl::ToUnixNanos(t);
+}
+
+absl::Time TimeFromNanos(const nlohmann::json& j, absl::Time if_null) {
+  if (j.is_null()) return if_null;
+  const int64_t n = j.get<int64_t>();
+  if (n == std::numeric_limits<int64_t>::min()) return absl::InfinitePast();
+  if (n == std::numeric_limits<int64_t>::max()) return absl::InfiniteFuture();
+  return absl::FromUnixNanos(n);
+}
+
+namespace {
+
+using nlohmann::json;
+
+template <typename T>
+T Get(const json& j, const char* key, T if_absent) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return if_absent;
+  return it->get<T>();
+}
+
+const char* TenantKey(UserJsonStyle style) {
+  return style == UserJsonStyle::kApi ? "domain_id" : "tenant";
+}
+const char* NameKey(UserJsonStyle style) {
+  return style == UserJsonStyle::kApi ? "name" : "username";
+}
+json EncodeTime(absl::Time t, UserJsonStyle style) {
+  return style == UserJsonStyle::kApi ? TimeJson(t) : json(TimeToNanos(t));
+}
+absl::Time DecodeTime(const json& j, const char* key, UserJsonStyle style, absl::Time if_null) {
+  auto it = j.find(key);
+  if (it == j.end()) return if_null;
+  return style == UserJsonStyle::kApi ? TimeFromJson(*it, if_null) : TimeFromNanos(*it, if_null);
+}
+
+}  // namespace
+
+json ToJson(const User& u, UserJsonStyle style, const std::string& self_link) {
+  json custom = json::object();
   for (const auto& [k, v] : u.custom_fields) custom[k] = v;
-  nlohmann::json j = {
+  json j = {
       {"id", u.id},
-      {"domain_id", u.tenant},
-      {"name", u.username},
+      {TenantKey(style), u.tenant},
+      {NameKey(style), u.username},
       {"display_name", u.display_name},
       {"description", u.description},
       {"email", u.email},
@@ -43,48 +87,53 @@ nlohmann::json ToJson(const User& u, const std::string& self_link) {
       {"console_access", u.console_access},
       {"password_reset_required", u.password_reset_required},
       {"sms_login_verification", u.sms_login_verification},
-      {"created_at", TimeJson(u.created_at)},
-      {"password_expires_at", TimeJson(u.password_expires_at)},
+      {"created_at", EncodeTime(u.created_at, style)},
+      {"password_expires_at", EncodeTime(u.password_expires_at, style)},
       {"version", u.version},
   };
+  if (style == UserJsonStyle::kRecord) {
+    j["password_changed_at"] = EncodeTime(u.password_changed_at, style);
+  }
   if (!self_link.empty()) j["links"] = {{"self", self_link}};
   return j;
 }
 
-absl::StatusOr<User> UserFromJson(const nlohmann::json& j) {
+User UserFromJsonOrThrow(const json& j, UserJsonStyle style) {
+  User u;
+  u.id = j.at("id").get<std::string>();
+  u.tenant = j.at(TenantKey(style)).get<std::string>();
+  u.username = Get<std::string>(j, NameKey(style), "");
+  u.display_name = Get<std::string>(j, "display_name", "");
+  u.description = Get<std::string>(j, "description", "");
+  u.email = Get<std::string>(j, "email", "");
+  u.email_verified = Get<bool>(j, "email_verified", false);
+  u.phone_region = Get<std::string>(j, "phone_region", "");
+  u.phone = Get<std::string>(j, "phone", "");
+  u.phone_verified = Get<bool>(j, "phone_verified", false);
+  u.external_id = Get<std::string>(j, "external_id", "");
+  u.enabled = Get<bool>(j, "enabled", true);
+  u.default_project_id = Get<std::string>(j, "default_project_id", "");
+  u.primary_ou = Get<std::string>(j, "primary_ou", "");
+  u.ous = Get<std::vector<std::string>>(j, "ous", {});
+  u.groups = Get<std::vector<std::string>>(j, "groups", {});
+  if (auto it = j.find("custom_fields"); it != j.end() && it->is_object()) {
+    for (const auto& [k, v] : it->items()) u.custom_fields[k] = v.get<std::string>();
+  }
+  u.policies = Get<std::vector<std::string>>(j, "policies", {});
+  u.console_access = Get<bool>(j, "console_access", false);
+  u.password_reset_required = Get<bool>(j, "password_reset_required", false);
+  u.sms_login_verification = Get<bool>(j, "sms_login_verification", false);
+  u.created_at = DecodeTime(j, "created_at", style, absl::InfinitePast());
+  u.password_changed_at = DecodeTime(j, "password_changed_at", style, absl::InfinitePast());
+  u.password_expires_at = DecodeTime(j, "password_expires_at", style, absl::InfiniteFuture());
+  u.version = Get<int64_t>(j, "version", 1);
+  return u;
+}
+
+absl::StatusOr<User> UserFromJson(const json& j) {
   try {
-    User u;
-    u.id = j.at("id").get<std::string>();
-    u.tenant = j.at("domain_id").get<std::string>();
-    u.username = j.at("name").get<std::string>();
-    u.display_name = j.value("display_name", "");
-    u.description = j.value("description", "");
-    u.email = j.value("email", "");
-    u.email_verified = j.value("email_verified", false);
-    u.phone_region = j.value("phone_region", "");
-    u.phone = j.value("phone", "");
-    u.phone_verified = j.value("phone_verified", false);
-    u.external_id = j.value("external_id", "");
-    u.enabled = j.value("enabled", true);
-    u.default_project_id = j.value("default_project_id", "");
-    u.primary_ou = j.value("primary_ou", "");
-    u.ous = j.value("ous", std::vector<std::string>{});
-    u.groups = j.value("groups", std::vector<std::string>{});
-    if (j.contains("custom_fields")) {
-      for (const auto& [k, v] : j.at("custom_fields").items()) {
-        u.custom_fields[k] = v.get<std::string>();
-      }
-    }
-    u.policies = j.value("policies", std::vector<std::string>{});
-    u.console_access = j.value("console_access", false);
-    u.password_reset_required = j.value("password_reset_required", false);
-    u.sms_login_verification = j.value("sms_login_verification", false);
-    u.created_at = TimeFromJson(j.value("created_at", nlohmann::json()), absl::InfinitePast());
-    u.password_expires_at =
-        TimeFromJson(j.value("password_expires_at", nlohmann::json()), absl::InfiniteFuture());
-    u.version = j.value("version", int64_t{1});
-    return u;
-  } catch (const nlohmann::json::exception& e) {
+    return UserFromJsonOrThrow(j, UserJsonStyle::kApi);
+  } catch (const json::exception& e) {
     return absl::DataLossError(std::string("stored user JSON is malformed: ") + e.what());
   }
 }

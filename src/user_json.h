@@ -4,6 +4,7 @@
 #ifndef IAM_SRC_USER_JSON_H_
 #define IAM_SRC_USER_JSON_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -17,7 +18,24 @@ namespace iam::internal {
 nlohmann::json TimeJson(absl::Time t);
 absl::Time TimeFromJson(const nlohmann::json& j, absl::Time if_null);
 
-nlohmann::json ToJson(const User& user, const std::string& self_link);
+// Unix nanoseconds, INT64_MIN/INT64_MAX for the infinite past/future.
+int64_t TimeToNanos(absl::Time t);
+absl::Time TimeFromNanos(const nlohmann::json& j, absl::Time if_null);
+
+// How a user is spelled: the API's view (domain_id, name, RFC 3339 times) or
+// the record form host stores receive through the C ABI (tenant, username,
+// unix nanoseconds, password_changed_at too).
+enum class UserJsonStyle { kApi, kRecord };
+
+nlohmann::json ToJson(const User& user, UserJsonStyle style, const std::string& self_link = "");
+// Throws nlohmann::json::exception on malformed input.
+User UserFromJsonOrThrow(const nlohmann::json& j, UserJsonStyle style);
+
+// The API view with Huawei's links.self.
+inline nlohmann::json ToJson(const User& user, const std::string& self_link) {
+  return ToJson(user, UserJsonStyle::kApi, self_link);
+}
+// The API view; kDataLoss when malformed.
 absl::StatusOr<User> UserFromJson(const nlohmann::json& j);
 nlohmann::json ToJson(const DirectoryEntry& entry);
 

@@ -15,18 +15,12 @@
 #include "gtest/gtest.h"
 #include "iam/profile.h"
 #include "iam/random.h"
+#include "test_util.h"
 
 namespace iam {
 namespace {
 
-const Profile& ProfileNamed(absl::string_view name) {
-  const Profile* p = FindProfile(name);
-  if (p == nullptr) {
-    ADD_FAILURE() << "no profile " << name;
-    std::abort();
-  }
-  return *p;
-}
+using ::iam::testing::ProfileNamed;
 
 struct Case {
   const char* name;

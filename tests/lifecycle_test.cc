@@ -61,7 +61,8 @@ class LifecycleTest : public ::testing::TestWithParam<StoreKind> {
 
   FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
   CapturingNotifier notifier_;
-  std::unique_ptr<Store> store_ = MakeStore(GetParam());
+  TempDbPath db_;
+  std::unique_ptr<Store> store_ = MakeStore(GetParam(), db_);
   std::unique_ptr<Engine> engine_;
 };
 

@@ -18,27 +18,13 @@
 #include "iam/error.h"
 #include "iam/profile.h"
 #include "iam/random.h"
+#include "test_util.h"
 
 namespace iam {
 namespace {
 
-const Profile& ProfileNamed(absl::string_view name) {
-  const Profile* p = FindProfile(name);
-  if (p == nullptr) {
-    ADD_FAILURE() << "no profile " << name;
-    std::abort();
-  }
-  return *p;
-}
-
-std::shared_ptr<const PasswordChecker> MakeChecker(const PasswordPolicy& policy) {
-  absl::StatusOr<std::shared_ptr<const PasswordChecker>> checker = PasswordChecker::Create(policy);
-  if (!checker.ok()) {
-    ADD_FAILURE() << checker.status();
-    std::abort();
-  }
-  return *checker;
-}
+using ::iam::testing::MakeChecker;
+using ::iam::testing::ProfileNamed;
 
 uint8_t ClassesOf(const PasswordChecker& checker, absl::string_view s) {
   uint8_t mask = 0;

@@ -16,18 +16,12 @@
 #include "gtest/gtest.h"
 #include "iam/error.h"
 #include "iam/profile.h"
+#include "test_util.h"
 
 namespace iam {
 namespace {
 
-std::shared_ptr<const PasswordChecker> MakeChecker(const PasswordPolicy& policy) {
-  absl::StatusOr<std::shared_ptr<const PasswordChecker>> checker = PasswordChecker::Create(policy);
-  if (!checker.ok()) {
-    ADD_FAILURE() << checker.status();
-    std::abort();
-  }
-  return *checker;
-}
+using ::iam::testing::MakeChecker;
 
 std::string MustHash(const PasswordHasher& hasher, absl::string_view password) {
   absl::StatusOr<std::string> hash = hasher.Hash(password);

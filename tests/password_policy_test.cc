@@ -20,9 +20,13 @@
 #include "iam/error.h"
 #include "iam/profile.h"
 #include "iam/random.h"
+#include "test_util.h"
 
 namespace iam {
 namespace {
+
+using ::iam::testing::MakeChecker;
+using ::iam::testing::ProfileNamed;
 
 // Huawei's special characters, exactly as seed 000 lists them, plus space.
 constexpr absl::string_view kHuaweiSeedSpecials = "!\"#$%&'()*+,-./:;<=>?@[]^`{_|}~ ";
@@ -31,24 +35,6 @@ constexpr absl::string_view kHuaweiSeedSpecials = "!\"#$%&'()*+,-./:;<=>?@[]^`{_
 template <size_t N>
 std::string Bytes(const char (&literal)[N]) {
   return std::string(literal, N - 1);
-}
-
-const Profile& ProfileNamed(absl::string_view name) {
-  const Profile* p = FindProfile(name);
-  if (p == nullptr) {
-    ADD_FAILURE() << "no profile " << name;
-    std::abort();
-  }
-  return *p;
-}
-
-std::shared_ptr<const PasswordChecker> MakeChecker(const PasswordPolicy& policy) {
-  absl::StatusOr<std::shared_ptr<const PasswordChecker>> checker = PasswordChecker::Create(policy);
-  if (!checker.ok()) {
-    ADD_FAILURE() << checker.status();
-    std::abort();
-  }
-  return *checker;
 }
 
 std::shared_ptr<const PasswordChecker> CheckerFor(absl::string_view profile) {

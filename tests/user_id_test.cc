@@ -17,18 +17,12 @@
 #include "iam/access_key.h"
 #include "iam/profile.h"
 #include "iam/random.h"
+#include "test_util.h"
 
 namespace iam {
 namespace {
 
-const Profile& ProfileNamed(absl::string_view name) {
-  const Profile* p = FindProfile(name);
-  if (p == nullptr) {
-    ADD_FAILURE() << "no profile " << name;
-    std::abort();
-  }
-  return *p;
-}
+using ::iam::testing::ProfileNamed;
 
 TEST(NewUserId, FormatOfEachProfile) {
   struct Case {

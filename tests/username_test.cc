@@ -13,18 +13,12 @@
 #include "gtest/gtest.h"
 #include "iam/error.h"
 #include "iam/profile.h"
+#include "test_util.h"
 
 namespace iam {
 namespace {
 
-const Profile& ProfileNamed(absl::string_view name) {
-  const Profile* p = FindProfile(name);
-  if (p == nullptr) {
-    ADD_FAILURE() << "no profile " << name;
-    std::abort();
-  }
-  return *p;
-}
+using ::iam::testing::ProfileNamed;
 
 std::vector<std::string> Reasons(const Violations& v) {
   std::vector<std::string> out;
