@@ -156,6 +156,23 @@ using iam::capi::View;
 // Engine calls map errors with the engine's profile.
 #define IAM_ENGINE_FAIL(status) return Fill(err, (status), &Impl(engine)->engine->profile())
 
+// The shared body of iam_engine_redeem_login_link and iam_engine_complete_reset.
+static int SetPasswordByToken(iam_engine* engine, const char* token, const char* new_password,
+                              bool reset, char** out_json, iam_error* err) {
+  if (out_json != nullptr) *out_json = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  IAM_REQUIRE(token, err);
+  IAM_REQUIRE(new_password, err);
+  iam::Engine& e = *Impl(engine)->engine;
+  absl::StatusOr<iam::User> user =
+      reset ? e.CompleteReset(token, new_password) : e.RedeemLoginLink(token, new_password);
+  if (!user.ok()) IAM_ENGINE_FAIL(user.status());
+  if (out_json != nullptr) SetOut(out_json, e.UserJson(*user));
+  return Ok(err);
+  IAM_API_END(err)
+}
+
 extern "C" {
 
 // ---- options -----------------------------------------------------------------
@@ -737,16 +754,7 @@ int iam_engine_authenticate(iam_engine* engine, const char* tenant, const char* 
 
 int iam_engine_redeem_login_link(iam_engine* engine, const char* token, const char* new_password,
                                  char** out_json, iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(token, err);
-  IAM_REQUIRE(new_password, err);
-  absl::StatusOr<iam::User> user = Impl(engine)->engine->RedeemLoginLink(token, new_password);
-  if (!user.ok()) IAM_ENGINE_FAIL(user.status());
-  if (out_json != nullptr) SetOut(out_json, Impl(engine)->engine->UserJson(*user));
-  return Ok(err);
-  IAM_API_END(err)
+  return SetPasswordByToken(engine, token, new_password, /*reset=*/false, out_json, err);
 }
 
 int iam_engine_start_password_reset(iam_engine* engine, const char* tenant, const char* identifier,
@@ -768,16 +776,7 @@ int iam_engine_start_password_reset(iam_engine* engine, const char* tenant, cons
 
 int iam_engine_complete_reset(iam_engine* engine, const char* token, const char* new_password,
                               char** out_json, iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(token, err);
-  IAM_REQUIRE(new_password, err);
-  absl::StatusOr<iam::User> user = Impl(engine)->engine->CompleteReset(token, new_password);
-  if (!user.ok()) IAM_ENGINE_FAIL(user.status());
-  if (out_json != nullptr) SetOut(out_json, Impl(engine)->engine->UserJson(*user));
-  return Ok(err);
-  IAM_API_END(err)
+  return SetPasswordByToken(engine, token, new_password, /*reset=*/true, out_json, err);
 }
 
 int iam_engine_change_password(iam_engine* engine, const char* tenant, const char* id_or_username,
