@@ -10,6 +10,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+bash scripts/deps.sh bench
 BUILD_DIR=${BUILD_DIR:-build-bench}
 OUT_DIR=docs/bench
 

@@ -10,6 +10,10 @@ packages=(
   # Benchmark peers (optional at configure time, installed so the figures reproduce).
   libpwquality-dev libzxcvbn-dev libcrack2-dev cracklib-runtime john-data
 )
+# `deps.sh bench` adds what bench/run.sh needs to draw its plots.
+if [ "${1:-}" = bench ]; then
+  packages+=(python3-matplotlib)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
