@@ -135,6 +135,13 @@ absl::StatusOr<std::string> CanonicalUsername(const Profile& profile, absl::stri
   if (!folded.ok()) {
     return InvalidField("username", "username.invalid_utf8", "is not valid UTF-8");
   }
+  // NFKC can expand one code point into many (U+FDFA into 18): the canonical
+  // form must fit the same limit as the name.
+  if (internal::CountCodePoints(*folded) > profile.username.max_length) {
+    return InvalidField("username", "username.too_long",
+                        absl::StrCat("username: must be at most ", profile.username.max_length,
+                                     " characters once normalized"));
+  }
   return folded;
 }
 

@@ -323,5 +323,18 @@ TEST(CanonicalUsername, NistFullWidthFolds) {
   EXPECT_EQ(*fw_digit, "user1");
 }
 
+TEST(CanonicalUsernameTest, NistRejectsANameThatNormalizationExpandsPastTheLimit) {
+  const Profile& nist = ProfileNamed("nist");
+  // U+FDFA is one code point that NFKC expands into 18.
+  const std::string expanding = "\xef\xb7\xba";
+  std::string name;
+  for (int i = 0; i < 4; ++i) name += expanding;  // 4 code points, 72 once normalized
+  EXPECT_TRUE(ValidateUsername(nist, name).ok());
+  absl::StatusOr<std::string> canonical = CanonicalUsername(nist, name);
+  EXPECT_EQ(canonical.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorReason(canonical.status()), "username.too_long");
+  EXPECT_TRUE(CanonicalUsername(nist, expanding + expanding).ok());  // 36 fits in 64
+}
+
 }  // namespace
 }  // namespace iam
