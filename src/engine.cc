@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -143,7 +144,8 @@ struct Engine::Impl {
   std::shared_ptr<const PasswordChecker> default_checker;
 
   std::mutex dispatch_mu;  // held by the one thread dispatching the outbox
-  mutable std::mutex mu;   // guards the two maps below; never held while hashing
+  std::atomic<bool> dispatch_requested{false};
+  mutable std::mutex mu;  // guards the two maps below; never held while hashing
   std::map<std::string, std::shared_ptr<const PasswordChecker>, std::less<>> policies;
   std::map<std::string, std::shared_ptr<const re2::RE2>, std::less<>> patterns;
 
@@ -152,6 +154,7 @@ struct Engine::Impl {
     UserRecord record;
     std::shared_ptr<const PasswordChecker> checker;
     std::string fingerprint;  // "" without a client token
+    Secret password;          // kManual: the normalized password, checked
   };
 
   explicit Impl(EngineOptions opts, Store* s)
@@ -409,6 +412,14 @@ struct Engine::Impl {
     return absl::OkStatus();
   }
 
+  // The preamble of an administrative call: the engine is usable, the tenant
+  // id is well formed, and the caller may perform `action` there.
+  absl::Status Admit(const Principal& caller, absl::string_view action, absl::string_view tenant) {
+    IAM_RETURN_IF_ERROR(init);
+    IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
+    return authorizer->Authorize(caller, action, tenant);
+  }
+
   absl::Status CheckTenant(const std::string& tenant) {
     IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
     if (options.require_registered_tenant) {
@@ -456,9 +467,9 @@ struct Engine::Impl {
         if (!has_password_input) return Invalid("password", "password.required", "is required");
         absl::StatusOr<std::string> normalized = p.checker->Normalize(r.password.view());
         if (!normalized.ok()) return normalized.status();
-        Secret pw(std::move(*normalized));
+        p.password = Secret(std::move(*normalized));
         IAM_RETURN_IF_ERROR(
-            p.checker->Validate(pw.view(), {r.username, r.email, r.phone}, "password"));
+            p.checker->Validate(p.password.view(), {r.username, r.email, r.phone}, "password"));
         break;
       }
       case PasswordMode::kFirstLoginLink:
@@ -582,10 +593,7 @@ struct Engine::Impl {
     User& u = rec.user;
     const absl::Time now = w->now;
     if (r.password_mode == PasswordMode::kManual) {
-      absl::StatusOr<std::string> normalized = p.checker->Normalize(r.password.view());
-      if (!normalized.ok()) return normalized.status();
-      Secret pw(std::move(*normalized));
-      absl::StatusOr<std::string> hash = hasher.Hash(pw.view());
+      absl::StatusOr<std::string> hash = hasher.Hash(p.password.view());  // normalized
       if (!hash.ok()) return hash.status();
       rec.password_hash = std::move(*hash);
     } else if (r.password_mode == PasswordMode::kGenerated) {
@@ -799,37 +807,52 @@ struct Engine::Impl {
     return j;
   }
 
+  // Sends every due message. One dispatcher per engine at a time: a caller
+  // that finds another one running records a request and returns, and the
+  // running one, which re-checks the request after releasing its lock, makes
+  // another pass, so a message committed meanwhile is never left behind.
   absl::StatusOr<int> Dispatch() {
     if (notifier == nullptr) return 0;
-    // One dispatcher per engine at a time: a thread that finds another one
-    // running leaves the work to it (delivery stays at least once).
-    std::unique_lock<std::mutex> dispatching(dispatch_mu, std::try_to_lock);
-    if (!dispatching.owns_lock()) return 0;
-    absl::StatusOr<std::vector<OutboxMessage>> due = store->DueOutbox(clock->Now(), 100);
-    if (!due.ok()) return due.status();
+    constexpr int kBatch = 100;
+    dispatch_requested.store(true);
     int sent = 0;
-    for (const OutboxMessage& m : *due) {
-      absl::StatusOr<Secret> body =
-          sealer->Open(m.sealed_body, absl::StrCat(m.tenant, "/", m.user_id, "/", m.kind));
-      absl::Status status = body.status();
-      if (body.ok()) {
-        Notification n{m.id, m.tenant, m.user_id, m.channel, m.recipient, m.kind, body->Reveal()};
-        status = notifier->Send(n);
-        WipeString(n.body);
+    while (dispatch_requested.load()) {
+      std::unique_lock<std::mutex> dispatching(dispatch_mu, std::try_to_lock);
+      if (!dispatching.owns_lock()) return sent;
+      dispatch_requested.store(false);
+      absl::StatusOr<std::vector<OutboxMessage>> due = store->DueOutbox(clock->Now(), kBatch);
+      if (!due.ok()) return due.status();
+      for (const OutboxMessage& m : *due) {
+        absl::StatusOr<bool> delivered = Deliver(m);
+        if (!delivered.ok()) return delivered.status();
+        sent += *delivered;
       }
-      if (status.ok()) {
-        IAM_RETURN_IF_ERROR(store->CompleteOutbox(m.id));
-        ++sent;
-        continue;
-      }
-      const int attempts = m.attempts + 1;
-      absl::Duration backoff = options.outbox_backoff_initial;
-      for (int i = 1; i < attempts && backoff < options.outbox_backoff_max; ++i) backoff *= 2;
-      backoff = std::min(backoff, options.outbox_backoff_max);
-      IAM_RETURN_IF_ERROR(store->RescheduleOutbox(m.id, attempts, clock->Now() + backoff,
-                                                  std::string(status.message())));
+      if (static_cast<int>(due->size()) == kBatch) dispatch_requested.store(true);
     }
     return sent;
+  }
+
+  // One delivery attempt: completed, or rescheduled with exponential backoff.
+  absl::StatusOr<bool> Deliver(const OutboxMessage& m) {
+    absl::StatusOr<Secret> body =
+        sealer->Open(m.sealed_body, absl::StrCat(m.tenant, "/", m.user_id, "/", m.kind));
+    absl::Status status = body.status();
+    if (body.ok()) {
+      Notification n{m.id, m.tenant, m.user_id, m.channel, m.recipient, m.kind, body->Reveal()};
+      status = notifier->Send(n);
+      WipeString(n.body);
+    }
+    if (status.ok()) {
+      IAM_RETURN_IF_ERROR(store->CompleteOutbox(m.id));
+      return true;
+    }
+    const int attempts = m.attempts + 1;
+    absl::Duration backoff = options.outbox_backoff_initial;
+    for (int i = 1; i < attempts && backoff < options.outbox_backoff_max; ++i) backoff *= 2;
+    backoff = std::min(backoff, options.outbox_backoff_max);
+    IAM_RETURN_IF_ERROR(store->RescheduleOutbox(m.id, attempts, clock->Now() + backoff,
+                                                std::string(status.message())));
+    return false;
   }
 };
 
@@ -964,9 +987,7 @@ absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
 absl::StatusOr<User> Engine::GetUser(const Principal& caller, absl::string_view tenant,
                                      absl::string_view id_or_username) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.init);
-  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
-  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(caller, "iam:GetUser", tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:GetUser", tenant));
   absl::StatusOr<UserRecord> r = I.Load(tenant, id_or_username);
   if (!r.ok()) return r.status();
   return r->user;
@@ -974,9 +995,7 @@ absl::StatusOr<User> Engine::GetUser(const Principal& caller, absl::string_view 
 
 absl::StatusOr<ListUsersResult> Engine::ListUsers(const ListUsersRequest& request) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.init);
-  IAM_RETURN_IF_ERROR(ValidateTenant(request.tenant));
-  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(request.caller, "iam:ListUsers", request.tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(request.caller, "iam:ListUsers", request.tenant));
   if (request.page_size < 1 || request.page_size > 1000) {
     return Invalid("page_size", "page_size.invalid", "must be 1 to 1000");
   }
@@ -1056,9 +1075,7 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
 absl::Status Engine::DeleteUser(const Principal& caller, absl::string_view tenant,
                                 absl::string_view id_or_username, int64_t expected_version) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.init);
-  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
-  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(caller, "iam:DeleteUser", tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:DeleteUser", tenant));
   absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
   if (!rec.ok()) return rec.status();
   if (expected_version != 0 && expected_version != rec->user.version) {
@@ -1183,9 +1200,7 @@ absl::StatusOr<IssuedAccessKey> Engine::CreateAccessKey(const Principal& caller,
                                                         absl::string_view tenant,
                                                         absl::string_view id_or_username) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.init);
-  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
-  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(caller, "iam:CreateAccessKey", tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:CreateAccessKey", tenant));
   absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
   if (!rec.ok()) return rec.status();
   auto existing = I.store->ListAccessKeys(tenant, rec->user.id);
@@ -1214,9 +1229,7 @@ absl::StatusOr<IssuedAccessKey> Engine::CreateAccessKey(const Principal& caller,
 absl::StatusOr<std::vector<AccessKeyInfo>> Engine::ListAccessKeys(
     const Principal& caller, absl::string_view tenant, absl::string_view id_or_username) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.init);
-  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
-  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(caller, "iam:ListAccessKeys", tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:ListAccessKeys", tenant));
   absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
   if (!rec.ok()) return rec.status();
   auto keys = I.store->ListAccessKeys(tenant, rec->user.id);
@@ -1242,9 +1255,7 @@ absl::StatusOr<AccessKeyRecord> FindKeyInTenant(Store* store, absl::string_view 
 absl::Status Engine::SetAccessKeyEnabled(const Principal& caller, absl::string_view tenant,
                                          absl::string_view access_key_id, bool enabled) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.init);
-  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
-  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(caller, "iam:UpdateAccessKey", tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:UpdateAccessKey", tenant));
   absl::StatusOr<AccessKeyRecord> k = FindKeyInTenant(I.store, tenant, access_key_id);
   if (!k.ok()) return k.status();
   k->enabled = enabled;
@@ -1257,9 +1268,7 @@ absl::Status Engine::SetAccessKeyEnabled(const Principal& caller, absl::string_v
 absl::Status Engine::DeleteAccessKey(const Principal& caller, absl::string_view tenant,
                                      absl::string_view access_key_id) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.init);
-  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
-  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(caller, "iam:DeleteAccessKey", tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:DeleteAccessKey", tenant));
   absl::StatusOr<AccessKeyRecord> k = FindKeyInTenant(I.store, tenant, access_key_id);
   if (!k.ok()) return k.status();
   WriteSet w;
@@ -1302,9 +1311,7 @@ absl::StatusOr<Secret> Engine::AccessKeySecret(absl::string_view access_key_id) 
 
 absl::StatusOr<DirectoryEntry> Engine::CreateEntry(const Principal& caller, DirectoryEntry e) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.init);
-  IAM_RETURN_IF_ERROR(ValidateTenant(e.tenant));
-  IAM_RETURN_IF_ERROR(I.authorizer->Authorize(caller, KindAction("Create", e.kind), e.tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, KindAction("Create", e.kind), e.tenant));
   const ptrdiff_t name_length = internal::CountCodePoints(e.name);
   if (name_length < 1 || name_length > 64) {
     return Invalid("name", "name.invalid", "must be 1 to 64 characters of valid UTF-8");
@@ -1360,17 +1367,13 @@ absl::StatusOr<std::vector<DirectoryEntry>> Engine::ListEntries(const Principal&
                                                                 EntryKind kind,
                                                                 absl::string_view tenant,
                                                                 absl::string_view keyword) {
-  IAM_RETURN_IF_ERROR(impl_->init);
-  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
-  IAM_RETURN_IF_ERROR(impl_->authorizer->Authorize(caller, KindAction("List", kind), tenant));
+  IAM_RETURN_IF_ERROR(impl_->Admit(caller, KindAction("List", kind), tenant));
   return impl_->store->ListEntries(kind, tenant, keyword);
 }
 
 absl::Status Engine::DeleteEntry(const Principal& caller, EntryKind kind, absl::string_view tenant,
                                  absl::string_view id_or_name) {
-  IAM_RETURN_IF_ERROR(impl_->init);
-  IAM_RETURN_IF_ERROR(ValidateTenant(tenant));
-  IAM_RETURN_IF_ERROR(impl_->authorizer->Authorize(caller, KindAction("Delete", kind), tenant));
+  IAM_RETURN_IF_ERROR(impl_->Admit(caller, KindAction("Delete", kind), tenant));
   absl::StatusOr<DirectoryEntry> e = impl_->store->FindEntry(kind, tenant, id_or_name);
   if (!e.ok()) return e.status();
   return impl_->store->DeleteEntry(kind, tenant, e->id);

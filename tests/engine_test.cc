@@ -4,6 +4,8 @@
 #include <re2/re2.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -511,6 +513,62 @@ TEST_P(EngineTest, OutboxSurvivesNotifierFailuresWithBackoff) {
   auto sent = notifier_.sent();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_NE(sent[0].body.find(std::string(created->generated_password.view())), std::string::npos);
+}
+
+// Blocks the first Send until released, so a second create commits while the
+// first dispatcher is busy.
+class GateNotifier final : public Notifier {
+ public:
+  absl::Status Send(const Notification& n) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (first_) {
+      first_ = false;
+      in_send_ = true;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return released_; });
+    }
+    sent_.push_back(n.id);
+    return absl::OkStatus();
+  }
+  void WaitUntilInSend() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return in_send_; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+  size_t sent() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return sent_.size();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool first_ = true, in_send_ = false, released_ = false;
+  std::vector<int64_t> sent_;
+};
+
+TEST_P(EngineTest, MessageCommittedDuringADispatchIsStillSent) {
+  GateNotifier gate;
+  EngineOptions o = Options();
+  o.notifier = &gate;
+  Engine e(o, store_.get());
+  auto with_email = [](const std::string& name) {
+    CreateUserRequest r = Basic(name);
+    r.email = name + "@example.com";
+    r.notify = {Channel::kEmail};
+    return r;
+  };
+  std::thread first([&] { ASSERT_TRUE(e.CreateUser(with_email("first.user")).ok()); });
+  gate.WaitUntilInSend();  // the first dispatcher holds its batch
+  ASSERT_TRUE(e.CreateUser(with_email("second.user")).ok());  // finds it busy
+  gate.Release();
+  first.join();
+  EXPECT_EQ(gate.sent(), 2u);
+  EXPECT_EQ(*store_->PendingOutbox(), 0);
 }
 
 TEST_P(EngineTest, CrashBetweenCommitAndSendLosesNothing) {
