@@ -345,6 +345,18 @@ class Stmt {
   int rc_ = SQLITE_OK;
 };
 
+// Binds ?1..?8 in IAM_ACCESS_KEY_COLUMNS order (the insert and the update).
+void BindAccessKey(Stmt& st, const AccessKeyRecord& k) {
+  st.Text(k.id)
+      .Text(k.tenant)
+      .Text(k.user_id)
+      .Blob(k.sealed_secret)
+      .Text(k.key_id)
+      .Bool(k.enabled)
+      .Time(k.created_at)
+      .Time(k.last_used_at);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -697,14 +709,7 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
   for (const AccessKeyRecord& k : w.new_access_keys) {
     Stmt st = Sql("INSERT INTO access_keys (" IAM_ACCESS_KEY_COLUMNS
                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-    st.Text(k.id)
-        .Text(k.tenant)
-        .Text(k.user_id)
-        .Blob(k.sealed_secret)
-        .Text(k.key_id)
-        .Bool(k.enabled)
-        .Time(k.created_at)
-        .Time(k.last_used_at);
+    BindAccessKey(st, k);
     absl::Status s = st.Run();
     if (st.unique_violation()) return AccessKeyDuplicate();
     IAM_RETURN_IF_ERROR(s);
@@ -713,14 +718,7 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
     Stmt st =
         Sql("UPDATE access_keys SET tenant = ?2, user_id = ?3, sealed_secret = ?4, key_id = ?5, "
             "enabled = ?6, created_at = ?7, last_used_at = ?8 WHERE id = ?1");
-    st.Text(k.id)
-        .Text(k.tenant)
-        .Text(k.user_id)
-        .Blob(k.sealed_secret)
-        .Text(k.key_id)
-        .Bool(k.enabled)
-        .Time(k.created_at)
-        .Time(k.last_used_at);
+    BindAccessKey(st, k);
     IAM_RETURN_IF_ERROR(st.Run());
     if (st.changes() == 0) return NotFound("access_key");
   }
