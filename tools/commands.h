@@ -46,10 +46,15 @@ absl::StatusOr<Session> OpenSession(const Args& args, const iam::Profile& profil
 int WithEngine(const Args& args, const iam::Profile& profile,
                const std::function<int(iam::Engine&, const std::string& tenant)>& body);
 absl::StatusOr<iam::Channel> ParseChannel(const std::string& s);
+// The --custom-field NAME=VALUE options, in order.
+absl::StatusOr<std::vector<iam::CustomFieldValue>> ParseCustomFields(const Args& args);
 
 // Prints `value` as one line of JSON on stdout.
 void PrintJson(const nlohmann::json& value);
-// Prints {"error": {...}} for a failed status and returns kExitFailed.
+// {"code", "reason", "field", "http_status", "provider_code", "message"} of a
+// failed status under the profile's dialect.
+nlohmann::json ErrorJson(const iam::Profile& profile, const absl::Status& status);
+// Prints {"error": ErrorJson(...)} and returns kExitFailed.
 int PrintError(const iam::Profile& profile, const absl::Status& status);
 // Reads a secret argument: "-" means one line from standard input.
 std::string ReadSecretArg(const std::string& arg);

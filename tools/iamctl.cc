@@ -13,17 +13,20 @@ namespace iamctl {
 
 void PrintJson(const nlohmann::json& value) { std::cout << value.dump() << std::endl; }
 
-int PrintError(const iam::Profile& profile, const absl::Status& status) {
+nlohmann::json ErrorJson(const iam::Profile& profile, const absl::Status& status) {
   const iam::HttpError http = iam::MapError(profile, status);
   const std::string field = iam::ErrorField(status);
   const std::string reason = iam::ErrorReason(status);
-  PrintJson({{"error",
-              {{"code", absl::StatusCodeToString(status.code())},
-               {"reason", reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(reason)},
-               {"field", field.empty() ? nlohmann::json(nullptr) : nlohmann::json(field)},
-               {"http_status", http.http_status},
-               {"provider_code", http.provider_code},
-               {"message", std::string(status.message())}}}});
+  return {{"code", absl::StatusCodeToString(status.code())},
+          {"reason", reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(reason)},
+          {"field", field.empty() ? nlohmann::json(nullptr) : nlohmann::json(field)},
+          {"http_status", http.http_status},
+          {"provider_code", http.provider_code},
+          {"message", std::string(status.message())}};
+}
+
+int PrintError(const iam::Profile& profile, const absl::Status& status) {
+  PrintJson({{"error", ErrorJson(profile, status)}});
   return kExitFailed;
 }
 

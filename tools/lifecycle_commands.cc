@@ -86,13 +86,9 @@ int UpdateUser(const Args& args, const iam::Profile& profile) {
   list("ou", "clear-ous", &r.ous);
   list("policy", "clear-policies", &r.policies);
   if (args.Has("custom-field") || args.Has("clear-custom-fields")) {
-    std::vector<iam::CustomFieldValue> fields;
-    for (const std::string& f : args.All("custom-field")) {
-      const size_t eq = f.find('=');
-      if (eq == std::string::npos) return kExitUsage;
-      fields.push_back({f.substr(0, eq), f.substr(eq + 1)});
-    }
-    r.custom_fields = std::move(fields);
+    absl::StatusOr<std::vector<iam::CustomFieldValue>> fields = ParseCustomFields(args);
+    if (!fields.ok()) return PrintError(profile, fields.status());
+    r.custom_fields = std::move(*fields);
   }
   for (auto [name, field] : {std::pair{"sms-login-verification", &r.sms_login_verification},
                              {"require-reset", &r.password_reset_required}}) {

@@ -101,6 +101,19 @@ absl::StatusOr<iam::Channel> ParseChannel(const std::string& s) {
   return iam::InvalidField("notify", "notify.invalid_channel", "notify: must be email or sms");
 }
 
+absl::StatusOr<std::vector<iam::CustomFieldValue>> ParseCustomFields(const Args& args) {
+  std::vector<iam::CustomFieldValue> fields;
+  for (const std::string& f : args.All("custom-field")) {
+    const size_t eq = f.find('=');
+    if (eq == std::string::npos) {
+      return iam::InvalidField("custom_fields", "custom_field.invalid_syntax",
+                               "custom_fields: use --custom-field NAME=VALUE");
+    }
+    fields.push_back({f.substr(0, eq), f.substr(eq + 1)});
+  }
+  return fields;
+}
+
 namespace {
 
 absl::StatusOr<iam::CreateUserRequest> RequestFromArgs(const Args& args) {
@@ -121,14 +134,9 @@ absl::StatusOr<iam::CreateUserRequest> RequestFromArgs(const Args& args) {
   r.ous = args.All("ou");
   r.groups = args.All("group");
   r.policies = args.All("policy");
-  for (const std::string& f : args.All("custom-field")) {
-    const size_t eq = f.find('=');
-    if (eq == std::string::npos) {
-      return iam::InvalidField("custom_fields", "custom_field.invalid_syntax",
-                               "custom_fields: use --custom-field NAME=VALUE");
-    }
-    r.custom_fields.push_back({f.substr(0, eq), f.substr(eq + 1)});
-  }
+  absl::StatusOr<std::vector<iam::CustomFieldValue>> fields = ParseCustomFields(args);
+  if (!fields.ok()) return fields.status();
+  r.custom_fields = std::move(*fields);
   const int modes = args.Has("password") + args.Has("generate-password") + args.Has("login-link");
   if (modes > 1) {
     return iam::InvalidField("password", "password.mode_conflict",
@@ -256,15 +264,7 @@ int BatchCreate(const Args& args, const iam::Profile& profile) {
       if (item.ok()) {
         items.push_back(nlohmann::json::parse(engine.ResultJson(*item)));
       } else {
-        const iam::HttpError http = iam::MapError(profile, item.status());
-        items.push_back({{"index", i},
-                         {"error",
-                          {{"code", absl::StatusCodeToString(item.status().code())},
-                           {"reason", iam::ErrorReason(item.status())},
-                           {"field", iam::ErrorField(item.status())},
-                           {"http_status", http.http_status},
-                           {"provider_code", http.provider_code},
-                           {"message", std::string(item.status().message())}}}});
+        items.push_back({{"index", i}, {"error", ErrorJson(profile, item.status())}});
       }
     }
     PrintJson({{"committed", result->committed}, {"items", items}});
