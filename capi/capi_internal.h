@@ -230,6 +230,22 @@ inline std::string Str(const char* s) { return s == nullptr ? std::string() : st
     if ((arg) == nullptr) return ::iam::capi::Fill(err, ::iam::capi::NullArgument(#arg)); \
   } while (0)
 
+namespace iam::capi {
+
+// The whole body of iam_X_create for a handle whose implementation starts
+// default constructed.
+template <typename C>
+int CreateDefaultHandle(C** out, iam_error* err) {
+  if (out != nullptr) *out = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(out, err);
+  *out = ToHandle<C>(new typename HandleTraits<C>::Impl());
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+}  // namespace iam::capi
+
 // Setters without an error object: a null handle is IAM_INVALID_ARGUMENT.
 #define IAM_SETTER_BEGIN(handle)                        \
   if ((handle) == nullptr) return IAM_INVALID_ARGUMENT; \

@@ -178,12 +178,7 @@ extern "C" {
 // ---- options -----------------------------------------------------------------
 
 int iam_options_create(iam_options** out, iam_error* err) {
-  if (out != nullptr) *out = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(out, err);
-  *out = iam::capi::ToHandle<iam_options>(new iam::capi::OptionsImpl());
-  return Ok(err);
-  IAM_API_END(err)
+  return iam::capi::CreateDefaultHandle(out, err);
 }
 
 void iam_options_destroy(iam_options* options) {
@@ -295,12 +290,7 @@ int iam_options_set_outbox_backoff_seconds(iam_options* options, int64_t initial
 // ---- requests ----------------------------------------------------------------
 
 int iam_request_create(iam_request** out, iam_error* err) {
-  if (out != nullptr) *out = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(out, err);
-  *out = iam::capi::ToHandle<iam_request>(new iam::capi::RequestImpl());
-  return Ok(err);
-  IAM_API_END(err)
+  return iam::capi::CreateDefaultHandle(out, err);
 }
 
 void iam_request_destroy(iam_request* request) { delete Impl(request); }
@@ -420,12 +410,7 @@ int iam_request_add_notify(iam_request* request, int channel) {
 // ---- list requests -----------------------------------------------------------
 
 int iam_list_request_create(iam_list_request** out, iam_error* err) {
-  if (out != nullptr) *out = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(out, err);
-  *out = iam::capi::ToHandle<iam_list_request>(new iam::capi::ListRequestImpl());
-  return Ok(err);
-  IAM_API_END(err)
+  return iam::capi::CreateDefaultHandle(out, err);
 }
 
 void iam_list_request_destroy(iam_list_request* request) { delete Impl(request); }
