@@ -12,7 +12,7 @@
 #include "iam/error.h"
 #include "iam/memory_store.h"
 #include "iam/secret.h"
-#include "user_json.h"
+#include "json/user_json.h"
 
 namespace iam::capi {
 namespace {

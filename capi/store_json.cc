@@ -4,8 +4,8 @@
 #include <limits>
 #include <stdexcept>
 
-#include "store_keys.h"
-#include "user_json.h"
+#include "store/store_keys.h"
+#include "json/user_json.h"
 
 namespace iam::capi {
 namespace {

@@ -20,7 +20,7 @@
 #include "iam/store.h"
 #include "iam/user.h"
 #include "nlohmann/json.hpp"
-#include "user_json.h"
+#include "json/user_json.h"
 
 namespace iam::capi {
 

@@ -8,7 +8,7 @@
 #include "commands.h"
 #include "iam/error.h"
 #include "iam/secret.h"
-#include "user_json.h"
+#include "json/user_json.h"
 
 namespace iamctl {
 namespace {

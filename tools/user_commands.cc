@@ -22,7 +22,7 @@
 #include "iam/error.h"
 #include "iam/random.h"
 #include "iam/sqlite_store.h"
-#include "user_json.h"
+#include "json/user_json.h"
 
 namespace iamctl {
 namespace {}  // namespace

@@ -10,7 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "iam/error.h"
-#include "store_keys.h"
+#include "store/store_keys.h"
 
 namespace iam {
 

@@ -6,7 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "iam/error.h"
-#include "unicode.h"
+#include "base/unicode.h"
 
 namespace iam {
 namespace {

@@ -20,10 +20,10 @@
 #include "iam/token.h"
 #include "iam/user_id.h"
 #include "iam/username.h"
-#include "sealer.h"
-#include "store_keys.h"
-#include "unicode.h"
-#include "user_json.h"
+#include "credentials/sealer.h"
+#include "store/store_keys.h"
+#include "base/unicode.h"
+#include "json/user_json.h"
 
 namespace iam {
 

@@ -2,8 +2,8 @@
 //
 // The unique keys of a user record, shared by every store so they agree on
 // what collides and how the error reads.
-#ifndef IAM_SRC_STORE_KEYS_H_
-#define IAM_SRC_STORE_KEYS_H_
+#ifndef IAM_SRC_STORE_STORE_KEYS_H_
+#define IAM_SRC_STORE_STORE_KEYS_H_
 
 #include <string>
 #include <utility>
@@ -101,4 +101,4 @@ inline bool References(const User& user, const DirectoryEntry& entry) {
 
 }  // namespace iam::internal
 
-#endif  // IAM_SRC_STORE_KEYS_H_
+#endif  // IAM_SRC_STORE_STORE_KEYS_H_

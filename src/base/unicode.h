@@ -1,8 +1,8 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 //
 // Internal UTF-8 and Unicode helpers over utf8proc.
-#ifndef IAM_SRC_UNICODE_H_
-#define IAM_SRC_UNICODE_H_
+#ifndef IAM_SRC_BASE_UNICODE_H_
+#define IAM_SRC_BASE_UNICODE_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -38,4 +38,4 @@ inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<cha
 
 }  // namespace iam::internal
 
-#endif  // IAM_SRC_UNICODE_H_
+#endif  // IAM_SRC_BASE_UNICODE_H_

@@ -4,8 +4,8 @@
 // tagged with the key's id so keys can rotate: Seal uses the current key,
 // Open uses whichever key the value names. Also derives the keyed-hash key
 // for tokens and request fingerprints, so one host key serves both.
-#ifndef IAM_SRC_SEALER_H_
-#define IAM_SRC_SEALER_H_
+#ifndef IAM_SRC_CREDENTIALS_SEALER_H_
+#define IAM_SRC_CREDENTIALS_SEALER_H_
 
 #include <map>
 #include <string>
@@ -40,4 +40,4 @@ class Sealer {
 
 }  // namespace iam::internal
 
-#endif  // IAM_SRC_SEALER_H_
+#endif  // IAM_SRC_CREDENTIALS_SEALER_H_

@@ -1,8 +1,8 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 //
 // JSON views of users and entries (the API's view: never a hash or secret).
-#ifndef IAM_SRC_USER_JSON_H_
-#define IAM_SRC_USER_JSON_H_
+#ifndef IAM_SRC_JSON_USER_JSON_H_
+#define IAM_SRC_JSON_USER_JSON_H_
 
 #include <cstdint>
 #include <string>
@@ -41,4 +41,4 @@ nlohmann::json ToJson(const DirectoryEntry& entry);
 
 }  // namespace iam::internal
 
-#endif  // IAM_SRC_USER_JSON_H_
+#endif  // IAM_SRC_JSON_USER_JSON_H_

@@ -1,5 +1,5 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
-#include "unicode.h"
+#include "base/unicode.h"
 
 #include <utf8proc.h>
 

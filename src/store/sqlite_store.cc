@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "iam/error.h"
 #include "nlohmann/json.hpp"
-#include "store_keys.h"
+#include "store/store_keys.h"
 
 namespace iam {
 namespace {
