@@ -1,8 +1,8 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The engine behind the C ABI: options, requests, and every Engine operation.
-// Structured results are returned as JSON (Engine::UserJson / ResultJson and
-// the shapes documented in include/iam/iam.h).
+// Structured results are returned as JSON rendered by iam/json.h (the
+// shapes documented in include/iam/iam.h).
 #include <sodium.h>
 
 #include <utility>
@@ -10,9 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "capi_internal.h"
 #include "iam/error.h"
+#include "iam/json.h"
 #include "iam/memory_store.h"
 #include "iam/secret.h"
-#include "json/user_json.h"
 
 namespace iam::capi {
 namespace {
@@ -23,8 +23,6 @@ const Principal& CallerOf(const iam_principal* caller) {
   static const Principal* const kAnonymous = new Principal();
   return caller != nullptr ? Impl(caller)->principal : *kAnonymous;
 }
-
-json TimeJson(absl::Time t) { return internal::TimeJson(t); }
 
 absl::Status CreateOnly(absl::string_view field) {
   return InvalidField(field, "request.create_only",
@@ -91,36 +89,6 @@ absl::Status ToUpdate(const RequestImpl& r, UpdateUserRequest* out) {
   return absl::OkStatus();
 }
 
-json ErrorJson(const absl::Status& status, const Profile& profile) {
-  ErrorImpl e;
-  Fill(ToHandle<iam_error>(&e), status, &profile);
-  return {{"code", e.code},
-          {"status", iam_status_name(e.code)},
-          {"field", e.field},
-          {"reason", e.reason},
-          {"message", e.message},
-          {"http_status", e.http_status},
-          {"provider_code", e.provider_code}};
-}
-
-json EntryJson(const DirectoryEntry& e) {
-  json j = {{"kind", e.kind == EntryKind::kGroup                ? "group"
-                     : e.kind == EntryKind::kOrganizationalUnit ? "organizational_unit"
-                                                                : "custom_field"},
-            {"tenant", e.tenant},
-            {"id", e.id},
-            {"name", e.name},
-            {"description", e.description},
-            {"created_at", TimeJson(e.created_at)}};
-  if (e.kind == EntryKind::kCustomField) {
-    j["type"] = e.field_type;
-    j["max_length"] = e.max_length;
-    j["allowed_values"] = e.allowed_values;
-    j["pattern"] = e.pattern;
-  }
-  return j;
-}
-
 bool ValidKind(int kind) {
   return kind == IAM_ENTRY_GROUP || kind == IAM_ENTRY_ORGANIZATIONAL_UNIT ||
          kind == IAM_ENTRY_CUSTOM_FIELD;
@@ -130,17 +98,6 @@ absl::Status BadKind() {
   return InvalidField("kind", "entry.invalid_kind",
                       "kind: must be IAM_ENTRY_GROUP, IAM_ENTRY_ORGANIZATIONAL_UNIT or "
                       "IAM_ENTRY_CUSTOM_FIELD");
-}
-
-// Hands a JSON text holding secrets to the caller and wipes the local copy.
-void SetSecretOut(char** out, std::string text) {
-  try {
-    SetOut(out, text);
-  } catch (...) {
-    WipeString(text);
-    throw;
-  }
-  WipeString(text);
 }
 
 }  // namespace
@@ -168,7 +125,7 @@ static int SetPasswordByToken(iam_engine* engine, const char* token, const char*
   absl::StatusOr<iam::User> user =
       reset ? e.CompleteReset(token, new_password) : e.RedeemLoginLink(token, new_password);
   if (!user.ok()) IAM_ENGINE_FAIL(user.status());
-  if (out_json != nullptr) SetOut(out_json, e.UserJson(*user));
+  if (out_json != nullptr) SetOut(out_json, iam::ToJson(*user, e.SelfLink(user->id)).dump());
   return Ok(err);
   IAM_API_END(err)
 }
@@ -606,8 +563,7 @@ int iam_engine_create_user(iam_engine* engine, const iam_principal* caller,
   if (absl::Status s = iam::capi::ToCreate(*Impl(request), &r); !s.ok()) IAM_ENGINE_FAIL(s);
   absl::StatusOr<iam::CreateUserResult> result = Impl(engine)->engine->CreateUser(r);
   if (!result.ok()) IAM_ENGINE_FAIL(result.status());
-  if (out_json != nullptr)
-    iam::capi::SetSecretOut(out_json, Impl(engine)->engine->ResultJson(*result));
+  if (out_json != nullptr) SetOut(out_json, iam::ToSecretJson(*result).view());
   return Ok(err);
   IAM_API_END(err)
 }
@@ -632,18 +588,7 @@ int iam_engine_batch_create_users(iam_engine* engine, const iam_principal* calle
   absl::StatusOr<iam::BatchCreateResult> result = Impl(engine)->engine->BatchCreateUsers(batch);
   if (!result.ok()) IAM_ENGINE_FAIL(result.status());
   if (out_json != nullptr) {
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& item : result->items) {
-      if (item.ok()) {
-        items.push_back(
-            {{"result", nlohmann::json::parse(Impl(engine)->engine->ResultJson(*item))}});
-      } else {
-        items.push_back(
-            {{"error", iam::capi::ErrorJson(item.status(), Impl(engine)->engine->profile())}});
-      }
-    }
-    nlohmann::json j = {{"committed", result->committed}, {"items", std::move(items)}};
-    iam::capi::SetSecretOut(out_json, j.dump());
+    SetOut(out_json, iam::ToSecretJson(*result, Impl(engine)->engine->profile()).view());
   }
   return Ok(err);
   IAM_API_END(err)
@@ -659,7 +604,7 @@ int iam_engine_get_user(iam_engine* engine, const iam_principal* caller, const c
   absl::StatusOr<iam::User> user =
       Impl(engine)->engine->GetUser(iam::capi::CallerOf(caller), tenant, id_or_username);
   if (!user.ok()) IAM_ENGINE_FAIL(user.status());
-  SetOut(out_json, Impl(engine)->engine->UserJson(*user));
+  SetOut(out_json, iam::ToJson(*user, Impl(engine)->engine->SelfLink(user->id)).dump());
   return Ok(err);
   IAM_API_END(err)
 }
@@ -674,14 +619,7 @@ int iam_engine_list_users(iam_engine* engine, const iam_principal* caller,
   r.caller = iam::capi::CallerOf(caller);
   absl::StatusOr<iam::ListUsersResult> page = Impl(engine)->engine->ListUsers(r);
   if (!page.ok()) IAM_ENGINE_FAIL(page.status());
-  if (out_json != nullptr) {
-    nlohmann::json users = nlohmann::json::array();
-    for (const iam::User& u : page->users) {
-      users.push_back(nlohmann::json::parse(Impl(engine)->engine->UserJson(u)));
-    }
-    nlohmann::json j = {{"users", std::move(users)}, {"next_page_token", page->next_page_token}};
-    SetOut(out_json, j.dump());
-  }
+  if (out_json != nullptr) SetOut(out_json, iam::ToJson(*page, *Impl(engine)->engine).dump());
   return Ok(err);
   IAM_API_END(err)
 }
@@ -697,7 +635,7 @@ int iam_engine_update_user(iam_engine* engine, const iam_principal* caller,
   if (absl::Status s = iam::capi::ToUpdate(*Impl(request), &r); !s.ok()) IAM_ENGINE_FAIL(s);
   absl::StatusOr<iam::User> user = Impl(engine)->engine->UpdateUser(r);
   if (!user.ok()) IAM_ENGINE_FAIL(user.status());
-  SetOut(out_json, Impl(engine)->engine->UserJson(*user));
+  SetOut(out_json, iam::ToJson(*user, Impl(engine)->engine->SelfLink(user->id)).dump());
   return Ok(err);
   IAM_API_END(err)
 }
@@ -727,12 +665,7 @@ int iam_engine_authenticate(iam_engine* engine, const char* tenant, const char* 
       Impl(engine)->engine->Authenticate(tenant, identifier, password);
   if (!result.ok()) IAM_ENGINE_FAIL(result.status());
   if (outcome != nullptr) *outcome = static_cast<int>(result->outcome);
-  if (out_json != nullptr) {
-    nlohmann::json j = {{"outcome", iam::AuthOutcomeName(result->outcome)},
-                        {"user_id", result->user_id},
-                        {"locked_until", iam::capi::TimeJson(result->locked_until)}};
-    SetOut(out_json, j.dump());
-  }
+  if (out_json != nullptr) SetOut(out_json, iam::ToJson(*result).dump());
   return Ok(err);
   IAM_API_END(err)
 }
@@ -791,12 +724,7 @@ int iam_engine_create_access_key(iam_engine* engine, const iam_principal* caller
   absl::StatusOr<iam::IssuedAccessKey> key =
       Impl(engine)->engine->CreateAccessKey(iam::capi::CallerOf(caller), tenant, id_or_username);
   if (!key.ok()) IAM_ENGINE_FAIL(key.status());
-  nlohmann::json j = {{"id", key->id},
-                      {"secret", std::string(key->secret.view())},
-                      {"created_at", iam::capi::TimeJson(key->created_at)}};
-  std::string text = j.dump();
-  iam::WipeString(j["secret"].get_ref<std::string&>());
-  iam::capi::SetSecretOut(out_json, std::move(text));
+  SetOut(out_json, iam::ToSecretJson(*key).view());
   return Ok(err);
   IAM_API_END(err)
 }
@@ -813,12 +741,7 @@ int iam_engine_list_access_keys(iam_engine* engine, const iam_principal* caller,
       Impl(engine)->engine->ListAccessKeys(iam::capi::CallerOf(caller), tenant, id_or_username);
   if (!keys.ok()) IAM_ENGINE_FAIL(keys.status());
   nlohmann::json j = nlohmann::json::array();
-  for (const iam::AccessKeyInfo& k : *keys) {
-    j.push_back({{"id", k.id},
-                 {"user_id", k.user_id},
-                 {"enabled", k.enabled},
-                 {"created_at", iam::capi::TimeJson(k.created_at)}});
-  }
+  for (const iam::AccessKeyInfo& k : *keys) j.push_back(iam::ToJson(k));
   SetOut(out_json, j.dump());
   return Ok(err);
   IAM_API_END(err)
@@ -862,10 +785,7 @@ int iam_engine_verify_access_key(iam_engine* engine, const char* access_key_id, 
       Impl(engine)->engine->VerifyAccessKey(access_key_id, secret);
   if (!v.ok()) IAM_ENGINE_FAIL(v.status());
   if (valid != nullptr) *valid = v->valid ? 1 : 0;
-  if (out_json != nullptr) {
-    nlohmann::json j = {{"valid", v->valid}, {"tenant", v->tenant}, {"user_id", v->user_id}};
-    SetOut(out_json, j.dump());
-  }
+  if (out_json != nullptr) SetOut(out_json, iam::ToJson(*v).dump());
   return Ok(err);
   IAM_API_END(err)
 }
@@ -893,7 +813,7 @@ int iam_engine_create_entry(iam_engine* engine, const iam_principal* caller, con
   absl::StatusOr<iam::DirectoryEntry> created =
       Impl(engine)->engine->CreateEntry(iam::capi::CallerOf(caller), Impl(entry)->entry);
   if (!created.ok()) IAM_ENGINE_FAIL(created.status());
-  if (out_json != nullptr) SetOut(out_json, iam::capi::EntryJson(*created).dump());
+  if (out_json != nullptr) SetOut(out_json, iam::ToJson(*created).dump());
   return Ok(err);
   IAM_API_END(err)
 }
@@ -911,7 +831,7 @@ int iam_engine_list_entries(iam_engine* engine, const iam_principal* caller, int
       iam::capi::CallerOf(caller), static_cast<iam::EntryKind>(kind), tenant, View(keyword));
   if (!entries.ok()) IAM_ENGINE_FAIL(entries.status());
   nlohmann::json j = nlohmann::json::array();
-  for (const iam::DirectoryEntry& e : *entries) j.push_back(iam::capi::EntryJson(e));
+  for (const iam::DirectoryEntry& e : *entries) j.push_back(iam::ToJson(e));
   SetOut(out_json, j.dump());
   return Ok(err);
   IAM_API_END(err)

@@ -4,8 +4,9 @@
 #include <limits>
 #include <stdexcept>
 
-#include "store/store_keys.h"
+#include "iam/names.h"
 #include "json/user_json.h"
+#include "store/store_keys.h"
 
 namespace iam::capi {
 namespace {
@@ -27,23 +28,12 @@ std::vector<std::string> Strings(const json& j, const char* key) {
 
 }  // namespace
 
-const char* EntryKindText(EntryKind kind) {
-  switch (kind) {
-    case EntryKind::kGroup:
-      return "group";
-    case EntryKind::kOrganizationalUnit:
-      return "organizational_unit";
-    case EntryKind::kCustomField:
-      return "custom_field";
-  }
-  return "group";
-}
+const char* EntryKindText(EntryKind kind) { return KindInfo(kind).json_name.data(); }
 
 std::optional<EntryKind> EntryKindFromText(absl::string_view text) {
-  if (text == "group") return EntryKind::kGroup;
-  if (text == "organizational_unit") return EntryKind::kOrganizationalUnit;
-  if (text == "custom_field") return EntryKind::kCustomField;
-  return std::nullopt;
+  const EntryKindInfo* info = FindKind(text);
+  if (info == nullptr) return std::nullopt;
+  return info->kind;
 }
 
 const char* UserKeyText(UserKey key) { return internal::KeyName(key); }

@@ -19,8 +19,8 @@
 #include "absl/time/time.h"
 #include "iam/store.h"
 #include "iam/user.h"
-#include "nlohmann/json.hpp"
 #include "json/user_json.h"
+#include "nlohmann/json.hpp"
 
 namespace iam::capi {
 

@@ -51,9 +51,6 @@ absl::StatusOr<std::vector<iam::CustomFieldValue>> ParseCustomFields(const Args&
 
 // Prints `value` as one line of JSON on stdout.
 void PrintJson(const nlohmann::json& value);
-// {"code", "reason", "field", "http_status", "provider_code", "message"} of a
-// failed status under the profile's dialect.
-nlohmann::json ErrorJson(const iam::Profile& profile, const absl::Status& status);
 // Prints {"error": ErrorJson(...)} and returns kExitFailed.
 int PrintError(const iam::Profile& profile, const absl::Status& status);
 // Reads a secret argument: "-" means one line from standard input.

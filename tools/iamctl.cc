@@ -7,26 +7,15 @@
 
 #include "commands.h"
 #include "iam/error.h"
+#include "iam/json.h"
 #include "iam/secret.h"
 
 namespace iamctl {
 
 void PrintJson(const nlohmann::json& value) { std::cout << value.dump() << std::endl; }
 
-nlohmann::json ErrorJson(const iam::Profile& profile, const absl::Status& status) {
-  const iam::HttpError http = iam::MapError(profile, status);
-  const std::string field = iam::ErrorField(status);
-  const std::string reason = iam::ErrorReason(status);
-  return {{"code", absl::StatusCodeToString(status.code())},
-          {"reason", reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(reason)},
-          {"field", field.empty() ? nlohmann::json(nullptr) : nlohmann::json(field)},
-          {"http_status", http.http_status},
-          {"provider_code", http.provider_code},
-          {"message", std::string(status.message())}};
-}
-
 int PrintError(const iam::Profile& profile, const absl::Status& status) {
-  PrintJson({{"error", ErrorJson(profile, status)}});
+  PrintJson({{"error", iam::ErrorToJson(profile, status)}});
   return kExitFailed;
 }
 

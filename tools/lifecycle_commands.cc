@@ -7,8 +7,8 @@
 #include "absl/strings/numbers.h"
 #include "commands.h"
 #include "iam/error.h"
+#include "iam/json.h"
 #include "iam/secret.h"
-#include "json/user_json.h"
 
 namespace iamctl {
 namespace {
@@ -44,13 +44,7 @@ int ListUsers(const Args& args, const iam::Profile& profile) {
     q.tenant = tenant;
     auto page = engine.ListUsers(q);
     if (!page.ok()) return PrintError(profile, page.status());
-    nlohmann::json users = nlohmann::json::array();
-    for (const iam::User& u : page->users)
-      users.push_back(nlohmann::json::parse(engine.UserJson(u)));
-    PrintJson({{"users", users},
-               {"next_page_token", page->next_page_token.empty()
-                                       ? nlohmann::json(nullptr)
-                                       : nlohmann::json(page->next_page_token)}});
+    PrintJson(iam::ToJson(*page, engine));
     return kExitOk;
   });
 }
@@ -101,7 +95,8 @@ int UpdateUser(const Args& args, const iam::Profile& profile) {
     r.tenant = tenant;
     auto user = engine.UpdateUser(r);
     if (!user.ok()) return PrintError(profile, user.status());
-    std::cout << "{\"user\":" << engine.UserJson(*user) << "}" << std::endl;
+    std::cout << "{\"user\":" << iam::ToJson(*user, engine.SelfLink(user->id)).dump() << "}"
+              << std::endl;
     return kExitOk;
   });
 }
@@ -128,10 +123,7 @@ int Login(const Args& args, const iam::Profile& profile) {
   return WithEngine(args, profile, [&](iam::Engine& engine, const std::string& tenant) {
     auto result = engine.Authenticate(tenant, args.Get("identifier"), password.view());
     if (!result.ok()) return PrintError(profile, result.status());
-    PrintJson({{"outcome", iam::AuthOutcomeName(result->outcome)},
-               {"user_id", result->user_id.empty() ? nlohmann::json(nullptr)
-                                                   : nlohmann::json(result->user_id)},
-               {"locked_until", iam::internal::TimeJson(result->locked_until)}});
+    PrintJson(iam::ToJson(*result));
     return result->outcome == iam::AuthOutcome::kSuccess ? kExitOk : kExitFailed;
   });
 }
@@ -146,7 +138,8 @@ int SetPasswordByToken(const Args& args, const iam::Profile& profile, bool reset
   auto user = reset ? engine.CompleteReset(token.view(), password.view())
                     : engine.RedeemLoginLink(token.view(), password.view());
   if (!user.ok()) return PrintError(profile, user.status());
-  std::cout << "{\"user\":" << engine.UserJson(*user) << "}" << std::endl;
+  std::cout << "{\"user\":" << iam::ToJson(*user, engine.SelfLink(user->id)).dump() << "}"
+            << std::endl;
   return kExitOk;
 }
 
@@ -195,10 +188,7 @@ int CreateAccessKey(const Args& args, const iam::Profile& profile) {
   return WithEngine(args, profile, [&](iam::Engine& engine, const std::string& tenant) {
     auto key = engine.CreateAccessKey({}, tenant, UserRef(args));
     if (!key.ok()) return PrintError(profile, key.status());
-    PrintJson({{"access_key",
-                {{"id", key->id},
-                 {"secret", std::string(key->secret.view())},
-                 {"created_at", iam::internal::TimeJson(key->created_at)}}}});
+    std::cout << "{\"access_key\":" << iam::ToSecretJson(*key).view() << "}" << std::endl;
     return kExitOk;
   });
 }
@@ -209,12 +199,7 @@ int ListAccessKeys(const Args& args, const iam::Profile& profile) {
     auto keys = engine.ListAccessKeys({}, tenant, UserRef(args));
     if (!keys.ok()) return PrintError(profile, keys.status());
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& k : *keys) {
-      list.push_back({{"id", k.id},
-                      {"user_id", k.user_id},
-                      {"enabled", k.enabled},
-                      {"created_at", iam::internal::TimeJson(k.created_at)}});
-    }
+    for (const auto& k : *keys) list.push_back(iam::ToJson(k));
     PrintJson({{"access_keys", list}});
     return kExitOk;
   });
@@ -249,9 +234,7 @@ int VerifyAccessKey(const Args& args, const iam::Profile& profile) {
   if (!session.ok()) return PrintError(profile, session.status());
   auto v = session->engine->VerifyAccessKey(args.Get("id"), secret.view());
   if (!v.ok()) return PrintError(profile, v.status());
-  PrintJson({{"valid", v->valid},
-             {"user_id", v->valid ? nlohmann::json(v->user_id) : nlohmann::json(nullptr)},
-             {"tenant", v->valid ? nlohmann::json(v->tenant) : nlohmann::json(nullptr)}});
+  PrintJson(iam::ToJson(*v));
   return v->valid ? kExitOk : kExitFailed;
 }
 

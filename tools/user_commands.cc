@@ -20,9 +20,9 @@
 #include "commands.h"
 #include "iam/engine.h"
 #include "iam/error.h"
+#include "iam/json.h"
 #include "iam/random.h"
 #include "iam/sqlite_store.h"
-#include "json/user_json.h"
 
 namespace iamctl {
 namespace {}  // namespace
@@ -231,7 +231,7 @@ int CreateUser(const Args& args, const iam::Profile& profile) {
   return WithEngine(args, profile, [&](iam::Engine& engine, const std::string&) {
     auto result = engine.CreateUser(*request);
     if (!result.ok()) return PrintError(profile, result.status());
-    std::cout << engine.ResultJson(*result) << std::endl;
+    std::cout << iam::ToSecretJson(*result).view() << std::endl;
     return kExitOk;
   });
 }
@@ -258,16 +258,7 @@ int BatchCreate(const Args& args, const iam::Profile& profile) {
     }
     auto result = engine.BatchCreateUsers(requests);
     if (!result.ok()) return PrintError(profile, result.status());
-    nlohmann::json items = nlohmann::json::array();
-    for (size_t i = 0; i < result->items.size(); ++i) {
-      const auto& item = result->items[i];
-      if (item.ok()) {
-        items.push_back(nlohmann::json::parse(engine.ResultJson(*item)));
-      } else {
-        items.push_back({{"index", i}, {"error", ErrorJson(profile, item.status())}});
-      }
-    }
-    PrintJson({{"committed", result->committed}, {"items", items}});
+    std::cout << iam::ToSecretJson(*result, profile).view() << std::endl;
     return result->committed ? kExitOk : kExitFailed;
   });
 }
@@ -277,7 +268,8 @@ int GetUser(const Args& args, const iam::Profile& profile) {
   return WithEngine(args, profile, [&](iam::Engine& engine, const std::string& tenant) {
     auto user = engine.GetUser({}, tenant, args.Has("id") ? args.Get("id") : args.Get("username"));
     if (!user.ok()) return PrintError(profile, user.status());
-    std::cout << "{\"user\":" << engine.UserJson(*user) << "}" << std::endl;
+    std::cout << "{\"user\":" << iam::ToJson(*user, engine.SelfLink(user->id)).dump() << "}"
+              << std::endl;
     return kExitOk;
   });
 }
@@ -304,7 +296,7 @@ int CreateEntry(const Args& args, const iam::Profile& profile, const EntryComman
   return WithEngine(args, profile, [&](iam::Engine& engine, const std::string&) {
     auto created = engine.CreateEntry({}, e);
     if (!created.ok()) return PrintError(profile, created.status());
-    PrintJson({{info.singular, iam::internal::ToJson(*created)}});
+    PrintJson({{info.singular, iam::ToJson(*created)}});
     return kExitOk;
   });
 }
@@ -315,7 +307,7 @@ int ListEntries(const Args& args, const iam::Profile& profile, const EntryComman
     auto entries = engine.ListEntries({}, info.kind, tenant, args.Get("keyword"));
     if (!entries.ok()) return PrintError(profile, entries.status());
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& e : *entries) list.push_back(iam::internal::ToJson(e));
+    for (const auto& e : *entries) list.push_back(iam::ToJson(e));
     PrintJson({{info.plural, list}});
     return kExitOk;
   });

@@ -299,11 +299,9 @@ class IAM_EXPORT Engine {
   // exponential backoff. Returns how many were delivered.
   absl::StatusOr<int> DispatchOutbox();
 
-  // The user as JSON (the API's view: no hashes, no secrets).
-  std::string UserJson(const User& user) const;
-  // The create response as iamctl prints it: {"user", "request_id",
-  // "generated_password"?, "access_key"?, "login_link_sent", "replayed"}.
-  std::string ResultJson(const CreateUserResult& result) const;
+  // Huawei's links.self of a user: options.base_url + "/v3/users/" + id.
+  // Structured results render to JSON through iam/json.h.
+  std::string SelfLink(absl::string_view user_id) const;
 
  private:
   struct Impl;

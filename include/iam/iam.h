@@ -682,10 +682,12 @@ IAM_EXPORT int iam_engine_register_tenant(iam_engine* engine, const char* tenant
 IAM_EXPORT int iam_engine_create_user(iam_engine* engine, const iam_principal* caller,
                                       const iam_request* request, char** out_json, iam_error* err);
 /* Up to the engine's max batch, all or none. IAM_OK when the batch was
- * considered; `*out_json` is {"committed": bool, "items": [{"result":
- * <as create>} | {"error": {"code", "status", "field", "reason", "message",
- * "http_status", "provider_code"}}]}: when not committed, the items that did
- * not fail themselves carry reason "batch.aborted". More than the limit:
+ * considered; `*out_json` is {"committed": bool, "items": [{"index", "result":
+ * <as create>} | {"index", "error": {"code" (the status name, e.g.
+ * "ALREADY_EXISTS"), "reason", "field" (null when absent), "http_status",
+ * "provider_code", "message"}}]}, the error shape of every surface (iamctl
+ * too): when not committed, the items that did not fail themselves carry
+ * reason "batch.aborted". More than the limit:
  * IAM_INVALID_ARGUMENT reason "batch.too_large". */
 IAM_EXPORT int iam_engine_batch_create_users(iam_engine* engine, const iam_principal* caller,
                                              iam_request* const* requests, size_t count,
@@ -694,7 +696,7 @@ IAM_EXPORT int iam_engine_batch_create_users(iam_engine* engine, const iam_princ
 IAM_EXPORT int iam_engine_get_user(iam_engine* engine, const iam_principal* caller,
                                    const char* tenant, const char* id_or_username, char** out_json,
                                    iam_error* err);
-/* {"users": [<user>...], "next_page_token": ""} ("" = last page). */
+/* {"users": [<user>...], "next_page_token": "..."} (null on the last page). */
 IAM_EXPORT int iam_engine_list_users(iam_engine* engine, const iam_principal* caller,
                                      const iam_list_request* request, char** out_json,
                                      iam_error* err);
@@ -718,7 +720,8 @@ IAM_EXPORT int iam_engine_delete_user(iam_engine* engine, const iam_principal* c
 /* `identifier`: a username, an email or a mobile number. IAM_OK whenever the
  * attempt was judged (including a wrong password); `*outcome` (optional) and
  * `*out_json` (optional) {"outcome": "success"|"bad_credentials"|"locked"|
- * "disabled"|"reset_required"|"expired", "user_id", "locked_until"}. */
+ * "disabled"|"reset_required"|"expired", "user_id" (null for bad_credentials),
+ * "locked_until" (null unless locked)}. */
 IAM_EXPORT int iam_engine_authenticate(iam_engine* engine, const char* tenant,
                                        const char* identifier, const char* password, int* outcome,
                                        char** out_json, iam_error* err);
@@ -754,7 +757,8 @@ IAM_EXPORT int iam_engine_delete_access_key(iam_engine* engine, const iam_princi
                                             const char* tenant, const char* access_key_id,
                                             iam_error* err);
 /* Constant-time check of a presented pair. IAM_OK whenever judged; `*valid`
- * (optional) and `*out_json` (optional) {"valid", "tenant", "user_id"}. */
+ * (optional) and `*out_json` (optional) {"valid", "tenant", "user_id"}, the
+ * last two null unless valid. */
 IAM_EXPORT int iam_engine_verify_access_key(iam_engine* engine, const char* access_key_id,
                                             const char* secret, int* valid, char** out_json,
                                             iam_error* err);

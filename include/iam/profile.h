@@ -33,6 +33,10 @@ struct CharSet {
 // Letters and digits, the base of most charsets below.
 inline constexpr absl::string_view kAlnum =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+// The alphabets of generated ids: RFC 4648 base32 in lower case, hex, digits.
+inline constexpr absl::string_view kLowerBase32 = "abcdefghijklmnopqrstuvwxyz234567";
+inline constexpr absl::string_view kLowerHex = "0123456789abcdef";
+inline constexpr absl::string_view kDigits = "0123456789";
 
 struct UsernameRules {
   int min_length;

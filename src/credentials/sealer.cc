@@ -87,14 +87,59 @@ absl::StatusOr<Secret> Sealer::Open(absl::string_view sealed, absl::string_view 
   return Secret(std::move(plain));
 }
 
-std::string Sealer::DeriveKey(absl::string_view purpose) const {
-  const std::string& key = keys_.at(current_);
+std::vector<std::string> Sealer::key_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, key] : keys_) ids.push_back(id);
+  return ids;
+}
+
+std::string Sealer::DeriveKey(absl::string_view purpose, absl::string_view key_id) const {
+  const std::string& key = keys_.at(key_id.empty() ? current_ : std::string(key_id));
   uint8_t out[32];
   crypto_generichash(out, sizeof out, reinterpret_cast<const uint8_t*>(purpose.data()),
                      purpose.size(), reinterpret_cast<const uint8_t*>(key.data()), key.size());
   std::string derived(reinterpret_cast<const char*>(out), sizeof out);
   sodium_memzero(out, sizeof out);
   return derived;
+}
+
+absl::StatusOr<KeyedHash> KeyedHash::Create(const Sealer& sealer, absl::string_view purpose) {
+  KeyedHash out;
+  out.current_ = sealer.current_key_id();
+  for (const std::string& id : sealer.key_ids()) {
+    std::string key = sealer.DeriveKey(purpose, id);
+    absl::StatusOr<TokenHasher> hasher = TokenHasher::Create(key);
+    WipeString(key);
+    if (!hasher.ok()) return hasher.status();
+    out.hashers_.emplace(id, *hasher);
+  }
+  return out;
+}
+
+std::string KeyedHash::Hash(absl::string_view value) const {
+  return current_ + ":" + hashers_.at(current_).Hash(value);
+}
+
+std::vector<std::string> KeyedHash::Candidates(absl::string_view value) const {
+  std::vector<std::string> out;
+  out.push_back(Hash(value));
+  for (const auto& [id, hasher] : hashers_) {
+    if (id != current_) out.push_back(id + ":" + hasher.Hash(value));
+  }
+  for (const auto& [id, hasher] : hashers_) out.push_back(hasher.Hash(value));
+  return out;
+}
+
+bool KeyedHash::Matches(absl::string_view stored, absl::string_view value) const {
+  const size_t colon = stored.find(':');
+  if (colon == absl::string_view::npos) {
+    // Untagged, from before tags: any known key may have made it.
+    bool any = false;
+    for (const auto& [id, hasher] : hashers_) any |= hasher.Matches(stored, value);
+    return any;
+  }
+  auto it = hashers_.find(std::string(stored.substr(0, colon)));
+  return it != hashers_.end() && it->second.Matches(stored.substr(colon + 1), value);
 }
 
 }  // namespace iam::internal

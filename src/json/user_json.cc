@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "absl/status/status.h"
+#include "iam/names.h"
 
 namespace iam::internal {
 
@@ -130,17 +131,51 @@ User UserFromJsonOrThrow(const json& j, UserJsonStyle style) {
   return u;
 }
 
-absl::StatusOr<User> UserFromJson(const json& j) {
+std::string IdempotencyRecordText(const CreateUserResult& r) {
+  json j = {{"v", 1},
+            {"user", ToJson(r.user, UserJsonStyle::kRecord)},
+            {"request_id", r.request_id},
+            {"login_link_sent", r.login_link_sent}};
+  if (r.access_key.has_value()) {
+    j["access_key"] = {{"id", r.access_key->id},
+                       {"created_at", TimeToNanos(r.access_key->created_at)}};
+  }
+  return j.dump();
+}
+
+absl::StatusOr<CreateUserResult> ParseIdempotencyRecord(absl::string_view text) {
+  const json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return absl::DataLossError("stored idempotent response is malformed");
+  }
   try {
-    return UserFromJsonOrThrow(j, UserJsonStyle::kApi);
+    // Records without "v" hold the API view of the first response (0.1).
+    const UserJsonStyle style = j.contains("v") ? UserJsonStyle::kRecord : UserJsonStyle::kApi;
+    CreateUserResult r;
+    r.user = UserFromJsonOrThrow(j.at("user"), style);
+    r.request_id = Get<std::string>(j, "request_id", "");
+    r.login_link_sent = Get<bool>(j, "login_link_sent", false);
+    if (auto key = j.find("access_key"); key != j.end() && key->is_object()) {
+      IssuedAccessKey k;
+      k.id = key->at("id").get<std::string>();
+      k.created_at = style == UserJsonStyle::kRecord
+                         ? TimeFromNanos(key->value("created_at", json()), absl::InfinitePast())
+                         : TimeFromJson(key->value("created_at", json()), absl::InfinitePast());
+      r.access_key = std::move(k);
+    }
+    return r;
   } catch (const json::exception& e) {
-    return absl::DataLossError(std::string("stored user JSON is malformed: ") + e.what());
+    return absl::DataLossError(std::string("stored idempotent response is malformed: ") + e.what());
   }
 }
 
 nlohmann::json ToJson(const DirectoryEntry& e) {
-  nlohmann::json j = {{"id", e.id}, {"name", e.name}};
-  if (!e.description.empty()) j["description"] = e.description;
+  nlohmann::json j = {{"kind", std::string(KindInfo(e.kind).json_name)},
+                      {"tenant", e.tenant},
+                      {"id", e.id},
+                      {"name", e.name},
+                      {"description", e.description},
+                      {"created_at", TimeJson(e.created_at)}};
   if (e.kind == EntryKind::kCustomField) {
     j["type"] = e.field_type;
     j["max_length"] = e.max_length;

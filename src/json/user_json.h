@@ -1,6 +1,8 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 //
-// JSON views of users and entries (the API's view: never a hash or secret).
+// The JSON forms behind include/iam/json.h: users in the API view or in the
+// record form (host stores through the C ABI, idempotency records), entries,
+// times. Never a hash or secret.
 #ifndef IAM_SRC_JSON_USER_JSON_H_
 #define IAM_SRC_JSON_USER_JSON_H_
 
@@ -9,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "iam/engine.h"
 #include "iam/user.h"
 #include "nlohmann/json.hpp"
 
@@ -35,8 +38,12 @@ User UserFromJsonOrThrow(const nlohmann::json& j, UserJsonStyle style);
 inline nlohmann::json ToJson(const User& user, const std::string& self_link) {
   return ToJson(user, UserJsonStyle::kApi, self_link);
 }
-// The API view; kDataLoss when malformed.
-absl::StatusOr<User> UserFromJson(const nlohmann::json& j);
+// The idempotency record of a create (a versioned record of the result, the
+// user in the record form, without secrets) and its reading; records written
+// before the version field held the API view and are read too. kDataLoss when
+// malformed.
+std::string IdempotencyRecordText(const CreateUserResult& result);
+absl::StatusOr<CreateUserResult> ParseIdempotencyRecord(absl::string_view text);
 nlohmann::json ToJson(const DirectoryEntry& entry);
 
 }  // namespace iam::internal

@@ -5,8 +5,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "iam/error.h"
 #include "base/unicode.h"
+#include "iam/error.h"
 
 namespace iam {
 namespace {

@@ -21,9 +21,6 @@ namespace {
 
 using Code = absl::StatusCode;
 
-constexpr absl::string_view kLowerBase32 = "abcdefghijklmnopqrstuvwxyz234567";
-constexpr absl::string_view kLowerHex = "0123456789abcdef";
-constexpr absl::string_view kDigits = "0123456789";
 constexpr absl::string_view kUpperAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 // AWS-style: AKIA + 16 of [A-Z2-7]; a 40-character base64-alphabet secret.
 constexpr AccessKeyFormat kAwsAccessKey = {

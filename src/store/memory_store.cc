@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "iam/error.h"
+#include "iam/names.h"
 #include "store/store_keys.h"
 
 namespace iam {
@@ -221,7 +222,7 @@ absl::StatusOr<std::optional<IdempotencyRecord>> MemoryStore::FindIdempotency(
 absl::Status MemoryStore::CreateEntry(const DirectoryEntry& entry) {
   std::lock_guard<std::mutex> lock(rep_->mu);
   const std::string name_key = EntryKey(entry.kind, entry.tenant, FoldName(entry.name));
-  const std::string kind = internal::EntryKindName(entry.kind);
+  const std::string kind = std::string(KindInfo(entry.kind).reason_name);
   if (rep_->entry_names.count(name_key) ||
       rep_->entries.count(EntryKey(entry.kind, entry.tenant, entry.id))) {
     return MakeError(absl::StatusCode::kAlreadyExists, "name", kind + ".duplicate",
@@ -239,7 +240,7 @@ absl::StatusOr<DirectoryEntry> MemoryStore::FindEntry(EntryKind kind, absl::stri
   if (it != rep_->entries.end()) return it->second;
   auto name = rep_->entry_names.find(EntryKey(kind, tenant, FoldName(id_or_name)));
   if (name != rep_->entry_names.end()) return rep_->entries[EntryKey(kind, tenant, name->second)];
-  return NotFound(internal::EntryKindName(kind));
+  return NotFound(std::string(KindInfo(kind).reason_name));
 }
 
 absl::StatusOr<std::vector<DirectoryEntry>> MemoryStore::ListEntries(EntryKind kind,
@@ -262,7 +263,7 @@ absl::StatusOr<std::vector<DirectoryEntry>> MemoryStore::ListEntries(EntryKind k
 absl::Status MemoryStore::DeleteEntry(EntryKind kind, absl::string_view tenant,
                                       absl::string_view id) {
   std::lock_guard<std::mutex> lock(rep_->mu);
-  const std::string kind_name = internal::EntryKindName(kind);
+  const std::string kind_name = std::string(KindInfo(kind).reason_name);
   auto it = rep_->entries.find(EntryKey(kind, tenant, id));
   if (it == rep_->entries.end()) return NotFound(kind_name);
   for (const auto& [uid, r] : rep_->users) {

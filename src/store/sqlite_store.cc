@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "iam/error.h"
+#include "iam/names.h"
 #include "nlohmann/json.hpp"
 #include "store/store_keys.h"
 
@@ -226,12 +228,6 @@ absl::Status SqliteError(int rc, sqlite3* db, absl::string_view what) {
       return MakeError(absl::StatusCode::kInternal, "", "store.internal", message);
   }
 }
-
-#define IAM_RETURN_IF_ERROR(expr)              \
-  do {                                         \
-    absl::Status iam_status_ = (expr);         \
-    if (!iam_status_.ok()) return iam_status_; \
-  } while (false)
 
 // ---------------------------------------------------------------------------
 // Values.
@@ -880,7 +876,7 @@ absl::Status SqliteStore::CreateEntry(const DirectoryEntry& entry) {
       .Time(entry.created_at);
   absl::Status s = st.Run();
   if (st.unique_violation()) {
-    const std::string kind = internal::EntryKindName(entry.kind);
+    const std::string kind = std::string(KindInfo(entry.kind).reason_name);
     return MakeError(absl::StatusCode::kAlreadyExists, "name", kind + ".duplicate",
                      "name: a " + kind + " with this name already exists");
   }
@@ -896,7 +892,7 @@ absl::StatusOr<DirectoryEntry> SqliteStore::FindEntry(EntryKind kind, absl::stri
   st.Text(tenant).Int(static_cast<int>(kind)).Text(id_or_name).Text(FoldName(id_or_name));
   absl::StatusOr<bool> row = st.Step();
   if (!row.ok()) return row.status();
-  if (!*row) return NotFound(internal::EntryKindName(kind));
+  if (!*row) return NotFound(std::string(KindInfo(kind).reason_name));
   return ReadEntry(st);
 }
 
@@ -923,7 +919,7 @@ absl::StatusOr<std::vector<DirectoryEntry>> SqliteStore::ListEntries(EntryKind k
 absl::Status SqliteStore::DeleteEntry(EntryKind kind, absl::string_view tenant,
                                       absl::string_view id) {
   std::lock_guard<std::mutex> lock(rep_->mu);
-  const std::string kind_name = internal::EntryKindName(kind);
+  const std::string kind_name = std::string(KindInfo(kind).reason_name);
   // One transaction, so no user can start referencing the entry between the
   // check and the delete, from this process or another.
   Rep::Transaction txn(rep_.get());

@@ -55,18 +55,6 @@ inline absl::Status DuplicateError(UserKey key) {
                    name + ": already in use in this tenant");
 }
 
-inline const char* EntryKindName(EntryKind kind) {
-  switch (kind) {
-    case EntryKind::kGroup:
-      return "group";
-    case EntryKind::kOrganizationalUnit:
-      return "ou";
-    case EntryKind::kCustomField:
-      return "custom_field";
-  }
-  return "entry";
-}
-
 inline absl::Status IdempotencyConflict() {
   return MakeError(absl::StatusCode::kAlreadyExists, "client_token", "idempotency.conflict",
                    "client_token: a request with this token is already recorded");
@@ -75,6 +63,12 @@ inline absl::Status IdempotencyConflict() {
 inline absl::Status VersionConflict() {
   return MakeError(absl::StatusCode::kAborted, "version", "user.version_conflict",
                    "version: the user was changed by another request; read it again");
+}
+
+// A batch member that was valid but not created because a sibling failed.
+inline absl::Status BatchSiblingError() {
+  return MakeError(absl::StatusCode::kAborted, "", "batch.aborted",
+                   "not created: another user in the batch failed");
 }
 
 // True when `user` references `entry` (groups and OUs by id, custom fields by

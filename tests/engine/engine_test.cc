@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "iam/access_key.h"
 #include "iam/error.h"
+#include "iam/json.h"
 #include "iam/memory_store.h"
 #include "store_param.h"
 
@@ -75,7 +76,7 @@ TEST_P(EngineTest, GeneratedPasswordIsReturnedOnceAndSatisfiesPolicy) {
   EXPECT_EQ(stored->password_hash.rfind("$argon2id$", 0), 0u);
   EXPECT_EQ(stored->password_hash.find(std::string(r->generated_password.view())),
             std::string::npos);
-  const std::string json = engine().UserJson(stored->user);
+  const std::string json = ToJson(stored->user).dump();
   EXPECT_EQ(json.find("argon2"), std::string::npos);
   EXPECT_NE(json.find("\"password_expires_at\":null"), std::string::npos);
 }
@@ -87,7 +88,7 @@ TEST_P(EngineTest, ValidityPeriodGivesPasswordExpiresAt) {
   auto r = engine().CreateUser(Basic("alice.wong"));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->user.password_expires_at, clock_.Now() + absl::Hours(24 * 90));
-  EXPECT_NE(engine().ResultJson(*r).find("\"password_expires_at\":\"2027-"), std::string::npos);
+  EXPECT_NE(ToSecretJson(*r).Reveal().find("\"password_expires_at\":\"2027-"), std::string::npos);
 }
 
 TEST_P(EngineTest, ManualPasswordCheckedAgainstTenantPolicy) {
@@ -174,7 +175,7 @@ TEST_P(EngineTest, ClientTokenReplaysFirstResponseWithoutSecrets) {
   ASSERT_TRUE(second->access_key.has_value());
   EXPECT_EQ(second->access_key->id, first->access_key->id);
   EXPECT_TRUE(second->access_key->secret.empty());
-  EXPECT_NE(engine().ResultJson(*second).find("\"secrets_withheld\":true"), std::string::npos);
+  EXPECT_NE(ToSecretJson(*second).Reveal().find("\"secrets_withheld\":true"), std::string::npos);
   // A different request with the same token is a distinct error.
   CreateUserRequest different = Basic("bob.smith");
   different.client_token = "client-token-example";

@@ -10,7 +10,7 @@ from ctypes import byref, c_int
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _ffi
-from ._errors import Error, make_error
+from ._errors import Error, Status, make_error
 from ._ffi import encode, lib
 from ._ports import (
     FakeClock,
@@ -155,9 +155,13 @@ class _Request:
 
 
 def _error_from_json(e: Dict[str, Any]) -> Error:
-    return make_error(int(e.get("code", 2)), e.get("field", ""), e.get("reason", ""),
-                      e.get("message", ""), int(e.get("http_status", 0)),
-                      e.get("provider_code", ""))
+    # The one error shape of iam/json.h: "code" is the canonical code's name;
+    # a failed host callback is told by its reason.
+    reason = e.get("reason") or ""
+    code = Status.CALLBACK_FAILED if reason == "callback.failed" else \
+        Status.__members__.get(e.get("code") or "", Status.UNKNOWN)
+    return make_error(int(code), e.get("field") or "", reason, e.get("message") or "",
+                      int(e.get("http_status") or 0), e.get("provider_code") or "")
 
 
 class Engine:
@@ -446,7 +450,7 @@ class Engine:
         finally:
             lib.iam_list_request_destroy(req)
         j = _json(text)
-        return UserPage([User.from_json(u) for u in j["users"]], j.get("next_page_token", ""))
+        return UserPage([User.from_json(u) for u in j["users"]], j.get("next_page_token") or "")
 
     def iter_users(self, *, tenant: str, page_size: int = 100, **filters: Any) -> Iterator[User]:
         """Every user of a tenant, page by page."""
@@ -499,7 +503,7 @@ class Engine:
         text = self._call_string(lib.iam_engine_authenticate, encode(tenant), encode(who),
                                  encode(password), None)
         j = _json(text)
-        return AuthResult(j["outcome"], j.get("user_id", ""), parse_time(j.get("locked_until")))
+        return AuthResult(j["outcome"], j.get("user_id") or "", parse_time(j.get("locked_until")))
 
     def redeem_login_link(self, *, token: str, new_password: str) -> User:
         """Sets the password through a first-login link token (one use)."""
@@ -559,7 +563,7 @@ class Engine:
         """Constant-time check of a presented key pair."""
         j = _json(self._call_string(lib.iam_engine_verify_access_key, encode(access_key_id),
                                     encode(secret), None))
-        return AccessKeyVerification(bool(j["valid"]), j.get("tenant", ""), j.get("user_id", ""))
+        return AccessKeyVerification(bool(j["valid"]), j.get("tenant") or "", j.get("user_id") or "")
 
     def access_key_secret(self, access_key_id: str) -> str:
         """The secret of an enabled key, for verifying request signatures.

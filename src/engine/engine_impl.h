@@ -1,0 +1,171 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Engine::Impl: the state every operation family shares and the steps they
+// are built from. The public methods live in one file per family:
+//   engine.cc       construction, the preamble, loading users, tenants
+//   fields.cc       field checks and references shared by create and update
+//   create.cc       CreateUser and BatchCreateUsers, idempotency
+//   users.cc        GetUser, ListUsers, UpdateUser, DeleteUser
+//   passwords.cc    login, lockout, first-login links, resets, changes
+//   access_keys.cc  access keys
+//   directory.cc    groups, organizational units, custom-field definitions
+//   outbox.cc       notification records and their dispatch
+// Thread-safety: every member is immutable after construction except the
+// policy map (guarded by mu) and the dispatcher state (dispatch_mu).
+#ifndef IAM_SRC_ENGINE_ENGINE_IMPL_H_
+#define IAM_SRC_ENGINE_ENGINE_IMPL_H_
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "base/status_macros.h"
+#include "credentials/sealer.h"
+#include "iam/access_key.h"
+#include "iam/engine.h"
+#include "iam/error.h"
+
+namespace iam {
+
+struct Engine::Impl {
+  Impl(EngineOptions opts, Store* s);
+
+  EngineOptions options;
+  const Profile* profile;
+  Store* store;
+  Clock* clock;
+  RandomSource* random;
+  Authorizer* authorizer;
+  Notifier* notifier;
+  PasswordHasher hasher;
+  absl::Status init;  // OK once every member below is set
+  std::optional<internal::Sealer> sealer;
+  std::optional<internal::KeyedHash> token_hasher;
+  std::optional<internal::KeyedHash> fingerprint_hasher;
+  std::shared_ptr<const PasswordChecker> default_checker;
+
+  mutable std::mutex mu;  // guards `policies`; never held while hashing
+  std::map<std::string, std::shared_ptr<const PasswordChecker>, std::less<>> policies;
+
+  std::mutex dispatch_mu;  // held by the one thread dispatching the outbox
+  std::atomic<bool> dispatch_requested{false};
+
+  // --- engine.cc: the preamble and shared steps ---
+
+  // The preamble of every administrative call, in this order: the engine is
+  // initialised, the tenant id is well formed, `caller` may perform `action`
+  // there, and (with require_registered_tenant) the tenant is registered. A
+  // refused caller so learns nothing about the tenant.
+  absl::Status Admit(const Principal& caller, absl::string_view action, absl::string_view tenant);
+  // The preamble of the end user's own calls (login, reset, change): the
+  // engine is initialised and the tenant id well formed. An unregistered
+  // tenant has no users, so these answer as for an unknown user.
+  absl::Status AdmitSelfService(absl::string_view tenant);
+
+  std::shared_ptr<const PasswordChecker> CheckerFor(absl::string_view tenant) const;
+  std::string SelfLink(absl::string_view user_id) const;
+  // A user by id, else by username (canonical). kNotFound "user.not_found".
+  absl::StatusOr<UserRecord> Load(absl::string_view tenant, absl::string_view id_or_username);
+  // A user by username, email, or mobile ("+86 138...", "86:138...", or the
+  // bare number when the user has no region).
+  absl::StatusOr<UserRecord> LoadByIdentifier(absl::string_view tenant,
+                                              absl::string_view identifier);
+  // Commits `rec` as an update of the stored version `expected`.
+  absl::Status CommitUpdate(const UserRecord& rec, int64_t expected, WriteSet w = {},
+                            bool keep_version = false);
+
+  // --- fields.cc ---
+
+  // The descriptive and contact fields of `u`, as create and update share
+  // them. `email_verified_given`/`phone_verified_given`: whether the request
+  // carried the flags (alibaba requires them with the value).
+  absl::Status ValidateFields(const User& u, bool email_verified_given,
+                              bool phone_verified_given) const;
+  absl::Status ResolvePrimaryOu(const std::string& tenant, const std::string& ref, User* u);
+  absl::Status ResolveOus(const std::string& tenant, const std::vector<std::string>& refs, User* u);
+  absl::Status ResolveGroups(const std::string& tenant, const std::vector<std::string>& refs,
+                             User* u);
+  absl::Status ResolveCustomFields(const std::string& tenant,
+                                   const std::vector<CustomFieldValue>& fields, User* u);
+  absl::Status ResolvePolicies(const std::vector<std::string>& names, bool quick_create,
+                               User* u) const;
+
+  // --- create.cc ---
+
+  // A validated create request, ready for credentials.
+  struct Prepared {
+    UserRecord record;
+    std::shared_ptr<const PasswordChecker> checker;
+    std::string fingerprint;  // "" without a client token
+    Secret password;          // kManual: the normalized password, checked
+  };
+  // Validation of every field and reference; reads the store, writes nothing.
+  // The preamble has run.
+  absl::StatusOr<Prepared> Prepare(const CreateUserRequest& r, absl::Time now);
+  // What a client token's request is recognised by: every field, the
+  // password included; hashed (KeyedHash) before it is stored.
+  Secret FingerprintText(const CreateUserRequest& r) const;
+  // The first response for a live client token of `r`, a mismatch error, or
+  // nullopt.
+  absl::StatusOr<std::optional<CreateUserResult>> Replay(const CreateUserRequest& r,
+                                                         absl::Time now);
+  // Answers a duplicate before any hashing. The store still enforces it.
+  absl::Status PrecheckUnique(const UserRecord& rec);
+  // Generates and hashes the credentials of `p` into `w` and `result`. Holds
+  // no lock: this is where Argon2id runs.
+  absl::Status Issue(const CreateUserRequest& r, Prepared& p, WriteSet* w,
+                     CreateUserResult* result);
+
+  // --- passwords.cc ---
+
+  // A one-time token for `u`, its record (keyed hash only) added to `w`.
+  Secret NewUserToken(WriteSet* w, const User& u, TokenPurpose purpose, absl::Duration ttl);
+  // Sets a new password on `rec` under the tenant's policy: normalization,
+  // every rule, history (and minimum age when `enforce_min_age`), Argon2id.
+  absl::Status SetPassword(UserRecord* rec, absl::string_view password, absl::Time now,
+                           bool enforce_min_age, absl::string_view field);
+  // Redeems a one-time token of `purpose` to set a new password.
+  absl::StatusOr<User> RedeemToken(absl::string_view token, TokenPurpose purpose,
+                                   absl::string_view new_password);
+  // Records a login's outcome (and the lockout it may trigger), retrying on a
+  // concurrent update.
+  void RecordLogin(const std::string& tenant, const std::string& id, bool success,
+                   const std::string& rehash);
+
+  // --- access_keys.cc ---
+
+  // A new key pair for the user; its record (secret sealed) added to `w`.
+  IssuedAccessKey NewAccessKey(WriteSet* w, const std::string& tenant, const std::string& user_id);
+
+  // --- outbox.cc ---
+
+  // Adds a message for `u` on `channel` to `w`, its body sealed.
+  void Enqueue(WriteSet* w, const User& u, Channel channel, absl::string_view kind,
+               const Secret& body);
+  // Dispatches after a commit when options.dispatch_after_commit.
+  void DispatchAfterCommit();
+  // Sends every due message; one dispatcher per engine at a time.
+  absl::StatusOr<int> Dispatch();
+  // One delivery attempt: completed, or rescheduled with exponential backoff.
+  absl::StatusOr<bool> Deliver(const OutboxMessage& m);
+};
+
+namespace internal {
+
+// "<field>: <message>" as an invalid-argument error with a reason.
+absl::Status Invalid(absl::string_view field, absl::string_view reason, absl::string_view message);
+// The same for kNotFound.
+absl::Status NotFound(absl::string_view field, absl::string_view reason, absl::string_view message);
+
+}  // namespace internal
+}  // namespace iam
+
+#endif  // IAM_SRC_ENGINE_ENGINE_IMPL_H_

@@ -1,0 +1,206 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Passwords after creation: login with lockout, first-login links, resets and
+// changes, and the one-time tokens behind links and resets.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "engine/engine_impl.h"
+#include "iam/token.h"
+
+namespace iam {
+
+using internal::Invalid;
+
+Secret Engine::Impl::NewUserToken(WriteSet* w, const User& u, TokenPurpose purpose,
+                                  absl::Duration ttl) {
+  Secret token = NewToken(random);
+  TokenRecord t;
+  t.hash = token_hasher->Hash(token.view());
+  t.tenant = u.tenant;
+  t.user_id = u.id;
+  t.purpose = purpose;
+  t.expires_at = w->now + ttl;
+  w->new_tokens.push_back(std::move(t));
+  return token;
+}
+
+absl::Status Engine::Impl::SetPassword(UserRecord* rec, absl::string_view password, absl::Time now,
+                                       bool enforce_min_age, absl::string_view field) {
+  std::shared_ptr<const PasswordChecker> checker = CheckerFor(rec->user.tenant);
+  absl::StatusOr<std::string> normalized = checker->Normalize(password);
+  if (!normalized.ok()) return normalized.status();
+  Secret pw(std::move(*normalized));
+  const User& u = rec->user;
+  IAM_RETURN_IF_ERROR(checker->Validate(pw.view(), {u.username, u.email, u.phone}, field));
+  std::vector<std::string> previous;
+  if (!rec->password_hash.empty()) previous.push_back(rec->password_hash);
+  previous.insert(previous.end(), rec->password_history.begin(), rec->password_history.end());
+  IAM_RETURN_IF_ERROR(
+      CheckPasswordReuse(*checker, hasher, pw.view(), previous,
+                         enforce_min_age ? u.password_changed_at : absl::InfinitePast(), now));
+  absl::StatusOr<std::string> hash = hasher.Hash(pw.view());
+  if (!hash.ok()) return hash.status();
+  if (!rec->password_hash.empty()) {
+    rec->password_history.insert(rec->password_history.begin(), rec->password_hash);
+    const size_t keep = static_cast<size_t>(std::max(checker->policy().history_count, 0));
+    if (rec->password_history.size() > keep) rec->password_history.resize(keep);
+  }
+  rec->password_hash = std::move(*hash);
+  rec->user.password_changed_at = now;
+  rec->user.password_expires_at = checker->ExpiresAt(now);
+  rec->user.password_reset_required = false;
+  rec->user.console_access = true;
+  rec->failed_logins = 0;
+  rec->locked_until = absl::InfinitePast();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<User> Engine::Impl::RedeemToken(absl::string_view token, TokenPurpose purpose,
+                                               absl::string_view new_password) {
+  IAM_RETURN_IF_ERROR(init);
+  const absl::Status invalid =
+      Invalid("token", "token.invalid", "is invalid, already used, or expired");
+  if (token.empty() || token.size() > 128) return invalid;
+  // The token's hash under each known host key: a rotated key still opens it.
+  absl::StatusOr<TokenRecord> t = absl::NotFoundError("token");
+  for (const std::string& hash : token_hasher->Candidates(token)) {
+    t = store->FindToken(hash);
+    if (!absl::IsNotFound(t.status())) break;
+  }
+  if (absl::IsNotFound(t.status())) return invalid;
+  if (!t.ok()) return t.status();
+  const absl::Time now = clock->Now();
+  if (t->purpose != purpose || t->expires_at <= now) return invalid;
+  absl::StatusOr<UserRecord> rec = store->FindUser(t->tenant, UserKey::kId, t->user_id);
+  if (absl::IsNotFound(rec.status())) return invalid;
+  if (!rec.ok()) return rec.status();
+  const int64_t version = rec->user.version;
+  IAM_RETURN_IF_ERROR(SetPassword(&*rec, new_password, now, false, "new_password"));
+  WriteSet w;
+  w.deleted_token_hashes.push_back(t->hash);
+  IAM_RETURN_IF_ERROR(CommitUpdate(*rec, version, std::move(w)));
+  rec->user.version = version + 1;
+  return rec->user;
+}
+
+void Engine::Impl::RecordLogin(const std::string& tenant, const std::string& id, bool success,
+                               const std::string& rehash) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    absl::StatusOr<UserRecord> rec = store->FindUser(tenant, UserKey::kId, id);
+    if (!rec.ok()) return;
+    const int64_t version = rec->user.version;
+    if (success) {
+      if (rec->failed_logins == 0 && rehash.empty()) return;
+      rec->failed_logins = 0;
+      if (!rehash.empty()) rec->password_hash = rehash;
+    } else {
+      if (++rec->failed_logins >= options.max_failed_logins) {
+        rec->failed_logins = 0;
+        rec->locked_until = clock->Now() + options.lockout_duration;
+      }
+    }
+    // Login bookkeeping is not an edit: it keeps the version callers hold.
+    absl::Status s = CommitUpdate(*rec, version, {}, /*keep_version=*/true);
+    if (!absl::IsAborted(s)) return;
+  }
+}
+
+absl::StatusOr<AuthResult> Engine::Authenticate(absl::string_view tenant,
+                                                absl::string_view identifier,
+                                                absl::string_view password) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.AdmitSelfService(tenant));
+  const absl::Time now = I.clock->Now();
+  AuthResult result;
+  absl::StatusOr<UserRecord> rec = I.LoadByIdentifier(tenant, identifier);
+  if (!rec.ok() && !absl::IsNotFound(rec.status())) return rec.status();
+  std::shared_ptr<const PasswordChecker> checker = I.CheckerFor(tenant);
+  absl::StatusOr<std::string> normalized = checker->Normalize(password);
+  Secret pw(normalized.ok() ? std::move(*normalized) : std::string());
+  if (!rec.ok() || rec->password_hash.empty()) {
+    // Spend the same time as a real verification, then say only "bad".
+    I.hasher.Verify(I.hasher.DummyHash(), pw.view());
+    return result;
+  }
+  result.user_id = rec->user.id;
+  if (rec->locked_until > now) {
+    result.outcome = AuthOutcome::kLocked;
+    result.locked_until = rec->locked_until;
+    return result;
+  }
+  if (!normalized.ok() || !I.hasher.Verify(rec->password_hash, pw.view())) {
+    I.RecordLogin(std::string(tenant), rec->user.id, false, "");
+    result.user_id.clear();
+    return result;
+  }
+  std::string rehash;
+  if (I.hasher.NeedsRehash(rec->password_hash)) {
+    absl::StatusOr<std::string> h = I.hasher.Hash(pw.view());
+    if (h.ok()) rehash = std::move(*h);
+  }
+  I.RecordLogin(std::string(tenant), rec->user.id, true, rehash);
+  if (!rec->user.enabled) {
+    result.outcome = AuthOutcome::kDisabled;
+  } else if (rec->user.password_reset_required) {
+    result.outcome = AuthOutcome::kResetRequired;
+  } else if (rec->user.password_expires_at <= now) {
+    result.outcome = AuthOutcome::kExpired;
+  } else {
+    result.outcome = AuthOutcome::kSuccess;
+  }
+  return result;
+}
+
+absl::StatusOr<User> Engine::RedeemLoginLink(absl::string_view token,
+                                             absl::string_view new_password) {
+  return impl_->RedeemToken(token, TokenPurpose::kFirstLogin, new_password);
+}
+
+absl::Status Engine::StartPasswordReset(absl::string_view tenant, absl::string_view identifier,
+                                        Channel channel) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.AdmitSelfService(tenant));
+  absl::StatusOr<UserRecord> rec = I.LoadByIdentifier(tenant, identifier);
+  if (absl::IsNotFound(rec.status())) return absl::OkStatus();  // reveal nothing
+  if (!rec.ok()) return rec.status();
+  const User& u = rec->user;
+  if ((channel == Channel::kEmail && u.email.empty()) ||
+      (channel == Channel::kSms && u.phone.empty()) || !u.enabled) {
+    return absl::OkStatus();
+  }
+  WriteSet w;
+  w.now = I.clock->Now();
+  const Secret token =
+      I.NewUserToken(&w, u, TokenPurpose::kPasswordReset, I.options.reset_token_ttl);
+  I.Enqueue(&w, u, channel, "password_reset",
+            Secret(absl::StrCat(I.options.base_url, "/reset-password?token=", token.view())));
+  IAM_RETURN_IF_ERROR(I.store->Commit(w));
+  I.DispatchAfterCommit();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<User> Engine::CompleteReset(absl::string_view token,
+                                           absl::string_view new_password) {
+  return impl_->RedeemToken(token, TokenPurpose::kPasswordReset, new_password);
+}
+
+absl::Status Engine::ChangePassword(absl::string_view tenant, absl::string_view id_or_username,
+                                    absl::string_view old_password,
+                                    absl::string_view new_password) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.AdmitSelfService(tenant));
+  absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
+  if (!rec.ok()) return rec.status();
+  absl::StatusOr<std::string> old = I.CheckerFor(tenant)->Normalize(old_password);
+  if (rec->password_hash.empty() || !old.ok() || !I.hasher.Verify(rec->password_hash, *old)) {
+    if (old.ok()) WipeString(*old);
+    return Invalid("old_password", "password.incorrect", "is not the current password");
+  }
+  WipeString(*old);
+  const int64_t version = rec->user.version;
+  IAM_RETURN_IF_ERROR(I.SetPassword(&*rec, new_password, I.clock->Now(), true, "new_password"));
+  return I.CommitUpdate(*rec, version);
+}
+
+}  // namespace iam

@@ -1,0 +1,114 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Reading, listing, updating and deleting users.
+#include "engine/engine_impl.h"
+#include "iam/contact.h"
+#include "store/store_keys.h"
+
+namespace iam {
+
+using internal::Invalid;
+
+absl::StatusOr<User> Engine::GetUser(const Principal& caller, absl::string_view tenant,
+                                     absl::string_view id_or_username) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:GetUser", tenant));
+  absl::StatusOr<UserRecord> r = I.Load(tenant, id_or_username);
+  if (!r.ok()) return r.status();
+  return r->user;
+}
+
+absl::StatusOr<ListUsersResult> Engine::ListUsers(const ListUsersRequest& request) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.Admit(request.caller, "iam:ListUsers", request.tenant));
+  if (request.page_size < 1 || request.page_size > 1000) {
+    return Invalid("page_size", "page_size.invalid", "must be 1 to 1000");
+  }
+  ListUsersQuery q;
+  q.tenant = request.tenant;
+  q.page_size = request.page_size;
+  q.page_token = request.page_token;
+  q.username_prefix = FoldName(request.name_prefix);
+  q.enabled = request.enabled;
+  User scratch;
+  if (!request.group.empty()) {
+    IAM_RETURN_IF_ERROR(I.ResolveGroups(request.tenant, {request.group}, &scratch));
+    q.group_id = scratch.groups.front();
+  }
+  if (!request.ou.empty()) {
+    IAM_RETURN_IF_ERROR(I.ResolveOus(request.tenant, {request.ou}, &scratch));
+    q.ou_id = scratch.ous.front();
+  }
+  absl::StatusOr<ListUsersPage> page = I.store->ListUsers(q);
+  if (!page.ok()) return page.status();
+  ListUsersResult out;
+  for (UserRecord& r : page->users) out.users.push_back(std::move(r.user));
+  out.next_page_token = page->next_page_token;
+  return out;
+}
+
+absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.Admit(r.caller, "iam:UpdateUser", r.tenant));
+  absl::StatusOr<UserRecord> loaded = I.Load(r.tenant, r.user);
+  if (!loaded.ok()) return loaded.status();
+  UserRecord rec = std::move(*loaded);
+  const int64_t current = rec.user.version;
+  if (r.expected_version != 0 && r.expected_version != current) return internal::VersionConflict();
+  User& u = rec.user;
+  if (r.enabled) u.enabled = *r.enabled;
+  if (r.display_name) u.display_name = *r.display_name;
+  if (r.description) u.description = *r.description;
+  bool email_flag = !I.profile->requires_verified_flags || u.email.empty() || r.email_verified;
+  bool phone_flag = !I.profile->requires_verified_flags || u.phone.empty() || r.phone_verified;
+  if (r.email) {
+    if (*r.email != u.email) {
+      email_flag = r.email_verified.has_value() || r.email->empty();
+      u.email_verified = false;
+    }
+    u.email = *r.email;
+  }
+  if (r.email_verified) u.email_verified = *r.email_verified;
+  if (r.phone) {
+    if (*r.phone != u.phone) {
+      phone_flag = r.phone_verified.has_value() || r.phone->empty();
+      u.phone_verified = false;
+    }
+    u.phone = *r.phone;
+    if (r.phone->empty()) u.phone_region.clear();
+  }
+  if (r.phone_region) u.phone_region = *r.phone_region;
+  if (r.phone_verified) u.phone_verified = *r.phone_verified;
+  if (r.external_id) u.external_id = r.external_id->empty() ? u.id : *r.external_id;
+  if (r.default_project_id) u.default_project_id = *r.default_project_id;
+  if (r.sms_login_verification) u.sms_login_verification = *r.sms_login_verification;
+  if (r.password_reset_required) u.password_reset_required = *r.password_reset_required;
+  IAM_RETURN_IF_ERROR(I.ValidateFields(u, email_flag, phone_flag));
+  rec.canonical_email = u.email.empty() ? "" : CanonicalEmail(u.email);
+  if (r.primary_ou) IAM_RETURN_IF_ERROR(I.ResolvePrimaryOu(r.tenant, *r.primary_ou, &u));
+  if (r.ous) IAM_RETURN_IF_ERROR(I.ResolveOus(r.tenant, *r.ous, &u));
+  if (r.groups) IAM_RETURN_IF_ERROR(I.ResolveGroups(r.tenant, *r.groups, &u));
+  if (r.custom_fields) IAM_RETURN_IF_ERROR(I.ResolveCustomFields(r.tenant, *r.custom_fields, &u));
+  if (r.policies) IAM_RETURN_IF_ERROR(I.ResolvePolicies(*r.policies, false, &u));
+  IAM_RETURN_IF_ERROR(I.CommitUpdate(rec, current));
+  u.version = current + 1;
+  return u;
+}
+
+absl::Status Engine::DeleteUser(const Principal& caller, absl::string_view tenant,
+                                absl::string_view id_or_username, int64_t expected_version) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:DeleteUser", tenant));
+  absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
+  if (!rec.ok()) return rec.status();
+  if (expected_version != 0 && expected_version != rec->user.version) {
+    return internal::VersionConflict();
+  }
+  WriteSet w;
+  w.now = I.clock->Now();
+  w.tenant = std::string(tenant);
+  w.deleted_user_ids.push_back(rec->user.id);
+  return I.store->Commit(w);
+}
+
+}  // namespace iam

@@ -1,0 +1,167 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+#include "iam/json.h"
+
+#include <sodium.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "iam/error.h"
+#include "json/user_json.h"
+
+namespace iam {
+namespace {
+
+using nlohmann::json;
+
+// An allocator that wipes every block it releases, so that the strings and
+// nodes of a JSON document holding a secret leave nothing behind when they
+// grow or die.
+template <typename T>
+struct WipingAllocator {
+  using value_type = T;
+  WipingAllocator() = default;
+  template <typename U>
+  WipingAllocator(const WipingAllocator<U>&) {}  // NOLINT: rebinding is implicit
+  T* allocate(size_t n) { return std::allocator<T>().allocate(n); }
+  void deallocate(T* p, size_t n) {
+    sodium_memzero(p, n * sizeof(T));
+    std::allocator<T>().deallocate(p, n);
+  }
+  template <typename U>
+  bool operator==(const WipingAllocator<U>&) const {
+    return true;
+  }
+  template <typename U>
+  bool operator!=(const WipingAllocator<U>&) const {
+    return false;
+  }
+};
+
+using WipingString = std::basic_string<char, std::char_traits<char>, WipingAllocator<char>>;
+using WipingJson = nlohmann::basic_json<std::map, std::vector, WipingString, bool, std::int64_t,
+                                        std::uint64_t, double, WipingAllocator>;
+
+// `public_part` (no secret in it) as a document that secrets may be added to.
+WipingJson Wiping(const json& public_part) { return WipingJson::parse(public_part.dump()); }
+
+WipingString WipingCopy(const Secret& s) { return WipingString(s.data(), s.size()); }
+
+Secret Text(const WipingJson& j) {
+  const WipingString text = j.dump();
+  return Secret(absl::string_view(text.data(), text.size()));
+}
+
+json OrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+// The result without its secrets.
+json PublicPart(const CreateUserResult& r) {
+  json j = {{"user", ToJson(r.user, r.self_link)},
+            {"request_id", r.request_id},
+            {"login_link_sent", r.login_link_sent},
+            {"replayed", r.replayed}};
+  if (r.access_key.has_value()) {
+    j["access_key"] = {{"id", r.access_key->id},
+                       {"created_at", TimeToJson(r.access_key->created_at)}};
+  }
+  if (r.replayed) j["secrets_withheld"] = true;
+  return j;
+}
+
+// Adds the one-time secrets of `r` to its rendering `j`.
+void AddSecrets(const CreateUserResult& r, WipingJson* j) {
+  if (!r.generated_password.empty()) (*j)["generated_password"] = WipingCopy(r.generated_password);
+  if (r.access_key.has_value() && !r.access_key->secret.empty()) {
+    (*j)["access_key"]["secret"] = WipingCopy(r.access_key->secret);
+  }
+}
+
+}  // namespace
+
+json TimeToJson(absl::Time t) { return internal::TimeJson(t); }
+
+absl::Time TimeFromJson(const json& j, absl::Time if_null) {
+  return internal::TimeFromJson(j, if_null);
+}
+
+json ToJson(const User& user, absl::string_view self_link) {
+  return internal::ToJson(user, internal::UserJsonStyle::kApi, std::string(self_link));
+}
+
+absl::StatusOr<User> UserFromJson(const json& j) {
+  try {
+    return internal::UserFromJsonOrThrow(j, internal::UserJsonStyle::kApi);
+  } catch (const json::exception& e) {
+    return InvalidField("user", "user.malformed", std::string("user: ") + e.what());
+  }
+}
+
+json ToJson(const DirectoryEntry& e) { return internal::ToJson(e); }
+
+json ToJson(const ListUsersResult& page, const Engine& engine) {
+  json users = json::array();
+  for (const User& u : page.users) users.push_back(ToJson(u, engine.SelfLink(u.id)));
+  return {{"users", std::move(users)}, {"next_page_token", OrNull(page.next_page_token)}};
+}
+
+json ToJson(const AuthResult& r) {
+  return {{"outcome", AuthOutcomeName(r.outcome)},
+          {"user_id", OrNull(r.user_id)},
+          {"locked_until", TimeToJson(r.locked_until)}};
+}
+
+json ToJson(const AccessKeyInfo& k) {
+  return {{"id", k.id},
+          {"user_id", k.user_id},
+          {"enabled", k.enabled},
+          {"created_at", TimeToJson(k.created_at)}};
+}
+
+json ToJson(const AccessKeyVerification& v) {
+  return {{"valid", v.valid},
+          {"tenant", v.valid ? OrNull(v.tenant) : json(nullptr)},
+          {"user_id", v.valid ? OrNull(v.user_id) : json(nullptr)}};
+}
+
+json ErrorToJson(const Profile& profile, const absl::Status& status) {
+  const HttpError http = MapError(profile, status);
+  return {{"code", absl::StatusCodeToString(status.code())},
+          {"reason", OrNull(ErrorReason(status))},
+          {"field", OrNull(ErrorField(status))},
+          {"http_status", http.http_status},
+          {"provider_code", http.provider_code},
+          {"message", std::string(status.message())}};
+}
+
+Secret ToSecretJson(const CreateUserResult& result) {
+  WipingJson j = Wiping(PublicPart(result));
+  AddSecrets(result, &j);
+  return Text(j);
+}
+
+Secret ToSecretJson(const BatchCreateResult& batch, const Profile& profile) {
+  WipingJson items = WipingJson::array();
+  for (size_t i = 0; i < batch.items.size(); ++i) {
+    const absl::StatusOr<CreateUserResult>& item = batch.items[i];
+    if (item.ok()) {
+      WipingJson result = Wiping(PublicPart(*item));
+      AddSecrets(*item, &result);
+      items.push_back({{"index", i}, {"result", std::move(result)}});
+    } else {
+      items.push_back(Wiping({{"index", i}, {"error", ErrorToJson(profile, item.status())}}));
+    }
+  }
+  WipingJson j = {{"committed", batch.committed}, {"items", std::move(items)}};
+  return Text(j);
+}
+
+Secret ToSecretJson(const IssuedAccessKey& key) {
+  WipingJson j = Wiping({{"id", key.id}, {"created_at", TimeToJson(key.created_at)}});
+  j["secret"] = WipingCopy(key.secret);
+  return Text(j);
+}
+
+}  // namespace iam
