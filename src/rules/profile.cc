@@ -34,20 +34,33 @@ std::string Concat(absl::string_view a, absl::string_view b) {
 }
 
 // Rows shared by every dialect after its own: canonical code -> HTTP status.
-void AppendGenericErrors(std::vector<ErrorMapping>* rows, absl::string_view invalid,
-                         absl::string_view duplicate, absl::string_view not_found,
-                         absl::string_view idempotency, absl::string_view denied,
-                         absl::string_view internal) {
-  rows->push_back({Code::kInvalidArgument, "", 400, invalid});
-  rows->push_back({Code::kAlreadyExists, "", 409, duplicate});
-  rows->push_back({Code::kNotFound, "", 404, not_found});
-  rows->push_back({Code::kFailedPrecondition, "", 409, idempotency});
-  rows->push_back({Code::kPermissionDenied, "", 403, denied});
+// A dialect's answers to the errors every operation can give, one per
+// canonical code, plus the batch's own error for a member not created because
+// a sibling failed.
+struct GenericCodes {
+  absl::string_view invalid;
+  absl::string_view duplicate;
+  absl::string_view not_found;
+  absl::string_view idempotency;
+  absl::string_view denied;
+  absl::string_view internal;
+  absl::string_view conflict;       // a stale version (optimistic concurrency)
+  absl::string_view batch_aborted;  // a valid batch member not created
+};
+
+void AppendGenericErrors(std::vector<ErrorMapping>* rows, const GenericCodes& c) {
+  rows->push_back({Code::kAborted, "batch.aborted", 400, c.batch_aborted});
+  rows->push_back({Code::kInvalidArgument, "", 400, c.invalid});
+  rows->push_back({Code::kAlreadyExists, "", 409, c.duplicate});
+  rows->push_back({Code::kNotFound, "", 404, c.not_found});
+  rows->push_back({Code::kFailedPrecondition, "", 409, c.idempotency});
+  rows->push_back({Code::kAborted, "", 409, c.conflict});
+  rows->push_back({Code::kPermissionDenied, "", 403, c.denied});
   rows->push_back({Code::kUnauthenticated, "", 401, "Unauthenticated"});
   rows->push_back({Code::kResourceExhausted, "", 413, "RequestEntityTooLarge"});
-  rows->push_back({Code::kOutOfRange, "", 400, invalid});
+  rows->push_back({Code::kOutOfRange, "", 400, c.invalid});
   rows->push_back({Code::kUnavailable, "", 503, "ServiceUnavailable"});
-  rows->push_back({Code::kInternal, "", 500, internal});
+  rows->push_back({Code::kInternal, "", 500, c.internal});
 }
 
 Profile Huawei() {
@@ -87,8 +100,8 @@ Profile Huawei() {
                               {"description.", "1117"}}) {
     p.errors.push_back({Code::kInvalidArgument, prefix, 400, code});
   }
-  AppendGenericErrors(&p.errors, "IAM.0007", "Conflict", "IAM.0004", "IAM.0014", "IAM.0003",
-                      "IAM.0006");
+  AppendGenericErrors(&p.errors, {"IAM.0007", "Conflict", "IAM.0004", "IAM.0014", "IAM.0003",
+                                  "IAM.0006", "Conflict", "IAM.0007"});
   return p;
 }
 
@@ -122,8 +135,9 @@ Profile Alibaba() {
       {Code::kAlreadyExists, "phone.duplicate", 403, "ResourceDuplicated.PhoneNumber"},
       {Code::kFailedPrecondition, "idempotency.mismatch", 400, "IdempotentParameterMismatch"},
   };
-  AppendGenericErrors(&p.errors, "InvalidParameter", "ResourceDuplicated", "EntityNotExists",
-                      "IdempotentParameterMismatch", "Forbidden", "InternalError");
+  AppendGenericErrors(&p.errors, {"InvalidParameter", "ResourceDuplicated", "EntityNotExists",
+                                  "IdempotentParameterMismatch", "Forbidden", "InternalError",
+                                  "OperationConflict", "OperationFailed.BatchAborted"});
   return p;
 }
 
@@ -154,8 +168,9 @@ Profile Tencent() {
   p.errors = {
       {Code::kAlreadyExists, "username.duplicate", 409, "InvalidParameter.UserNameExist"},
   };
-  AppendGenericErrors(&p.errors, "InvalidParameter", "ResourceInUse", "ResourceNotFound",
-                      "InvalidParameterValue", "UnauthorizedOperation", "InternalError");
+  AppendGenericErrors(&p.errors, {"InvalidParameter", "ResourceInUse", "ResourceNotFound",
+                                  "InvalidParameterValue", "UnauthorizedOperation", "InternalError",
+                                  "FailedOperation.ConcurrentModification", "FailedOperation"});
   return p;
 }
 
@@ -183,8 +198,9 @@ Profile Nist() {
   p.generator_specials = "";
   p.requires_primary_ou = false;
   p.requires_verified_flags = false;
-  AppendGenericErrors(&p.errors, "invalid_request", "conflict", "not_found", "idempotency_mismatch",
-                      "forbidden", "internal_error");
+  AppendGenericErrors(&p.errors, {"invalid_request", "conflict", "not_found",
+                                  "idempotency_mismatch", "forbidden", "internal_error", "conflict",
+                                  "batch_aborted"});
   return p;
 }
 

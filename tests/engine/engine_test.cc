@@ -664,6 +664,119 @@ TEST_P(EngineTest, NistProfileCanonicalizesUnicodeUsernames) {
               absl::StatusCode::kInvalidArgument, "username", "username.invisible_character");
 }
 
+// A replay answers exactly the first response, secrets withheld: every field
+// of the user (password_changed_at used to come back as the infinite past),
+// the request id, the access key's id and time, the login-link flag.
+TEST_P(EngineTest, ReplayEqualsTheFirstResponseWithSecretsWithheld) {
+  CreateUserRequest r = Basic("alice.wong");
+  r.email = "alice@example.com";
+  r.access_key = true;
+  r.client_token = "replay-equality";
+  auto first = engine().CreateUser(r);
+  ASSERT_TRUE(first.ok()) << first.status();
+  clock_.Advance(absl::Minutes(5));
+  auto replay = engine().CreateUser(r);
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_TRUE(replay->replayed);
+  EXPECT_NE(first->user.password_changed_at, absl::InfinitePast());
+  EXPECT_EQ(replay->user.password_changed_at, first->user.password_changed_at);
+  EXPECT_EQ(ToJson(replay->user).dump(), ToJson(first->user).dump());
+  EXPECT_EQ(replay->user.version, first->user.version);
+  EXPECT_EQ(replay->request_id, first->request_id);
+  EXPECT_EQ(replay->self_link, first->self_link);
+  EXPECT_EQ(replay->login_link_sent, first->login_link_sent);
+  ASSERT_TRUE(replay->access_key.has_value());
+  EXPECT_EQ(replay->access_key->id, first->access_key->id);
+  EXPECT_EQ(replay->access_key->created_at, first->access_key->created_at);
+  EXPECT_TRUE(replay->access_key->secret.empty());
+  EXPECT_TRUE(replay->generated_password.empty());
+  // The rendered answers differ only by the replay markers and the secrets.
+  nlohmann::json a = nlohmann::json::parse(ToSecretJson(*first).Reveal());
+  nlohmann::json b = nlohmann::json::parse(ToSecretJson(*replay).Reveal());
+  a.erase("generated_password");
+  a["access_key"].erase("secret");
+  a.erase("replayed");
+  b.erase("replayed");
+  b.erase("secrets_withheld");
+  EXPECT_EQ(a, b);
+}
+
+// After a host-key rotation (the old key kept as a previous key), keyed hashes
+// made under the old key still work: a client token replays, an outstanding
+// first-login link redeems, and a sealed access-key secret still verifies.
+TEST_P(EngineTest, RotatedHostKeyKeepsReplaysLinksAndSecrets) {
+  CreateUserRequest r = Basic("alice.wong");
+  r.email = "alice@example.com";
+  r.password_mode = PasswordMode::kFirstLoginLink;
+  r.access_key = true;
+  r.client_token = "rotation";
+  auto first = engine().CreateUser(r);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(notifier_.sent().size(), 1u);
+  const std::string link = notifier_.sent()[0].body;
+  const std::string token = link.substr(link.find("token=") + 6);
+  const std::string secret(first->access_key->secret.view());
+
+  EngineOptions rotated = Options();
+  rotated.host_key = std::string(32, 'n');
+  rotated.host_key_id = "k2";
+  rotated.previous_host_keys = {{"k1", kHostKey}};
+  Engine after(rotated, store_.get());
+  auto replay = after.CreateUser(r);
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_TRUE(replay->replayed);
+  EXPECT_EQ(replay->user.id, first->user.id);
+  auto verified = after.VerifyAccessKey(first->access_key->id, secret);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->valid);
+  auto redeemed = after.RedeemLoginLink(token, "Summer-Breeze7");
+  ASSERT_TRUE(redeemed.ok()) << redeemed.status();
+  EXPECT_EQ(redeemed->id, first->user.id);
+  // A different request under the same token is still told apart.
+  CreateUserRequest other = Basic("bob.smith");
+  other.email = r.email;
+  other.password_mode = r.password_mode;
+  other.access_key = true;
+  other.client_token = r.client_token;
+  ExpectError(after.CreateUser(other).status(), absl::StatusCode::kFailedPrecondition,
+              "client_token", "idempotency.mismatch");
+  // Without the old key nothing made under it opens.
+  EngineOptions forgotten = rotated;
+  forgotten.previous_host_keys.clear();
+  Engine amnesiac(forgotten, store_.get());
+  ExpectError(amnesiac.CreateUser(r).status(), absl::StatusCode::kFailedPrecondition,
+              "client_token", "idempotency.mismatch");
+}
+
+// A stale version and a batch member not created map to the dialect's
+// conflict and batch errors, never HTTP 500, in every profile.
+TEST_P(EngineTest, ConflictAndBatchSiblingHaveTheirDialectErrors) {
+  auto alice = engine().CreateUser(Basic("alice.wong"));
+  ASSERT_TRUE(alice.ok());
+  UpdateUserRequest u;
+  u.tenant = "tenant1";
+  u.user = "alice.wong";
+  u.expected_version = alice->user.version + 7;
+  u.enabled = false;
+  const absl::Status conflict = engine().UpdateUser(u).status();
+  ExpectError(conflict, absl::StatusCode::kAborted, "version", "user.version_conflict");
+  std::vector<CreateUserRequest> pair;
+  pair.push_back(Basic("bob.smith"));
+  pair.push_back(Basic("alice.wong"));
+  auto batch = engine().BatchCreateUsers(pair);
+  ASSERT_TRUE(batch.ok());
+  ASSERT_FALSE(batch->committed);
+  const absl::Status sibling = batch->items[0].status();
+  EXPECT_EQ(ErrorReason(sibling), "batch.aborted");
+  for (const Profile* p : AllProfiles()) {
+    EXPECT_EQ(MapError(*p, conflict).http_status, 409) << p->name;
+    const HttpError s = MapError(*p, sibling);
+    EXPECT_EQ(s.http_status, 400) << p->name;
+    EXPECT_NE(s.provider_code, "InternalError") << p->name;
+    EXPECT_NE(s.provider_code, MapError(*p, absl::InternalError("x")).provider_code) << p->name;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, EngineTest,
                          ::testing::Values(StoreKind::kMemory, StoreKind::kSqlite), StoreKindName);
 
