@@ -198,9 +198,9 @@ Profile Nist() {
   p.generator_specials = "";
   p.requires_primary_ou = false;
   p.requires_verified_flags = false;
-  AppendGenericErrors(&p.errors, {"invalid_request", "conflict", "not_found",
-                                  "idempotency_mismatch", "forbidden", "internal_error", "conflict",
-                                  "batch_aborted"});
+  AppendGenericErrors(
+      &p.errors, {"invalid_request", "conflict", "not_found", "idempotency_mismatch", "forbidden",
+                  "internal_error", "conflict", "batch_aborted"});
   return p;
 }
 
