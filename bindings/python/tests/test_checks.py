@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import iam
 import pytest
 
@@ -11,6 +13,11 @@ def test_library_is_loaded_and_versioned():
     assert iam.ABI_VERSION == 1
     assert iam.version().count(".") == 2
     assert iam.LIBRARY_PATH
+    # One version: the library file is libiam.so.<iam_version()>, its SONAME
+    # libiam.so.<ABI major>, and the major is the ABI version.
+    real = os.path.basename(os.path.realpath(iam.LIBRARY_PATH))
+    assert real == "libiam.so." + iam.version()
+    assert int(iam.version().split(".")[0]) == iam.ABI_VERSION
     limits = iam.limits()
     assert limits["token_bytes"] == 32 and limits["token_chars"] == 43
     assert limits["host_key_bytes"] == 32 and limits["page_size_max"] == 1000
