@@ -1,4 +1,10 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// SqliteStore. Over 600 lines on purpose: the schema and its migrations, the
+// prepared-statement cache, the binders and readers of every row, and the
+// one Commit transaction must change together when a column does, so they
+// stay in one file, in sections: errors, values, statements, schema, users,
+// directory, keys and tokens, outbox.
 #include "iam/sqlite_store.h"
 
 #include <sqlite3.h>
