@@ -4,6 +4,14 @@
 // in a tenant, before the engine does anything else. The host plugs in its
 // policy engine; AllowAllAuthorizer allows everything and says so by name.
 //
+//   class TenantAdmins final : public iam::Authorizer {
+//     absl::Status Authorize(const iam::Principal& caller, absl::string_view action,
+//                            absl::string_view tenant) override {
+//       return caller.tenant == tenant ? absl::OkStatus()
+//                                      : absl::PermissionDeniedError("not this tenant");
+//     }
+//   };
+//
 // Thread-safety: Authorize may be called from many threads.
 #ifndef IAM_AUTHORIZER_H_
 #define IAM_AUTHORIZER_H_

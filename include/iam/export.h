@@ -14,4 +14,13 @@
 #define IAM_HIDDEN __attribute__((visibility("hidden")))
 #endif
 
+// IAM_NODISCARD marks the C functions whose status must be read (a failed
+// create, validation or engine call), as libsodium marks its own with
+// warn_unused_result: ignoring it is a compiler warning.
+#if defined(__GNUC__) || defined(__clang__)
+#define IAM_NODISCARD __attribute__((warn_unused_result))
+#else
+#define IAM_NODISCARD
+#endif
+
 #endif  // IAM_EXPORT_H_

@@ -9,8 +9,8 @@
  *   iam_engine* engine = NULL;
  *   iam_request* req = NULL;
  *   char* json = NULL;
- *   iam_engine_create(NULL, NULL, &engine, NULL);  // huawei, in-memory store
- *   iam_request_create(&req, NULL);
+ *   if (iam_engine_create(NULL, NULL, &engine, NULL) != IAM_OK) return;  // huawei, memory
+ *   if (iam_request_create(&req, NULL) != IAM_OK) return;
  *   iam_request_set_tenant(req, "d78cbac186b744899480f25bd02");
  *   iam_request_set_username(req, "alice.wong");
  *   iam_request_set_password_mode(req, IAM_PASSWORD_GENERATED);
@@ -28,7 +28,9 @@
  *   error code the active profile's API documents. Pass NULL when the details
  *   do not matter. On success a passed error object is cleared. Setters of plain
  *   values take no error object: they fail only with IAM_INVALID_ARGUMENT for a
- *   NULL handle or an out-of-range value. Destructors accept NULL.
+ *   NULL handle or an out-of-range value. Destructors accept NULL. Creates,
+ *   checks and engine calls are IAM_NODISCARD: ignoring their status is a
+ *   compiler warning.
  * - Handles. Every type is opaque and made by its own create function and
  *   released by its destroy function; there is no public struct except the
  *   versioned callback tables below. Fields are set and read through functions,
@@ -113,7 +115,7 @@ typedef enum iam_status {
 typedef struct iam_error iam_error;
 
 /* A cleared error object (code IAM_OK). */
-IAM_EXPORT int iam_error_create(iam_error** out);
+IAM_EXPORT IAM_NODISCARD int iam_error_create(iam_error** out);
 IAM_EXPORT void iam_error_destroy(iam_error* err);
 IAM_EXPORT void iam_error_clear(iam_error* err);
 /* Getters. Strings are borrowed: valid until the error is next filled,
@@ -193,7 +195,8 @@ typedef struct iam_policy iam_policy;
 #define IAM_NORMALIZE_NONE 0
 #define IAM_NORMALIZE_NFKC 1
 
-IAM_EXPORT int iam_policy_create(const char* profile, iam_policy** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_policy_create(const char* profile, iam_policy** out,
+                                               iam_error* err);
 IAM_EXPORT int iam_policy_clone(const iam_policy* policy, iam_policy** out, iam_error* err);
 IAM_EXPORT void iam_policy_destroy(iam_policy* policy);
 IAM_EXPORT int iam_policy_set_min_length(iam_policy* policy, int value);
@@ -223,7 +226,7 @@ IAM_EXPORT int iam_policy_set_min_age_seconds(iam_policy* policy, int64_t second
 IAM_EXPORT int iam_policy_set_validity_days(iam_policy* policy, int days);
 /* Checks the policy itself (bounds, regex syntax): IAM_INVALID_ARGUMENT naming
  * the field at fault. */
-IAM_EXPORT int iam_policy_validate(const iam_policy* policy, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_policy_validate(const iam_policy* policy, iam_error* err);
 /* The policy as JSON: {"min_length", "max_length", "mfa_min_length",
  * "second_factor", "min_classes", "required_classes" (mask),
  * "special_chars", "allow_unicode", "normalization" ("none"|"nfkc"),
@@ -236,22 +239,23 @@ IAM_EXPORT int iam_policy_json(const iam_policy* policy, char** out_json, iam_er
  * (reasons: username.empty, username.invalid_utf8, username.too_short,
  * username.too_long, username.leading_digit, username.invalid_character,
  * username.invisible_character). */
-IAM_EXPORT int iam_validate_username(const char* profile, const char* name, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_validate_username(const char* profile, const char* name,
+                                                   iam_error* err);
 /* Every violation: `*out_json` is a JSON array of {"field", "reason",
  * "message"} ([] when valid) and `*count` (optional) its length. Returns
  * IAM_OK whenever the check ran, valid or not. */
-IAM_EXPORT int iam_check_username(const char* profile, const char* name, size_t* count,
-                                  char** out_json, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_check_username(const char* profile, const char* name,
+                                                size_t* count, char** out_json, iam_error* err);
 /* The form two usernames share when they name the same user. */
-IAM_EXPORT int iam_canonical_username(const char* profile, const char* name, char** out,
-                                      iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_canonical_username(const char* profile, const char* name,
+                                                    char** out, iam_error* err);
 /* One descriptive or contact field: `field` is "username", "email",
  * "phone_region", "phone", "display_name", "description" or "external_id".
  * IAM_OK or IAM_INVALID_ARGUMENT naming the field and reason. */
-IAM_EXPORT int iam_validate_field(const char* profile, const char* field, const char* value,
-                                  iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_validate_field(const char* profile, const char* field,
+                                                const char* value, iam_error* err);
 /* Lower-case email, as uniqueness compares it. */
-IAM_EXPORT int iam_canonical_email(const char* email, char** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_canonical_email(const char* email, char** out, iam_error* err);
 
 /* Password checks against `policy` (NULL = the profile's default policy),
  * with the user's username, email and national phone number (each may be
@@ -261,19 +265,21 @@ IAM_EXPORT int iam_canonical_email(const char* email, char** out, iam_error* err
  * missing_{uppercase,lowercase,digit,special}, equals_username,
  * reversed_username, contains_email, contains_phone, too_many_repeats,
  * blocklisted, pattern_mismatch (each reason prefixed "password."). */
-IAM_EXPORT int iam_validate_password(const char* profile, const iam_policy* policy,
-                                     const char* password, const char* username, const char* email,
-                                     const char* phone, iam_error* err);
-IAM_EXPORT int iam_check_password(const char* profile, const iam_policy* policy,
-                                  const char* password, const char* username, const char* email,
-                                  const char* phone, size_t* count, char** out_json,
-                                  iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_validate_password(const char* profile, const iam_policy* policy,
+                                                   const char* password, const char* username,
+                                                   const char* email, const char* phone,
+                                                   iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_check_password(const char* profile, const iam_policy* policy,
+                                                const char* password, const char* username,
+                                                const char* email, const char* phone, size_t* count,
+                                                char** out_json, iam_error* err);
 /* A random password the policy accepts, uniform over such passwords of
  * `length` characters (0 = the profile's default length). `*out` holds a
  * secret: release it with iam_free, which wipes it. */
-IAM_EXPORT int iam_generate_password(const char* profile, const iam_policy* policy, int length,
-                                     const char* username, const char* email, const char* phone,
-                                     char** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_generate_password(const char* profile, const iam_policy* policy,
+                                                   int length, const char* username,
+                                                   const char* email, const char* phone, char** out,
+                                                   iam_error* err);
 
 /* ------------------------------------------------------------------------ */
 /* Stores                                                                   */
@@ -282,13 +288,14 @@ IAM_EXPORT int iam_generate_password(const char* profile, const iam_policy* poli
 typedef struct iam_store iam_store;
 
 /* Everything in process memory; nothing survives the process. */
-IAM_EXPORT int iam_store_open_memory(iam_store** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_store_open_memory(iam_store** out, iam_error* err);
 /* One SQLite file, created if needed, schema migrated. `durable` nonzero:
  * a committed write survives a power loss (synchronous=FULL). Writers wait up
  * to `busy_timeout_ms` (0 = 5000) for another process's lock, then fail with
  * IAM_UNAVAILABLE. */
-IAM_EXPORT int iam_store_open_sqlite(const char* path, int durable, int busy_timeout_ms,
-                                     iam_store** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_store_open_sqlite(const char* path, int durable,
+                                                   int busy_timeout_ms, iam_store** out,
+                                                   iam_error* err);
 /* Releases this handle; an engine using the store keeps it alive. */
 IAM_EXPORT void iam_store_destroy(iam_store* store);
 /* Outbox messages not yet delivered, for monitoring. */
@@ -408,8 +415,8 @@ typedef struct iam_store_methods {
 /* A store over the host's table. The table is copied; `ctx` is passed to
  * every slot. Fails with IAM_INVALID_ARGUMENT when the version is below 1 or
  * a required slot is NULL (and then calls destroy(ctx)). */
-IAM_EXPORT int iam_store_open_host(const iam_store_methods* methods, void* ctx, iam_store** out,
-                                   iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_store_open_host(const iam_store_methods* methods, void* ctx,
+                                                 iam_store** out, iam_error* err);
 
 /* ------------------------------------------------------------------------ */
 /* Notifiers                                                                */
@@ -447,10 +454,12 @@ typedef struct iam_notifier_methods {
 #define IAM_NOTIFIER_METHODS_INIT \
   { IAM_NOTIFIER_METHODS_VERSION, NULL, NULL }
 
-IAM_EXPORT int iam_notifier_create_host(const iam_notifier_methods* methods, void* ctx,
-                                        iam_notifier** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_notifier_create_host(const iam_notifier_methods* methods,
+                                                      void* ctx, iam_notifier** out,
+                                                      iam_error* err);
 /* Appends one JSON object per line to `path` (created 0600). */
-IAM_EXPORT int iam_notifier_create_json_lines(const char* path, iam_notifier** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_notifier_create_json_lines(const char* path, iam_notifier** out,
+                                                            iam_error* err);
 IAM_EXPORT void iam_notifier_destroy(iam_notifier* notifier);
 
 /* ------------------------------------------------------------------------ */
@@ -460,8 +469,8 @@ IAM_EXPORT void iam_notifier_destroy(iam_notifier* notifier);
 /* Who is calling: the host's authenticated principal. Engine calls that take
  * a `const iam_principal* caller` accept NULL for an anonymous caller. */
 typedef struct iam_principal iam_principal;
-IAM_EXPORT int iam_principal_create(const char* id, const char* tenant, iam_principal** out,
-                                    iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_principal_create(const char* id, const char* tenant,
+                                                  iam_principal** out, iam_error* err);
 IAM_EXPORT void iam_principal_destroy(iam_principal* principal);
 
 /* Decides whether a caller may perform an action ("iam:CreateUser",
@@ -483,13 +492,15 @@ typedef struct iam_authorizer_methods {
 #define IAM_AUTHORIZER_METHODS_INIT \
   { IAM_AUTHORIZER_METHODS_VERSION, NULL, NULL }
 
-IAM_EXPORT int iam_authorizer_create_host(const iam_authorizer_methods* methods, void* ctx,
-                                          iam_authorizer** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_authorizer_create_host(const iam_authorizer_methods* methods,
+                                                        void* ctx, iam_authorizer** out,
+                                                        iam_error* err);
 IAM_EXPORT void iam_authorizer_destroy(iam_authorizer* authorizer);
 
 /* A clock that moves only when told, for tests of expiry and lockout. */
 typedef struct iam_clock iam_clock;
-IAM_EXPORT int iam_clock_create_fake(int64_t unix_seconds, iam_clock** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_clock_create_fake(int64_t unix_seconds, iam_clock** out,
+                                                   iam_error* err);
 IAM_EXPORT int iam_clock_advance(iam_clock* clock, int64_t seconds);
 IAM_EXPORT void iam_clock_destroy(iam_clock* clock);
 
@@ -504,7 +515,7 @@ typedef struct iam_options iam_options;
 #define IAM_ARGON2_SODIUM_INTERACTIVE 1
 #define IAM_ARGON2_TESTS 2 /* the cheapest libsodium accepts. WARNING: tests only */
 
-IAM_EXPORT int iam_options_create(iam_options** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_options_create(iam_options** out, iam_error* err);
 IAM_EXPORT void iam_options_destroy(iam_options* options);
 /* The dialect; IAM_INVALID_ARGUMENT reason "profile.unknown". */
 IAM_EXPORT int iam_options_set_profile(iam_options* options, const char* profile, iam_error* err);
@@ -517,8 +528,10 @@ IAM_EXPORT int iam_options_set_argon2(iam_options* options, uint64_t ops_limit,
 IAM_EXPORT int iam_options_set_host_key(iam_options* options, const unsigned char* key, size_t size,
                                         const char* key_id);
 /* A retired host key that still opens values sealed under it. */
-IAM_EXPORT int iam_options_add_previous_host_key(iam_options* options, const char* key_id,
-                                                 const unsigned char* key, size_t size);
+IAM_EXPORT IAM_NODISCARD int iam_options_add_previous_host_key(iam_options* options,
+                                                               const char* key_id,
+                                                               const unsigned char* key,
+                                                               size_t size);
 /* Borrowed handles: the engine made from these options keeps them alive.
  * NULL restores the default (no notifier: outbox kept; allow-all; real time). */
 IAM_EXPORT int iam_options_set_notifier(iam_options* options, iam_notifier* notifier);
@@ -558,7 +571,7 @@ typedef struct iam_request iam_request;
 #define IAM_CHANNEL_EMAIL 0
 #define IAM_CHANNEL_SMS 1
 
-IAM_EXPORT int iam_request_create(iam_request** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_request_create(iam_request** out, iam_error* err);
 /* Wipes the password it may hold. */
 IAM_EXPORT void iam_request_destroy(iam_request* request);
 /* Unsets every field. */
@@ -601,12 +614,12 @@ IAM_EXPORT int iam_request_set_password(iam_request* request, const char* passwo
 IAM_EXPORT int iam_request_set_generated_password_length(iam_request* request, int length);
 IAM_EXPORT int iam_request_set_access_key(iam_request* request, int issue);
 IAM_EXPORT int iam_request_add_notify(iam_request* request, int channel);
-IAM_EXPORT int iam_request_set_quick_create(iam_request* request, int enabled);
+IAM_EXPORT IAM_NODISCARD int iam_request_set_quick_create(iam_request* request, int enabled);
 IAM_EXPORT int iam_request_set_client_token(iam_request* request, const char* token);
 
 /* A list query. */
 typedef struct iam_list_request iam_list_request;
-IAM_EXPORT int iam_list_request_create(iam_list_request** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_list_request_create(iam_list_request** out, iam_error* err);
 IAM_EXPORT void iam_list_request_destroy(iam_list_request* request);
 IAM_EXPORT int iam_list_request_set_tenant(iam_list_request* request, const char* tenant);
 IAM_EXPORT int iam_list_request_set_page_size(iam_list_request* request, int size); /* 100 */
@@ -624,7 +637,7 @@ typedef struct iam_entry iam_entry;
 #define IAM_ENTRY_ORGANIZATIONAL_UNIT 1
 #define IAM_ENTRY_CUSTOM_FIELD 2
 
-IAM_EXPORT int iam_entry_create(int kind, iam_entry** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_entry_create(int kind, iam_entry** out, iam_error* err);
 IAM_EXPORT void iam_entry_destroy(iam_entry* entry);
 IAM_EXPORT int iam_entry_set_tenant(iam_entry* entry, const char* tenant);
 IAM_EXPORT int iam_entry_set_name(iam_entry* entry, const char* name);
@@ -648,26 +661,30 @@ typedef struct iam_engine iam_engine;
 /* `options` NULL = defaults (huawei, OWASP Argon2, random host key);
  * `store` NULL = a new in-memory store owned by the engine. Neither is kept:
  * the options are copied and the store is shared. */
-IAM_EXPORT int iam_engine_create(const iam_options* options, iam_store* store, iam_engine** out,
-                                 iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_create(const iam_options* options, iam_store* store,
+                                               iam_engine** out, iam_error* err);
 IAM_EXPORT void iam_engine_destroy(iam_engine* engine);
 /* The engine's profile name. */
-IAM_EXPORT int iam_engine_profile(const iam_engine* engine, char** out, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_profile(const iam_engine* engine, char** out,
+                                                iam_error* err);
 
 /* A tenant's password policy ("Account Settings"), replacing the profile's;
  * the policy is copied. */
-IAM_EXPORT int iam_engine_set_password_policy(iam_engine* engine, const char* tenant,
-                                              const iam_policy* policy, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_set_password_policy(iam_engine* engine, const char* tenant,
+                                                            const iam_policy* policy,
+                                                            iam_error* err);
 /* A copy of the policy in force for a tenant. */
-IAM_EXPORT int iam_engine_password_policy(iam_engine* engine, const char* tenant, iam_policy** out,
-                                          iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_password_policy(iam_engine* engine, const char* tenant,
+                                                        iam_policy** out, iam_error* err);
 /* iam_check_password under the tenant's policy. */
-IAM_EXPORT int iam_engine_check_password(iam_engine* engine, const char* tenant,
-                                         const char* password, const char* username,
-                                         const char* email, const char* phone, size_t* count,
-                                         char** out_json, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_check_password(iam_engine* engine, const char* tenant,
+                                                       const char* password, const char* username,
+                                                       const char* email, const char* phone,
+                                                       size_t* count, char** out_json,
+                                                       iam_error* err);
 /* Registers a tenant (see iam_options_set_require_registered_tenant). */
-IAM_EXPORT int iam_engine_register_tenant(iam_engine* engine, const char* tenant, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_register_tenant(iam_engine* engine, const char* tenant,
+                                                        iam_error* err);
 
 /* Creates a user. `*out_json`: {"user": <user>, "request_id",
  * "generated_password"? (returned once), "access_key"? {"id", "secret"
@@ -679,8 +696,9 @@ IAM_EXPORT int iam_engine_register_tenant(iam_engine* engine, const char* tenant
  * "console_access", "password_reset_required", "sms_login_verification",
  * "created_at", "password_expires_at", "version", "links": {"self"}}.
  * WARNING: the JSON may hold secrets; release it with iam_free. */
-IAM_EXPORT int iam_engine_create_user(iam_engine* engine, const iam_principal* caller,
-                                      const iam_request* request, char** out_json, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_create_user(iam_engine* engine, const iam_principal* caller,
+                                                    const iam_request* request, char** out_json,
+                                                    iam_error* err);
 /* Up to the engine's max batch, all or none. IAM_OK when the batch was
  * considered; `*out_json` is {"committed": bool, "items": [{"index", "result":
  * <as create>} | {"index", "error": {"code" (the status name, e.g.
@@ -689,25 +707,28 @@ IAM_EXPORT int iam_engine_create_user(iam_engine* engine, const iam_principal* c
  * too): when not committed, the items that did not fail themselves carry
  * reason "batch.aborted". More than the limit:
  * IAM_INVALID_ARGUMENT reason "batch.too_large". */
-IAM_EXPORT int iam_engine_batch_create_users(iam_engine* engine, const iam_principal* caller,
-                                             iam_request* const* requests, size_t count,
-                                             char** out_json, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_batch_create_users(iam_engine* engine,
+                                                           const iam_principal* caller,
+                                                           iam_request* const* requests,
+                                                           size_t count, char** out_json,
+                                                           iam_error* err);
 /* A user by id, else by username (case-insensitive); `*out_json` a user. */
-IAM_EXPORT int iam_engine_get_user(iam_engine* engine, const iam_principal* caller,
-                                   const char* tenant, const char* id_or_username, char** out_json,
-                                   iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_get_user(iam_engine* engine, const iam_principal* caller,
+                                                 const char* tenant, const char* id_or_username,
+                                                 char** out_json, iam_error* err);
 /* {"users": [<user>...], "next_page_token": "..."} (null on the last page). */
-IAM_EXPORT int iam_engine_list_users(iam_engine* engine, const iam_principal* caller,
-                                     const iam_list_request* request, char** out_json,
-                                     iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_list_users(iam_engine* engine, const iam_principal* caller,
+                                                   const iam_list_request* request, char** out_json,
+                                                   iam_error* err);
 /* A partial update (see iam_request); `*out_json` the updated user. */
-IAM_EXPORT int iam_engine_update_user(iam_engine* engine, const iam_principal* caller,
-                                      const iam_request* request, char** out_json, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_update_user(iam_engine* engine, const iam_principal* caller,
+                                                    const iam_request* request, char** out_json,
+                                                    iam_error* err);
 /* Removes the user with its keys, memberships and tokens. expected_version 0
  * = whatever is current. */
-IAM_EXPORT int iam_engine_delete_user(iam_engine* engine, const iam_principal* caller,
-                                      const char* tenant, const char* id_or_username,
-                                      int64_t expected_version, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_delete_user(iam_engine* engine, const iam_principal* caller,
+                                                    const char* tenant, const char* id_or_username,
+                                                    int64_t expected_version, iam_error* err);
 
 /* Authentication outcomes. */
 #define IAM_AUTH_SUCCESS 0
@@ -722,69 +743,88 @@ IAM_EXPORT int iam_engine_delete_user(iam_engine* engine, const iam_principal* c
  * `*out_json` (optional) {"outcome": "success"|"bad_credentials"|"locked"|
  * "disabled"|"reset_required"|"expired", "user_id" (null for bad_credentials),
  * "locked_until" (null unless locked)}. */
-IAM_EXPORT int iam_engine_authenticate(iam_engine* engine, const char* tenant,
-                                       const char* identifier, const char* password, int* outcome,
-                                       char** out_json, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_authenticate(iam_engine* engine, const char* tenant,
+                                                     const char* identifier, const char* password,
+                                                     int* outcome, char** out_json, iam_error* err);
 /* Sets the password through a first-login link token; `*out_json` the user
  * (optional). */
-IAM_EXPORT int iam_engine_redeem_login_link(iam_engine* engine, const char* token,
-                                            const char* new_password, char** out_json,
-                                            iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_redeem_login_link(iam_engine* engine, const char* token,
+                                                          const char* new_password, char** out_json,
+                                                          iam_error* err);
 /* Sends a one-time reset token (IAM_CHANNEL_EMAIL or IAM_CHANNEL_SMS) through
  * the outbox. IAM_OK for any well-formed request: it reveals nothing about
  * whether the account exists. */
-IAM_EXPORT int iam_engine_start_password_reset(iam_engine* engine, const char* tenant,
-                                               const char* identifier, int channel, iam_error* err);
-IAM_EXPORT int iam_engine_complete_reset(iam_engine* engine, const char* token,
-                                         const char* new_password, char** out_json, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_start_password_reset(iam_engine* engine, const char* tenant,
+                                                             const char* identifier, int channel,
+                                                             iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_complete_reset(iam_engine* engine, const char* token,
+                                                       const char* new_password, char** out_json,
+                                                       iam_error* err);
 /* Policy, history and minimum age apply. */
-IAM_EXPORT int iam_engine_change_password(iam_engine* engine, const char* tenant,
-                                          const char* id_or_username, const char* old_password,
-                                          const char* new_password, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_change_password(iam_engine* engine, const char* tenant,
+                                                        const char* id_or_username,
+                                                        const char* old_password,
+                                                        const char* new_password, iam_error* err);
 
 /* Access keys. Create: {"id", "secret" (returned once), "created_at"}. */
-IAM_EXPORT int iam_engine_create_access_key(iam_engine* engine, const iam_principal* caller,
-                                            const char* tenant, const char* id_or_username,
-                                            char** out_json, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_create_access_key(iam_engine* engine,
+                                                          const iam_principal* caller,
+                                                          const char* tenant,
+                                                          const char* id_or_username,
+                                                          char** out_json, iam_error* err);
 /* [{"id", "user_id", "enabled", "created_at"}]. */
-IAM_EXPORT int iam_engine_list_access_keys(iam_engine* engine, const iam_principal* caller,
-                                           const char* tenant, const char* id_or_username,
-                                           char** out_json, iam_error* err);
-IAM_EXPORT int iam_engine_set_access_key_enabled(iam_engine* engine, const iam_principal* caller,
-                                                 const char* tenant, const char* access_key_id,
-                                                 int enabled, iam_error* err);
-IAM_EXPORT int iam_engine_delete_access_key(iam_engine* engine, const iam_principal* caller,
-                                            const char* tenant, const char* access_key_id,
-                                            iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_list_access_keys(iam_engine* engine,
+                                                         const iam_principal* caller,
+                                                         const char* tenant,
+                                                         const char* id_or_username,
+                                                         char** out_json, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_set_access_key_enabled(iam_engine* engine,
+                                                               const iam_principal* caller,
+                                                               const char* tenant,
+                                                               const char* access_key_id,
+                                                               int enabled, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_delete_access_key(iam_engine* engine,
+                                                          const iam_principal* caller,
+                                                          const char* tenant,
+                                                          const char* access_key_id,
+                                                          iam_error* err);
 /* Constant-time check of a presented pair. IAM_OK whenever judged; `*valid`
  * (optional) and `*out_json` (optional) {"valid", "tenant", "user_id"}, the
  * last two null unless valid. */
-IAM_EXPORT int iam_engine_verify_access_key(iam_engine* engine, const char* access_key_id,
-                                            const char* secret, int* valid, char** out_json,
-                                            iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_verify_access_key(iam_engine* engine,
+                                                          const char* access_key_id,
+                                                          const char* secret, int* valid,
+                                                          char** out_json, iam_error* err);
 /* The secret of an enabled key, for a host verifying request signatures.
  * WARNING: a secret; release it with iam_free. */
-IAM_EXPORT int iam_engine_access_key_secret(iam_engine* engine, const char* access_key_id,
-                                            char** out_secret, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_access_key_secret(iam_engine* engine,
+                                                          const char* access_key_id,
+                                                          char** out_secret, iam_error* err);
 
 /* Groups, organizational units and custom-field definitions. An entry is
  * {"kind": "group"|"organizational_unit"|"custom_field", "tenant", "id",
  * "name", "description", "created_at"} plus, for a custom field, "type",
  * "max_length", "allowed_values", "pattern". */
-IAM_EXPORT int iam_engine_create_entry(iam_engine* engine, const iam_principal* caller,
-                                       const iam_entry* entry, char** out_json, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_create_entry(iam_engine* engine,
+                                                     const iam_principal* caller,
+                                                     const iam_entry* entry, char** out_json,
+                                                     iam_error* err);
 /* Entries whose name contains `keyword` (NULL or "" = all), as an array. */
-IAM_EXPORT int iam_engine_list_entries(iam_engine* engine, const iam_principal* caller, int kind,
-                                       const char* tenant, const char* keyword, char** out_json,
-                                       iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_list_entries(iam_engine* engine,
+                                                     const iam_principal* caller, int kind,
+                                                     const char* tenant, const char* keyword,
+                                                     char** out_json, iam_error* err);
 /* By id or name; IAM_FAILED_PRECONDITION reason "<kind>.in_use" while a user
  * references it. */
-IAM_EXPORT int iam_engine_delete_entry(iam_engine* engine, const iam_principal* caller, int kind,
-                                       const char* tenant, const char* id_or_name, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_delete_entry(iam_engine* engine,
+                                                     const iam_principal* caller, int kind,
+                                                     const char* tenant, const char* id_or_name,
+                                                     iam_error* err);
 
 /* Sends the outbox messages that are due; failures are rescheduled with
  * backoff. `*delivered` (optional) counts the messages sent. */
-IAM_EXPORT int iam_engine_dispatch_outbox(iam_engine* engine, int* delivered, iam_error* err);
+IAM_EXPORT IAM_NODISCARD int iam_engine_dispatch_outbox(iam_engine* engine, int* delivered,
+                                                        iam_error* err);
 
 #ifdef __cplusplus
 } /* extern "C" */

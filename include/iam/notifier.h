@@ -9,6 +9,9 @@
 // Shipped: JsonLinesNotifier (appends one JSON object per line to a file) and
 // CapturingNotifier (keeps them in memory, for tests).
 //
+//   iam::JsonLinesNotifier notifier("/var/lib/iam/outbox.jsonl");
+//   options.notifier = &notifier;   // iam::EngineOptions; borrowed
+//
 // Thread-safety: Send may be called from many threads.
 // WARNING: a notification body may carry a generated password or a one-time
 // link token; a notifier delivers it and must not log it.

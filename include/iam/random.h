@@ -5,6 +5,9 @@
 // each Fill() may cost a system call, so callers fill one buffer per credential
 // and rejection-sample locally.
 //
+//   uint8_t key[32];
+//   iam::SystemRandom()->Fill(key, sizeof key);
+//
 // Thread-safety: implementations must be safe to call from many threads.
 #ifndef IAM_RANDOM_H_
 #define IAM_RANDOM_H_

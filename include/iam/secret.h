@@ -3,6 +3,10 @@
 // Secret holds a password, access key secret or token in memory that is wiped
 // (sodium_memzero) when the Secret is destroyed or reassigned. It is move-only
 // so a secret is not copied by accident; take a copy explicitly with Reveal().
+//
+//   iam::Secret pw(std::string("Summer-Breeze7"));   // the argument is wiped
+//   hasher.Hash(pw.view());                          // borrow it
+//   pw.Clear();                                      // wiped now, not later
 // WARNING: a Secret never appears in logs or error messages; hand it to the
 // caller once and let it go.
 #ifndef IAM_SECRET_H_

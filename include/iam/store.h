@@ -8,7 +8,10 @@
 //
 // Shipped: MemoryStore (tests, iam/memory_store.h) and SqliteStore
 // (iam/sqlite_store.h). A host may implement its own; the contract suite in
-// tests/store_contract_test.cc states what a store must do.
+// tests/store/store_contract_test.cc states what a store must do.
+//
+//   auto store = iam::SqliteStore::Open("/var/lib/iam/iam.db");   // or iam::MemoryStore
+//   iam::Engine engine(options, store->get());                    // borrowed
 //
 // Thread-safety: implementations must be safe to call from many threads.
 #ifndef IAM_STORE_H_

@@ -3,6 +3,9 @@
 // The records iamcore keeps: users, directory entries (groups, organizational
 // units, custom-field definitions), access keys, one-time tokens, idempotency
 // records and outbox messages. Plain values; a Store persists them.
+//
+//   absl::StatusOr<iam::User> user = engine.GetUser({}, tenant, "alice.wong");
+//   user->groups;    // group ids; names resolve through Engine::ListEntries
 // WARNING: only hashes or sealed values of secrets ever appear here.
 #ifndef IAM_USER_H_
 #define IAM_USER_H_

@@ -4,6 +4,8 @@
 // (Keystone uuid4().hex), alibaba "user_" + 26 of [a-z2-7], tencent a 12-digit
 // UIN, nist 32 lowercase hex.
 //
+//   std::string id = iam::NewUserId(*iam::FindProfile("alibaba"));  // "user_..."
+//
 // Thread-safety: safe when `random` is.
 #ifndef IAM_USER_ID_H_
 #define IAM_USER_ID_H_
