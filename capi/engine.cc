@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "capi_internal.h"
 #include "iam/error.h"
 #include "iam/json.h"
@@ -110,25 +111,69 @@ using iam::capi::SetOut;
 using iam::capi::Str;
 using iam::capi::View;
 
-// Engine calls map errors with the engine's profile.
-#define IAM_ENGINE_FAIL(status) return Fill(err, (status), &Impl(engine)->engine->profile())
+namespace iam::capi {
+namespace {
 
-// The shared body of iam_engine_redeem_login_link and iam_engine_complete_reset.
-static int SetPasswordByToken(iam_engine* engine, const char* token, const char* new_password,
-                              bool reset, char** out_json, iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
+// kInvalidArgument naming the first NULL among required arguments.
+absl::Status Required(std::initializer_list<std::pair<const void*, const char*>> arguments) {
+  for (const auto& [value, name] : arguments) {
+    if (value == nullptr) return NullArgument(name);
+  }
+  return absl::OkStatus();
+}
+
+absl::string_view TextOf(const std::string& s) { return s; }
+absl::string_view TextOf(const Secret& s) { return s.view(); }
+
+// The one body of every engine call that answers a value: no exception
+// escapes, `*out` (may be NULL) is cleared first, `call` runs on the engine
+// and returns a StatusOr, a failure is mapped with the engine's profile, and
+// on success render(engine, value) (JSON text, or a Secret holding it) is
+// handed over in `*out` when asked for.
+template <typename Call, typename Render>
+int EngineCall(iam_engine* engine, char** out, iam_error* err, Call call, Render render) {
+  if (out != nullptr) *out = nullptr;
   IAM_API_BEGIN
   IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(token, err);
-  IAM_REQUIRE(new_password, err);
-  iam::Engine& e = *Impl(engine)->engine;
-  absl::StatusOr<iam::User> user =
-      reset ? e.CompleteReset(token, new_password) : e.RedeemLoginLink(token, new_password);
-  if (!user.ok()) IAM_ENGINE_FAIL(user.status());
-  if (out_json != nullptr) SetOut(out_json, iam::ToJson(*user, e.SelfLink(user->id)).dump());
+  Engine& e = *Impl(engine)->engine;
+  auto result = call(e);
+  if (!result.ok()) return Fill(err, result.status(), &e.profile());
+  if (out != nullptr) SetOut(out, TextOf(render(e, *result)));
   return Ok(err);
   IAM_API_END(err)
 }
+
+// The same for an engine call that answers only a status.
+template <typename Call>
+int EngineStatusCall(iam_engine* engine, iam_error* err, Call call) {
+  IAM_API_BEGIN
+  IAM_REQUIRE(engine, err);
+  Engine& e = *Impl(engine)->engine;
+  const absl::Status s = call(e);
+  if (!s.ok()) return Fill(err, s, &e.profile());
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+std::string UserText(const Engine& e, const User& u) { return ToJson(u, e.SelfLink(u.id)).dump(); }
+
+template <typename T>
+std::string ArrayText(const std::vector<T>& items) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const T& item : items) j.push_back(ToJson(item));
+  return j.dump();
+}
+
+}  // namespace
+}  // namespace iam::capi
+
+using iam::capi::EngineCall;
+using iam::capi::EngineStatusCall;
+using iam::capi::Required;
+using iam::capi::UserText;
+
+// Engine calls made outside EngineCall map errors with the engine's profile.
+#define IAM_ENGINE_FAIL(status) return Fill(err, (status), &Impl(engine)->engine->profile())
 
 extern "C" {
 
@@ -543,131 +588,121 @@ int iam_engine_check_password(iam_engine* engine, const char* tenant, const char
 }
 
 int iam_engine_register_tenant(iam_engine* engine, const char* tenant, iam_error* err) {
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(tenant, err);
-  absl::Status s = Impl(engine)->engine->RegisterTenant(tenant);
-  if (!s.ok()) IAM_ENGINE_FAIL(s);
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineStatusCall(engine, err, [&](iam::Engine& e) {
+    IAM_RETURN_IF_ERROR(Required({{tenant, "tenant"}}));
+    return e.RegisterTenant(tenant);
+  });
 }
 
 int iam_engine_create_user(iam_engine* engine, const iam_principal* caller,
                            const iam_request* request, char** out_json, iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(request, err);
-  iam::CreateUserRequest r;
-  r.caller = iam::capi::CallerOf(caller);
-  if (absl::Status s = iam::capi::ToCreate(*Impl(request), &r); !s.ok()) IAM_ENGINE_FAIL(s);
-  absl::StatusOr<iam::CreateUserResult> result = Impl(engine)->engine->CreateUser(r);
-  if (!result.ok()) IAM_ENGINE_FAIL(result.status());
-  if (out_json != nullptr) SetOut(out_json, iam::ToSecretJson(*result).view());
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::CreateUserResult> {
+        IAM_RETURN_IF_ERROR(Required({{request, "request"}}));
+        iam::CreateUserRequest r;
+        r.caller = iam::capi::CallerOf(caller);
+        IAM_RETURN_IF_ERROR(iam::capi::ToCreate(*Impl(request), &r));
+        return e.CreateUser(r);
+      },
+      [](const iam::Engine&, const iam::CreateUserResult& r) { return iam::ToSecretJson(r); });
 }
 
 int iam_engine_batch_create_users(iam_engine* engine, const iam_principal* caller,
                                   iam_request* const* requests, size_t count, char** out_json,
                                   iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  if (count > 0) IAM_REQUIRE(requests, err);
-  std::vector<iam::CreateUserRequest> batch(count);
-  for (size_t i = 0; i < count; ++i) {
-    if (requests[i] == nullptr) {
-      IAM_ENGINE_FAIL(iam::capi::NullArgument(absl::StrCat("requests[", i, "]")));
-    }
-    batch[i].caller = iam::capi::CallerOf(caller);
-    if (absl::Status s = iam::capi::ToCreate(*Impl(requests[i]), &batch[i]); !s.ok()) {
-      IAM_ENGINE_FAIL(s);
-    }
-  }
-  absl::StatusOr<iam::BatchCreateResult> result = Impl(engine)->engine->BatchCreateUsers(batch);
-  if (!result.ok()) IAM_ENGINE_FAIL(result.status());
-  if (out_json != nullptr) {
-    SetOut(out_json, iam::ToSecretJson(*result, Impl(engine)->engine->profile()).view());
-  }
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::BatchCreateResult> {
+        if (count > 0) IAM_RETURN_IF_ERROR(Required({{requests, "requests"}}));
+        std::vector<iam::CreateUserRequest> batch(count);
+        for (size_t i = 0; i < count; ++i) {
+          if (requests[i] == nullptr) {
+            return iam::capi::NullArgument(absl::StrCat("requests[", i, "]"));
+          }
+          batch[i].caller = iam::capi::CallerOf(caller);
+          IAM_RETURN_IF_ERROR(iam::capi::ToCreate(*Impl(requests[i]), &batch[i]));
+        }
+        return e.BatchCreateUsers(batch);
+      },
+      [](const iam::Engine& e, const iam::BatchCreateResult& r) {
+        return iam::ToSecretJson(r, e.profile());
+      });
 }
 
 int iam_engine_get_user(iam_engine* engine, const iam_principal* caller, const char* tenant,
                         const char* id_or_username, char** out_json, iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(tenant, err);
-  IAM_REQUIRE(id_or_username, err);
-  absl::StatusOr<iam::User> user =
-      Impl(engine)->engine->GetUser(iam::capi::CallerOf(caller), tenant, id_or_username);
-  if (!user.ok()) IAM_ENGINE_FAIL(user.status());
-  SetOut(out_json, iam::ToJson(*user, Impl(engine)->engine->SelfLink(user->id)).dump());
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::User> {
+        IAM_RETURN_IF_ERROR(Required({{tenant, "tenant"}, {id_or_username, "id_or_username"}}));
+        return e.GetUser(iam::capi::CallerOf(caller), tenant, id_or_username);
+      },
+      UserText);
 }
 
 int iam_engine_list_users(iam_engine* engine, const iam_principal* caller,
                           const iam_list_request* request, char** out_json, iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(request, err);
-  iam::ListUsersRequest r = Impl(request)->request;
-  r.caller = iam::capi::CallerOf(caller);
-  absl::StatusOr<iam::ListUsersResult> page = Impl(engine)->engine->ListUsers(r);
-  if (!page.ok()) IAM_ENGINE_FAIL(page.status());
-  if (out_json != nullptr) SetOut(out_json, iam::ToJson(*page, *Impl(engine)->engine).dump());
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::ListUsersResult> {
+        IAM_RETURN_IF_ERROR(Required({{request, "request"}}));
+        iam::ListUsersRequest r = Impl(request)->request;
+        r.caller = iam::capi::CallerOf(caller);
+        return e.ListUsers(r);
+      },
+      [](const iam::Engine& e, const iam::ListUsersResult& page) {
+        return iam::ToJson(page, e).dump();
+      });
 }
 
 int iam_engine_update_user(iam_engine* engine, const iam_principal* caller,
                            const iam_request* request, char** out_json, iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(request, err);
-  iam::UpdateUserRequest r;
-  r.caller = iam::capi::CallerOf(caller);
-  if (absl::Status s = iam::capi::ToUpdate(*Impl(request), &r); !s.ok()) IAM_ENGINE_FAIL(s);
-  absl::StatusOr<iam::User> user = Impl(engine)->engine->UpdateUser(r);
-  if (!user.ok()) IAM_ENGINE_FAIL(user.status());
-  SetOut(out_json, iam::ToJson(*user, Impl(engine)->engine->SelfLink(user->id)).dump());
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::User> {
+        IAM_RETURN_IF_ERROR(Required({{request, "request"}}));
+        iam::UpdateUserRequest r;
+        r.caller = iam::capi::CallerOf(caller);
+        IAM_RETURN_IF_ERROR(iam::capi::ToUpdate(*Impl(request), &r));
+        return e.UpdateUser(r);
+      },
+      UserText);
 }
 
 int iam_engine_delete_user(iam_engine* engine, const iam_principal* caller, const char* tenant,
                            const char* id_or_username, int64_t expected_version, iam_error* err) {
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(tenant, err);
-  IAM_REQUIRE(id_or_username, err);
-  absl::Status s = Impl(engine)->engine->DeleteUser(iam::capi::CallerOf(caller), tenant,
-                                                    id_or_username, expected_version);
-  if (!s.ok()) IAM_ENGINE_FAIL(s);
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineStatusCall(engine, err, [&](iam::Engine& e) {
+    IAM_RETURN_IF_ERROR(Required({{tenant, "tenant"}, {id_or_username, "id_or_username"}}));
+    return e.DeleteUser(iam::capi::CallerOf(caller), tenant, id_or_username, expected_version);
+  });
 }
 
 int iam_engine_authenticate(iam_engine* engine, const char* tenant, const char* identifier,
                             const char* password, int* outcome, char** out_json, iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(tenant, err);
-  IAM_REQUIRE(identifier, err);
-  IAM_REQUIRE(password, err);
-  absl::StatusOr<iam::AuthResult> result =
-      Impl(engine)->engine->Authenticate(tenant, identifier, password);
-  if (!result.ok()) IAM_ENGINE_FAIL(result.status());
-  if (outcome != nullptr) *outcome = static_cast<int>(result->outcome);
-  if (out_json != nullptr) SetOut(out_json, iam::ToJson(*result).dump());
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::AuthResult> {
+        IAM_RETURN_IF_ERROR(
+            Required({{tenant, "tenant"}, {identifier, "identifier"}, {password, "password"}}));
+        absl::StatusOr<iam::AuthResult> result = e.Authenticate(tenant, identifier, password);
+        if (result.ok() && outcome != nullptr) *outcome = static_cast<int>(result->outcome);
+        return result;
+      },
+      [](const iam::Engine&, const iam::AuthResult& r) { return iam::ToJson(r).dump(); });
+}
+
+// The shared body of iam_engine_redeem_login_link and iam_engine_complete_reset.
+static int SetPasswordByToken(iam_engine* engine, const char* token, const char* new_password,
+                              bool reset, char** out_json, iam_error* err) {
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::User> {
+        IAM_RETURN_IF_ERROR(Required({{token, "token"}, {new_password, "new_password"}}));
+        return reset ? e.CompleteReset(token, new_password)
+                     : e.RedeemLoginLink(token, new_password);
+      },
+      UserText);
 }
 
 int iam_engine_redeem_login_link(iam_engine* engine, const char* token, const char* new_password,
@@ -677,19 +712,15 @@ int iam_engine_redeem_login_link(iam_engine* engine, const char* token, const ch
 
 int iam_engine_start_password_reset(iam_engine* engine, const char* tenant, const char* identifier,
                                     int channel, iam_error* err) {
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(tenant, err);
-  IAM_REQUIRE(identifier, err);
-  if (channel != IAM_CHANNEL_EMAIL && channel != IAM_CHANNEL_SMS) {
-    IAM_ENGINE_FAIL(iam::InvalidField("channel", "channel.invalid",
-                                      "channel: must be IAM_CHANNEL_EMAIL or IAM_CHANNEL_SMS"));
-  }
-  absl::Status s = Impl(engine)->engine->StartPasswordReset(
-      tenant, identifier, channel == IAM_CHANNEL_SMS ? iam::Channel::kSms : iam::Channel::kEmail);
-  if (!s.ok()) IAM_ENGINE_FAIL(s);
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineStatusCall(engine, err, [&](iam::Engine& e) {
+    IAM_RETURN_IF_ERROR(Required({{tenant, "tenant"}, {identifier, "identifier"}}));
+    if (channel != IAM_CHANNEL_EMAIL && channel != IAM_CHANNEL_SMS) {
+      return iam::InvalidField("channel", "channel.invalid",
+                               "channel: must be IAM_CHANNEL_EMAIL or IAM_CHANNEL_SMS");
+    }
+    return e.StartPasswordReset(
+        tenant, identifier, channel == IAM_CHANNEL_SMS ? iam::Channel::kSms : iam::Channel::kEmail);
+  });
 }
 
 int iam_engine_complete_reset(iam_engine* engine, const char* token, const char* new_password,
@@ -699,166 +730,131 @@ int iam_engine_complete_reset(iam_engine* engine, const char* token, const char*
 
 int iam_engine_change_password(iam_engine* engine, const char* tenant, const char* id_or_username,
                                const char* old_password, const char* new_password, iam_error* err) {
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(tenant, err);
-  IAM_REQUIRE(id_or_username, err);
-  IAM_REQUIRE(old_password, err);
-  IAM_REQUIRE(new_password, err);
-  absl::Status s =
-      Impl(engine)->engine->ChangePassword(tenant, id_or_username, old_password, new_password);
-  if (!s.ok()) IAM_ENGINE_FAIL(s);
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineStatusCall(engine, err, [&](iam::Engine& e) {
+    IAM_RETURN_IF_ERROR(Required({{tenant, "tenant"},
+                                  {id_or_username, "id_or_username"},
+                                  {old_password, "old_password"},
+                                  {new_password, "new_password"}}));
+    return e.ChangePassword(tenant, id_or_username, old_password, new_password);
+  });
 }
 
 int iam_engine_create_access_key(iam_engine* engine, const iam_principal* caller,
                                  const char* tenant, const char* id_or_username, char** out_json,
                                  iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(tenant, err);
-  IAM_REQUIRE(id_or_username, err);
-  IAM_REQUIRE(out_json, err);
-  absl::StatusOr<iam::IssuedAccessKey> key =
-      Impl(engine)->engine->CreateAccessKey(iam::capi::CallerOf(caller), tenant, id_or_username);
-  if (!key.ok()) IAM_ENGINE_FAIL(key.status());
-  SetOut(out_json, iam::ToSecretJson(*key).view());
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::IssuedAccessKey> {
+        IAM_RETURN_IF_ERROR(Required(
+            {{tenant, "tenant"}, {id_or_username, "id_or_username"}, {out_json, "out_json"}}));
+        return e.CreateAccessKey(iam::capi::CallerOf(caller), tenant, id_or_username);
+      },
+      [](const iam::Engine&, const iam::IssuedAccessKey& key) { return iam::ToSecretJson(key); });
 }
 
 int iam_engine_list_access_keys(iam_engine* engine, const iam_principal* caller, const char* tenant,
                                 const char* id_or_username, char** out_json, iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(tenant, err);
-  IAM_REQUIRE(id_or_username, err);
-  IAM_REQUIRE(out_json, err);
-  auto keys =
-      Impl(engine)->engine->ListAccessKeys(iam::capi::CallerOf(caller), tenant, id_or_username);
-  if (!keys.ok()) IAM_ENGINE_FAIL(keys.status());
-  nlohmann::json j = nlohmann::json::array();
-  for (const iam::AccessKeyInfo& k : *keys) j.push_back(iam::ToJson(k));
-  SetOut(out_json, j.dump());
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<std::vector<iam::AccessKeyInfo>> {
+        IAM_RETURN_IF_ERROR(Required(
+            {{tenant, "tenant"}, {id_or_username, "id_or_username"}, {out_json, "out_json"}}));
+        return e.ListAccessKeys(iam::capi::CallerOf(caller), tenant, id_or_username);
+      },
+      [](const iam::Engine&, const std::vector<iam::AccessKeyInfo>& keys) {
+        return iam::capi::ArrayText(keys);
+      });
 }
 
 int iam_engine_set_access_key_enabled(iam_engine* engine, const iam_principal* caller,
                                       const char* tenant, const char* access_key_id, int enabled,
                                       iam_error* err) {
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(tenant, err);
-  IAM_REQUIRE(access_key_id, err);
-  absl::Status s = Impl(engine)->engine->SetAccessKeyEnabled(iam::capi::CallerOf(caller), tenant,
-                                                             access_key_id, enabled != 0);
-  if (!s.ok()) IAM_ENGINE_FAIL(s);
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineStatusCall(engine, err, [&](iam::Engine& e) {
+    IAM_RETURN_IF_ERROR(Required({{tenant, "tenant"}, {access_key_id, "access_key_id"}}));
+    return e.SetAccessKeyEnabled(iam::capi::CallerOf(caller), tenant, access_key_id, enabled != 0);
+  });
 }
 
 int iam_engine_delete_access_key(iam_engine* engine, const iam_principal* caller,
                                  const char* tenant, const char* access_key_id, iam_error* err) {
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(tenant, err);
-  IAM_REQUIRE(access_key_id, err);
-  absl::Status s =
-      Impl(engine)->engine->DeleteAccessKey(iam::capi::CallerOf(caller), tenant, access_key_id);
-  if (!s.ok()) IAM_ENGINE_FAIL(s);
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineStatusCall(engine, err, [&](iam::Engine& e) {
+    IAM_RETURN_IF_ERROR(Required({{tenant, "tenant"}, {access_key_id, "access_key_id"}}));
+    return e.DeleteAccessKey(iam::capi::CallerOf(caller), tenant, access_key_id);
+  });
 }
 
 int iam_engine_verify_access_key(iam_engine* engine, const char* access_key_id, const char* secret,
                                  int* valid, char** out_json, iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(access_key_id, err);
-  IAM_REQUIRE(secret, err);
-  absl::StatusOr<iam::AccessKeyVerification> v =
-      Impl(engine)->engine->VerifyAccessKey(access_key_id, secret);
-  if (!v.ok()) IAM_ENGINE_FAIL(v.status());
-  if (valid != nullptr) *valid = v->valid ? 1 : 0;
-  if (out_json != nullptr) SetOut(out_json, iam::ToJson(*v).dump());
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::AccessKeyVerification> {
+        IAM_RETURN_IF_ERROR(Required({{access_key_id, "access_key_id"}, {secret, "secret"}}));
+        absl::StatusOr<iam::AccessKeyVerification> v = e.VerifyAccessKey(access_key_id, secret);
+        if (v.ok() && valid != nullptr) *valid = v->valid ? 1 : 0;
+        return v;
+      },
+      [](const iam::Engine&, const iam::AccessKeyVerification& v) {
+        return iam::ToJson(v).dump();
+      });
 }
 
 int iam_engine_access_key_secret(iam_engine* engine, const char* access_key_id, char** out_secret,
                                  iam_error* err) {
-  if (out_secret != nullptr) *out_secret = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(access_key_id, err);
-  IAM_REQUIRE(out_secret, err);
-  absl::StatusOr<iam::Secret> secret = Impl(engine)->engine->AccessKeySecret(access_key_id);
-  if (!secret.ok()) IAM_ENGINE_FAIL(secret.status());
-  SetOut(out_secret, secret->view());
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineCall(
+      engine, out_secret, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::Secret> {
+        IAM_RETURN_IF_ERROR(
+            Required({{access_key_id, "access_key_id"}, {out_secret, "out_secret"}}));
+        return e.AccessKeySecret(access_key_id);
+      },
+      [](const iam::Engine&, const iam::Secret& secret) { return iam::Secret(secret.view()); });
 }
 
 int iam_engine_create_entry(iam_engine* engine, const iam_principal* caller, const iam_entry* entry,
                             char** out_json, iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(entry, err);
-  absl::StatusOr<iam::DirectoryEntry> created =
-      Impl(engine)->engine->CreateEntry(iam::capi::CallerOf(caller), Impl(entry)->entry);
-  if (!created.ok()) IAM_ENGINE_FAIL(created.status());
-  if (out_json != nullptr) SetOut(out_json, iam::ToJson(*created).dump());
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::DirectoryEntry> {
+        IAM_RETURN_IF_ERROR(Required({{entry, "entry"}}));
+        return e.CreateEntry(iam::capi::CallerOf(caller), Impl(entry)->entry);
+      },
+      [](const iam::Engine&, const iam::DirectoryEntry& created) {
+        return iam::ToJson(created).dump();
+      });
 }
 
 int iam_engine_list_entries(iam_engine* engine, const iam_principal* caller, int kind,
                             const char* tenant, const char* keyword, char** out_json,
                             iam_error* err) {
-  if (out_json != nullptr) *out_json = nullptr;
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(tenant, err);
-  IAM_REQUIRE(out_json, err);
-  if (!iam::capi::ValidKind(kind)) IAM_ENGINE_FAIL(iam::capi::BadKind());
-  auto entries = Impl(engine)->engine->ListEntries(
-      iam::capi::CallerOf(caller), static_cast<iam::EntryKind>(kind), tenant, View(keyword));
-  if (!entries.ok()) IAM_ENGINE_FAIL(entries.status());
-  nlohmann::json j = nlohmann::json::array();
-  for (const iam::DirectoryEntry& e : *entries) j.push_back(iam::ToJson(e));
-  SetOut(out_json, j.dump());
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<std::vector<iam::DirectoryEntry>> {
+        IAM_RETURN_IF_ERROR(Required({{tenant, "tenant"}, {out_json, "out_json"}}));
+        if (!iam::capi::ValidKind(kind)) return iam::capi::BadKind();
+        return e.ListEntries(iam::capi::CallerOf(caller), static_cast<iam::EntryKind>(kind), tenant,
+                             View(keyword));
+      },
+      [](const iam::Engine&, const std::vector<iam::DirectoryEntry>& entries) {
+        return iam::capi::ArrayText(entries);
+      });
 }
 
 int iam_engine_delete_entry(iam_engine* engine, const iam_principal* caller, int kind,
                             const char* tenant, const char* id_or_name, iam_error* err) {
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(tenant, err);
-  IAM_REQUIRE(id_or_name, err);
-  if (!iam::capi::ValidKind(kind)) IAM_ENGINE_FAIL(iam::capi::BadKind());
-  absl::Status s = Impl(engine)->engine->DeleteEntry(
-      iam::capi::CallerOf(caller), static_cast<iam::EntryKind>(kind), tenant, id_or_name);
-  if (!s.ok()) IAM_ENGINE_FAIL(s);
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineStatusCall(engine, err, [&](iam::Engine& e) {
+    IAM_RETURN_IF_ERROR(Required({{tenant, "tenant"}, {id_or_name, "id_or_name"}}));
+    if (!iam::capi::ValidKind(kind)) return iam::capi::BadKind();
+    return e.DeleteEntry(iam::capi::CallerOf(caller), static_cast<iam::EntryKind>(kind), tenant,
+                         id_or_name);
+  });
 }
 
 int iam_engine_dispatch_outbox(iam_engine* engine, int* delivered, iam_error* err) {
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  absl::StatusOr<int> sent = Impl(engine)->engine->DispatchOutbox();
-  if (!sent.ok()) IAM_ENGINE_FAIL(sent.status());
-  if (delivered != nullptr) *delivered = *sent;
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineStatusCall(engine, err, [&](iam::Engine& e) {
+    absl::StatusOr<int> sent = e.DispatchOutbox();
+    if (sent.ok() && delivered != nullptr) *delivered = *sent;
+    return sent.status();
+  });
 }
 
 }  // extern "C"
