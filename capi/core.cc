@@ -13,6 +13,7 @@
 #include "iam/contact.h"
 #include "iam/engine.h"
 #include "iam/error.h"
+#include "iam/names.h"
 #include "iam/password_generator.h"
 #include "iam/token.h"
 #include "iam/username.h"
@@ -596,6 +597,39 @@ int iam_canonical_username(const char* profile, const char* name, char** out, ia
   IAM_API_END(err)
 }
 
+namespace {
+
+// The fields iam_validate_field knows, each with its rule.
+using FieldRule = absl::Status (*)(const iam::Profile& profile, absl::string_view value);
+struct FieldRuleRow {
+  absl::string_view field;
+  FieldRule rule;
+};
+constexpr FieldRuleRow kFieldRules[] = {
+    {"username",
+     [](const iam::Profile& p, absl::string_view v) { return iam::ValidateUsername(p, v); }},
+    {"email", [](const iam::Profile& p, absl::string_view v) { return iam::ValidateEmail(p, v); }},
+    {"phone_region",
+     [](const iam::Profile& p, absl::string_view v) { return iam::ValidatePhoneRegion(p, v); }},
+    {"phone",
+     [](const iam::Profile& p, absl::string_view v) { return iam::ValidatePhoneNumber(p, v); }},
+    {"display_name",
+     [](const iam::Profile& p, absl::string_view v) { return iam::ValidateDisplayName(p, v); }},
+    {"description",
+     [](const iam::Profile& p, absl::string_view v) { return iam::ValidateDescription(p, v); }},
+    {"external_id",
+     [](const iam::Profile& p, absl::string_view v) { return iam::ValidateExternalId(p, v); }},
+    {"tenant", [](const iam::Profile&, absl::string_view v) { return iam::ValidateTenantId(v); }},
+    {"policy",
+     [](const iam::Profile&, absl::string_view v) { return iam::ValidatePolicyName(v, "policy"); }},
+    {"client_token",
+     [](const iam::Profile&, absl::string_view v) { return iam::ValidateClientToken(v); }},
+    {"default_project_id",
+     [](const iam::Profile&, absl::string_view v) { return iam::ValidateDefaultProjectId(v); }},
+};
+
+}  // namespace
+
 int iam_validate_field(const char* profile, const char* field, const char* value, iam_error* err) {
   IAM_API_BEGIN
   const iam::Profile* p = nullptr;
@@ -603,26 +637,12 @@ int iam_validate_field(const char* profile, const char* field, const char* value
   IAM_REQUIRE(field, err);
   IAM_REQUIRE(value, err);
   const absl::string_view f = field;
-  absl::Status status;
-  if (f == "username") {
-    status = iam::ValidateUsername(*p, value);
-  } else if (f == "email") {
-    status = iam::ValidateEmail(*p, value);
-  } else if (f == "phone_region") {
-    status = iam::ValidatePhoneRegion(*p, value);
-  } else if (f == "phone") {
-    status = iam::ValidatePhoneNumber(*p, value);
-  } else if (f == "display_name") {
-    status = iam::ValidateDisplayName(*p, value);
-  } else if (f == "description") {
-    status = iam::ValidateDescription(*p, value);
-  } else if (f == "external_id") {
-    status = iam::ValidateExternalId(*p, value);
-  } else {
-    status =
-        iam::InvalidField("field", "field.unknown", absl::StrCat("field: no rule for '", f, "'"));
+  for (const FieldRuleRow& row : kFieldRules) {
+    if (row.field == f) return Fill(err, row.rule(*p, value), p);
   }
-  return Fill(err, status, p);
+  return Fill(
+      err,
+      iam::InvalidField("field", "field.unknown", absl::StrCat("field: no rule for '", f, "'")), p);
   IAM_API_END(err)
 }
 

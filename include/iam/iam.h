@@ -249,8 +249,9 @@ IAM_EXPORT IAM_NODISCARD int iam_check_username(const char* profile, const char*
 /* The form two usernames share when they name the same user. */
 IAM_EXPORT IAM_NODISCARD int iam_canonical_username(const char* profile, const char* name,
                                                     char** out, iam_error* err);
-/* One descriptive or contact field: `field` is "username", "email",
- * "phone_region", "phone", "display_name", "description" or "external_id".
+/* One field: `field` is "username", "email", "phone_region", "phone",
+ * "display_name", "description", "external_id", "tenant", "policy",
+ * "client_token" or "default_project_id" (the rules of iam/names.h).
  * IAM_OK or IAM_INVALID_ARGUMENT naming the field and reason. */
 IAM_EXPORT IAM_NODISCARD int iam_validate_field(const char* profile, const char* field,
                                                 const char* value, iam_error* err);

@@ -507,6 +507,12 @@ static void test_checks(void) {
   CHECK(strcmp(iam_error_field(err), "email") == 0);
   CHECK(iam_validate_field("huawei", "phone", "13800000000", err) == IAM_OK);
   CHECK(iam_validate_field("huawei", "shoe_size", "42", err) == IAM_INVALID_ARGUMENT);
+  /* The name rules the engine applies are reachable here too. */
+  CHECK(iam_validate_field(NULL, "tenant", "bad tenant!", err) == IAM_INVALID_ARGUMENT);
+  CHECK(strcmp(iam_error_reason(err), "tenant.invalid") == 0);
+  CHECK(iam_validate_field(NULL, "policy", "Admin Access", err) == IAM_INVALID_ARGUMENT);
+  CHECK(strcmp(iam_error_field(err), "policy") == 0);
+  CHECK(iam_validate_field(NULL, "client_token", "ok-token", err) == IAM_OK);
 
   /* Passwords: every failing reason is listed. */
   REQUIRE_OK(iam_check_password(NULL, NULL, "54321a", "A12345", NULL, NULL, &count, &json, err),
