@@ -200,7 +200,8 @@ json ToJson(const WriteSet& w) {
   for (const WriteSet::Update& u : w.updated_users) {
     updated.push_back({{"record", ToJson(u.record)},
                        {"expected_version", u.expected_version},
-                       {"keep_version", u.keep_version}});
+                       {"keep_version", u.keep_version},
+                       {"revoke_tokens", u.revoke_tokens}});
   }
   json new_keys = json::array();
   for (const AccessKeyRecord& k : w.new_access_keys) new_keys.push_back(ToJson(k));

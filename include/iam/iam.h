@@ -329,14 +329,15 @@ IAM_EXPORT int iam_store_pending_outbox(iam_store* store, int64_t* count, iam_er
  * "value": ...}]}. The unique keys are computed by the library: a store keeps
  * them unique per tenant, and find_user looks them up by the same values. A
  * write set is {now, tenant, idempotency (record or null), new_users,
- * updated_users: [{record, expected_version, keep_version}],
+ * updated_users: [{record, expected_version, keep_version, revoke_tokens}],
  * deleted_user_ids, new_access_keys, updated_access_keys,
  * deleted_access_key_ids, new_tokens, deleted_token_hashes, outbox}; commit
  * applies all of it or none, with the semantics of iam::Store::Commit
  * (duplicates: IAM_ALREADY_EXISTS, reason "<key>.duplicate"; a live
  * idempotency record: IAM_ALREADY_EXISTS, reason "idempotency.conflict"; a
  * stale version: IAM_ABORTED, reason "user.version_conflict"; the stored
- * version becomes expected_version + 1 unless keep_version). Entry kinds are
+ * version becomes expected_version + 1 unless keep_version; revoke_tokens:
+ * delete every token of that user before new_tokens are added). Entry kinds are
  * "group", "organizational_unit" and "custom_field". */
 
 typedef struct iam_buffer iam_buffer;

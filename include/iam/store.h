@@ -46,6 +46,9 @@ struct WriteSet {
     // Bookkeeping (failed-login counters, a rehash) is not an edit: with
     // keep_version the stored version stays expected_version.
     bool keep_version = false;
+    // A new password: every one-time token the user holds (first-login links,
+    // resets) is deleted with the update; tokens in new_tokens survive.
+    bool revoke_tokens = false;
   };
   std::vector<Update> updated_users;
   // Deletes users with their keys, tokens and memberships.

@@ -166,9 +166,10 @@ absl::StatusOr<UserRecord> Engine::Impl::LoadByIdentifier(absl::string_view tena
 }
 
 absl::Status Engine::Impl::CommitUpdate(const UserRecord& rec, int64_t expected, WriteSet w,
-                                        bool keep_version) {
+                                        UpdateKind kind) {
   w.now = clock->Now();
-  w.updated_users.push_back({rec, expected, keep_version});
+  w.updated_users.push_back(
+      {rec, expected, kind == UpdateKind::kBookkeeping, kind == UpdateKind::kNewPassword});
   return store->Commit(w);
 }
 

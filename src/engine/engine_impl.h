@@ -78,9 +78,12 @@ struct Engine::Impl {
   // bare number when the user has no region).
   absl::StatusOr<UserRecord> LoadByIdentifier(absl::string_view tenant,
                                               absl::string_view identifier);
+  // How an update is committed: bookkeeping keeps the version; a new
+  // password revokes every outstanding one-time token of the user.
+  enum class UpdateKind { kEdit, kBookkeeping, kNewPassword };
   // Commits `rec` as an update of the stored version `expected`.
   absl::Status CommitUpdate(const UserRecord& rec, int64_t expected, WriteSet w = {},
-                            bool keep_version = false);
+                            UpdateKind kind = UpdateKind::kEdit);
 
   // --- fields.cc ---
 
@@ -139,6 +142,14 @@ struct Engine::Impl {
   // concurrent update.
   void RecordLogin(const std::string& tenant, const std::string& id, bool success,
                    const std::string& rehash);
+  // Verifies `password` for a login or a password change, spending one
+  // Argon2id whether or not `rec` exists, is locked or has a password: an
+  // unknown user, a wrong password and a locked account given a wrong
+  // password all answer false alike, in about the same time, and a wrong
+  // password counts towards lockout. `*rehash` (may be null) receives a new
+  // hash when the parameters changed.
+  bool VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::string_view password,
+                      std::string* rehash);
 
   // --- access_keys.cc ---
 

@@ -79,7 +79,7 @@ absl::StatusOr<User> Engine::Impl::RedeemToken(absl::string_view token, TokenPur
   IAM_RETURN_IF_ERROR(SetPassword(&*rec, new_password, now, false, "new_password"));
   WriteSet w;
   w.deleted_token_hashes.push_back(t->hash);
-  IAM_RETURN_IF_ERROR(CommitUpdate(*rec, version, std::move(w)));
+  IAM_RETURN_IF_ERROR(CommitUpdate(*rec, version, std::move(w), UpdateKind::kNewPassword));
   rec->user.version = version + 1;
   return rec->user;
 }
@@ -101,9 +101,28 @@ void Engine::Impl::RecordLogin(const std::string& tenant, const std::string& id,
       }
     }
     // Login bookkeeping is not an edit: it keeps the version callers hold.
-    absl::Status s = CommitUpdate(*rec, version, {}, /*keep_version=*/true);
+    absl::Status s = CommitUpdate(*rec, version, {}, UpdateKind::kBookkeeping);
     if (!absl::IsAborted(s)) return;
   }
+}
+
+bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec,
+                                  absl::string_view password, std::string* rehash) {
+  const bool known = rec.ok() && !rec->password_hash.empty();
+  const bool match = hasher.Verify(known ? rec->password_hash : hasher.DummyHash(), password);
+  if (!known) return false;
+  if (!match) {
+    // A lockout in force is not extended: its end stays what it was.
+    if (rec->locked_until <= clock->Now()) {
+      RecordLogin(rec->user.tenant, rec->user.id, /*success=*/false, "");
+    }
+    return false;
+  }
+  if (rehash != nullptr && hasher.NeedsRehash(rec->password_hash)) {
+    absl::StatusOr<std::string> h = hasher.Hash(password);
+    if (h.ok()) *rehash = std::move(*h);
+  }
+  return true;
 }
 
 absl::StatusOr<AuthResult> Engine::Authenticate(absl::string_view tenant,
@@ -115,29 +134,17 @@ absl::StatusOr<AuthResult> Engine::Authenticate(absl::string_view tenant,
   AuthResult result;
   absl::StatusOr<UserRecord> rec = I.LoadByIdentifier(tenant, identifier);
   if (!rec.ok() && !absl::IsNotFound(rec.status())) return rec.status();
-  std::shared_ptr<const PasswordChecker> checker = I.CheckerFor(tenant);
-  absl::StatusOr<std::string> normalized = checker->Normalize(password);
-  Secret pw(normalized.ok() ? std::move(*normalized) : std::string());
-  if (!rec.ok() || rec->password_hash.empty()) {
-    // Spend the same time as a real verification, then say only "bad".
-    I.hasher.Verify(I.hasher.DummyHash(), pw.view());
-    return result;
-  }
+  absl::StatusOr<std::string> normalized = I.CheckerFor(tenant)->Normalize(password);
+  const Secret pw(normalized.ok() ? std::move(*normalized) : std::string());
+  std::string rehash;
+  // Unknown, wrong, or locked and wrong: one answer, after one Argon2id.
+  if (!I.VerifyPassword(rec, pw.view(), &rehash) || !normalized.ok()) return result;
   result.user_id = rec->user.id;
   if (rec->locked_until > now) {
+    // Only a caller who knows the password learns of the lockout.
     result.outcome = AuthOutcome::kLocked;
     result.locked_until = rec->locked_until;
     return result;
-  }
-  if (!normalized.ok() || !I.hasher.Verify(rec->password_hash, pw.view())) {
-    I.RecordLogin(std::string(tenant), rec->user.id, false, "");
-    result.user_id.clear();
-    return result;
-  }
-  std::string rehash;
-  if (I.hasher.NeedsRehash(rec->password_hash)) {
-    absl::StatusOr<std::string> h = I.hasher.Hash(pw.view());
-    if (h.ok()) rehash = std::move(*h);
   }
   I.RecordLogin(std::string(tenant), rec->user.id, true, rehash);
   if (!rec->user.enabled) {
@@ -191,16 +198,22 @@ absl::Status Engine::ChangePassword(absl::string_view tenant, absl::string_view 
   Impl& I = *impl_;
   IAM_RETURN_IF_ERROR(I.AdmitSelfService(tenant));
   absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
-  if (!rec.ok()) return rec.status();
-  absl::StatusOr<std::string> old = I.CheckerFor(tenant)->Normalize(old_password);
-  if (rec->password_hash.empty() || !old.ok() || !I.hasher.Verify(rec->password_hash, *old)) {
-    if (old.ok()) WipeString(*old);
+  if (!rec.ok() && !absl::IsNotFound(rec.status())) return rec.status();
+  absl::StatusOr<std::string> normalized = I.CheckerFor(tenant)->Normalize(old_password);
+  const Secret old(normalized.ok() ? std::move(*normalized) : std::string());
+  // An unknown user and a wrong password answer alike; a wrong one counts
+  // towards lockout, as a failed login does.
+  if (!I.VerifyPassword(rec, old.view(), nullptr) || !normalized.ok()) {
     return Invalid("old_password", "password.incorrect", "is not the current password");
   }
-  WipeString(*old);
+  const absl::Time now = I.clock->Now();
+  if (rec->locked_until > now) {
+    return MakeError(absl::StatusCode::kPermissionDenied, "user", "user.locked",
+                     "user: the account is locked after too many failed attempts; try later");
+  }
   const int64_t version = rec->user.version;
-  IAM_RETURN_IF_ERROR(I.SetPassword(&*rec, new_password, I.clock->Now(), true, "new_password"));
-  return I.CommitUpdate(*rec, version);
+  IAM_RETURN_IF_ERROR(I.SetPassword(&*rec, new_password, now, true, "new_password"));
+  return I.CommitUpdate(*rec, version, {}, Impl::UpdateKind::kNewPassword);
 }
 
 }  // namespace iam

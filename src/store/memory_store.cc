@@ -139,6 +139,11 @@ struct MemoryStore::Rep {
     for (const WriteSet::Update& u : w.updated_users) {
       auto it = users.find(u.record.user.id);
       Unindex(it->second);
+      if (u.revoke_tokens) {
+        for (auto t = tokens.begin(); t != tokens.end();) {
+          t = t->second.user_id == u.record.user.id ? tokens.erase(t) : std::next(t);
+        }
+      }
       it->second = u.record;
       it->second.user.version = u.expected_version + (u.keep_version ? 0 : 1);
     }

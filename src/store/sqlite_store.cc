@@ -686,6 +686,10 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
     if (st.ColInt(0) != up.expected_version) return internal::VersionConflict();
   }
   for (const WriteSet::Update& up : w.updated_users) {
+    if (up.revoke_tokens) {
+      IAM_RETURN_IF_ERROR(
+          Sql("DELETE FROM tokens WHERE user_id = ?1").Text(up.record.user.id).Run());
+    }
     IAM_RETURN_IF_ERROR(
         Sql("DELETE FROM user_keys WHERE user_id = ?1").Text(up.record.user.id).Run());
     IAM_RETURN_IF_ERROR(

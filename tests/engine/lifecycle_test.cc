@@ -427,6 +427,88 @@ TEST_P(LifecycleTest, HostKeyRotationStillOpensOldSecrets) {
             absl::StatusCode::kDataLoss);
 }
 
+// A locked account given a wrong password answers exactly as an unknown
+// user: bad credentials, no user id, no lockout time (it used to answer
+// "locked" with the user id). Only the right password learns of the lockout.
+TEST_P(LifecycleTest, LockedAccountAnswersAWrongPasswordLikeAnUnknownUser) {
+  Create("alice.wong");
+  for (int i = 0; i < 5; ++i) Login("alice.wong", "wrong-Pass1");
+  auto locked_wrong = engine_->Authenticate("t1", "alice.wong", "wrong-Pass1");
+  auto unknown = engine_->Authenticate("t1", "nobody.here", "wrong-Pass1");
+  ASSERT_TRUE(locked_wrong.ok() && unknown.ok());
+  EXPECT_EQ(locked_wrong->outcome, AuthOutcome::kBadCredentials);
+  EXPECT_EQ(ToJson(*locked_wrong), ToJson(*unknown));
+  auto locked_right = engine_->Authenticate("t1", "alice.wong", "Summer-Breeze7");
+  ASSERT_TRUE(locked_right.ok());
+  EXPECT_EQ(locked_right->outcome, AuthOutcome::kLocked);
+  EXPECT_FALSE(locked_right->user_id.empty());
+  // Failures during a lockout do not extend it.
+  clock_.Advance(absl::Minutes(16));
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);
+}
+
+// change-password counts wrong old passwords towards lockout, honours a
+// lockout even with the right old password, and answers an unknown user as
+// a wrong password (it used to answer user.not_found, bypass lockout and
+// reset the counters).
+TEST_P(LifecycleTest, ChangePasswordCountsFailuresAndHonoursLockout) {
+  Create("alice.wong");
+  const absl::Status unknown =
+      engine_->ChangePassword("t1", "nobody.here", "wrong-Pass1", "Autumn-Leaves8");
+  const absl::Status wrong =
+      engine_->ChangePassword("t1", "alice.wong", "wrong-Pass1", "Autumn-Leaves8");
+  EXPECT_EQ(ErrorReason(unknown), "password.incorrect");
+  EXPECT_EQ(unknown.code(), wrong.code());
+  EXPECT_EQ(unknown.message(), wrong.message());
+  EXPECT_EQ(ErrorField(unknown), ErrorField(wrong));
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(
+        ErrorReason(engine_->ChangePassword("t1", "alice.wong", "wrong-Pass1", "Autumn-Leaves8")),
+        "password.incorrect");
+  }
+  // Five failures: locked, for logins and for changes alike.
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kLocked);
+  const absl::Status locked =
+      engine_->ChangePassword("t1", "alice.wong", "Summer-Breeze7", "Autumn-Leaves8");
+  EXPECT_EQ(locked.code(), absl::StatusCode::kPermissionDenied) << locked;
+  EXPECT_EQ(ErrorReason(locked), "user.locked");
+  clock_.Advance(absl::Minutes(16));
+  EXPECT_EQ(Login("alice.wong", "Autumn-Leaves8"), AuthOutcome::kBadCredentials);
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);
+}
+
+// Every outstanding reset and first-login token dies when the password
+// changes: by a completed reset, and by a password change.
+TEST_P(LifecycleTest, OneTimeTokensDieWhenThePasswordChanges) {
+  Create("alice.wong", "Summer-Breeze7", "alice@example.com");
+  ASSERT_TRUE(engine_->StartPasswordReset("t1", "alice.wong", Channel::kEmail).ok());
+  const std::string first = LastToken();
+  ASSERT_TRUE(engine_->StartPasswordReset("t1", "alice.wong", Channel::kEmail).ok());
+  const std::string second = LastToken();
+  ASSERT_NE(first, second);
+  ASSERT_TRUE(engine_->CompleteReset(first, "New-Breeze88").ok());
+  EXPECT_EQ(ErrorReason(engine_->CompleteReset(second, "Newer-Breeze9").status()), "token.invalid");
+  EXPECT_EQ(ErrorReason(engine_->CompleteReset(first, "Newer-Breeze9").status()), "token.invalid");
+
+  ASSERT_TRUE(engine_->StartPasswordReset("t1", "alice.wong", Channel::kEmail).ok());
+  const std::string pending = LastToken();
+  clock_.Advance(absl::Hours(48));  // past the minimum age
+  ASSERT_TRUE(engine_->ChangePassword("t1", "alice.wong", "New-Breeze88", "Autumn-Leaves8").ok());
+  EXPECT_EQ(ErrorReason(engine_->CompleteReset(pending, "Winter-Frost99").status()),
+            "token.invalid");
+
+  CreateUserRequest linked;
+  linked.tenant = "t1";
+  linked.username = "bob.smith";
+  linked.email = "bob@example.com";
+  linked.password_mode = PasswordMode::kFirstLoginLink;
+  ASSERT_TRUE(engine_->CreateUser(linked).ok());
+  const std::string link = LastToken();
+  ASSERT_TRUE(engine_->StartPasswordReset("t1", "bob.smith", Channel::kEmail).ok());
+  ASSERT_TRUE(engine_->CompleteReset(LastToken(), "Spring-Rain77").ok());
+  EXPECT_EQ(ErrorReason(engine_->RedeemLoginLink(link, "Summer-Sun66").status()), "token.invalid");
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, LifecycleTest,
                          ::testing::Values(StoreKind::kMemory, StoreKind::kSqlite), StoreKindName);
 

@@ -847,6 +847,25 @@ TEST_P(StoreContractTest, TokensFindAndDelete) {
   EXPECT_TRUE(store().FindToken("hash-2").ok());
 }
 
+TEST_P(StoreContractTest, PasswordUpdateRevokesTheUsersTokensOnly) {
+  WriteSet w = NewUsers({MakeUser("u1", "alice"), MakeUser("u2", "bob")});
+  w.new_tokens = {MakeToken("old-1", "u1"), MakeToken("old-2", "u1"), MakeToken("bobs", "u2")};
+  ASSERT_TRUE(store().Commit(w).ok());
+  absl::StatusOr<UserRecord> alice = store().FindUser("t1", UserKey::kId, "u1");
+  ASSERT_TRUE(alice.ok());
+  WriteSet update = UpdateUser(*alice, 1);
+  update.updated_users[0].revoke_tokens = true;
+  update.new_tokens = {MakeToken("fresh", "u1")};  // issued with the change: kept
+  ASSERT_TRUE(store().Commit(update).ok());
+  EXPECT_EQ(store().FindToken("old-1").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store().FindToken("old-2").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(store().FindToken("fresh").ok());
+  EXPECT_TRUE(store().FindToken("bobs").ok());
+  // Without revoke_tokens an update leaves tokens alone.
+  ASSERT_TRUE(store().Commit(UpdateUser(*store().FindUser("t1", UserKey::kId, "u1"), 2)).ok());
+  EXPECT_TRUE(store().FindToken("fresh").ok());
+}
+
 TEST_P(StoreContractTest, TenantRegistry) {
   EXPECT_FALSE(*store().TenantExists("t1"));
   ASSERT_TRUE(store().RegisterTenant("t1").ok());

@@ -122,6 +122,9 @@ class DictStore(Store):
         for update in w.get("updated_users", []):
             record = copy.deepcopy(update["record"])
             self._unindex(self.users[record["user"]["id"]])
+            if update.get("revoke_tokens"):
+                uid = record["user"]["id"]
+                self.tokens = {k: v for k, v in self.tokens.items() if v["user_id"] != uid}
             record["user"]["version"] = update["expected_version"] + (
                 0 if update.get("keep_version") else 1)
             self.users[record["user"]["id"]] = record
