@@ -94,7 +94,7 @@ def profiles() -> List[str]:
 def profile_info(profile: str = "huawei") -> Dict[str, Any]:
     """Every limit of a profile (username and contact rules, id formats, the
     default password policy, the error table), as a dict."""
-    return json.loads(_ffi.call_string(lib.iam_profile_json, encode(profile)) or "{}")
+    return json.loads(_ffi.call_string(lib.iam_profile_json, encode(profile, "profile")) or "{}")
 
 
 def validate_username(name: str, profile: str = "huawei") -> None:
@@ -102,14 +102,14 @@ def validate_username(name: str, profile: str = "huawei") -> None:
     ``.violations``) when `name` breaks a username rule of the profile."""
     try:
         # The common case, a valid name: one C call, no error object.
-        lib.iam_validate_username(encode(profile), encode(name), None)
+        lib.iam_validate_username(encode(profile, "profile"), encode(name, "name"), None)
         return
     except Error:
         pass
     found = username_violations(name, profile=profile)
     if found:
         try:
-            _ffi.call(lib.iam_validate_username, encode(profile), encode(name))
+            _ffi.call(lib.iam_validate_username, encode(profile, "profile"), encode(name, "name"))
         except Error as e:
             e.violations = found
             raise
@@ -117,27 +117,27 @@ def validate_username(name: str, profile: str = "huawei") -> None:
 
 def username_violations(name: str, profile: str = "huawei") -> List[Violation]:
     """Every username rule `name` breaks (an empty list when valid)."""
-    return _violations(_ffi.call_string(lib.iam_check_username, encode(profile), encode(name),
+    return _violations(_ffi.call_string(lib.iam_check_username, encode(profile, "profile"), encode(name, "name"),
                                         None))
 
 
 def canonical_username(name: str, profile: str = "huawei") -> str:
     """The form two usernames share when they name the same user."""
-    return _ffi.call_string(lib.iam_canonical_username, encode(profile), encode(name)) or ""
+    return _ffi.call_string(lib.iam_canonical_username, encode(profile, "profile"), encode(name, "name")) or ""
 
 
 def validate_field(field: str, value: str, profile: str = "huawei") -> None:
     """Checks one field: "username", "email", "phone_region", "phone",
     "display_name", "description" or "external_id"."""
-    _ffi.call(lib.iam_validate_field, encode(profile), encode(field), encode(value))
+    _ffi.call(lib.iam_validate_field, encode(profile, "profile"), encode(field, "field"), encode(value, "value"))
 
 
 def _check(password: str, username: Optional[str], email: Optional[str], phone: Optional[str],
            profile: str, policy: PolicyLike) -> List[Violation]:
     with policy_handle(profile, PasswordPolicy.coerce(policy)) as p:
         return _violations(_ffi.call_string(
-            lib.iam_check_password, encode(profile), p, encode(password), encode(username),
-            encode(email), encode(phone), None))
+            lib.iam_check_password, encode(profile, "profile"), p, encode(password, "password"), encode(username, "username"),
+            encode(email, "email"), encode(phone, "phone"), None))
 
 
 def check_password(password: str, *, username: Optional[str] = None, email: Optional[str] = None,
@@ -150,8 +150,8 @@ def check_password(password: str, *, username: Optional[str] = None, email: Opti
     if found:
         with policy_handle(profile, PasswordPolicy.coerce(policy)) as p:
             try:
-                _ffi.call(lib.iam_validate_password, encode(profile), p, encode(password),
-                          encode(username), encode(email), encode(phone))
+                _ffi.call(lib.iam_validate_password, encode(profile, "profile"), p, encode(password, "password"),
+                          encode(username, "username"), encode(email, "email"), encode(phone, "phone"))
             except Error as e:
                 e.violations = found
                 raise
@@ -179,15 +179,15 @@ def generate_password(profile: str = "huawei", policy: PolicyLike = None,
     """A random password the policy accepts (uniform over such passwords of
     `length`, default the profile's). WARNING: a secret."""
     with policy_handle(profile, PasswordPolicy.coerce(policy)) as p:
-        return _ffi.call_string(lib.iam_generate_password, encode(profile), p, int(length or 0),
-                                encode(username), encode(email), encode(phone)) or ""
+        return _ffi.call_string(lib.iam_generate_password, encode(profile, "profile"), p, int(length or 0),
+                                encode(username, "username"), encode(email, "email"), encode(phone, "phone")) or ""
 
 
 def map_error(code: Union[int, Status], reason: str = "", profile: str = "huawei") -> Dict[str, Any]:
     """What a profile's API answers for an error: {"http_status", "provider_code"}."""
     http = c_int()
     out = c_void_p()
-    _ffi.call(lib.iam_map_error, encode(profile), int(code), encode(reason), byref(http), byref(out))
+    _ffi.call(lib.iam_map_error, encode(profile, "profile"), int(code), encode(reason, "reason"), byref(http), byref(out))
     return {"http_status": http.value, "provider_code": _ffi.take_string(out) or ""}
 
 

@@ -96,25 +96,29 @@ class _Request:
         if value is None:
             return
         if name in _STRINGS:
-            getattr(lib, _STRINGS[name])(self.ptr, encode(value))
+            getattr(lib, _STRINGS[name])(self.ptr, encode(value, name))
         elif name in _BOOLS:
-            getattr(lib, _BOOLS[name])(self.ptr, 1 if value else 0)
+            getattr(lib, _BOOLS[name])(self.ptr, _ffi.flag(value, name))
         elif name == "password_reset_required":
-            lib.iam_request_set_require_password_reset(self.ptr, 1 if value else 0)
+            lib.iam_request_set_require_password_reset(self.ptr, _ffi.flag(value, name))
         elif name in _LISTS:
             if isinstance(value, str):
                 raise TypeError("%s must be a list of ids or names, not a str" % name)
             clear, add = _LISTS[name]
             getattr(lib, clear)(self.ptr)
-            for item in value:
-                getattr(lib, add)(self.ptr, encode(item))
+            for i, item in enumerate(value):
+                getattr(lib, add)(self.ptr, encode(item, "%s[%d]" % (name, i)))
         elif name == "custom_fields":
             lib.iam_request_clear_custom_fields(self.ptr)
             items = value.items() if isinstance(value, Mapping) else value
             for k, v in items:
-                lib.iam_request_add_custom_field(self.ptr, encode(k), encode(str(v)))
+                if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+                    raise TypeError("custom_fields[%r]: expected str or number, got %s"
+                                    % (k, type(v).__name__))
+                lib.iam_request_add_custom_field(self.ptr, encode(k, "custom_fields"),
+                                                 encode(str(v), "custom_fields[%r]" % k))
         elif name == "tenant":
-            lib.iam_request_set_tenant(self.ptr, encode(value))
+            lib.iam_request_set_tenant(self.ptr, encode(value, "tenant"))
         else:
             raise TypeError("unexpected field %r" % name)
 
@@ -133,14 +137,15 @@ class _Request:
                 raise ValueError("password_mode: one of %s" % ", ".join(_PASSWORD_MODES))
             lib.iam_request_set_password_mode(self.ptr, _PASSWORD_MODES[mode])
         if password is not None:
-            lib.iam_request_set_password(self.ptr, encode(password))
+            lib.iam_request_set_password(self.ptr, encode(password, "password"))
         elif fields.get("generate_password"):
             lib.iam_request_set_password_mode(self.ptr, _PASSWORD_MODES["generated"])
         elif fields.get("first_login_link"):
             lib.iam_request_set_password_mode(self.ptr, _PASSWORD_MODES["first_login_link"])
         length = fields.get("generated_password_length")
         if length:
-            lib.iam_request_set_generated_password_length(self.ptr, int(length))
+            lib.iam_request_set_generated_password_length(
+                self.ptr, _ffi.integer(length, "generated_password_length"))
         notify = fields.get("notify")
         if notify:
             for channel in [notify] if isinstance(notify, str) else notify:
@@ -213,7 +218,7 @@ class Engine:
         _ffi.call(lib.iam_options_create, byref(options))
         owned: List[Any] = []
         try:
-            _ffi.call(lib.iam_options_set_profile, options, encode(profile))
+            _ffi.call(lib.iam_options_set_profile, options, encode(profile, "profile"))
             if argon2 is not None:
                 if isinstance(argon2, str):
                     if argon2 not in _ARGON2:
@@ -223,9 +228,9 @@ class Engine:
                     lib.iam_options_set_argon2(options, int(argon2[0]), int(argon2[1]))
             if host_key is not None:
                 lib.iam_options_set_host_key(options, bytes(host_key), len(host_key),
-                                             encode(host_key_id))
+                                             encode(host_key_id, "host_key_id"))
             for key_id, key in (previous_host_keys or {}).items():
-                lib.iam_options_add_previous_host_key(options, encode(key_id), bytes(key),
+                lib.iam_options_add_previous_host_key(options, encode(key_id, "key_id"), bytes(key),
                                                       len(key))
             if notifier is not None:
                 handle = notifier if isinstance(notifier, NotifierHandle) else HostNotifier(notifier)
@@ -257,9 +262,9 @@ class Engine:
             if dispatch_after_commit is not None:
                 lib.iam_options_set_dispatch_after_commit(options, 1 if dispatch_after_commit else 0)
             if admin_policy is not None:
-                lib.iam_options_set_admin_policy(options, encode(admin_policy))
+                lib.iam_options_set_admin_policy(options, encode(admin_policy, "admin_policy"))
             if base_url is not None:
-                lib.iam_options_set_base_url(options, encode(base_url))
+                lib.iam_options_set_base_url(options, encode(base_url, "base_url"))
             if outbox_backoff is not None:
                 lib.iam_options_set_outbox_backoff_seconds(options, seconds(outbox_backoff[0]),
                                                            seconds(outbox_backoff[1]))
@@ -334,20 +339,20 @@ class Engine:
 
     def register_tenant(self, tenant: str) -> None:
         """Registers a tenant (see ``require_registered_tenant``)."""
-        self._call(lib.iam_engine_register_tenant, encode(tenant))
+        self._call(lib.iam_engine_register_tenant, encode(tenant, "tenant"))
 
     def set_password_policy(self, tenant: str,
                             policy: Union[PasswordPolicy, Dict[str, Any]]) -> None:
         """Replaces the profile's password policy for one tenant."""
         with policy_handle(self.profile, PasswordPolicy.coerce(policy)) as p:
-            self._call(lib.iam_engine_set_password_policy, encode(tenant), p)
+            self._call(lib.iam_engine_set_password_policy, encode(tenant, "tenant"), p)
 
     def password_policy(self, tenant: str) -> Dict[str, Any]:
         """The policy in force for a tenant, as a dict."""
         ptr = self._enter()
         policy = _ffi.PolicyP()
         try:
-            _ffi.call(lib.iam_engine_password_policy, ptr, encode(tenant), byref(policy))
+            _ffi.call(lib.iam_engine_password_policy, ptr, encode(tenant, "tenant"), byref(policy))
             try:
                 return _json(_ffi.call_string(lib.iam_policy_json, policy))
             finally:
@@ -358,8 +363,8 @@ class Engine:
     def password_violations(self, tenant: str, password: str, *, username: Optional[str] = None,
                             email: Optional[str] = None, phone: Optional[str] = None) -> List[str]:
         """The reasons `password` fails the tenant's policy ([] when valid)."""
-        text = self._call_string(lib.iam_engine_check_password, encode(tenant), encode(password),
-                                 encode(username), encode(email), encode(phone), None)
+        text = self._call_string(lib.iam_engine_check_password, encode(tenant, "tenant"), encode(password, "password"),
+                                 encode(username, "username"), encode(email, "email"), encode(phone, "phone"), None)
         return [v["reason"] for v in _json(text)]
 
     # -- users ------------------------------------------------------------------
@@ -416,17 +421,20 @@ class Engine:
 
     @staticmethod
     def _target(user: Optional[str], username: Optional[str], id: Optional[str]) -> str:
-        given = [v for v in (user, username, id) if v is not None]
+        given = [(n, v) for n, v in (("user", user), ("username", username), ("id", id))
+                 if v is not None]
         if len(given) != 1:
             raise TypeError("give exactly one of user=, username=, id=")
-        return given[0]
+        name, value = given[0]
+        encode(value, name)  # a wrong type or an embedded NUL is named here
+        return value
 
     def get_user(self, *, tenant: str, username: Optional[str] = None, id: Optional[str] = None,
                  user: Optional[str] = None, caller: Caller = None) -> User:
         """A user by id or username (case-insensitive); NotFound otherwise."""
         with principal_handle(caller) as who:
-            text = self._call_string(lib.iam_engine_get_user, who, encode(tenant),
-                                     encode(self._target(user, username, id)))
+            text = self._call_string(lib.iam_engine_get_user, who, encode(tenant, "tenant"),
+                                     encode(self._target(user, username, id), "user"))
         return User.from_json(_json(text))
 
     def list_users(self, *, tenant: str, page_size: int = 100, page_token: str = "",
@@ -436,15 +444,16 @@ class Engine:
         req = _ffi.ListRequestP()
         _ffi.call(lib.iam_list_request_create, byref(req))
         try:
-            lib.iam_list_request_set_tenant(req, encode(tenant))
-            lib.iam_list_request_set_page_size(req, int(page_size))
-            lib.iam_list_request_set_page_token(req, encode(page_token))
-            lib.iam_list_request_set_name_prefix(req, encode(name_prefix))
+            lib.iam_list_request_set_tenant(req, encode(tenant, "tenant"))
+            lib.iam_list_request_set_page_size(req, _ffi.integer(page_size, "page_size"))
+            lib.iam_list_request_set_page_token(req, encode(page_token, "page_token"))
+            lib.iam_list_request_set_name_prefix(req, encode(name_prefix, "name_prefix"))
             if group is not None:
-                lib.iam_list_request_set_group(req, encode(group))
+                lib.iam_list_request_set_group(req, encode(group, "group"))
             if ou is not None:
-                lib.iam_list_request_set_ou(req, encode(ou))
-            lib.iam_list_request_set_enabled(req, -1 if enabled is None else int(bool(enabled)))
+                lib.iam_list_request_set_ou(req, encode(ou, "ou"))
+            lib.iam_list_request_set_enabled(
+                req, -1 if enabled is None else _ffi.flag(enabled, "enabled"))
             with principal_handle(caller) as who:
                 text = self._call_string(lib.iam_engine_list_users, who, req)
         finally:
@@ -475,9 +484,10 @@ class Engine:
         if unknown:
             raise TypeError("update_user() got unexpected field(s): %s" % ", ".join(sorted(unknown)))
         with _Request() as req, principal_handle(caller) as who:
-            lib.iam_request_set_tenant(req.ptr, encode(tenant))
-            lib.iam_request_set_user(req.ptr, encode(self._target(user, username, id)))
-            lib.iam_request_set_expected_version(req.ptr, int(expected_version))
+            lib.iam_request_set_tenant(req.ptr, encode(tenant, "tenant"))
+            lib.iam_request_set_user(req.ptr, encode(self._target(user, username, id), "user"))
+            lib.iam_request_set_expected_version(
+                req.ptr, _ffi.integer(expected_version, "expected_version"))
             for name, value in fields.items():
                 req.set(name, value)
             text = self._call_string(lib.iam_engine_update_user, who, req.ptr)
@@ -488,8 +498,9 @@ class Engine:
                     expected_version: int = 0, caller: Caller = None) -> None:
         """Removes a user with its keys, memberships and tokens."""
         with principal_handle(caller) as who:
-            self._call(lib.iam_engine_delete_user, who, encode(tenant),
-                       encode(self._target(user, username, id)), int(expected_version))
+            self._call(lib.iam_engine_delete_user, who, encode(tenant, "tenant"),
+                       encode(self._target(user, username, id), "user"),
+                       _ffi.integer(expected_version, "expected_version"))
 
     # -- credentials ------------------------------------------------------------
 
@@ -500,75 +511,76 @@ class Engine:
         who = identifier if identifier is not None else username
         if who is None:
             raise TypeError("give identifier= (or username=)")
-        text = self._call_string(lib.iam_engine_authenticate, encode(tenant), encode(who),
-                                 encode(password), None)
+        text = self._call_string(lib.iam_engine_authenticate, encode(tenant, "tenant"), encode(who, "who"),
+                                 encode(password, "password"), None)
         j = _json(text)
         return AuthResult(j["outcome"], j.get("user_id") or "", parse_time(j.get("locked_until")))
 
     def redeem_login_link(self, *, token: str, new_password: str) -> User:
         """Sets the password through a first-login link token (one use)."""
         return User.from_json(_json(self._call_string(
-            lib.iam_engine_redeem_login_link, encode(token), encode(new_password))))
+            lib.iam_engine_redeem_login_link, encode(token, "token"), encode(new_password, "new_password"))))
 
     def start_password_reset(self, *, tenant: str, identifier: str, channel: str = "email") -> None:
         """Sends a one-time reset token through the notifier; reveals nothing
         about whether the account exists."""
         if channel not in _CHANNELS:
             raise ValueError("channel: 'email' or 'sms'")
-        self._call(lib.iam_engine_start_password_reset, encode(tenant), encode(identifier),
+        self._call(lib.iam_engine_start_password_reset, encode(tenant, "tenant"), encode(identifier, "identifier"),
                    _CHANNELS[channel])
 
     def complete_password_reset(self, *, token: str, new_password: str) -> User:
         return User.from_json(_json(self._call_string(
-            lib.iam_engine_complete_reset, encode(token), encode(new_password))))
+            lib.iam_engine_complete_reset, encode(token, "token"), encode(new_password, "new_password"))))
 
     def change_password(self, *, tenant: str, old_password: str, new_password: str,
                         username: Optional[str] = None, id: Optional[str] = None,
                         user: Optional[str] = None) -> None:
         """Policy, history and minimum age apply."""
-        self._call(lib.iam_engine_change_password, encode(tenant),
-                   encode(self._target(user, username, id)), encode(old_password),
-                   encode(new_password))
+        self._call(lib.iam_engine_change_password, encode(tenant, "tenant"),
+                   encode(self._target(user, username, id), "user"), encode(old_password, "old_password"),
+                   encode(new_password, "new_password"))
 
     def create_access_key(self, *, tenant: str, username: Optional[str] = None,
                           id: Optional[str] = None, user: Optional[str] = None,
                           caller: Caller = None) -> AccessKey:
         """A new key pair; the secret is returned once."""
         with principal_handle(caller) as who:
-            j = _json(self._call_string(lib.iam_engine_create_access_key, who, encode(tenant),
-                                        encode(self._target(user, username, id))))
+            j = _json(self._call_string(lib.iam_engine_create_access_key, who, encode(tenant, "tenant"),
+                                        encode(self._target(user, username, id), "user")))
         return AccessKey(j["id"], j.get("secret"), parse_time(j.get("created_at")))
 
     def list_access_keys(self, *, tenant: str, username: Optional[str] = None,
                          id: Optional[str] = None, user: Optional[str] = None,
                          caller: Caller = None) -> List[AccessKeyInfo]:
         with principal_handle(caller) as who:
-            j = _json(self._call_string(lib.iam_engine_list_access_keys, who, encode(tenant),
-                                        encode(self._target(user, username, id))))
+            j = _json(self._call_string(lib.iam_engine_list_access_keys, who, encode(tenant, "tenant"),
+                                        encode(self._target(user, username, id), "user")))
         return [AccessKeyInfo(k["id"], k["user_id"], bool(k["enabled"]),
                               parse_time(k.get("created_at"))) for k in j]
 
     def set_access_key_enabled(self, *, tenant: str, access_key_id: str, enabled: bool,
                                caller: Caller = None) -> None:
         with principal_handle(caller) as who:
-            self._call(lib.iam_engine_set_access_key_enabled, who, encode(tenant),
-                       encode(access_key_id), 1 if enabled else 0)
+            self._call(lib.iam_engine_set_access_key_enabled, who, encode(tenant, "tenant"),
+                       encode(access_key_id, "access_key_id"), 1 if enabled else 0)
 
     def delete_access_key(self, *, tenant: str, access_key_id: str, caller: Caller = None) -> None:
         with principal_handle(caller) as who:
-            self._call(lib.iam_engine_delete_access_key, who, encode(tenant),
-                       encode(access_key_id))
+            self._call(lib.iam_engine_delete_access_key, who, encode(tenant, "tenant"),
+                       encode(access_key_id, "access_key_id"))
 
     def verify_access_key(self, access_key_id: str, secret: str) -> AccessKeyVerification:
         """Constant-time check of a presented key pair."""
-        j = _json(self._call_string(lib.iam_engine_verify_access_key, encode(access_key_id),
-                                    encode(secret), None))
+        j = _json(self._call_string(lib.iam_engine_verify_access_key,
+                                    encode(access_key_id, "access_key_id"),
+                                    encode(secret, "secret"), None))
         return AccessKeyVerification(bool(j["valid"]), j.get("tenant") or "", j.get("user_id") or "")
 
     def access_key_secret(self, access_key_id: str) -> str:
         """The secret of an enabled key, for verifying request signatures.
         WARNING: a secret."""
-        return self._call_string(lib.iam_engine_access_key_secret, encode(access_key_id)) or ""
+        return self._call_string(lib.iam_engine_access_key_secret, encode(access_key_id, "access_key_id")) or ""
 
     # -- groups, organizational units, custom fields -----------------------------
 
@@ -579,18 +591,18 @@ class Engine:
         entry = _ffi.EntryP()
         _ffi.call(lib.iam_entry_create, _KINDS[kind], byref(entry))
         try:
-            lib.iam_entry_set_tenant(entry, encode(tenant))
-            lib.iam_entry_set_name(entry, encode(name))
+            lib.iam_entry_set_tenant(entry, encode(tenant, "tenant"))
+            lib.iam_entry_set_name(entry, encode(name, "name"))
             if description is not None:
-                lib.iam_entry_set_description(entry, encode(description))
+                lib.iam_entry_set_description(entry, encode(description, "description"))
             if field_type is not None:
-                lib.iam_entry_set_field_type(entry, encode(field_type))
+                lib.iam_entry_set_field_type(entry, encode(field_type, "field_type"))
             if max_length:
-                lib.iam_entry_set_max_length(entry, int(max_length))
+                lib.iam_entry_set_max_length(entry, _ffi.integer(max_length, "max_length"))
             for value in allowed_values or ():
-                lib.iam_entry_add_allowed_value(entry, encode(value))
+                lib.iam_entry_add_allowed_value(entry, encode(value, "value"))
             if pattern is not None:
-                lib.iam_entry_set_pattern(entry, encode(pattern))
+                lib.iam_entry_set_pattern(entry, encode(pattern, "pattern"))
             with principal_handle(caller) as who:
                 text = self._call_string(lib.iam_engine_create_entry, who, entry)
         finally:
@@ -619,7 +631,7 @@ class Engine:
                       caller: Caller) -> List[DirectoryEntry]:
         with principal_handle(caller) as who:
             text = self._call_string(lib.iam_engine_list_entries, who, _KINDS[kind],
-                                     encode(tenant), encode(keyword))
+                                     encode(tenant, "tenant"), encode(keyword, "keyword"))
         return [DirectoryEntry.from_json(e) for e in _json(text)]
 
     def list_groups(self, *, tenant: str, keyword: str = "",
@@ -636,8 +648,8 @@ class Engine:
 
     def _delete_entry(self, kind: str, tenant: str, id_or_name: str, caller: Caller) -> None:
         with principal_handle(caller) as who:
-            self._call(lib.iam_engine_delete_entry, who, _KINDS[kind], encode(tenant),
-                       encode(id_or_name))
+            self._call(lib.iam_engine_delete_entry, who, _KINDS[kind], encode(tenant, "tenant"),
+                       encode(id_or_name, "id_or_name"))
 
     def delete_group(self, *, tenant: str, group: str, caller: Caller = None) -> None:
         """By id or name; FAILED_PRECONDITION (group.in_use) while it has members."""

@@ -409,13 +409,37 @@ LIBRARY_PATH: str = lib._name
 # Helpers.
 
 
-def encode(value: Optional[str]) -> Optional[bytes]:
-    """A str argument as UTF-8 (None stays NULL)."""
+def encode(value: Optional[str], name: str = "argument") -> Optional[bytes]:
+    """A str argument as UTF-8 for the C ABI (None stays NULL).
+
+    Anything but a str (or bytes) is a TypeError, and an embedded NUL, at
+    which C would silently cut the string, is a ValueError: both name the
+    argument, so that "alice\\x00admin" can never become "alice"."""
     if value is None:
         return None
-    if isinstance(value, bytes):
-        return value
-    return str(value).encode("utf-8")
+    if isinstance(value, str):
+        data = value.encode("utf-8")
+    elif isinstance(value, bytes):
+        data = value
+    else:
+        raise TypeError("%s: expected str, got %s" % (name, type(value).__name__))
+    if b"\0" in data:
+        raise ValueError("%s: must not contain a NUL character" % name)
+    return data
+
+
+def flag(value: Any, name: str) -> int:
+    """A bool argument as 0/1; "false", 0 or None are TypeErrors, not coerced."""
+    if not isinstance(value, bool):
+        raise TypeError("%s: expected bool, got %s" % (name, type(value).__name__))
+    return 1 if value else 0
+
+
+def integer(value: Any, name: str) -> int:
+    """An int argument (a bool or a str is a TypeError, not coerced)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("%s: expected int, got %s" % (name, type(value).__name__))
+    return value
 
 
 def take_string(ptr: c_void_p) -> Optional[str]:

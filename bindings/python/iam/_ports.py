@@ -88,7 +88,7 @@ def _reply(out: Any, value: Any) -> int:
 
 def _found(out: Any, err: Any, value: Any, what: str) -> int:
     if value is None:
-        lib.iam_error_set(err, _NOT_FOUND, encode(what), encode(what + ".not_found"),
+        lib.iam_error_set(err, _NOT_FOUND, encode(what, "what"), encode(what + ".not_found"),
                           encode(what + ": not found"))
         return _NOT_FOUND
     return _reply(out, value)
@@ -516,7 +516,7 @@ def policy_handle(profile: Optional[str], policy: Optional[PasswordPolicy]) -> I
         yield None
         return
     ptr = _ffi.PolicyP()
-    _ffi.call(lib.iam_policy_create, encode(profile), byref(ptr))
+    _ffi.call(lib.iam_policy_create, encode(profile, "profile"), byref(ptr))
     try:
         p = policy
         ints = {"min_length": lib.iam_policy_set_min_length,

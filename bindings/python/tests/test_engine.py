@@ -384,3 +384,36 @@ def test_engine_lifetime():
     engine.close()  # idempotent
     with pytest.raises(iam.InvalidParameter):
         iam.Engine(profile="klingon")
+
+
+def test_embedded_nul_is_refused_never_cut(engine):
+    """C would stop at the NUL: "alice\x00admin" must not create "alice"."""
+    with pytest.raises(ValueError, match="username"):
+        engine.create_user(tenant=TENANT, username="alice\x00admin", password="Summer-Breeze7")
+    with pytest.raises(ValueError, match="tenant"):
+        engine.create_user(tenant="T1\x00TB", username="alice.wong", password="Summer-Breeze7")
+    assert engine.list_users(tenant=TENANT).users == []
+    engine.create_user(tenant=TENANT, username="alice.wong", password="Summer-Breeze7",
+                       require_password_reset=False)
+    with pytest.raises(ValueError, match="password"):
+        engine.authenticate(tenant=TENANT, identifier="alice.wong",
+                            password="Summer-Breeze7\x00junk")
+    key = engine.create_access_key(tenant=TENANT, username="alice.wong")
+    with pytest.raises(ValueError, match="secret"):
+        engine.verify_access_key(key.id, key.secret + "\x00junk")
+    assert engine.verify_access_key(key.id, key.secret).valid
+
+
+def test_wrong_types_are_refused_not_coerced(engine):
+    """enabled="false" used to create an enabled user; a list password its text."""
+    with pytest.raises(TypeError, match="enabled"):
+        engine.create_user(tenant=TENANT, username="alice.wong", password="Summer-Breeze7",
+                           enabled="false")
+    with pytest.raises(TypeError, match="password"):
+        engine.create_user(tenant=TENANT, username="alice.wong", password=["Summer-Breeze7"])
+    with pytest.raises(TypeError, match="page_size"):
+        engine.list_users(tenant=TENANT, page_size="10")
+    with pytest.raises(TypeError, match=r"groups\[0\]"):
+        engine.create_user(tenant=TENANT, username="alice.wong", password="Summer-Breeze7",
+                           groups=[42])
+    assert engine.list_users(tenant=TENANT).users == []
