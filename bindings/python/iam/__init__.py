@@ -117,27 +117,30 @@ def validate_username(name: str, profile: str = "huawei") -> None:
 
 def username_violations(name: str, profile: str = "huawei") -> List[Violation]:
     """Every username rule `name` breaks (an empty list when valid)."""
-    return _violations(_ffi.call_string(lib.iam_check_username, encode(profile, "profile"), encode(name, "name"),
-                                        None))
+    return _violations(_ffi.call_string(lib.iam_check_username, encode(profile, "profile"),
+                                        encode(name, "name"), None))
 
 
 def canonical_username(name: str, profile: str = "huawei") -> str:
     """The form two usernames share when they name the same user."""
-    return _ffi.call_string(lib.iam_canonical_username, encode(profile, "profile"), encode(name, "name")) or ""
+    return _ffi.call_string(lib.iam_canonical_username, encode(profile, "profile"),
+                            encode(name, "name")) or ""
 
 
 def validate_field(field: str, value: str, profile: str = "huawei") -> None:
     """Checks one field: "username", "email", "phone_region", "phone",
-    "display_name", "description" or "external_id"."""
-    _ffi.call(lib.iam_validate_field, encode(profile, "profile"), encode(field, "field"), encode(value, "value"))
+    "display_name", "description", "external_id", "tenant", "policy",
+    "client_token" or "default_project_id"."""
+    _ffi.call(lib.iam_validate_field, encode(profile, "profile"), encode(field, "field"),
+              encode(value, "value"))
 
 
 def _check(password: str, username: Optional[str], email: Optional[str], phone: Optional[str],
            profile: str, policy: PolicyLike) -> List[Violation]:
     with policy_handle(profile, PasswordPolicy.coerce(policy)) as p:
         return _violations(_ffi.call_string(
-            lib.iam_check_password, encode(profile, "profile"), p, encode(password, "password"), encode(username, "username"),
-            encode(email, "email"), encode(phone, "phone"), None))
+            lib.iam_check_password, encode(profile, "profile"), p, encode(password, "password"),
+            encode(username, "username"), encode(email, "email"), encode(phone, "phone"), None))
 
 
 def check_password(password: str, *, username: Optional[str] = None, email: Optional[str] = None,
@@ -150,8 +153,9 @@ def check_password(password: str, *, username: Optional[str] = None, email: Opti
     if found:
         with policy_handle(profile, PasswordPolicy.coerce(policy)) as p:
             try:
-                _ffi.call(lib.iam_validate_password, encode(profile, "profile"), p, encode(password, "password"),
-                          encode(username, "username"), encode(email, "email"), encode(phone, "phone"))
+                _ffi.call(lib.iam_validate_password, encode(profile, "profile"), p,
+                          encode(password, "password"), encode(username, "username"),
+                          encode(email, "email"), encode(phone, "phone"))
             except Error as e:
                 e.violations = found
                 raise
@@ -179,15 +183,17 @@ def generate_password(profile: str = "huawei", policy: PolicyLike = None,
     """A random password the policy accepts (uniform over such passwords of
     `length`, default the profile's). WARNING: a secret."""
     with policy_handle(profile, PasswordPolicy.coerce(policy)) as p:
-        return _ffi.call_string(lib.iam_generate_password, encode(profile, "profile"), p, int(length or 0),
-                                encode(username, "username"), encode(email, "email"), encode(phone, "phone")) or ""
+        return _ffi.call_string(lib.iam_generate_password, encode(profile, "profile"), p,
+                                _ffi.integer(length or 0, "length"), encode(username, "username"),
+                                encode(email, "email"), encode(phone, "phone")) or ""
 
 
 def map_error(code: Union[int, Status], reason: str = "", profile: str = "huawei") -> Dict[str, Any]:
     """What a profile's API answers for an error: {"http_status", "provider_code"}."""
     http = c_int()
     out = c_void_p()
-    _ffi.call(lib.iam_map_error, encode(profile, "profile"), int(code), encode(reason, "reason"), byref(http), byref(out))
+    _ffi.call(lib.iam_map_error, encode(profile, "profile"), int(code), encode(reason, "reason"),
+              byref(http), byref(out))
     return {"http_status": http.value, "provider_code": _ffi.take_string(out) or ""}
 
 
