@@ -412,6 +412,7 @@ int iam_profile_json(const char* profile, char** out_json, iam_error* err) {
       {"generator_specials", std::string(p->generator_specials)},
       {"requires_primary_ou", p->requires_primary_ou},
       {"requires_verified_flags", p->requires_verified_flags},
+      {"recipient_needs_contact", p->recipient_needs_contact},
       {"errors", errors},
   };
   SetOut(out_json, j.dump());

@@ -97,6 +97,10 @@ struct Profile {
   absl::string_view generator_specials;
   bool requires_primary_ou;      // alibaba: PrimaryOrganizationalUnitId required
   bool requires_verified_flags;  // alibaba: *Verified required with Email/PhoneNumber
+  // tencent (seed 001): a user with neither password nor access key is a
+  // message recipient and needs an email or a mobile number. The others
+  // (seeds 003, 004) ask only for the name.
+  bool recipient_needs_contact = false;
   std::vector<ErrorMapping> errors;
 };
 

@@ -75,8 +75,8 @@ absl::StatusOr<Engine::Impl::Prepared> Engine::Impl::Prepare(const CreateUserReq
       }
       break;
   }
-  if (r.password_mode == PasswordMode::kNone && !r.access_key && r.email.empty() &&
-      r.phone.empty()) {
+  if (profile->recipient_needs_contact && r.password_mode == PasswordMode::kNone &&
+      !r.access_key && r.email.empty() && r.phone.empty()) {
     return Invalid("email", "recipient.contact_required",
                    "a user without credentials (a message recipient) needs an email or a "
                    "mobile number");

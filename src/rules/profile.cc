@@ -164,6 +164,7 @@ Profile Tencent() {
   p.generator_specials = "!#$%&*+-.=?@^_~";
   p.requires_primary_ou = false;
   p.requires_verified_flags = false;
+  p.recipient_needs_contact = true;  // seed 001: message recipients
   // TencentCloud API 3.0 common error codes.
   p.errors = {
       {Code::kAlreadyExists, "username.duplicate", 409, "InvalidParameter.UserNameExist"},
