@@ -64,6 +64,86 @@ bool IsInvisibleOrControl(int32_t cp) {
   }
 }
 
+bool IsDefaultIgnorable(int32_t cp) {
+  return cp >= 0 && cp <= 0x10FFFF && utf8proc_get_property(cp)->ignorable;
+}
+
+namespace {
+
+struct ScriptRange {
+  int32_t first;
+  int32_t last;
+  Script script;
+};
+
+// Letters only (ScriptOf checks the category first); sorted by `first`.
+constexpr ScriptRange kScripts[] = {
+    {0x0041, 0x024F, kLatin},    {0x0250, 0x02AF, kLatin},    {0x0370, 0x03FF, kGreek},
+    {0x0400, 0x052F, kCyrillic}, {0x0530, 0x058F, kArmenian}, {0x0590, 0x05FF, kHebrew},
+    {0x0600, 0x06FF, kArabic},   {0x0750, 0x077F, kArabic},   {0x08A0, 0x08FF, kArabic},
+    {0x0E00, 0x0E7F, kThai},     {0x10A0, 0x10FF, kGeorgian}, {0x1100, 0x11FF, kHangul},
+    {0x1C80, 0x1C8F, kCyrillic}, {0x1C90, 0x1CBF, kGeorgian}, {0x1D00, 0x1D7F, kLatin},
+    {0x1E00, 0x1EFF, kLatin},    {0x1F00, 0x1FFF, kGreek},    {0x2C60, 0x2C7F, kLatin},
+    {0x2DE0, 0x2DFF, kCyrillic}, {0x3040, 0x309F, kHiragana}, {0x30A0, 0x30FF, kKatakana},
+    {0x3100, 0x312F, kBopomofo}, {0x3130, 0x318F, kHangul},   {0x31A0, 0x31BF, kBopomofo},
+    {0x31F0, 0x31FF, kKatakana}, {0x3400, 0x4DBF, kHan},      {0x4E00, 0x9FFF, kHan},
+    {0xA640, 0xA69F, kCyrillic}, {0xA720, 0xA7FF, kLatin},    {0xAB30, 0xAB6F, kLatin},
+    {0xAC00, 0xD7AF, kHangul},   {0xF900, 0xFAFF, kHan},      {0xFB50, 0xFDFF, kArabic},
+    {0xFE70, 0xFEFF, kArabic},   {0xFF21, 0xFF3A, kLatin},    {0xFF41, 0xFF5A, kLatin},
+    {0xFF66, 0xFF9F, kKatakana}, {0xFFA0, 0xFFDC, kHangul},   {0x20000, 0x3FFFF, kHan},
+};
+
+bool IsLetter(int32_t cp) {
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+int32_t ScriptOf(int32_t cp) {
+  if (!IsLetter(cp)) return kCommon;
+  for (const ScriptRange& r : kScripts) {
+    if (cp < r.first) break;
+    if (cp <= r.last) return r.script;
+  }
+  return kOther + (cp >> 8);
+}
+
+bool IsSingleScript(absl::string_view s) {
+  // Scripts seen, as a bit set over the named scripts, plus the first kOther.
+  uint32_t seen = 0;
+  int32_t other = -1;
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const int32_t cp = c < 0x80 ? (++i, c) : DecodeUtf8(s, &i);
+    if (cp < 0) return false;
+    const int32_t script = ScriptOf(cp);
+    if (script == kCommon) continue;
+    if (script >= kOther) {
+      if (other != -1 && other != script) return false;
+      other = script;
+      seen |= 1u << 31;
+    } else {
+      seen |= 1u << script;
+    }
+  }
+  if ((seen & (seen - 1)) == 0) return true;  // none or one
+  const uint32_t latin_han = (1u << kLatin) | (1u << kHan);
+  for (uint32_t allowed : {latin_han | (1u << kHiragana) | (1u << kKatakana),
+                           latin_han | (1u << kHangul), latin_han | (1u << kBopomofo)}) {
+    if ((seen & ~allowed) == 0) return true;
+  }
+  return false;
+}
+
 bool IsSpace(int32_t cp) {
   return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
          utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;

@@ -26,6 +26,40 @@ int32_t DecodeUtf8(absl::string_view s, size_t* pos);
 // paragraph separators.
 bool IsInvisibleOrControl(int32_t cp);
 
+// Default_Ignorable_Code_Point (DerivedCoreProperties): code points that
+// render as nothing, such as U+034F COMBINING GRAPHEME JOINER, U+3164 HANGUL
+// FILLER and the variation selectors U+FE00..U+FE0F.
+bool IsDefaultIgnorable(int32_t cp);
+
+// The writing system of a letter, coarse but enough to tell Latin from the
+// look-alike Greek and Cyrillic letters and to allow the mixtures that
+// Japanese, Korean and Chinese writing use. kCommon is anything that is not a
+// letter (digits, punctuation, marks, symbols); a letter outside the table is
+// kOther plus its 256-code-point block, a script of its own.
+enum Script : int32_t {
+  kCommon = 0,
+  kLatin,
+  kGreek,
+  kCyrillic,
+  kArmenian,
+  kHebrew,
+  kArabic,
+  kThai,
+  kGeorgian,
+  kHangul,
+  kHiragana,
+  kKatakana,
+  kBopomofo,
+  kHan,
+  kOther = 0x100,
+};
+int32_t ScriptOf(int32_t cp);
+
+// True when the letters of `s` (valid UTF-8) are of one script, or of one of
+// the mixtures UTS #39 calls highly restrictive: Latin with Han, Hiragana and
+// Katakana; Latin with Han and Hangul; Latin with Han and Bopomofo.
+bool IsSingleScript(absl::string_view s);
+
 // Any Unicode whitespace (Zs plus ASCII controls that are whitespace).
 bool IsSpace(int32_t cp);
 

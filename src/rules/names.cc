@@ -143,7 +143,8 @@ absl::Status ValidateEntry(const DirectoryEntry& e) {
   for (size_t i = 0; i < e.name.size();) {
     const unsigned char c = static_cast<unsigned char>(e.name[i]);
     const int32_t cp = c < 0x80 ? (++i, c) : internal::DecodeUtf8(e.name, &i);
-    if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && internal::IsInvisibleOrControl(cp))) {
+    if (cp < 0x20 || cp == 0x7f ||
+        (cp >= 0x80 && (internal::IsInvisibleOrControl(cp) || internal::IsDefaultIgnorable(cp)))) {
       return Invalid("name", "name.invalid", "must not contain control or invisible characters");
     }
   }

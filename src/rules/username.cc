@@ -104,13 +104,18 @@ Violations CheckUsername(const Profile& profile, absl::string_view name, absl::s
     const int32_t cp = internal::DecodeUtf8(name, &i);
     if (!rules.unicode) {
       bad_char = true;
-    } else if (internal::IsInvisibleOrControl(cp)) {
+    } else if (internal::IsInvisibleOrControl(cp) || internal::IsDefaultIgnorable(cp)) {
       invisible = true;
     } else if (!IsUnicodeNameChar(cp)) {
       bad_char = true;
     }
   }
   if (bad_char) add("username.invalid_character", AllowedMessage(profile));
+  if (rules.unicode && !bad_char && !internal::IsSingleScript(name)) {
+    add("username.mixed_script",
+        "must not mix letters of different scripts (such as Latin and Cyrillic), which lets one "
+        "name pass for another");
+  }
   if (invisible) {
     add("username.invisible_character",
         "must not contain control or invisible characters (such as U+200B)");

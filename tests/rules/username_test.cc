@@ -187,6 +187,36 @@ TEST(NistUsername, UnicodeLettersAccepted) {
   EXPECT_TRUE(Valid(p, "j.doe@example"));
 }
 
+// Default-ignorable code points render as nothing: "alice" followed by one
+// of them would pass for alice (they used to be accepted).
+TEST(NistUsername, DefaultIgnorableCodePointsRejected) {
+  const Profile& p = ProfileNamed("nist");
+  for (const char* hidden : {"\xcd\x8f",         // U+034F COMBINING GRAPHEME JOINER
+                             "\xe3\x85\xa4",     // U+3164 HANGUL FILLER
+                             "\xef\xb8\x8f",     // U+FE0F VARIATION SELECTOR-16
+                             "\xe1\x85\x9f"}) {  // U+115F HANGUL CHOSEONG FILLER
+    EXPECT_EQ(FirstReason(p, std::string("alice") + hidden), "username.invisible_character")
+        << hidden;
+  }
+}
+
+// One script per name (UTS #39 highly restrictive): a Cyrillic or Greek
+// look-alike inside a Latin name is refused; the mixtures of Japanese,
+// Korean and Chinese writing are not.
+TEST(NistUsername, MixedScriptLookAlikesRejected) {
+  const Profile& p = ProfileNamed("nist");
+  EXPECT_EQ(FirstReason(p, "\xd0\xb0lice"), "username.mixed_script");  // Cyrillic a + lice
+  EXPECT_EQ(FirstReason(p, "\xce\xb1lice"), "username.mixed_script");  // Greek alpha + lice
+  EXPECT_EQ(FirstReason(p, "p\xd0\xb0ypal.1"), "username.mixed_script");
+  EXPECT_TRUE(Valid(p, "\xd0\xb0\xd0\xb1\xd0\xb2"));  // abv, all Cyrillic
+  EXPECT_TRUE(Valid(p, "alice.2026"));                // digits are common
+  EXPECT_TRUE(
+      Valid(p, "\xe5\xb1\xb1\xe7\x94\xb0\xe3\x81\x9f\xe3\x82\x8d\xe3\x81\x86"));  // Han + Hiragana
+  EXPECT_TRUE(Valid(p, "\xe3\x82\xbf\xe3\x83\xad\xe3\x82\xa6.tokyo"));         // Katakana + Latin
+  EXPECT_TRUE(Valid(p, "kim\xea\xb9\x80"));                                    // Latin + Hangul
+  EXPECT_EQ(FirstReason(p, "\xea\xb9\x80\xd0\xb0"), "username.mixed_script");  // Hangul + Cyrillic
+}
+
 TEST(NistUsername, LengthCountsCodePoints) {
   const Profile& p = ProfileNamed("nist");
   std::string cjk64;
