@@ -39,8 +39,8 @@ std::optional<EntryKind> EntryKindFromText(absl::string_view text) {
 const char* UserKeyText(UserKey key) { return internal::KeyName(key); }
 
 std::optional<UserKey> UserKeyFromText(absl::string_view text) {
-  for (UserKey k :
-       {UserKey::kId, UserKey::kUsername, UserKey::kEmail, UserKey::kPhone, UserKey::kExternalId}) {
+  for (UserKey k : {UserKey::kId, UserKey::kUsername, UserKey::kEmail, UserKey::kPhone,
+                    UserKey::kExternalId, UserKey::kLogin}) {
     if (text == internal::KeyName(k)) return k;
   }
   return std::nullopt;
@@ -49,7 +49,9 @@ std::optional<UserKey> UserKeyFromText(absl::string_view text) {
 json ToJson(const UserRecord& r) {
   json keys = json::array();
   for (const internal::UniqueKey& k : internal::UniqueKeysOf(r)) {
-    keys.push_back({{"key", internal::KeyName(k.key)}, {"value", k.value}});
+    keys.push_back({{"key", internal::KeyName(k.key)},
+                    {"value", k.value},
+                    {"field", internal::KeyName(k.field)}});
   }
   return {{"user", internal::ToJson(r.user, internal::UserJsonStyle::kRecord)},
           {"canonical_username", r.canonical_username},

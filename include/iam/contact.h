@@ -43,6 +43,23 @@ IAM_EXPORT absl::Status ValidateExternalId(const Profile& profile, absl::string_
 // The canonical form of an email for uniqueness: lower case.
 IAM_EXPORT std::string CanonicalEmail(absl::string_view email);
 
+// A mobile number in one canonical form: the region without leading zeros
+// ("086" -> "86"; the profile's default_phone_region when none is given) and
+// the national number without its trunk prefix ("013800000000" ->
+// "13800000000"). e164() is "+8613800000000", the form uniqueness and login
+// compare.
+struct PhoneNumber {
+  std::string region;
+  std::string number;
+  std::string e164() const { return "+" + region + number; }
+};
+IAM_EXPORT PhoneNumber CanonicalPhone(const Profile& profile, absl::string_view region,
+                                      absl::string_view number);
+// The E.164 form of a login identifier that reads as a mobile number:
+// "+86 138...", "0086-138...", "86:138...", "+8613800000000", or bare digits
+// in the default region. Empty when it does not read as one.
+IAM_EXPORT std::string PhoneIdentifierE164(const Profile& profile, absl::string_view identifier);
+
 }  // namespace iam
 
 #endif  // IAM_CONTACT_H_

@@ -325,9 +325,11 @@ IAM_EXPORT int iam_store_pending_outbox(iam_store* store, int64_t* count, iam_er
  * sms_login_verification, created_at, password_changed_at,
  * password_expires_at, version}, canonical_username, canonical_email,
  * password_hash, password_history, failed_logins, locked_until,
- * "unique_keys": [{"key": "username"|"email"|"phone"|"external_id",
- * "value": ...}]}. The unique keys are computed by the library: a store keeps
- * them unique per tenant, and find_user looks them up by the same values. A
+ * "unique_keys": [{"key": "username"|"email"|"phone"|"external_id"|"login",
+ * "value": ..., "field": the field a collision is reported under}]}
+ * (phone values are E.164; "login" is the one namespace of username, email
+ * and phone, so that no login identifier names two users). The unique keys are computed by the
+ * library: a store keeps them unique per tenant, and find_user looks them up by the same values. A
  * write set is {now, tenant, idempotency (record or null), new_users,
  * updated_users: [{record, expected_version, keep_version, revoke_tokens}],
  * deleted_user_ids, new_access_keys, updated_access_keys,

@@ -101,6 +101,9 @@ struct Profile {
   // message recipient and needs an email or a mobile number. The others
   // (seeds 003, 004) ask only for the name.
   bool recipient_needs_contact = false;
+  // The region of a mobile number given without one: 86 for the three
+  // Chinese clouds of the seeds, 1 for nist.
+  absl::string_view default_phone_region = "86";
   std::vector<ErrorMapping> errors;
 };
 

@@ -63,7 +63,10 @@ struct WriteSet {
 };
 
 // Which unique key FindUser looks up by. Values are canonical forms.
-enum class UserKey : uint8_t { kId, kUsername, kEmail, kPhone, kExternalId };
+// kPhone values are E.164 ("+8613800000000"). kLogin is the one namespace of
+// every identifier a user logs in with (canonical username, canonical email,
+// E.164 phone): a username can be nobody else's email or mobile number.
+enum class UserKey : uint8_t { kId, kUsername, kEmail, kPhone, kExternalId, kLogin };
 
 struct ListUsersQuery {
   std::string tenant;

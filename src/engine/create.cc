@@ -47,6 +47,7 @@ absl::StatusOr<Engine::Impl::Prepared> Engine::Impl::Prepare(const CreateUserReq
   IAM_RETURN_IF_ERROR(
       ValidateFields(u, r.email_verified.has_value(), r.phone_verified.has_value()));
   if (!u.email.empty()) rec.canonical_email = CanonicalEmail(u.email);
+  CanonicalizePhone(&u);
   IAM_RETURN_IF_ERROR(ValidateClientToken(r.client_token));
   // Credentials and delivery.
   const bool has_password_input = !r.password.empty();
@@ -75,8 +76,8 @@ absl::StatusOr<Engine::Impl::Prepared> Engine::Impl::Prepare(const CreateUserReq
       }
       break;
   }
-  if (profile->recipient_needs_contact && r.password_mode == PasswordMode::kNone &&
-      !r.access_key && r.email.empty() && r.phone.empty()) {
+  if (profile->recipient_needs_contact && r.password_mode == PasswordMode::kNone && !r.access_key &&
+      r.email.empty() && r.phone.empty()) {
     return Invalid("email", "recipient.contact_required",
                    "a user without credentials (a message recipient) needs an email or a "
                    "mobile number");
@@ -176,10 +177,10 @@ absl::StatusOr<std::optional<CreateUserResult>> Engine::Impl::Replay(const Creat
 absl::Status Engine::Impl::PrecheckUnique(const UserRecord& rec) {
   for (const internal::UniqueKey& k : internal::UniqueKeysOf(rec)) {
     absl::StatusOr<UserRecord> found = store->FindUser(rec.user.tenant, k.key, k.value);
-    if (found.ok()) return internal::DuplicateError(k.key);
+    if (found.ok()) return internal::DuplicateError(k);
     if (!absl::IsNotFound(found.status())) return found.status();
   }
-  return absl::OkStatus();
+  return CheckIdentifiersUnambiguous(rec);
 }
 
 absl::Status Engine::Impl::Issue(const CreateUserRequest& r, Prepared& p, WriteSet* w,
@@ -301,7 +302,7 @@ absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
         if (!claimed
                  .insert(absl::StrCat(r.tenant, "\x1f", static_cast<int>(k.key), "\x1f", k.value))
                  .second) {
-          s = internal::DuplicateError(k.key);
+          s = internal::DuplicateError(k);
           break;
         }
       }

@@ -10,6 +10,7 @@
 #include "iam/contact.h"
 #include "iam/names.h"
 #include "iam/username.h"
+#include "store/store_keys.h"
 
 namespace iam {
 
@@ -148,21 +149,40 @@ absl::StatusOr<UserRecord> Engine::Impl::LoadByIdentifier(absl::string_view tena
     auto r = store->FindUser(tenant, UserKey::kEmail, CanonicalEmail(identifier));
     if (!absl::IsNotFound(r.status())) return r;
   }
-  std::string region, number;
-  absl::string_view id = identifier;
-  if (!id.empty() && id.front() == '+') id.remove_prefix(1);
-  const size_t sep = id.find_first_of(" :-");
-  if (sep != absl::string_view::npos) {
-    region = std::string(id.substr(0, sep));
-    number = std::string(id.substr(sep + 1));
-  } else {
-    number = std::string(id);
-  }
-  if (!number.empty() && ValidatePhoneNumber(*profile, number).ok()) {
-    auto r = store->FindUser(tenant, UserKey::kPhone, absl::StrCat(region, ":", number));
+  if (const std::string e164 = PhoneIdentifierE164(*profile, identifier); !e164.empty()) {
+    auto r = store->FindUser(tenant, UserKey::kPhone, e164);
     if (!absl::IsNotFound(r.status())) return r;
   }
   return NotFound("user", "user.not_found", "no such user in this tenant");
+}
+
+absl::Status Engine::Impl::CheckIdentifiersUnambiguous(const UserRecord& rec) {
+  const User& u = rec.user;
+  auto taken = [&](UserKey key, const std::string& value) -> absl::StatusOr<bool> {
+    absl::StatusOr<UserRecord> other = store->FindUser(u.tenant, key, value);
+    if (absl::IsNotFound(other.status())) return false;
+    if (!other.ok()) return other.status();
+    return other->user.id != u.id;
+  };
+  // A username that reads as a mobile number must not be another's number.
+  if (const std::string e164 = PhoneIdentifierE164(*profile, rec.canonical_username);
+      !e164.empty()) {
+    absl::StatusOr<bool> t = taken(UserKey::kPhone, e164);
+    if (!t.ok()) return t.status();
+    if (*t) return internal::DuplicateError({UserKey::kLogin, e164, UserKey::kUsername});
+  }
+  // A mobile number must not be the reading of another's username.
+  if (!u.phone.empty()) {
+    const std::string e164 = absl::StrCat("+", u.phone_region, u.phone);
+    std::vector<std::string> readings = {e164, absl::StrCat("00", u.phone_region, u.phone)};
+    if (u.phone_region == profile->default_phone_region) readings.push_back(u.phone);
+    for (const std::string& reading : readings) {
+      absl::StatusOr<bool> t = taken(UserKey::kUsername, reading);
+      if (!t.ok()) return t.status();
+      if (*t) return internal::DuplicateError({UserKey::kLogin, e164, UserKey::kPhone});
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Engine::Impl::CommitUpdate(const UserRecord& rec, int64_t expected, WriteSet w,

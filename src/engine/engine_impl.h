@@ -78,6 +78,12 @@ struct Engine::Impl {
   // bare number when the user has no region).
   absl::StatusOr<UserRecord> LoadByIdentifier(absl::string_view tenant,
                                               absl::string_view identifier);
+  // Login identifiers stay unambiguous where the store's login keys cannot
+  // see it: a username that reads as a mobile number ("13800000000") is not
+  // another user's number, and a number is not the reading of another user's
+  // username. (Username, email and phone equal as text are the store's
+  // kLogin keys.)
+  absl::Status CheckIdentifiersUnambiguous(const UserRecord& rec);
   // How an update is committed: bookkeeping keeps the version; a new
   // password revokes every outstanding one-time token of the user.
   enum class UpdateKind { kEdit, kBookkeeping, kNewPassword };
@@ -92,6 +98,9 @@ struct Engine::Impl {
   // carried the flags (alibaba requires them with the value).
   absl::Status ValidateFields(const User& u, bool email_verified_given,
                               bool phone_verified_given) const;
+  // Stores a mobile number in its canonical form (iam::CanonicalPhone): what
+  // uniqueness and login compare.
+  void CanonicalizePhone(User* u) const;
   absl::Status ResolvePrimaryOu(const std::string& tenant, const std::string& ref, User* u);
   absl::Status ResolveOus(const std::string& tenant, const std::vector<std::string>& refs, User* u);
   absl::Status ResolveGroups(const std::string& tenant, const std::vector<std::string>& refs,

@@ -69,6 +69,13 @@ absl::Status Engine::Impl::ValidateFields(const User& u, bool email_verified_giv
   return absl::OkStatus();
 }
 
+void Engine::Impl::CanonicalizePhone(User* u) const {
+  if (u->phone.empty()) return;
+  PhoneNumber p = CanonicalPhone(*profile, u->phone_region, u->phone);
+  u->phone_region = std::move(p.region);
+  u->phone = std::move(p.number);
+}
+
 absl::Status Engine::Impl::ResolvePrimaryOu(const std::string& tenant, const std::string& ref,
                                             User* u) {
   if (profile->requires_primary_ou && ref.empty()) {

@@ -106,8 +106,8 @@ void Engine::Impl::RecordLogin(const std::string& tenant, const std::string& id,
   }
 }
 
-bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec,
-                                  absl::string_view password, std::string* rehash) {
+bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::string_view password,
+                                  std::string* rehash) {
   const bool known = rec.ok() && !rec->password_hash.empty();
   const bool match = hasher.Verify(known ? rec->password_hash : hasher.DummyHash(), password);
   if (!known) return false;

@@ -2,6 +2,7 @@
 #include "iam/contact.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/unicode.h"
 #include "iam/error.h"
@@ -163,6 +164,47 @@ std::string CanonicalEmail(absl::string_view email) {
   std::string out(email);
   absl::AsciiStrToLower(&out);
   return out;
+}
+
+namespace {
+
+absl::string_view StripLeadingZeros(absl::string_view digits) {
+  while (!digits.empty() && digits.front() == '0') digits.remove_prefix(1);
+  return digits;
+}
+
+}  // namespace
+
+PhoneNumber CanonicalPhone(const Profile& profile, absl::string_view region,
+                           absl::string_view number) {
+  absl::string_view r = StripLeadingZeros(region);
+  if (r.empty()) r = profile.default_phone_region;
+  return {std::string(r), std::string(StripLeadingZeros(number))};
+}
+
+std::string PhoneIdentifierE164(const Profile& profile, absl::string_view id) {
+  bool international = false;
+  if (!id.empty() && id.front() == '+') {
+    international = true;
+    id.remove_prefix(1);
+  } else if (absl::StartsWith(id, "00")) {
+    international = true;
+    id.remove_prefix(2);
+  }
+  const size_t sep = id.find_first_of(" :-");
+  if (sep != absl::string_view::npos) {
+    const absl::string_view region = id.substr(0, sep);
+    const absl::string_view number = id.substr(sep + 1);
+    if (region.empty() || !AllDigits(region) || !ValidatePhoneNumber(profile, number).ok()) {
+      return "";
+    }
+    return CanonicalPhone(profile, region, number).e164();
+  }
+  if (id.empty() || !AllDigits(id)) return "";
+  // "+8613800000000": country code and number already joined.
+  if (international) return absl::StrCat("+", StripLeadingZeros(id));
+  if (!ValidatePhoneNumber(profile, id).ok()) return "";
+  return CanonicalPhone(profile, "", id).e164();
 }
 
 }  // namespace iam

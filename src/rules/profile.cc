@@ -199,6 +199,7 @@ Profile Nist() {
   p.generator_specials = "";
   p.requires_primary_ou = false;
   p.requires_verified_flags = false;
+  p.default_phone_region = "1";  // NANP: the US agencies SP 800-63 serves
   AppendGenericErrors(
       &p.errors, {"invalid_request", "conflict", "not_found", "idempotency_mismatch", "forbidden",
                   "internal_error", "conflict", "batch_aborted"});

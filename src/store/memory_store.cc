@@ -96,7 +96,7 @@ struct MemoryStore::Rep {
         const std::string key = Key(r.user.tenant, k.key, k.value);
         auto it = unique.find(key);
         const bool taken = it != unique.end() && !freed.count(key);
-        if (taken || !claimed.insert(key).second) return internal::DuplicateError(k.key);
+        if (taken || !claimed.insert(key).second) return internal::DuplicateError(k);
       }
       return absl::OkStatus();
     };

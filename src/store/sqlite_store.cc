@@ -39,7 +39,7 @@ using Json = nlohmann::json;
 // Uniqueness per tenant lives in constraints, so it holds for every connection
 // to the file: user_keys has one row per unique key a user claims
 // (internal::UniqueKeysOf: kind is the iam::UserKey, 1 canonical username,
-// 2 canonical email, 3 phone "region:number", 4 external id) under
+// 2 canonical email, 3 phone E.164, 4 external id, 5 login identifier) under
 // PRIMARY KEY (tenant, kind, value); idempotency is keyed by
 // (tenant, client_token); entries are UNIQUE on (tenant, kind, folded_name).
 // memberships indexes which users reference which directory entry (groups and
@@ -165,6 +165,25 @@ CREATE TABLE outbox (
   last_error TEXT NOT NULL
 );
 CREATE INDEX outbox_by_due ON outbox (next_attempt_at);
+)sql",
+    // Version 2: mobile numbers in one canonical form (E.164 keys) and the
+    // login namespace (kind 5). Rows of version 1 are rewritten as the engine
+    // now writes them: region and number without leading zeros, a missing
+    // region taken as 86 (the default region of the huawei, alibaba and
+    // tencent profiles). Equivalent numbers that two users already share, or
+    // one user's username that is another's email, cannot both keep their key:
+    // the first row keeps it (INSERT OR IGNORE) and the data stays readable.
+    R"sql(
+UPDATE users SET
+  phone_region = CASE WHEN ltrim(phone_region, '0') = '' THEN '86'
+                      ELSE ltrim(phone_region, '0') END,
+  phone = ltrim(phone, '0')
+WHERE phone != '';
+DELETE FROM user_keys WHERE kind = 3;
+INSERT OR IGNORE INTO user_keys (tenant, kind, value, user_id)
+  SELECT tenant, 3, '+' || phone_region || phone, id FROM users WHERE phone != '';
+INSERT OR IGNORE INTO user_keys (tenant, kind, value, user_id)
+  SELECT tenant, 5, value, user_id FROM user_keys WHERE kind IN (1, 2, 3);
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
@@ -607,7 +626,7 @@ absl::Status SqliteStore::Rep::ClaimKeys(const UserRecord& r) {
     Stmt st = Sql("INSERT INTO user_keys (tenant, kind, value, user_id) VALUES (?1, ?2, ?3, ?4)");
     st.Text(r.user.tenant).Int(static_cast<int>(k.key)).Text(k.value).Text(r.user.id);
     absl::Status s = st.Run();
-    if (st.unique_violation()) return internal::DuplicateError(k.key);
+    if (st.unique_violation()) return internal::DuplicateError(k);
     IAM_RETURN_IF_ERROR(s);
   }
   return absl::OkStatus();

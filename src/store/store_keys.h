@@ -18,18 +18,32 @@ namespace iam::internal {
 struct UniqueKey {
   UserKey key;
   std::string value;
+  UserKey field;  // the field a collision is reported under (for kLogin, its source)
 };
 
-// The keys a record claims: username always; email, phone and external id
-// when set. The phone key is region + ':' + number.
+// The keys a record claims: username always; email, phone (E.164 of the
+// stored, canonical region and number) and external id when set; then the
+// login namespace: username, email and phone again, once each.
 inline std::vector<UniqueKey> UniqueKeysOf(const UserRecord& r) {
   std::vector<UniqueKey> keys;
-  keys.push_back({UserKey::kUsername, r.canonical_username});
-  if (!r.canonical_email.empty()) keys.push_back({UserKey::kEmail, r.canonical_email});
-  if (!r.user.phone.empty()) {
-    keys.push_back({UserKey::kPhone, r.user.phone_region + ":" + r.user.phone});
+  keys.push_back({UserKey::kUsername, r.canonical_username, UserKey::kUsername});
+  if (!r.canonical_email.empty()) {
+    keys.push_back({UserKey::kEmail, r.canonical_email, UserKey::kEmail});
   }
-  if (!r.user.external_id.empty()) keys.push_back({UserKey::kExternalId, r.user.external_id});
+  if (!r.user.phone.empty()) {
+    keys.push_back({UserKey::kPhone, "+" + r.user.phone_region + r.user.phone, UserKey::kPhone});
+  }
+  if (!r.user.external_id.empty()) {
+    keys.push_back({UserKey::kExternalId, r.user.external_id, UserKey::kExternalId});
+  }
+  const size_t identity_keys = keys.size();
+  for (size_t i = 0; i < identity_keys; ++i) {
+    const UniqueKey& k = keys[i];
+    if (k.key == UserKey::kExternalId) continue;
+    bool seen = false;
+    for (size_t j = identity_keys; j < keys.size(); ++j) seen |= keys[j].value == k.value;
+    if (!seen) keys.push_back({UserKey::kLogin, k.value, k.key});
+  }
   return keys;
 }
 
@@ -45,6 +59,8 @@ inline const char* KeyName(UserKey key) {
       return "phone";
     case UserKey::kExternalId:
       return "external_id";
+    case UserKey::kLogin:
+      return "login";
   }
   return "key";
 }
@@ -53,6 +69,17 @@ inline absl::Status DuplicateError(UserKey key) {
   const std::string name = KeyName(key);
   return MakeError(absl::StatusCode::kAlreadyExists, name, name + ".duplicate",
                    name + ": already in use in this tenant");
+}
+
+// A collision on `k`, reported under the field it came from: a login-key
+// collision is another user's username, email or mobile number.
+inline absl::Status DuplicateError(const UniqueKey& k) {
+  if (k.key != UserKey::kLogin) return DuplicateError(k.key);
+  const std::string name = KeyName(k.field);
+  return MakeError(absl::StatusCode::kAlreadyExists, name, name + ".duplicate",
+                   name +
+                       ": already used by another user of this tenant to log in (as a "
+                       "username, email or mobile number)");
 }
 
 inline absl::Status IdempotencyConflict() {

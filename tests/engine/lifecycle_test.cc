@@ -509,6 +509,105 @@ TEST_P(LifecycleTest, OneTimeTokensDieWhenThePasswordChanges) {
   EXPECT_EQ(ErrorReason(engine_->RedeemLoginLink(link, "Summer-Sun66").status()), "token.invalid");
 }
 
+// One mobile number, one user: "+86 13800000000", 13800000000 in region 86,
+// region "086", "013800000000" and no region at all (huawei's default region
+// 86) are the same number, stored in one canonical form.
+TEST_P(LifecycleTest, EquivalentMobileNumbersAreOneNumber) {
+  const User alice = Create("alice.wong", "Summer-Breeze7", "", "013800000000");
+  EXPECT_EQ(alice.phone_region, "86");
+  EXPECT_EQ(alice.phone, "13800000000");
+  for (const auto& [region, number] :
+       std::vector<std::pair<std::string, std::string>>{{"86", "13800000000"},
+                                                        {"086", "13800000000"},
+                                                        {"", "13800000000"},
+                                                        {"0086", "013800000000"}}) {
+    CreateUserRequest r;
+    r.tenant = "t1";
+    r.username = "bob.smith";
+    r.phone_region = region;
+    r.phone = number;
+    r.password_mode = PasswordMode::kGenerated;
+    EXPECT_EQ(ErrorReason(engine_->CreateUser(r).status()), "phone.duplicate")
+        << region << " " << number;
+  }
+  for (const char* id : {"+86 13800000000", "+8613800000000", "0086-13800000000", "86:013800000000",
+                         "13800000000"}) {
+    EXPECT_EQ(Login(id, "Summer-Breeze7"), AuthOutcome::kSuccess) << id;
+  }
+  EXPECT_EQ(Login("+1 13800000000", "Summer-Breeze7"), AuthOutcome::kBadCredentials);
+}
+
+// A login identifier names one user: under alibaba a username may not be
+// another user's email, under tencent not another user's mobile number, in
+// either order of creation (login and reset by it reached the wrong user).
+TEST_P(LifecycleTest, LoginIdentifiersAreUnambiguousAcrossFields) {
+  EngineOptions o = Options();
+  o.profile = FindProfile("alibaba");
+  Engine alibaba(o, store_.get());
+  CreateUserRequest a;
+  a.tenant = "ali";
+  a.username = "alice";
+  a.email = "boss@example.com";
+  a.email_verified = true;
+  a.password_mode = PasswordMode::kGenerated;
+  DirectoryEntry ou;
+  ou.kind = EntryKind::kOrganizationalUnit;
+  ou.tenant = "ali";
+  ou.name = "root";
+  ASSERT_TRUE(alibaba.CreateEntry({}, ou).ok());
+  a.primary_ou = "root";
+  ASSERT_TRUE(alibaba.CreateUser(a).ok());
+  CreateUserRequest b;
+  b.tenant = "ali";
+  b.username = "Boss@Example.com";
+  b.primary_ou = "root";
+  b.password_mode = PasswordMode::kGenerated;
+  const absl::Status taken = alibaba.CreateUser(b).status();
+  EXPECT_EQ(ErrorReason(taken), "username.duplicate") << taken;
+  EXPECT_EQ(MapError(alibaba.profile(), taken).provider_code, "ResourceDuplicated.Username");
+  CreateUserRequest c;
+  c.tenant = "ali";
+  c.username = "carol";
+  c.email = "ALICE";  // not an address: refused by the email rule before any key
+  c.email_verified = true;
+  c.primary_ou = "root";
+  c.password_mode = PasswordMode::kGenerated;
+  EXPECT_EQ(ErrorField(alibaba.CreateUser(c).status()), "email");
+
+  o.profile = FindProfile("tencent");
+  Engine tencent(o, store_.get());
+  CreateUserRequest digits;
+  digits.tenant = "tc";
+  digits.username = "13800000000";
+  digits.password_mode = PasswordMode::kGenerated;
+  ASSERT_TRUE(tencent.CreateUser(digits).ok());
+  CreateUserRequest phone;
+  phone.tenant = "tc";
+  phone.username = "dave";
+  phone.phone_region = "86";
+  phone.phone = "13800000000";
+  phone.password_mode = PasswordMode::kGenerated;
+  EXPECT_EQ(ErrorReason(tencent.CreateUser(phone).status()), "phone.duplicate");
+  phone.tenant = "tc2";
+  ASSERT_TRUE(tencent.CreateUser(phone).ok());
+  digits.tenant = "tc2";
+  EXPECT_EQ(ErrorReason(tencent.CreateUser(digits).status()), "username.duplicate");
+  digits.username = "+8613800000000";
+  EXPECT_EQ(ErrorReason(tencent.CreateUser(digits).status()), "username.duplicate");
+  // An update may not take another user's identifier either.
+  CreateUserRequest erin;
+  erin.tenant = "tc2";
+  erin.username = "erin";
+  erin.password_mode = PasswordMode::kGenerated;
+  ASSERT_TRUE(tencent.CreateUser(erin).ok());
+  UpdateUserRequest u;
+  u.tenant = "tc2";
+  u.user = "erin";
+  u.phone_region = "086";
+  u.phone = "013800000000";
+  EXPECT_EQ(ErrorReason(tencent.UpdateUser(u).status()), "phone.duplicate");
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, LifecycleTest,
                          ::testing::Values(StoreKind::kMemory, StoreKind::kSqlite), StoreKindName);
 

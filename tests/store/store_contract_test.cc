@@ -289,7 +289,7 @@ TEST_P(StoreContractTest, CommitThenFindByEveryKey) {
       {UserKey::kId, "u1"},
       {UserKey::kUsername, "alice"},
       {UserKey::kEmail, "alice@example.com"},
-      {UserKey::kPhone, "86:13800000000"},
+      {UserKey::kPhone, "+8613800000000"},
       {UserKey::kExternalId, "emp-001"},
   };
   for (const auto& [key, value] : lookups) {
@@ -444,7 +444,7 @@ TEST_P(StoreContractTest, UniquenessIsPerTenant) {
     for (const auto& [key, value] :
          std::vector<std::pair<UserKey, std::string>>{{UserKey::kUsername, "alice"},
                                                       {UserKey::kEmail, "alice@example.com"},
-                                                      {UserKey::kPhone, "86:13800000000"},
+                                                      {UserKey::kPhone, "+8613800000000"},
                                                       {UserKey::kExternalId, "emp-001"}}) {
       absl::StatusOr<UserRecord> got = store().FindUser(tenant, key, value);
       ASSERT_TRUE(got.ok()) << got.status();
@@ -462,13 +462,46 @@ TEST_P(StoreContractTest, PhoneKeyIsRegionAndNumber) {
   b.user.phone_region = "1";
   b.user.phone = "5550100";
   ASSERT_TRUE(store().Commit(NewUsers({b})).ok());
-  EXPECT_EQ(store().FindUser("t1", UserKey::kPhone, "1:5550100")->user.id, "u2");
-  EXPECT_EQ(store().FindUser("t1", UserKey::kPhone, "86:5550100")->user.id, "u1");
+  EXPECT_EQ(store().FindUser("t1", UserKey::kPhone, "+15550100")->user.id, "u2");
+  EXPECT_EQ(store().FindUser("t1", UserKey::kPhone, "+865550100")->user.id, "u1");
   UserRecord c = MakeUser("u3", "carol");
   c.user.phone_region = "86";
   c.user.phone = "5550100";
   EXPECT_TRUE(IsError(store().Commit(NewUsers({c})), absl::StatusCode::kAlreadyExists,
                       "phone.duplicate", "phone"));
+}
+
+// One login namespace: a username cannot be another user's email or mobile
+// number, and a collision is reported under the field that made it.
+TEST_P(StoreContractTest, LoginIdentifiersNameOneUser) {
+  UserRecord a = MakeUser("u1", "alice");
+  a.canonical_email = "boss@example.com";
+  a.user.email = "boss@example.com";
+  a.user.phone_region = "86";
+  a.user.phone = "13800000000";
+  Add(a);
+  EXPECT_EQ(store().FindUser("t1", UserKey::kLogin, "boss@example.com")->user.id, "u1");
+  EXPECT_EQ(store().FindUser("t1", UserKey::kLogin, "+8613800000000")->user.id, "u1");
+  EXPECT_EQ(store().FindUser("t1", UserKey::kLogin, "alice")->user.id, "u1");
+  UserRecord b = MakeUser("u2", "boss@example.com");  // alice's email as a username
+  EXPECT_TRUE(IsError(store().Commit(NewUsers({b})), absl::StatusCode::kAlreadyExists,
+                      "username.duplicate", "username"));
+  UserRecord c = MakeUser("u3", "carol");
+  c.canonical_email = "alice";  // alice's username as an email
+  c.user.email = "alice";
+  EXPECT_TRUE(IsError(store().Commit(NewUsers({c})), absl::StatusCode::kAlreadyExists,
+                      "email.duplicate", "email"));
+  UserRecord d = MakeUser("u4", "+8613800000000");  // alice's number as a username
+  EXPECT_TRUE(IsError(store().Commit(NewUsers({d})), absl::StatusCode::kAlreadyExists,
+                      "username.duplicate", "username"));
+  // A user's own username and email may be the same text.
+  UserRecord e = MakeUser("u5", "erin@example.com");
+  e.canonical_email = "erin@example.com";
+  e.user.email = "erin@example.com";
+  ASSERT_TRUE(store().Commit(NewUsers({e})).ok());
+  // Nothing of the refused users was written.
+  EXPECT_EQ(store().FindUser("t1", UserKey::kId, "u2").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 // ---------------------------------------------------------------------------

@@ -79,11 +79,14 @@ class DictStore(Store):
             freed.update(_keys(rec))
 
         def claim(record: Record) -> None:
+            fields = {(k["key"], k["value"]): k.get("field", k["key"])
+                      for k in record.get("unique_keys", [])}
             for key in _keys(record):
                 taken = key in self.unique and key not in freed
                 if taken or key in claimed:
-                    raise AlreadyExists("%s: already in use in this tenant" % key[1],
-                                        reason="%s.duplicate" % key[1], field=key[1])
+                    field = fields[(key[1], key[2])]  # a login key names its source
+                    raise AlreadyExists("%s: already in use in this tenant" % field,
+                                        reason="%s.duplicate" % field, field=field)
                 claimed.add(key)
 
         for update in w.get("updated_users", []):

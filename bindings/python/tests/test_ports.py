@@ -22,7 +22,10 @@ def test_python_store_end_to_end(outbox):
         record = store.users[created.user.id]
         assert record["canonical_username"] == "alice.wong"
         assert record["password_hash"].startswith("$argon2id$")
-        assert {"key": "email", "value": "alice@example.com"} in record["unique_keys"]
+        assert {"key": "email", "value": "alice@example.com", "field": "email"} \
+            in record["unique_keys"]
+        assert {"key": "login", "value": "alice@example.com", "field": "email"} \
+            in record["unique_keys"]
         assert created.generated_password not in repr(store.__dict__)  # only a hash is stored
         assert outbox.last("generated_password").recipient == "alice@example.com"
         assert store.pending_outbox() == 0  # delivered and completed

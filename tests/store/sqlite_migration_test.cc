@@ -1,0 +1,84 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// A file written by schema version 1 opens under the current schema with its
+// data rewritten as the engine now writes it: mobile numbers canonical and
+// keyed in E.164, every login identifier in the login namespace.
+#include <sqlite3.h>
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "iam/error.h"
+#include "iam/sqlite_store.h"
+#include "store_param.h"
+
+namespace iam {
+namespace {
+
+UserRecord User(const std::string& id, const std::string& username, const std::string& email) {
+  UserRecord r;
+  r.user.id = id;
+  r.user.tenant = "t1";
+  r.user.username = username;
+  r.canonical_username = username;
+  r.user.email = email;
+  r.canonical_email = email;
+  r.user.created_at = absl::FromUnixSeconds(1'800'000'000);
+  return r;
+}
+
+void Exec(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+TEST(SqliteMigrationTest, Version1PhonesAndLoginKeysAreRewritten) {
+  TempDbPath db;
+  {
+    auto store = SqliteStore::Open(db.path());
+    ASSERT_TRUE(store.ok()) << store.status();
+    WriteSet w;
+    w.now = absl::FromUnixSeconds(1'800'000'000);
+    w.new_users = {User("u1", "alice", "alice@example.com"), User("u2", "bob", "")};
+    ASSERT_TRUE((*store)->Commit(w).ok());
+  }
+  // Back to what version 1 wrote: numbers as given, keys "region:number", no
+  // login namespace.
+  Exec(db.path(), R"sql(
+    UPDATE users SET phone_region = '086', phone = '013800000000' WHERE id = 'u1';
+    UPDATE users SET phone_region = '', phone = '13900000000' WHERE id = 'u2';
+    DELETE FROM user_keys WHERE kind IN (3, 5);
+    INSERT INTO user_keys VALUES ('t1', 3, '086:013800000000', 'u1');
+    INSERT INTO user_keys VALUES ('t1', 3, ':13900000000', 'u2');
+    PRAGMA user_version = 1;
+  )sql");
+  auto store = SqliteStore::Open(db.path());
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto alice = (*store)->FindUser("t1", UserKey::kPhone, "+8613800000000");
+  ASSERT_TRUE(alice.ok()) << alice.status();
+  EXPECT_EQ(alice->user.id, "u1");
+  EXPECT_EQ(alice->user.phone_region, "86");
+  EXPECT_EQ(alice->user.phone, "13800000000");
+  auto bob = (*store)->FindUser("t1", UserKey::kPhone, "+8613900000000");
+  ASSERT_TRUE(bob.ok()) << bob.status();
+  EXPECT_EQ(bob->user.phone_region, "86");
+  for (const char* login : {"alice", "alice@example.com", "+8613800000000"}) {
+    auto found = (*store)->FindUser("t1", UserKey::kLogin, login);
+    ASSERT_TRUE(found.ok()) << login << ": " << found.status();
+    EXPECT_EQ(found->user.id, "u1") << login;
+  }
+  // The rewritten keys are enforced: bob cannot take alice's email as a name.
+  UserRecord update = *bob;
+  update.canonical_username = "alice@example.com";
+  WriteSet w;
+  w.now = absl::FromUnixSeconds(1'800'000'001);
+  w.updated_users.push_back({update, bob->user.version});
+  EXPECT_EQ(ErrorReason((*store)->Commit(w)), "username.duplicate");
+}
+
+}  // namespace
+}  // namespace iam
