@@ -114,6 +114,16 @@ using iam::capi::View;
 namespace iam::capi {
 namespace {
 
+// A create whose one-time secrets would be lost (no output asked for).
+absl::Status SecretsNeedAnOutput(const CreateUserRequest& r, const char* const* out) {
+  if (out != nullptr || (r.password_mode != PasswordMode::kGenerated && !r.access_key)) {
+    return absl::OkStatus();
+  }
+  return InvalidField("out_json", "api.secret_unreturned",
+                      "out_json: must not be NULL when a generated password or an access key is "
+                      "asked for: its one-time secret could never be shown");
+}
+
 // kInvalidArgument naming the first NULL among required arguments.
 absl::Status Required(std::initializer_list<std::pair<const void*, const char*>> arguments) {
   for (const auto& [value, name] : arguments) {
@@ -603,6 +613,7 @@ int iam_engine_create_user(iam_engine* engine, const iam_principal* caller,
         iam::CreateUserRequest r;
         r.caller = iam::capi::CallerOf(caller);
         IAM_RETURN_IF_ERROR(iam::capi::ToCreate(*Impl(request), &r));
+        IAM_RETURN_IF_ERROR(iam::capi::SecretsNeedAnOutput(r, out_json));
         return e.CreateUser(r);
       },
       [](const iam::Engine&, const iam::CreateUserResult& r) { return iam::ToSecretJson(r); });
@@ -622,6 +633,7 @@ int iam_engine_batch_create_users(iam_engine* engine, const iam_principal* calle
           }
           batch[i].caller = iam::capi::CallerOf(caller);
           IAM_RETURN_IF_ERROR(iam::capi::ToCreate(*Impl(requests[i]), &batch[i]));
+          IAM_RETURN_IF_ERROR(iam::capi::SecretsNeedAnOutput(batch[i], out_json));
         }
         return e.BatchCreateUsers(batch);
       },

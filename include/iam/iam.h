@@ -699,6 +699,10 @@ IAM_EXPORT IAM_NODISCARD int iam_engine_register_tenant(iam_engine* engine, cons
  * "primary_ou", "ous", "groups", "custom_fields" (object), "policies",
  * "console_access", "password_reset_required", "sms_login_verification",
  * "created_at", "password_expires_at", "version", "links": {"self"}}.
+ * `out_json` may be NULL only when the request makes no one-time secret: a
+ * generated password or an access key asked for with out_json NULL is
+ * IAM_INVALID_ARGUMENT (field "out_json", reason "api.secret_unreturned")
+ * and nothing is created, since the secret could never be shown.
  * WARNING: the JSON may hold secrets; release it with iam_free. */
 IAM_EXPORT IAM_NODISCARD int iam_engine_create_user(iam_engine* engine, const iam_principal* caller,
                                                     const iam_request* request, char** out_json,

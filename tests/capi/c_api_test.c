@@ -647,7 +647,7 @@ static void test_engine(const char* scratch) {
   CHECK(strlen(iam_error_message(err)) > 0);
   /* A bad field names itself. */
   iam_request_set_username(req, "1bobby");
-  CHECK(iam_engine_create_user(engine, admin, req, NULL, err) == IAM_INVALID_ARGUMENT);
+  CHECK(iam_engine_create_user(engine, admin, req, &json, err) == IAM_INVALID_ARGUMENT);
   CHECK(strcmp(iam_error_reason(err), "username.leading_digit") == 0);
   iam_request_destroy(req);
 
@@ -862,16 +862,23 @@ static void test_host_store(void) {
 
   /* Uniqueness comes from the host's find_user and commit. */
   iam_request_set_username(req, "Frank.Green");
-  CHECK(iam_engine_create_user(engine, NULL, req, NULL, err) == IAM_ALREADY_EXISTS);
+  CHECK(iam_engine_create_user(engine, NULL, req, &json, err) == IAM_ALREADY_EXISTS);
   CHECK(strcmp(iam_error_reason(err), "username.duplicate") == 0);
   iam_request_set_username(req, "frank.other");
-  CHECK(iam_engine_create_user(engine, NULL, req, NULL, err) == IAM_ALREADY_EXISTS);
+  CHECK(iam_engine_create_user(engine, NULL, req, &json, err) == IAM_ALREADY_EXISTS);
   CHECK(strcmp(iam_error_reason(err), "email.duplicate") == 0);
 
-  /* A failing callback surfaces as IAM_CALLBACK_FAILED with its message. */
+  /* A generated password with nowhere to return it is refused, and nothing
+   * is committed (it used to create a user whose password nobody saw). */
   iam_request_set_email(req, "other@example.com");
+  CHECK(iam_engine_create_user(engine, NULL, req, NULL, err) == IAM_INVALID_ARGUMENT);
+  CHECK(strcmp(iam_error_field(err), "out_json") == 0);
+  CHECK(strcmp(iam_error_reason(err), "api.secret_unreturned") == 0);
+  CHECK(hs.count == 1 && hs.commits == 1);
+
+  /* A failing callback surfaces as IAM_CALLBACK_FAILED with its message. */
   hs.fail_next = 1;
-  CHECK(iam_engine_create_user(engine, NULL, req, NULL, err) == IAM_CALLBACK_FAILED);
+  CHECK(iam_engine_create_user(engine, NULL, req, &json, err) == IAM_CALLBACK_FAILED);
   CHECK(iam_error_code(err) == IAM_CALLBACK_FAILED);
   CHECK(strstr(iam_error_message(err), "injected failure") != NULL);
   CHECK(iam_error_http_status(err) == 500);
