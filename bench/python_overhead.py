@@ -37,19 +37,43 @@ def main():
     capi_json, out = sys.argv[1], sys.argv[2]
     lib = _ffi.lib
     profile, name = b"huawei", NAME.encode()
+    def invalid_username():
+        try:
+            iam.validate_username("1alice wong")
+        except iam.InvalidParameter:
+            pass
+
+    def invalid_password():
+        try:
+            iam.check_password("54321a", username="A12345")
+        except iam.InvalidParameter:
+            pass
+
+    # Each Python row beside the C call it makes, from capi_bench in this run.
     rows = {
         # The bare ctypes call: argument conversion, errcheck, no error object.
-        "ctypes_raw_call": median_ns(lambda: lib.iam_validate_username(profile, name, None)),
+        "ctypes_raw_call": (lambda: lib.iam_validate_username(profile, name, None),
+                            "BM_CApi_ValidateUsername", 200_000),
         # The package's function: str -> bytes, the call, the fast path.
-        "python_validate_username": median_ns(lambda: iam.validate_username(NAME)),
+        "python_validate_username": (lambda: iam.validate_username(NAME),
+                                     "BM_CApi_ValidateUsername", 200_000),
         # The same with an error object per call, as most wrappers do.
-        "python_call_with_error_box": median_ns(
-            lambda: _ffi.call(lib.iam_validate_username, profile, name), number=100_000),
+        "python_call_with_error_box": (lambda: _ffi.call(lib.iam_validate_username, profile, name),
+                                       "BM_CApi_ValidateUsername", 100_000),
+        # Invalid input: the verdict, then the violation, raised as an exception.
+        "python_validate_username_invalid": (invalid_username,
+                                             "BM_CApi_ValidateUsername_InvalidWithError", 50_000),
+        "python_check_password": (lambda: iam.check_password("Summer-Breeze7", username="A12345"),
+                                  "BM_CApi_ValidatePassword", 50_000),
+        "python_check_password_invalid": (invalid_password,
+                                          "BM_CApi_ValidatePassword_InvalidWithError", 20_000),
     }
-    c_ns = c_median(capi_json, "BM_CApi_ValidateUsername")
-    result = {"c_call_ns": c_ns}
-    for k, v in rows.items():
+    result = {"c_call_ns": c_median(capi_json, "BM_CApi_ValidateUsername")}
+    for k, (stmt, c_name, number) in rows.items():
+        v = median_ns(stmt, number=number)
+        c_ns = c_median(capi_json, c_name)
         result[k + "_ns"] = v
+        result[k + "_c_ns"] = c_ns
         result[k + "_overhead_ns"] = v - c_ns
         result[k + "_ratio"] = v / c_ns
     with open(out, "w") as f:

@@ -23,6 +23,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -49,7 +50,12 @@
 #endif
 #ifdef IAM_HAVE_CRACKLIB
 #include <crack.h>
+extern "C" {  // packer.h (PWOpen, FindPW) has no C++ guard of its own
+#include <packer.h>
+}
 #endif
+
+#include "iam/iam.h"
 
 namespace {
 
@@ -307,6 +313,17 @@ void BM_Username_StdRegex(benchmark::State& state) {
   });
 }
 
+// The same corpus through the C ABI (what C hosts and the Python binding call):
+// without an error object the verdict alone, with one the first violation.
+void BM_Username_CApi(benchmark::State& state, bool with_error) {
+  const std::vector<UsernameCase>& corpus = F().usernames;
+  iam_error* err = nullptr;
+  if (with_error && iam_error_create(&err) != IAM_OK) Die("iam_error_create");
+  PerItem(state, corpus.size(), iam_bench::TotalBytes(corpus),
+          [&](size_t i) { return iam_validate_username("huawei", corpus[i].name.c_str(), err); });
+  iam_error_destroy(err);
+}
+
 // ---- password ---------------------------------------------------------------
 
 void BM_Password_IamcoreFull(benchmark::State& state) {
@@ -329,6 +346,20 @@ void BM_Password_IamcoreCheck(benchmark::State& state) {
   const iam::PasswordChecker& checker = *f.checker;
   PerItem(state, f.passwords.size(), iam_bench::TotalBytes(f.passwords),
           [&](size_t i) { return checker.Check(f.passwords[i].password, f.contexts[i]).size(); });
+}
+
+// The C ABI under the huawei profile's own policy (no blocklist, as pwquality
+// without its dictionary).
+void BM_Password_CApi(benchmark::State& state, bool with_error) {
+  const Fixture& f = F();
+  iam_error* err = nullptr;
+  if (with_error && iam_error_create(&err) != IAM_OK) Die("iam_error_create");
+  PerItem(state, f.passwords.size(), iam_bench::TotalBytes(f.passwords), [&](size_t i) {
+    const PasswordCase& c = f.passwords[i];
+    return iam_validate_password("huawei", nullptr, c.password.c_str(), c.username.c_str(),
+                                 c.email.c_str(), c.phone.c_str(), err);
+  });
+  iam_error_destroy(err);
 }
 
 #ifdef IAM_HAVE_PWQUALITY
@@ -387,6 +418,32 @@ void BM_Blocklist_Cracklib(benchmark::State& state) {
   const char* dict = f.cracklib_dict.c_str();
   PerItem(state, f.passwords.size(), iam_bench::TotalBytes(f.passwords),
           [&](size_t i) { return FascistCheck(f.passwords[i].password.c_str(), dict); });
+}
+#endif
+
+#ifdef IAM_HAVE_CRACKLIB
+// Like for like with iamcore_Contains: one case-insensitive lookup of the word
+// itself in cracklib's dictionary, opened once (FascistCheck above also
+// mangles the word dozens of ways and runs its other rules).
+void BM_Blocklist_CracklibFindPW(benchmark::State& state) {
+  const Fixture& f = F();
+  char mode[] = "r";
+  PWDICT* dict = PWOpen(f.cracklib_dict.c_str(), mode);
+  if (dict == nullptr) Die("PWOpen " + f.cracklib_dict);
+  char absent[] = "\x7f\x7f\x7f\x7f";
+  const unsigned int not_found = FindPW(dict, absent);  // FindPW answers PW_WORDS
+  char word[MAXWORDLEN + 1];
+  PerItem(state, f.passwords.size(), iam_bench::TotalBytes(f.passwords), [&](size_t i) {
+    const std::string& p = f.passwords[i].password;
+    const size_t n = std::min(p.size(), static_cast<size_t>(MAXWORDLEN));
+    for (size_t k = 0; k < n; ++k) {
+      const char c = p[k];
+      word[k] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    }
+    word[n] = '\0';
+    return FindPW(dict, word) != not_found;
+  });
+  PWClose(dict);
 }
 #endif
 
@@ -513,10 +570,14 @@ void RegisterAll() {
   RegisterBenchmark("username/iamcore_IsValidUsername", BM_Username_Iamcore);
   RegisterBenchmark("username/re2_FullMatch", BM_Username_Re2);
   RegisterBenchmark("username/std_regex_match", BM_Username_StdRegex);
+  RegisterBenchmark("username/capi_iam_validate_username", BM_Username_CApi, false);
+  RegisterBenchmark("username/capi_iam_validate_username_with_error", BM_Username_CApi, true);
 
   RegisterBenchmark("password/iamcore_IsValid", BM_Password_IamcoreFull);
   RegisterBenchmark("password/iamcore_IsValid_no_blocklist", BM_Password_IamcoreNoBlocklist);
   RegisterBenchmark("password/iamcore_Check", BM_Password_IamcoreCheck);
+  RegisterBenchmark("password/capi_iam_validate_password", BM_Password_CApi, false);
+  RegisterBenchmark("password/capi_iam_validate_password_with_error", BM_Password_CApi, true);
 #ifdef IAM_HAVE_PWQUALITY
   RegisterBenchmark("password/pwquality_check_nodict", BM_Password_Pwquality, false);
   if (!f.cracklib_dict.empty()) {
@@ -533,6 +594,7 @@ void RegisterAll() {
   if (!f.cracklib_dict.empty()) {
     RegisterBenchmark("blocklist/cracklib_FascistCheck", BM_Blocklist_Cracklib)
         ->Unit(benchmark::kMicrosecond);
+    RegisterBenchmark("blocklist/cracklib_FindPW", BM_Blocklist_CracklibFindPW);
   }
 #endif
 

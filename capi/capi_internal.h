@@ -184,6 +184,9 @@ absl::Status LookupProfile(const char* name, const Profile** out);
 // Fills `err` (may be null) from `status` with the HTTP mapping of `profile`
 // (null = huawei) and returns the C code. Never throws.
 int Fill(iam_error* err, const absl::Status& status, const Profile* profile = nullptr);
+// Fills `err` (may be null) with a rule's violation (IAM_INVALID_ARGUMENT and
+// the profile's HTTP mapping) without building a status; returns the code.
+int FillViolation(iam_error* err, const Violation& violation, const Profile* profile);
 // Clears `err` and returns IAM_OK.
 int Ok(iam_error* err);
 // The C code of a status (IAM_CALLBACK_FAILED for a failed callback).

@@ -84,6 +84,26 @@ int Fill(iam_error* err, const absl::Status& status, const Profile* profile) {
   return code;
 }
 
+int FillViolation(iam_error* err, const Violation& v, const Profile* profile) {
+  ErrorImpl* e = Impl(err);
+  if (e == nullptr) return IAM_INVALID_ARGUMENT;
+  try {
+    // Assigned into the error object's own strings: after its first use the
+    // error path of a check allocates nothing but the provider code.
+    e->code = IAM_INVALID_ARGUMENT;
+    e->field.assign(v.field);
+    e->reason.assign(v.reason);
+    e->message.assign(v.field).append(": ").append(v.message);
+    HttpError mapped = MapError(profile != nullptr ? *profile : Huawei(),
+                                absl::StatusCode::kInvalidArgument, v.reason);
+    e->http_status = mapped.http_status;
+    e->provider_code.swap(mapped.provider_code);
+  } catch (...) {
+    e->code = IAM_INVALID_ARGUMENT;
+  }
+  return IAM_INVALID_ARGUMENT;
+}
+
 absl::Status StatusFromCallback(int code, const ErrorImpl& err, absl::string_view slot) {
   if (code == IAM_OK) return absl::OkStatus();
   const std::string message =
@@ -566,7 +586,11 @@ int iam_validate_username(const char* profile, const char* name, iam_error* err)
   const iam::Profile* p = nullptr;
   if (absl::Status s = iam::capi::LookupProfile(profile, &p); !s.ok()) return Fill(err, s);
   IAM_REQUIRE(name, err);
-  return Fill(err, iam::ValidateUsername(*p, name), p);
+  // The allocation-free verdict first; the violation only when it is asked for.
+  if (iam::IsValidUsername(*p, name)) return Ok(err);
+  if (err == nullptr) return IAM_INVALID_ARGUMENT;
+  const iam::Violations v = iam::CheckUsername(*p, name);
+  return v.empty() ? Ok(err) : iam::capi::FillViolation(err, v.front(), p);
   IAM_API_END(err)
 }
 
@@ -666,7 +690,12 @@ int iam_validate_password(const char* profile, const iam_policy* policy, const c
   IAM_REQUIRE(password, err);
   auto checker = iam::capi::CheckerFor(*p, policy);
   if (!checker.ok()) return Fill(err, checker.status(), p);
-  return Fill(err, (*checker)->Validate(password, {View(username), View(email), View(phone)}), p);
+  const iam::PasswordContext context{View(username), View(email), View(phone)};
+  // The allocation-free verdict first; the violation only when it is asked for.
+  if ((*checker)->IsValid(password, context)) return Ok(err);
+  if (err == nullptr) return IAM_INVALID_ARGUMENT;
+  const iam::Violations v = (*checker)->Check(password, context);
+  return v.empty() ? Ok(err) : iam::capi::FillViolation(err, v.front(), p);
   IAM_API_END(err)
 }
 

@@ -118,6 +118,9 @@ struct HttpError {
   std::string provider_code;
 };
 IAM_EXPORT HttpError MapError(const Profile& profile, const absl::Status& status);
+// The same for a code and reason, without building a status.
+IAM_EXPORT HttpError MapError(const Profile& profile, absl::StatusCode code,
+                              absl::string_view reason);
 
 }  // namespace iam
 

@@ -224,10 +224,13 @@ const Profile* FindProfile(absl::string_view name) {
 }
 
 HttpError MapError(const Profile& profile, const absl::Status& status) {
-  const std::string reason = ErrorReason(status);
+  return MapError(profile, status.code(), ErrorReason(status));
+}
+
+HttpError MapError(const Profile& profile, absl::StatusCode code, absl::string_view reason) {
   const ErrorMapping* fallback = nullptr;
   for (const ErrorMapping& row : profile.errors) {
-    if (row.code != status.code()) continue;
+    if (row.code != code) continue;
     if (row.reason.empty()) {
       if (fallback == nullptr) fallback = &row;
       continue;
