@@ -149,6 +149,16 @@ def check_password(password: str, *, username: Optional[str] = None, email: Opti
     """Raises :class:`InvalidParameter` for the first unmet rule of the
     profile's policy (or `policy`), with every violation in ``.violations``.
     `phone` is the national number."""
+    if policy is None:
+        try:
+            # The common case, a valid password under the profile's policy:
+            # one C call, no error object, no policy handle.
+            lib.iam_validate_password(encode(profile, "profile"), None,
+                                      encode(password, "password"), encode(username, "username"),
+                                      encode(email, "email"), encode(phone, "phone"), None)
+            return
+        except Error:
+            pass
     found = _check(password, username, email, phone, profile, policy)
     if found:
         with policy_handle(profile, PasswordPolicy.coerce(policy)) as p:
