@@ -13,17 +13,12 @@ namespace {
 
 using nlohmann::json;
 
-template <typename T>
-T Get(const json& j, const char* key, T if_absent) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return if_absent;
-  return it->get<T>();
-}
+using internal::ValueOr;
 
-std::string Str(const json& j, const char* key) { return Get<std::string>(j, key, ""); }
+std::string Str(const json& j, const char* key) { return ValueOr<std::string>(j, key, ""); }
 
 std::vector<std::string> Strings(const json& j, const char* key) {
-  return Get<std::vector<std::string>>(j, key, {});
+  return ValueOr<std::vector<std::string>>(j, key, {});
 }
 
 }  // namespace
@@ -70,7 +65,7 @@ UserRecord UserRecordFromJson(const json& j) {
   r.canonical_email = Str(j, "canonical_email");
   r.password_hash = Str(j, "password_hash");
   r.password_history = Strings(j, "password_history");
-  r.failed_logins = Get<int>(j, "failed_logins", 0);
+  r.failed_logins = ValueOr<int>(j, "failed_logins", 0);
   r.locked_until = TimeFromNanos(j.value("locked_until", json()), absl::InfinitePast());
   return r;
 }
@@ -99,7 +94,7 @@ DirectoryEntry EntryFromJson(const json& j) {
   e.name = Str(j, "name");
   e.description = Str(j, "description");
   e.field_type = Str(j, "field_type");
-  e.max_length = Get<int>(j, "max_length", 0);
+  e.max_length = ValueOr<int>(j, "max_length", 0);
   e.allowed_values = Strings(j, "allowed_values");
   e.pattern = Str(j, "pattern");
   e.created_at = TimeFromNanos(j.value("created_at", json()), absl::InfinitePast());
@@ -124,7 +119,7 @@ AccessKeyRecord AccessKeyFromJson(const json& j) {
   k.user_id = Str(j, "user_id");
   k.sealed_secret = Str(j, "sealed_secret");
   k.key_id = Str(j, "key_id");
-  k.enabled = Get<bool>(j, "enabled", true);
+  k.enabled = ValueOr<bool>(j, "enabled", true);
   k.created_at = TimeFromNanos(j.value("created_at", json()), absl::InfinitePast());
   k.last_used_at = TimeFromNanos(j.value("last_used_at", json()), absl::InfinitePast());
   return k;
@@ -189,7 +184,7 @@ OutboxMessage OutboxFromJson(const json& j) {
   m.recipient = Str(j, "recipient");
   m.kind = Str(j, "kind");
   m.sealed_body = Str(j, "sealed_body");
-  m.attempts = Get<int>(j, "attempts", 0);
+  m.attempts = ValueOr<int>(j, "attempts", 0);
   m.next_attempt_at = TimeFromNanos(j.value("next_attempt_at", json()), absl::InfinitePast());
   m.last_error = Str(j, "last_error");
   return m;

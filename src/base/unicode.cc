@@ -93,6 +93,8 @@ constexpr ScriptRange kScripts[] = {
     {0xFF66, 0xFF9F, kKatakana}, {0xFFA0, 0xFFDC, kHangul},   {0x20000, 0x3FFFF, kHan},
 };
 
+}  // namespace
+
 bool IsLetter(int32_t cp) {
   switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU:
@@ -105,8 +107,6 @@ bool IsLetter(int32_t cp) {
       return false;
   }
 }
-
-}  // namespace
 
 int32_t ScriptOf(int32_t cp) {
   if (!IsLetter(cp)) return kCommon;

@@ -55,6 +55,9 @@ enum Script : int32_t {
 };
 int32_t ScriptOf(int32_t cp);
 
+// A letter of any script (general category L*).
+bool IsLetter(int32_t cp);
+
 // True when the letters of `s` (valid UTF-8) are of one script, or of one of
 // the mixtures UTS #39 calls highly restrictive: Latin with Han, Hiragana and
 // Katakana; Latin with Han and Hangul; Latin with Han and Bopomofo.

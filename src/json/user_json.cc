@@ -39,13 +39,6 @@ namespace {
 
 using nlohmann::json;
 
-template <typename T>
-T Get(const json& j, const char* key, T if_absent) {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) return if_absent;
-  return it->get<T>();
-}
-
 const char* TenantKey(UserJsonStyle style) {
   return style == UserJsonStyle::kApi ? "domain_id" : "tenant";
 }
@@ -103,31 +96,31 @@ User UserFromJsonOrThrow(const json& j, UserJsonStyle style) {
   User u;
   u.id = j.at("id").get<std::string>();
   u.tenant = j.at(TenantKey(style)).get<std::string>();
-  u.username = Get<std::string>(j, NameKey(style), "");
-  u.display_name = Get<std::string>(j, "display_name", "");
-  u.description = Get<std::string>(j, "description", "");
-  u.email = Get<std::string>(j, "email", "");
-  u.email_verified = Get<bool>(j, "email_verified", false);
-  u.phone_region = Get<std::string>(j, "phone_region", "");
-  u.phone = Get<std::string>(j, "phone", "");
-  u.phone_verified = Get<bool>(j, "phone_verified", false);
-  u.external_id = Get<std::string>(j, "external_id", "");
-  u.enabled = Get<bool>(j, "enabled", true);
-  u.default_project_id = Get<std::string>(j, "default_project_id", "");
-  u.primary_ou = Get<std::string>(j, "primary_ou", "");
-  u.ous = Get<std::vector<std::string>>(j, "ous", {});
-  u.groups = Get<std::vector<std::string>>(j, "groups", {});
+  u.username = ValueOr<std::string>(j, NameKey(style), "");
+  u.display_name = ValueOr<std::string>(j, "display_name", "");
+  u.description = ValueOr<std::string>(j, "description", "");
+  u.email = ValueOr<std::string>(j, "email", "");
+  u.email_verified = ValueOr<bool>(j, "email_verified", false);
+  u.phone_region = ValueOr<std::string>(j, "phone_region", "");
+  u.phone = ValueOr<std::string>(j, "phone", "");
+  u.phone_verified = ValueOr<bool>(j, "phone_verified", false);
+  u.external_id = ValueOr<std::string>(j, "external_id", "");
+  u.enabled = ValueOr<bool>(j, "enabled", true);
+  u.default_project_id = ValueOr<std::string>(j, "default_project_id", "");
+  u.primary_ou = ValueOr<std::string>(j, "primary_ou", "");
+  u.ous = ValueOr<std::vector<std::string>>(j, "ous", {});
+  u.groups = ValueOr<std::vector<std::string>>(j, "groups", {});
   if (auto it = j.find("custom_fields"); it != j.end() && it->is_object()) {
     for (const auto& [k, v] : it->items()) u.custom_fields[k] = v.get<std::string>();
   }
-  u.policies = Get<std::vector<std::string>>(j, "policies", {});
-  u.console_access = Get<bool>(j, "console_access", false);
-  u.password_reset_required = Get<bool>(j, "password_reset_required", false);
-  u.sms_login_verification = Get<bool>(j, "sms_login_verification", false);
+  u.policies = ValueOr<std::vector<std::string>>(j, "policies", {});
+  u.console_access = ValueOr<bool>(j, "console_access", false);
+  u.password_reset_required = ValueOr<bool>(j, "password_reset_required", false);
+  u.sms_login_verification = ValueOr<bool>(j, "sms_login_verification", false);
   u.created_at = DecodeTime(j, "created_at", style, absl::InfinitePast());
   u.password_changed_at = DecodeTime(j, "password_changed_at", style, absl::InfinitePast());
   u.password_expires_at = DecodeTime(j, "password_expires_at", style, absl::InfiniteFuture());
-  u.version = Get<int64_t>(j, "version", 1);
+  u.version = ValueOr<int64_t>(j, "version", 1);
   return u;
 }
 
@@ -153,8 +146,8 @@ absl::StatusOr<CreateUserResult> ParseIdempotencyRecord(absl::string_view text) 
     const UserJsonStyle style = j.contains("v") ? UserJsonStyle::kRecord : UserJsonStyle::kApi;
     CreateUserResult r;
     r.user = UserFromJsonOrThrow(j.at("user"), style);
-    r.request_id = Get<std::string>(j, "request_id", "");
-    r.login_link_sent = Get<bool>(j, "login_link_sent", false);
+    r.request_id = ValueOr<std::string>(j, "request_id", "");
+    r.login_link_sent = ValueOr<bool>(j, "login_link_sent", false);
     if (auto key = j.find("access_key"); key != j.end() && key->is_object()) {
       IssuedAccessKey k;
       k.id = key->at("id").get<std::string>();

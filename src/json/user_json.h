@@ -21,6 +21,15 @@ namespace iam::internal {
 nlohmann::json TimeJson(absl::Time t);
 absl::Time TimeFromJson(const nlohmann::json& j, absl::Time if_null);
 
+// j[key] as a T, or `if_absent` when the key is missing or null. Throws
+// nlohmann::json::exception on a wrong type.
+template <typename T>
+T ValueOr(const nlohmann::json& j, const char* key, T if_absent) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return if_absent;
+  return it->get<T>();
+}
+
 // Unix nanoseconds, INT64_MIN/INT64_MAX for the infinite past/future.
 int64_t TimeToNanos(absl::Time t);
 absl::Time TimeFromNanos(const nlohmann::json& j, absl::Time if_null);

@@ -15,12 +15,8 @@ bool IsAsciiDigit(unsigned char c) { return c >= '0' && c <= '9'; }
 
 // Letters, marks and numbers of any script.
 bool IsUnicodeNameChar(int32_t cp) {
+  if (internal::IsLetter(cp)) return true;
   switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
     case UTF8PROC_CATEGORY_MN:
     case UTF8PROC_CATEGORY_MC:
     case UTF8PROC_CATEGORY_ND:
