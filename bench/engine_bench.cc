@@ -171,6 +171,42 @@ void BM_CreateUser_ReplayAnswered(benchmark::State& state) {
 }
 BENCHMARK(BM_CreateUser_ReplayAnswered);
 
+// A login must not tell an unknown identifier from a known user given a wrong
+// password, nor from a locked account given a wrong password: each costs one
+// Argon2id (OWASP parameters), so the three rows should match.
+enum class Login { kUnknownUser, kWrongPassword, kLockedWrongPassword };
+
+void BM_Authenticate(benchmark::State& state, Login login) {
+  iam::MemoryStore store;
+  iam::EngineOptions o;
+  o.host_key = std::string(32, 'b');
+  o.max_failed_logins = login == Login::kWrongPassword ? 1'000'000'000 : 5;
+  iam::Engine engine(o, &store);
+  iam::CreateUserRequest r;
+  r.tenant = "bench";
+  r.username = "alice.wong";
+  r.password_mode = iam::PasswordMode::kManual;
+  r.password = iam::Secret(std::string("Summer-Breeze7"));
+  if (!engine.CreateUser(r).ok()) std::abort();
+  if (login == Login::kLockedWrongPassword) {
+    for (int i = 0; i < 5; ++i)
+      engine.Authenticate("bench", "alice.wong", "wrong-Pass1").IgnoreError();
+  }
+  const char* who = login == Login::kUnknownUser ? "nobody.here" : "alice.wong";
+  for (auto _ : state) {
+    auto a = engine.Authenticate("bench", who, "wrong-Pass1");
+    if (!a.ok() || a->outcome != iam::AuthOutcome::kBadCredentials) {
+      state.SkipWithError("a wrong password was not bad_credentials");
+    }
+  }
+}
+BENCHMARK_CAPTURE(BM_Authenticate, unknown_user, Login::kUnknownUser)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Authenticate, wrong_password, Login::kWrongPassword)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Authenticate, locked_wrong_password, Login::kLockedWrongPassword)
+    ->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();
