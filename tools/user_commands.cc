@@ -1,389 +1,242 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 //
-// User, group, OU and custom-field commands over the engine and a SQLite file.
-// Secrets: the host key comes from IAM_HOST_KEY (64 hex digits) or from the
-// file <db>.key (created 0600 on first use); notifications are appended to
-// IAM_NOTIFY_FILE (default <db>.notifications.jsonl).
-#include <fcntl.h>
-#include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
+// create-user, batch-create-users, get-user; the group, OU and custom-field
+// commands (one set of builders for the three); dispatch-outbox.
+#include <climits>
 #include <iostream>
-#include <sstream>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_split.h"
 #include "commands.h"
-#include "iam/engine.h"
 #include "iam/error.h"
 #include "iam/json.h"
-#include "iam/random.h"
-#include "iam/sqlite_store.h"
 
 namespace iamctl {
-namespace {}  // namespace
-
-// Reads or creates the 32-byte host key for `db`.
-absl::StatusOr<std::string> HostKey(const std::string& db) {
-  iam::InitCrypto();
-  std::string key(32, '\0');
-  if (const char* hex = std::getenv("IAM_HOST_KEY"); hex != nullptr && *hex != '\0') {
-    size_t len = 0;
-    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), hex,
-                       std::strlen(hex), nullptr, &len, nullptr) != 0 ||
-        len != key.size()) {
-      return iam::InvalidField("IAM_HOST_KEY", "host_key.invalid",
-                               "IAM_HOST_KEY: must be 64 hex digits");
-    }
-    return key;
-  }
-  const std::string path = db + ".key";
-  std::ifstream in(path, std::ios::binary);
-  if (in) {
-    in.read(key.data(), static_cast<std::streamsize>(key.size()));
-    if (in.gcount() == static_cast<std::streamsize>(key.size())) return key;
-    return absl::DataLossError("host key file " + path + " is truncated");
-  }
-  randombytes_buf(key.data(), key.size());
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0 || ::write(fd, key.data(), key.size()) != static_cast<ssize_t>(key.size()) ||
-      ::fsync(fd) != 0) {
-    if (fd >= 0) ::close(fd);
-    return absl::UnavailableError("cannot write host key file " + path);
-  }
-  ::close(fd);
-  return key;
-}
-
-absl::StatusOr<Session> OpenSession(const Args& args, const iam::Profile& profile) {
-  const std::string db = args.Get("db", "./iam.db");
-  Session s;
-  auto store = iam::SqliteStore::Open(db);
-  if (!store.ok()) return store.status();
-  s.store = std::move(*store);
-  absl::StatusOr<std::string> key = HostKey(db);
-  if (!key.ok()) return key.status();
-  const char* notify = std::getenv("IAM_NOTIFY_FILE");
-  s.notifier = std::make_unique<iam::JsonLinesNotifier>(
-      notify != nullptr && *notify != '\0' ? notify : db + ".notifications.jsonl");
-  iam::EngineOptions options;
-  options.profile = &profile;
-  options.host_key = *key;
-  options.notifier = s.notifier.get();
-  iam::WipeString(*key);
-  s.engine = std::make_unique<iam::Engine>(std::move(options), s.store.get());
-  return s;
-}
-
-// Runs `body` with an engine for the command's tenant (registered on first use).
-int WithEngine(const Args& args, const iam::Profile& profile,
-               const std::function<int(iam::Engine&, const std::string& tenant)>& body) {
-  if (!args.Has("tenant")) {
-    std::cerr << "iamctl: --tenant is required\n";
-    return kExitUsage;
-  }
-  absl::StatusOr<Session> session = OpenSession(args, profile);
-  if (!session.ok()) return PrintError(profile, session.status());
-  const std::string tenant = args.Get("tenant");
-  if (absl::Status s = session->engine->RegisterTenant(tenant); !s.ok()) {
-    return PrintError(profile, s);
-  }
-  return body(*session->engine, tenant);
-}
-
-absl::StatusOr<iam::Channel> ParseChannel(const std::string& s) {
-  if (s == "email") return iam::Channel::kEmail;
-  if (s == "sms") return iam::Channel::kSms;
-  return iam::InvalidField("notify", "notify.invalid_channel", "notify: must be email or sms");
-}
-
-absl::StatusOr<std::vector<iam::CustomFieldValue>> ParseCustomFields(const Args& args) {
-  std::vector<iam::CustomFieldValue> fields;
-  for (const std::string& f : args.All("custom-field")) {
-    const size_t eq = f.find('=');
-    if (eq == std::string::npos) {
-      return iam::InvalidField("custom_fields", "custom_field.invalid_syntax",
-                               "custom_fields: use --custom-field NAME=VALUE");
-    }
-    fields.push_back({f.substr(0, eq), f.substr(eq + 1)});
-  }
-  return fields;
-}
-
 namespace {
 
-absl::StatusOr<iam::CreateUserRequest> RequestFromArgs(const Args& args) {
-  iam::CreateUserRequest r;
-  r.tenant = args.Get("tenant");
-  r.username = args.Get("username");
-  r.display_name = args.Get("display-name");
-  r.description = args.Get("description");
-  r.email = args.Get("email");
-  if (args.Has("email")) r.email_verified = args.Has("email-verified");
-  r.phone_region = args.Get("phone-region");
-  r.phone = args.Get("phone");
-  if (args.Has("phone")) r.phone_verified = args.Has("phone-verified");
-  r.external_id = args.Get("external-id");
-  r.enabled = !args.Has("disabled");
-  r.default_project_id = args.Get("default-project-id");
-  r.primary_ou = args.Get("primary-ou");
-  r.ous = args.All("ou");
-  r.groups = args.All("group");
-  r.policies = args.All("policy");
-  absl::StatusOr<std::vector<iam::CustomFieldValue>> fields = ParseCustomFields(args);
-  if (!fields.ok()) return fields.status();
-  r.custom_fields = std::move(*fields);
-  const int modes = args.Has("password") + args.Has("generate-password") + args.Has("login-link");
-  if (modes > 1) {
-    return iam::InvalidField("password", "password.mode_conflict",
-                             "password: choose one of --password, --generate-password, "
-                             "--login-link");
-  }
-  if (args.Has("password")) {
-    r.password_mode = iam::PasswordMode::kManual;
-    r.password = iam::Secret(ReadSecretArg(args.Get("password")));
-  } else if (args.Has("generate-password")) {
-    r.password_mode = iam::PasswordMode::kGenerated;
-  } else if (args.Has("login-link")) {
-    r.password_mode = iam::PasswordMode::kFirstLoginLink;
-  }
-  if (args.Has("length") && !absl::SimpleAtoi(args.Get("length"), &r.generated_password_length)) {
-    return iam::InvalidField("length", "password.generate_length", "length: must be a number");
-  }
-  r.access_key = args.Has("access-key");
-  if (args.Has("no-reset")) r.require_password_reset = false;
-  for (const std::string& c : args.All("notify")) {
-    absl::StatusOr<iam::Channel> channel = ParseChannel(c);
-    if (!channel.ok()) return channel.status();
-    r.notify.push_back(*channel);
-  }
-  r.quick_create = args.Has("quick");
-  r.sms_login_verification = args.Has("sms-login-verification");
-  r.client_token = args.Get("client-token");
-  return r;
-}
+void AddCreateUser(Commands& commands) {
+  // Options bind straight into the request; the rest is settled in Finish().
+  struct Options {
+    iam::CreateUserRequest request;
+    std::string password;  // --password: "-" = standard input
+    bool generate_password = false, login_link = false;
+    bool email_verified = false, phone_verified = false, disabled = false, no_reset = false;
+    std::vector<std::string> custom_fields, notify;
+    CLI::Option* email = nullptr;  // given (even as "") means the *_verified flag counts
+    CLI::Option* phone = nullptr;
+    CLI::Option* password_option = nullptr;
 
-// One batch item from JSON: the same names as create-user's flags, with '_'.
-absl::StatusOr<iam::CreateUserRequest> RequestFromJson(const nlohmann::json& j,
-                                                       const std::string& tenant) {
-  if (!j.is_object())
-    return iam::InvalidField("users", "batch.invalid", "users: each item must be an object");
-  try {
-    iam::CreateUserRequest r;
-    r.tenant = j.value("tenant", tenant);
-    r.username = j.value("username", "");
-    r.display_name = j.value("display_name", "");
-    r.description = j.value("description", "");
-    r.email = j.value("email", "");
-    if (j.contains("email_verified")) r.email_verified = j["email_verified"].get<bool>();
-    r.phone_region = j.value("phone_region", "");
-    r.phone = j.value("phone", "");
-    if (j.contains("phone_verified")) r.phone_verified = j["phone_verified"].get<bool>();
-    r.external_id = j.value("external_id", "");
-    r.enabled = j.value("enabled", true);
-    r.primary_ou = j.value("primary_ou", "");
-    r.ous = j.value("ous", std::vector<std::string>{});
-    r.groups = j.value("groups", std::vector<std::string>{});
-    r.policies = j.value("policies", std::vector<std::string>{});
-    const std::string mode = j.value("password_mode", "none");
-    if (mode == "generated") {
-      r.password_mode = iam::PasswordMode::kGenerated;
-    } else if (mode == "login_link") {
-      r.password_mode = iam::PasswordMode::kFirstLoginLink;
-    } else if (mode == "manual") {
-      r.password_mode = iam::PasswordMode::kManual;
-      r.password = iam::Secret(j.value("password", ""));
-    } else if (mode != "none") {
-      return iam::InvalidField("password_mode", "password.invalid_mode",
-                               "password_mode: none, manual, generated or login_link");
+    iam::CreateUserRequest& Finish() {
+      iam::CreateUserRequest& r = request;
+      if (email->count() > 0) r.email_verified = email_verified;
+      if (phone->count() > 0) r.phone_verified = phone_verified;
+      r.enabled = !disabled;
+      if (no_reset) r.require_password_reset = false;
+      r.custom_fields = SplitCustomFields(custom_fields);
+      for (const std::string& channel : notify) r.notify.push_back(ChannelNamed(channel));
+      if (generate_password) r.password_mode = iam::PasswordMode::kGenerated;
+      if (login_link) r.password_mode = iam::PasswordMode::kFirstLoginLink;
+      if (password_option->count() > 0) {
+        r.password_mode = iam::PasswordMode::kManual;
+        r.password = ReadSecret(password);
+      }
+      return r;
     }
-    r.access_key = j.value("access_key", false);
-    if (j.contains("require_password_reset")) {
-      r.require_password_reset = j["require_password_reset"].get<bool>();
-    }
-    for (const auto& c : j.value("notify", std::vector<std::string>{})) {
-      absl::StatusOr<iam::Channel> channel = ParseChannel(c);
-      if (!channel.ok()) return channel.status();
-      r.notify.push_back(*channel);
-    }
-    r.quick_create = j.value("quick_create", false);
-    return r;
-  } catch (const nlohmann::json::exception& e) {
-    return iam::InvalidField("users", "batch.invalid", std::string("users: ") + e.what());
-  }
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = commands.Add("create-user", "Creates a user; prints its secrets once.",
+                               [o](const Globals& g) {
+                                 iam::CreateUserRequest& request = o->Finish();
+                                 return WithEngine(g, request.tenant, [&](iam::Engine& engine) {
+                                   auto result = engine.CreateUser(request);
+                                   if (!result.ok()) return PrintError(*g.profile, result.status());
+                                   PrintSecretJson(iam::ToSecretJson(*result));
+                                   return kExitOk;
+                                 });
+                               });
+  iam::CreateUserRequest& r = o->request;
+  AddTenant(cmd, &r.tenant);
+  AddText(cmd, "--username", &r.username, "U", "the new user's name")->required();
+  AddText(cmd, "--display-name", &r.display_name, "S", "the display name");
+  AddText(cmd, "--description", &r.description, "S", "a description");
+  o->email = AddText(cmd, "--email", &r.email, "E", "the email address");
+  cmd->add_flag("--email-verified", o->email_verified, "the email is verified")->needs(o->email);
+  AddText(cmd, "--phone-region", &r.phone_region, "R", "the mobile number's region (86, 1, ...)");
+  o->phone = AddText(cmd, "--phone", &r.phone, "N", "the mobile number");
+  cmd->add_flag("--phone-verified", o->phone_verified, "the mobile number is verified")
+      ->needs(o->phone);
+  AddText(cmd, "--external-id", &r.external_id, "X", "the external id (default: the user id)");
+  AddText(cmd, "--default-project-id", &r.default_project_id, "P", "the default project");
+  CLI::Option* password = o->password_option =
+      AddSecret(cmd, "--password", &o->password, "-", "a password to set");
+  CLI::Option* generate =
+      cmd->add_flag("--generate-password", o->generate_password, "generate a password");
+  CLI::Option* link =
+      cmd->add_flag("--login-link", o->login_link, "send a first-login link to set one");
+  password->excludes(generate)->excludes(link);
+  generate->excludes(link);
+  cmd->add_option("--length", r.generated_password_length, "the generated password's length")
+      ->type_name("N")
+      ->transform(IntegerIn(INT_MIN, INT_MAX, "an integer"))
+      ->needs(generate);
+  cmd->add_flag("--access-key", r.access_key, "issue an access key pair");
+  AddList(cmd, "--group", &r.groups, "G", "a group (id or name) to join");
+  AddText(cmd, "--primary-ou", &r.primary_ou, "O", "the primary OU (id or name)");
+  AddList(cmd, "--ou", &r.ous, "O", "another OU (id or name)");
+  AddList(cmd, "--policy", &r.policies, "P", "a policy to attach");
+  AddList(cmd, "--custom-field", &o->custom_fields, "NAME=VALUE", "a custom field's value")
+      ->check(NameEqualsValue());
+  AddList(cmd, "--notify", &o->notify, "email|sms",
+          "deliver the generated password or link by this channel")
+      ->check(OneOf({"email", "sms"}));
+  cmd->add_flag("--quick", r.quick_create, "quick creation: attach the administrator policy");
+  cmd->add_flag("--sms-login-verification", r.sms_login_verification,
+                "log in with an SMS code as well (needs email and mobile)");
+  cmd->add_flag("--disabled", o->disabled, "create the user disabled");
+  AddText(cmd, "--client-token", &r.client_token, "K",
+          "idempotency: the same token returns the first user, without secrets");
+  cmd->add_flag("--no-reset", o->no_reset, "do not require a password change at first login");
 }
 
-const OptionSpec kCreateUserOptions = {
-    {"tenant", "username", "display-name", "description", "email", "phone-region", "phone",
-     "external-id", "default-project-id", "password", "length", "group", "primary-ou", "ou",
-     "policy", "custom-field", "notify", "client-token"},
-    {"email-verified", "phone-verified", "disabled", "generate-password", "login-link",
-     "access-key", "no-reset", "quick", "sms-login-verification"}};
-
-int CreateUser(const Args& args, const iam::Profile& profile) {
-  if (!args.positionals().empty() || !args.Has("username")) return kExitUsage;
-  absl::StatusOr<iam::CreateUserRequest> request = RequestFromArgs(args);
-  if (!request.ok()) return PrintError(profile, request.status());
-  return WithEngine(args, profile, [&](iam::Engine& engine, const std::string&) {
-    auto result = engine.CreateUser(*request);
-    if (!result.ok()) return PrintError(profile, result.status());
-    std::cout << iam::ToSecretJson(*result).view() << std::endl;
-    return kExitOk;
-  });
+void AddBatchCreateUsers(Commands& commands) {
+  struct Options {
+    std::string tenant, file;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd =
+      commands.Add("batch-create-users", "Creates up to 10 users from a JSON file, all or none.",
+                   [o](const Globals& g) {
+                     // The whole file is read and checked before the database is touched.
+                     auto requests = ReadBatchFile(o->file, o->tenant);
+                     if (!requests.ok()) return PrintError(*g.profile, requests.status());
+                     return WithEngine(g, o->tenant, [&](iam::Engine& engine) {
+                       auto result = engine.BatchCreateUsers(*requests);
+                       if (!result.ok()) return PrintError(*g.profile, result.status());
+                       PrintSecretJson(iam::ToSecretJson(*result, *g.profile));
+                       return result->committed ? kExitOk : kExitFailed;
+                     });
+                   });
+  AddTenant(cmd, &o->tenant);
+  AddText(cmd, "--file", &o->file, "USERS.json",
+          "a JSON array of users (or {\"users\": [...]}); keys are create-user's options with _")
+      ->required();
 }
 
-int BatchCreate(const Args& args, const iam::Profile& profile) {
-  if (!args.positionals().empty() || !args.Has("file")) return kExitUsage;
-  std::ifstream in(args.Get("file"));
-  if (!in) {
-    return PrintError(profile, iam::MakeError(absl::StatusCode::kNotFound, "file", "file.not_found",
-                                              "file: cannot open " + args.Get("file")));
-  }
-  nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
-  if (doc.is_object() && doc.contains("users")) doc = doc["users"];
-  if (!doc.is_array()) {
-    return PrintError(profile, iam::InvalidField("file", "batch.invalid",
-                                                 "file: must hold a JSON array of users"));
-  }
-  return WithEngine(args, profile, [&](iam::Engine& engine, const std::string& tenant) {
-    std::vector<iam::CreateUserRequest> requests;
-    for (size_t i = 0; i < doc.size(); ++i) {
-      auto r = RequestFromJson(doc[i], tenant);
-      if (!r.ok()) return PrintError(profile, r.status());
-      requests.push_back(std::move(*r));
-    }
-    auto result = engine.BatchCreateUsers(requests);
-    if (!result.ok()) return PrintError(profile, result.status());
-    std::cout << iam::ToSecretJson(*result, profile).view() << std::endl;
-    return result->committed ? kExitOk : kExitFailed;
-  });
+void AddGetUser(Commands& commands) {
+  AddUserCommand(commands, "get-user", "Prints a user.",
+                 [](const Globals& g, iam::Engine& engine, const std::string& tenant,
+                    const std::string& user) {
+                   auto found = engine.GetUser({}, tenant, user);
+                   if (!found.ok()) return PrintError(*g.profile, found.status());
+                   PrintUser(engine, *found);
+                   return kExitOk;
+                 });
 }
 
-int GetUser(const Args& args, const iam::Profile& profile) {
-  if (!args.positionals().empty() || (args.Has("username") == args.Has("id"))) return kExitUsage;
-  return WithEngine(args, profile, [&](iam::Engine& engine, const std::string& tenant) {
-    auto user = engine.GetUser({}, tenant, args.Has("id") ? args.Get("id") : args.Get("username"));
-    if (!user.ok()) return PrintError(profile, user.status());
-    std::cout << "{\"user\":" << iam::ToJson(*user, engine.SelfLink(user->id)).dump() << "}"
-              << std::endl;
-    return kExitOk;
-  });
-}
-
-struct EntryCommandInfo {
+// One kind of directory entry and the names its commands print.
+struct EntryKindInfo {
   iam::EntryKind kind;
+  const char* noun;      // in the command names: create-NOUN, list-NOUNs, delete-NOUN
+  const char* title;     // in the descriptions: one entry
+  const char* titles;    // in the descriptions: a list
   const char* singular;  // JSON key of one entry
   const char* plural;    // JSON key of a list
 };
 
-int CreateEntry(const Args& args, const iam::Profile& profile, const EntryCommandInfo& info) {
-  if (!args.positionals().empty() || !args.Has("name")) return kExitUsage;
-  iam::DirectoryEntry e;
-  e.kind = info.kind;
-  e.tenant = args.Get("tenant");
-  e.name = args.Get("name");
-  e.description = args.Get("description");
-  e.field_type = args.Get("type");
-  if (args.Has("max-length") && !absl::SimpleAtoi(args.Get("max-length"), &e.max_length)) {
-    return kExitUsage;
-  }
-  e.allowed_values = args.All("allowed-value");
-  e.pattern = args.Get("pattern");
-  return WithEngine(args, profile, [&](iam::Engine& engine, const std::string&) {
-    auto created = engine.CreateEntry({}, e);
-    if (!created.ok()) return PrintError(profile, created.status());
-    PrintJson({{info.singular, iam::ToJson(*created)}});
-    return kExitOk;
-  });
+void AddCreateEntry(Commands& commands, const EntryKindInfo& info) {
+  auto e = std::make_shared<iam::DirectoryEntry>();
+  e->kind = info.kind;
+  CLI::App* cmd =
+      commands.Add(std::string("create-") + info.noun, std::string("Creates ") + info.title + ".",
+                   [e, &info](const Globals& g) {
+                     return WithEngine(g, e->tenant, [&](iam::Engine& engine) {
+                       auto created = engine.CreateEntry({}, *e);
+                       if (!created.ok()) return PrintError(*g.profile, created.status());
+                       PrintJson({{info.singular, iam::ToJson(*created)}});
+                       return kExitOk;
+                     });
+                   });
+  AddTenant(cmd, &e->tenant);
+  AddText(cmd, "--name", &e->name, "NAME", "the name")->required();
+  AddText(cmd, "--description", &e->description, "S", "a description");
+  if (info.kind != iam::EntryKind::kCustomField) return;
+  AddText(cmd, "--type", &e->field_type, "string|number|boolean|enum", "the value type");
+  cmd->add_option("--max-length", e->max_length, "the longest value (default 0: unlimited)")
+      ->type_name("N")
+      ->transform(IntegerIn(INT_MIN, INT_MAX, "an integer"));
+  AddList(cmd, "--allowed-value", &e->allowed_values, "V", "a value of an enum");
+  AddText(cmd, "--pattern", &e->pattern, "RE2", "an RE2 pattern every value must match");
 }
 
-int ListEntries(const Args& args, const iam::Profile& profile, const EntryCommandInfo& info) {
-  if (!args.positionals().empty()) return kExitUsage;
-  return WithEngine(args, profile, [&](iam::Engine& engine, const std::string& tenant) {
-    auto entries = engine.ListEntries({}, info.kind, tenant, args.Get("keyword"));
-    if (!entries.ok()) return PrintError(profile, entries.status());
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& e : *entries) list.push_back(iam::ToJson(e));
-    PrintJson({{info.plural, list}});
-    return kExitOk;
-  });
+void AddListEntries(Commands& commands, const EntryKindInfo& info) {
+  struct Options {
+    std::string tenant, keyword;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd =
+      commands.Add(std::string("list-") + info.noun + "s",
+                   std::string("Lists the ") + info.titles + ".", [o, &info](const Globals& g) {
+                     return WithEngine(g, o->tenant, [&](iam::Engine& engine) {
+                       auto entries = engine.ListEntries({}, info.kind, o->tenant, o->keyword);
+                       if (!entries.ok()) return PrintError(*g.profile, entries.status());
+                       nlohmann::json list = nlohmann::json::array();
+                       for (const auto& e : *entries) list.push_back(iam::ToJson(e));
+                       PrintJson({{info.plural, list}});
+                       return kExitOk;
+                     });
+                   });
+  AddTenant(cmd, &o->tenant);
+  AddText(cmd, "--keyword", &o->keyword, "K", "a keyword the names are matched against");
 }
 
-int DeleteEntry(const Args& args, const iam::Profile& profile, const EntryCommandInfo& info) {
-  if (!args.positionals().empty() || !args.Has("name")) return kExitUsage;
-  return WithEngine(args, profile, [&](iam::Engine& engine, const std::string& tenant) {
-    absl::Status s = engine.DeleteEntry({}, info.kind, tenant, args.Get("name"));
-    if (!s.ok()) return PrintError(profile, s);
-    PrintJson({{"deleted", args.Get("name")}});
-    return kExitOk;
-  });
+void AddDeleteEntry(Commands& commands, const EntryKindInfo& info) {
+  struct Options {
+    std::string tenant, name;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd =
+      commands.Add(std::string("delete-") + info.noun, std::string("Deletes ") + info.title + ".",
+                   [o, &info](const Globals& g) {
+                     return WithEngine(g, o->tenant, [&](iam::Engine& engine) {
+                       absl::Status s = engine.DeleteEntry({}, info.kind, o->tenant, o->name);
+                       if (!s.ok()) return PrintError(*g.profile, s);
+                       PrintJson({{"deleted", o->name}});
+                       return kExitOk;
+                     });
+                   });
+  AddTenant(cmd, &o->tenant);
+  AddText(cmd, "--name", &o->name, "NAME|ID", "the name or id")->required();
 }
 
-int DispatchOutbox(const Args& args, const iam::Profile& profile) {
-  absl::StatusOr<Session> session = OpenSession(args, profile);
-  if (!session.ok()) return PrintError(profile, session.status());
-  absl::StatusOr<int> sent = session->engine->DispatchOutbox();
-  if (!sent.ok()) return PrintError(profile, sent.status());
-  absl::StatusOr<int64_t> pending = session->store->PendingOutbox();
-  PrintJson({{"sent", *sent}, {"pending", pending.ok() ? *pending : -1}});
-  return kExitOk;
+void AddDispatchOutbox(Commands& commands) {
+  commands.Add("dispatch-outbox", "Delivers the pending notifications.", [](const Globals& g) {
+    absl::StatusOr<Session> session = OpenSession(g);
+    if (!session.ok()) return PrintError(*g.profile, session.status());
+    absl::StatusOr<int> sent = session->engine->DispatchOutbox();
+    if (!sent.ok()) return PrintError(*g.profile, sent.status());
+    absl::StatusOr<int64_t> pending = session->store->PendingOutbox();
+    PrintJson({{"sent", *sent}, {"pending", pending.ok() ? *pending : -1}});
+    return kExitOk;
+  });
 }
 
 }  // namespace
 
-void AddUserCommands(std::vector<Command>* out) {
-  out->push_back(
-      {"create-user",
-       "--tenant T --username U [--display-name S] [--description S] [--email E "
-       "[--email-verified]] [--phone-region R --phone N [--phone-verified]] [--external-id X] "
-       "[--password - | --generate-password [--length N] | --login-link] [--access-key] "
-       "[--group G]... [--primary-ou O] [--ou O]... [--policy P]... [--custom-field NAME=VALUE]... "
-       "[--notify email|sms]... [--quick] [--sms-login-verification] [--disabled] "
-       "[--client-token K] [--no-reset]",
-       kCreateUserOptions, CreateUser});
-  out->push_back({"batch-create-users",
-                  "--tenant T --file USERS.json",
-                  {{"tenant", "file"}, {}},
-                  BatchCreate});
-  out->push_back({"get-user",
-                  "--tenant T (--username U | --id ID)",
-                  {{"tenant", "username", "id"}, {}},
-                  GetUser});
-  static const EntryCommandInfo kGroup{iam::EntryKind::kGroup, "group", "groups"};
-  static const EntryCommandInfo kOu{iam::EntryKind::kOrganizationalUnit, "ou", "ous"};
-  static const EntryCommandInfo kField{iam::EntryKind::kCustomField, "custom_field",
-                                       "custom_fields"};
-  for (const auto* info : {&kGroup, &kOu, &kField}) {
-    std::string noun = info->kind == iam::EntryKind::kGroup                ? "group"
-                       : info->kind == iam::EntryKind::kOrganizationalUnit ? "ou"
-                                                                           : "custom-field";
-    OptionSpec create{{"tenant", "name", "description"}, {}};
-    std::string create_usage = "--tenant T --name NAME [--description S]";
-    if (info->kind == iam::EntryKind::kCustomField) {
-      create.with_value.insert({"type", "max-length", "allowed-value", "pattern"});
-      create_usage +=
-          " [--type string|number|boolean|enum] [--max-length N] "
-          "[--allowed-value V]... [--pattern RE2]";
-    }
-    out->push_back(
-        {"create-" + noun, create_usage, create,
-         [info](const Args& a, const iam::Profile& p) { return CreateEntry(a, p, *info); }});
-    out->push_back(
-        {"list-" + noun + "s",
-         "--tenant T [--keyword K]",
-         {{"tenant", "keyword"}, {}},
-         [info](const Args& a, const iam::Profile& p) { return ListEntries(a, p, *info); }});
-    out->push_back(
-        {"delete-" + noun,
-         "--tenant T --name NAME|ID",
-         {{"tenant", "name"}, {}},
-         [info](const Args& a, const iam::Profile& p) { return DeleteEntry(a, p, *info); }});
+void AddUserCommands(Commands& commands) {
+  AddCreateUser(commands);
+  AddBatchCreateUsers(commands);
+  AddGetUser(commands);
+  static const EntryKindInfo kEntryKinds[] = {
+      {iam::EntryKind::kGroup, "group", "a group", "groups", "group", "groups"},
+      {iam::EntryKind::kOrganizationalUnit, "ou", "an organizational unit", "organizational units",
+       "ou", "ous"},
+      {iam::EntryKind::kCustomField, "custom-field", "a custom field definition",
+       "custom field definitions", "custom_field", "custom_fields"},
+  };
+  for (const EntryKindInfo& info : kEntryKinds) {
+    AddCreateEntry(commands, info);
+    AddListEntries(commands, info);
+    AddDeleteEntry(commands, info);
   }
-  out->push_back({"dispatch-outbox", "", {{}, {}}, DispatchOutbox});
+  AddDispatchOutbox(commands);
 }
 
 }  // namespace iamctl

@@ -1,7 +1,12 @@
 # Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 """iamctl's relied-on interface: commands, JSON shapes and exit codes."""
 import glob
+import json
+import os
 import re
+import subprocess
+
+import pytest
 
 
 def test_check_username_valid_and_invalid(cli):
@@ -195,3 +200,204 @@ def test_sqlite_file_holds_no_plaintext_secret(cli):
     assert b"manual.user" in blob  # the search does see the data
     for s in secrets:
         assert s.encode() not in blob, "plaintext secret found in the database"
+
+
+# Every command with options its --help must mention (positionals by name).
+COMMAND_OPTIONS = {
+    "check-username": ["NAME"],
+    "check-password": ["--username", "--email", "--phone", "--blocklist", "PASSWORD"],
+    "generate-password": ["--length", "--blocklist"],
+    "create-user": ["--tenant", "--username", "--generate-password", "--password", "--login-link",
+                    "--email", "--email-verified", "--group", "--custom-field", "--notify",
+                    "--quick", "--client-token", "--no-reset"],
+    "batch-create-users": ["--tenant", "--file"],
+    "get-user": ["--tenant", "--username", "--id"],
+    "create-group": ["--tenant", "--name", "--description"],
+    "list-groups": ["--tenant", "--keyword"],
+    "delete-group": ["--tenant", "--name"],
+    "create-ou": ["--tenant", "--name", "--description"],
+    "list-ous": ["--tenant", "--keyword"],
+    "delete-ou": ["--tenant", "--name"],
+    "create-custom-field": ["--tenant", "--name", "--type", "--max-length", "--allowed-value",
+                            "--pattern"],
+    "list-custom-fields": ["--tenant", "--keyword"],
+    "delete-custom-field": ["--tenant", "--name"],
+    "dispatch-outbox": [],
+    "list-users": ["--tenant", "--prefix", "--group", "--ou", "--enabled", "--page-size",
+                   "--page-token"],
+    "update-user": ["--tenant", "--username", "--id", "--version", "--enable", "--disable",
+                    "--display-name", "--email", "--group", "--clear-groups", "--custom-field",
+                    "--clear-custom-fields", "--sms-login-verification", "--require-reset"],
+    "delete-user": ["--tenant", "--username", "--id", "--version"],
+    "login": ["--tenant", "--identifier", "--password"],
+    "redeem-link": ["--token", "--password"],
+    "reset-password": ["--tenant", "--identifier", "--channel", "--token", "--password"],
+    "change-password": ["--tenant", "--username", "--id", "--old", "--new"],
+    "create-access-key": ["--tenant", "--username", "--id"],
+    "list-access-keys": ["--tenant", "--username", "--id"],
+    "update-access-key": ["--tenant", "--id", "--enable", "--disable"],
+    "delete-access-key": ["--tenant", "--id"],
+    "verify-access-key": ["--id", "--secret"],
+    "help": ["COMMAND"],
+}
+
+
+def mentions(text, word):
+    """`word` as a whole option name: --id is not found in --identifier."""
+    return re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", text) is not None
+
+
+def listed_commands(help_text):
+    """The command names of the list that `iamctl --help` prints under "Commands:"."""
+    lines = help_text.splitlines()
+    start = lines.index("Commands:") + 1
+    names = []
+    for line in lines[start:]:
+        m = re.match(r"\s+([a-z][a-z-]*)(\s|$)", line)
+        if not m:
+            break
+        names.append(m.group(1))
+    return names
+
+
+def test_help_lists_every_command(cli):
+    code, _, p = cli.run("--help")
+    assert code == 0 and p.stderr == ""
+    assert listed_commands(p.stdout) == list(COMMAND_OPTIONS)
+    code, _, q = cli.run("help")
+    assert code == 0 and q.stdout == p.stdout
+
+
+@pytest.mark.parametrize("command", list(COMMAND_OPTIONS))
+def test_command_help_exits_0_with_its_options(cli, command):
+    code, _, p = cli.run(command, "--help")
+    assert code == 0, p.stderr
+    assert p.stderr == ""
+    assert mentions(p.stdout, command)
+    for option in COMMAND_OPTIONS[command]:
+        assert mentions(p.stdout, option), (command, option, p.stdout)
+    assert cli.run("help", command)[2].stdout == p.stdout
+
+
+def assert_usage_error(p, code, *named):
+    """Exit 2, nothing on stdout; stderr is one reason line naming `named`, then one usage line."""
+    assert code == 2, (p.stdout, p.stderr)
+    assert p.stdout == ""
+    lines = p.stderr.splitlines()
+    assert len(lines) == 2, p.stderr
+    reason, usage = lines
+    assert reason.startswith("iamctl"), reason  # a reason, not just the usage line
+    for word in named:
+        assert mentions(reason, word), (word, reason)
+    assert usage.startswith("usage: iamctl"), usage
+    return reason, usage
+
+
+USAGE_ERRORS = [
+    (["delete-access-key", "--tenant", "t1"], ["--id"]),
+    (["list-users", "--tenant", "t", "--page-size", "abc"], ["--page-size"]),
+    (["list-users", "--tenant", "t", "--page-size", "0"], ["--page-size"]),
+    (["list-users", "--tenant", "t", "--page-size", "1001"], ["--page-size"]),
+    (["get-user", "--tenant", "t"], ["--username", "--id"]),
+    (["get-user", "--tenant", "t", "--username", "a", "--id", "b"], ["--username", "--id"]),
+    (["update-user", "--tenant", "t", "--username", "alice", "--version", "-5"], ["--version"]),
+    (["update-user", "--tenant", "t", "--username", "alice", "--version", "abc"], ["--version"]),
+    (["delete-user", "--tenant", "t", "--username", "alice", "--version", "0"], ["--version"]),
+    (["create-user", "--tenant", "a", "--tenant", "b", "--username", "alice.wong",
+      "--generate-password"], ["--tenant"]),
+    (["create-user", "--tenant", "t", "--username", "alice.wong", "--password", "-",
+      "--generate-password"], ["--password", "--generate-password"]),
+    (["update-access-key", "--tenant", "t", "--id", "AK"], ["--enable", "--disable"]),
+    (["--bogus", "check-username", "alice.wong"], ["--bogus"]),
+    (["check-username", "alice.wong", "extra"], ["extra"]),
+    (["no-such-command"], ["no-such-command"]),
+]
+
+
+@pytest.mark.parametrize("args,named", USAGE_ERRORS, ids=[" ".join(a) for a, _ in USAGE_ERRORS])
+def test_usage_errors_name_the_problem(cli, args, named):
+    code, _, p = cli.run(*args)
+    _, usage = assert_usage_error(p, code, *named)
+    command = next(a for a in args if not a.startswith("-"))
+    if command in COMMAND_OPTIONS:
+        assert usage.startswith("usage: iamctl " + command + " ")
+
+
+def test_unknown_option_and_profile_are_named(cli):
+    code, _, p = cli.run("create-user", "--tenant", "t", "--username", "alice.wong",
+                         "--generate-password", "--bogus")
+    assert_usage_error(p, code, "--bogus")
+    code, _, p = cli.run("check-username", "alice.wong", profile="nosuch")
+    assert_usage_error(p, code, "--profile", "nosuch")
+    code, _, p = cli.run()
+    reason, _ = assert_usage_error(p, code)
+    assert "no command" in reason
+
+
+def test_command_option_before_the_command_is_not_taken_for_a_value(cli):
+    code, out, p = cli.run("--quick", "create-user", "--tenant", "t", "--username", "alice.wong",
+                           "--generate-password")
+    assert "no command given" not in p.stderr
+    if code == 0:
+        assert "AdministratorAccess" in out["user"]["policies"]
+    else:
+        assert_usage_error(p, code, "--quick")
+
+
+def test_global_options_after_the_command(cli):
+    def run(*args):
+        return subprocess.run([cli.path] + list(args), capture_output=True, text=True,
+                              env=cli.env, cwd=cli.workdir, timeout=60)
+
+    p = run("create-ou", "--tenant", "idaas1", "--name", "root", "--db", cli.db,
+            "--profile", "alibaba")
+    assert p.returncode == 0, p.stderr
+    p = run("create-user", "--tenant", "idaas1", "--username", "user_001", "--primary-ou", "root",
+            "--generate-password", "--db", cli.db, "--profile", "alibaba")
+    assert p.returncode == 0, p.stderr
+    user = json.loads(p.stdout)["user"]
+    assert re.fullmatch("user_[a-z2-7]{26}", user["id"]), user["id"]  # alibaba's id format
+    got = cli.ok("get-user", "--tenant", "idaas1", "--username", "user_001", profile="alibaba")
+    assert got["user"]["id"] == user["id"]  # and it went to --db
+    # Before and after the command it is one option: given twice, refused.
+    p = run("--db", cli.db, "get-user", "--tenant", "idaas1", "--username", "user_001",
+            "--db", cli.db + ".other")
+    assert_usage_error(p, p.returncode, "--db")
+
+
+BATCH_ERRORS = [
+    ({"username": "u.one", "pasword": "Summer-Breeze7", "password_mode": "manual"},
+     "batch.unknown_field", "users[0].pasword"),
+    ({"username": "u.one", "email": "u@example.com", "email_verified": "yes"},
+     "batch.invalid_type", "users[0].email_verified"),
+    ({"username": "u.one", "groups": ["developers", 7]}, "batch.invalid_type",
+     "users[0].groups[1]"),
+    ({"username": ["u.one"]}, "batch.invalid_type", "users[0].username"),
+]
+
+
+@pytest.mark.parametrize("user,reason,field", BATCH_ERRORS, ids=[f for _, _, f in BATCH_ERRORS])
+def test_batch_file_refuses_unknown_keys_and_wrong_types(cli, tmp_path, user, reason, field):
+    path = tmp_path / "users.json"
+    path.write_text(json.dumps([user]))
+    code, out, p = cli.run("batch-create-users", "--tenant", "t", "--file", str(path))
+    assert code == 1, p.stdout
+    error = out["error"]
+    assert set(error) == {"code", "reason", "field", "http_status", "provider_code", "message"}
+    assert error["reason"] == reason and error["field"] == field
+    assert field in error["message"]
+    assert cli.ok("list-users", "--tenant", "t")["users"] == []
+
+
+def test_host_key_file_open_to_others_is_refused(cli):
+    """A <db>.key others can read opens every sealed secret (it used to be used silently)."""
+    cli.ok("create-group", "--tenant", "t1", "--name", "Developers")
+    key = cli.db + ".key"
+    assert os.stat(key).st_mode & 0o777 == 0o600
+    os.chmod(key, 0o644)
+    code, out, p = cli.run("list-groups", "--tenant", "t1")
+    assert code == 1
+    assert out["error"]["reason"] == "host_key.file_exposed"
+    assert out["error"]["field"] == "host_key" and "0644" in out["error"]["message"]
+    os.chmod(key, 0o600)
+    assert cli.ok("list-groups", "--tenant", "t1")["groups"][0]["name"] == "Developers"

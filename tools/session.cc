@@ -1,0 +1,98 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The engine a command runs on: a SQLite file at --db. Secrets: the host key
+// comes from IAM_HOST_KEY (64 hex digits) or from the file <db>.key (created
+// 0600 on first use); notifications are appended to IAM_NOTIFY_FILE (default
+// <db>.notifications.jsonl).
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "commands.h"
+#include "iam/error.h"
+#include "iam/random.h"
+
+namespace iamctl {
+namespace {
+
+// Reads or creates the 32-byte host key for `db`.
+absl::StatusOr<std::string> HostKey(const std::string& db) {
+  iam::InitCrypto();
+  std::string key(32, '\0');
+  if (const char* hex = std::getenv("IAM_HOST_KEY"); hex != nullptr && *hex != '\0') {
+    size_t len = 0;
+    if (sodium_hex2bin(reinterpret_cast<unsigned char*>(key.data()), key.size(), hex,
+                       std::strlen(hex), nullptr, &len, nullptr) != 0 ||
+        len != key.size()) {
+      return iam::InvalidField("IAM_HOST_KEY", "host_key.invalid",
+                               "IAM_HOST_KEY: must be 64 hex digits");
+    }
+    return key;
+  }
+  const std::string path = db + ".key";
+  if (const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+    struct stat st {};
+    // WARNING: a key others can read opens every sealed secret: refuse it.
+    if (::fstat(fd, &st) != 0 || (st.st_mode & 077) != 0) {
+      ::close(fd);
+      char mode[8];
+      std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+      return iam::MakeError(absl::StatusCode::kFailedPrecondition, "host_key",
+                            "host_key.file_exposed",
+                            "host key file " + path + " is open to group or others (mode " + mode +
+                                "): chmod 600 it, and rotate the key if others read it");
+    }
+    const ssize_t n = ::read(fd, key.data(), key.size());
+    ::close(fd);
+    if (n == static_cast<ssize_t>(key.size())) return key;
+    iam::WipeString(key);
+    return absl::DataLossError("host key file " + path + " is truncated");
+  }
+  randombytes_buf(key.data(), key.size());
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 || ::write(fd, key.data(), key.size()) != static_cast<ssize_t>(key.size()) ||
+      ::fsync(fd) != 0) {
+    if (fd >= 0) ::close(fd);
+    return absl::UnavailableError("cannot write host key file " + path);
+  }
+  ::close(fd);
+  return key;
+}
+
+}  // namespace
+
+absl::StatusOr<Session> OpenSession(const Globals& globals) {
+  Session s;
+  auto store = iam::SqliteStore::Open(globals.db);
+  if (!store.ok()) return store.status();
+  s.store = std::move(*store);
+  absl::StatusOr<std::string> key = HostKey(globals.db);
+  if (!key.ok()) return key.status();
+  const char* notify = std::getenv("IAM_NOTIFY_FILE");
+  s.notifier = std::make_unique<iam::JsonLinesNotifier>(
+      notify != nullptr && *notify != '\0' ? notify : globals.db + ".notifications.jsonl");
+  iam::EngineOptions options;
+  options.profile = globals.profile;
+  options.host_key = *key;
+  options.notifier = s.notifier.get();
+  iam::WipeString(*key);
+  s.engine = std::make_unique<iam::Engine>(std::move(options), s.store.get());
+  return s;
+}
+
+int WithEngine(const Globals& globals, const std::string& tenant,
+               const std::function<int(iam::Engine&)>& body) {
+  absl::StatusOr<Session> session = OpenSession(globals);
+  if (!session.ok()) return PrintError(*globals.profile, session.status());
+  if (absl::Status s = session->engine->RegisterTenant(tenant); !s.ok()) {
+    return PrintError(*globals.profile, s);
+  }
+  return body(*session->engine);
+}
+
+}  // namespace iamctl
