@@ -35,7 +35,8 @@ run_pytest() {
   fi
 }
 echo "== iamctl (pytest)"
-run_pytest env IAMCTL="$PWD/build-test/tools/iamctl" /usr/bin/python3 -m pytest -q tests/cli
+run_pytest env IAMCTL="$PWD/build-test/tools/iamctl" IAM_LIBRARY="$PWD/build-test/libiam.so" \
+  /usr/bin/python3 -m pytest -q tests/cli
 echo "== python bindings (pytest)"
 run_pytest env IAM_LIBRARY="$PWD/build-test/libiam.so" /usr/bin/python3 -m pytest -q bindings/python/tests
 
