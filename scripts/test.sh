@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: install what is missing, build (plain and ASan+UBSan), run the
-# GoogleTest suites through CTest, the C program, the Python suite, and a smoke
-# pass of the benchmarks. Exits non-zero on any failure.
+# GoogleTest suites through CTest, the C program, the concurrency suites under
+# TSan, the Python suites, and a smoke pass of the benchmarks. Exits non-zero on
+# any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -21,6 +22,19 @@ if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== ctest (ASan+UBSan)"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs"
+fi
+
+if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
+  # The suites with threads racing (engine, lifecycle, store contract) under
+  # ThreadSanitizer; any report fails the run.
+  echo "== build (TSan) and the concurrency suites"
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIAM_TSAN=ON \
+    -DIAM_BUILD_BENCHMARKS=OFF -DIAM_BUILD_TOOLS=OFF -DIAM_INSTALL=OFF >/dev/null
+  tsan_suites=(engine_test lifecycle_test store_contract_test)
+  cmake --build build-tsan -j"$jobs" --target "${tsan_suites[@]}"
+  for suite in "${tsan_suites[@]}"; do
+    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "build-tsan/tests/$suite" --gtest_brief=1
+  done
 fi
 
 # pytest exits 5 when it collects no test: that must fail, not pass.
