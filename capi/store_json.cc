@@ -33,6 +33,30 @@ std::optional<EntryKind> EntryKindFromText(absl::string_view text) {
 
 const char* UserKeyText(UserKey key) { return internal::KeyName(key); }
 
+namespace {
+
+constexpr std::pair<TokenPurpose, const char*> kTokenPurposes[] = {
+    {TokenPurpose::kFirstLogin, "first_login"},
+    {TokenPurpose::kPasswordReset, "password_reset"},
+    {TokenPurpose::kSession, "session"},
+};
+
+}  // namespace
+
+const char* TokenPurposeText(TokenPurpose purpose) {
+  for (const auto& [p, text] : kTokenPurposes) {
+    if (p == purpose) return text;
+  }
+  return "first_login";
+}
+
+TokenPurpose TokenPurposeFromText(absl::string_view text) {
+  for (const auto& [p, name] : kTokenPurposes) {
+    if (text == name) return p;
+  }
+  return TokenPurpose::kFirstLogin;
+}
+
 std::optional<UserKey> UserKeyFromText(absl::string_view text) {
   for (UserKey k : {UserKey::kId, UserKey::kUsername, UserKey::kEmail, UserKey::kPhone,
                     UserKey::kExternalId, UserKey::kLogin}) {
@@ -129,7 +153,7 @@ json ToJson(const TokenRecord& t) {
   return {{"hash", t.hash},
           {"tenant", t.tenant},
           {"user_id", t.user_id},
-          {"purpose", t.purpose == TokenPurpose::kPasswordReset ? "password_reset" : "first_login"},
+          {"purpose", TokenPurposeText(t.purpose)},
           {"expires_at", TimeToNanos(t.expires_at)}};
 }
 
@@ -138,8 +162,7 @@ TokenRecord TokenFromJson(const json& j) {
   t.hash = j.at("hash").get<std::string>();
   t.tenant = Str(j, "tenant");
   t.user_id = Str(j, "user_id");
-  t.purpose = Str(j, "purpose") == "password_reset" ? TokenPurpose::kPasswordReset
-                                                    : TokenPurpose::kFirstLogin;
+  t.purpose = TokenPurposeFromText(Str(j, "purpose"));
   t.expires_at = TimeFromNanos(j.value("expires_at", json()), absl::InfinitePast());
   return t;
 }

@@ -29,6 +29,9 @@ using internal::TimeToNanos;
 
 // "group", "organizational_unit", "custom_field".
 const char* EntryKindText(EntryKind kind);
+// "first_login", "password_reset" or "session".
+const char* TokenPurposeText(TokenPurpose purpose);
+TokenPurpose TokenPurposeFromText(absl::string_view text);
 std::optional<EntryKind> EntryKindFromText(absl::string_view text);
 // "id", "username", "email", "phone", "external_id".
 const char* UserKeyText(UserKey key);

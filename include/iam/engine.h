@@ -168,6 +168,21 @@ struct AuthResult {
   absl::Time locked_until = absl::InfinitePast();
 };
 
+// A login session: what a Keystone X-Auth-Token or a console cookie carries.
+struct Session {
+  std::string tenant;
+  std::string user_id;
+  absl::Time expires_at = absl::InfinitePast();
+};
+
+// Login's answer: the authentication outcome and, on kSuccess only, a new
+// session token (43 URL-safe characters, returned once).
+struct LoginResult {
+  AuthResult auth;
+  Secret token;
+  Session session;
+};
+
 struct AccessKeyInfo {
   std::string id;
   std::string user_id;
@@ -212,6 +227,7 @@ struct EngineOptions {
   int max_failed_logins = 5;
   absl::Duration lockout_duration = absl::Minutes(15);
   absl::Duration reset_token_ttl = absl::Hours(1);
+  absl::Duration session_ttl = absl::Hours(24);  // a login session's lifetime
   bool dispatch_after_commit = true;
   absl::Duration outbox_backoff_initial = absl::Seconds(1);
   absl::Duration outbox_backoff_max = absl::Hours(1);
@@ -254,6 +270,18 @@ class IAM_EXPORT Engine {
   // or not. Rehashes on success when the Argon2 parameters changed.
   absl::StatusOr<AuthResult> Authenticate(absl::string_view tenant, absl::string_view identifier,
                                           absl::string_view password);
+  // Authenticate, then on kSuccess a session token stored only as a keyed
+  // hash. A user who must reset or renew the password gets that outcome and
+  // no token.
+  absl::StatusOr<LoginResult> Login(absl::string_view tenant, absl::string_view identifier,
+                                    absl::string_view password);
+  // The session a token opens. kUnauthenticated, reason "token.invalid", when
+  // it is unknown, expired or revoked, or its user was deleted, disabled or
+  // changed password since (a new password revokes every token).
+  absl::StatusOr<Session> ValidateSession(absl::string_view token);
+  // Ends a session; kUnauthenticated "token.invalid" as ValidateSession.
+  absl::Status RevokeSession(absl::string_view token);
+
   // Sets the password through a first-login link token; one use, expiring.
   absl::StatusOr<User> RedeemLoginLink(absl::string_view token, absl::string_view new_password);
   // Sends a one-time reset token by email or SMS through the outbox. Always OK

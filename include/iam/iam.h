@@ -393,7 +393,7 @@ typedef struct iam_store_methods {
                          iam_error* err);
   int (*list_access_keys)(void* ctx, const char* tenant, const char* user_id,
                           iam_buffer* out_records, iam_error* err);
-  /* Required: token records {hash, tenant, user_id, purpose ("first_login" |
+  /* Required: token records {hash, tenant, user_id, purpose ("first_login" | "session" |
    * "password_reset"), expires_at}. */
   int (*find_token)(void* ctx, const char* hash, iam_buffer* out_record, iam_error* err);
   /* Required: the tenant registry. */

@@ -87,7 +87,8 @@ struct AccessKeyRecord {
   absl::Time last_used_at = absl::InfinitePast();
 };
 
-enum class TokenPurpose : uint8_t { kFirstLogin = 0, kPasswordReset = 1 };
+// kSession: a login session (Keystone's X-Auth-Token), see Engine::Login.
+enum class TokenPurpose : uint8_t { kFirstLogin = 0, kPasswordReset = 1, kSession = 2 };
 
 struct TokenRecord {
   std::string hash;  // keyed BLAKE2b of the token

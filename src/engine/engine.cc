@@ -189,7 +189,7 @@ absl::Status Engine::Impl::CommitUpdate(const UserRecord& rec, int64_t expected,
                                         UpdateKind kind) {
   w.now = clock->Now();
   w.updated_users.push_back(
-      {rec, expected, kind == UpdateKind::kBookkeeping, kind == UpdateKind::kNewPassword});
+      {rec, expected, kind == UpdateKind::kBookkeeping, kind == UpdateKind::kRevokeTokens});
   return store->Commit(w);
 }
 

@@ -10,6 +10,7 @@
 //   access_keys.cc  access keys
 //   directory.cc    groups, organizational units, custom-field definitions
 //   outbox.cc       notification records and their dispatch
+//   sessions.cc     login sessions (tokens for Keystone's X-Auth-Token)
 // Thread-safety: every member is immutable after construction except the
 // policy map (guarded by mu) and the dispatcher state (dispatch_mu).
 #ifndef IAM_SRC_ENGINE_ENGINE_IMPL_H_
@@ -85,8 +86,9 @@ struct Engine::Impl {
   // kLogin keys.)
   absl::Status CheckIdentifiersUnambiguous(const UserRecord& rec);
   // How an update is committed: bookkeeping keeps the version; a new
-  // password revokes every outstanding one-time token of the user.
-  enum class UpdateKind { kEdit, kBookkeeping, kNewPassword };
+  // password or a disable revokes every token of the user (links, resets,
+  // sessions).
+  enum class UpdateKind { kEdit, kBookkeeping, kRevokeTokens };
   // Commits `rec` as an update of the stored version `expected`.
   absl::Status CommitUpdate(const UserRecord& rec, int64_t expected, WriteSet w = {},
                             UpdateKind kind = UpdateKind::kEdit);
@@ -140,6 +142,9 @@ struct Engine::Impl {
 
   // A one-time token for `u`, its record (keyed hash only) added to `w`.
   Secret NewUserToken(WriteSet* w, const User& u, TokenPurpose purpose, absl::Duration ttl);
+  // The record of a presented one-time or session token, looked up under its
+  // keyed hash for every known host key. kNotFound when there is none.
+  absl::StatusOr<TokenRecord> FindTokenRecord(absl::string_view token);
   // Sets a new password on `rec` under the tenant's policy: normalization,
   // every rule, history (and minimum age when `enforce_min_age`), Argon2id.
   absl::Status SetPassword(UserRecord* rec, absl::string_view password, absl::Time now,

@@ -25,6 +25,16 @@ Secret Engine::Impl::NewUserToken(WriteSet* w, const User& u, TokenPurpose purpo
   return token;
 }
 
+absl::StatusOr<TokenRecord> Engine::Impl::FindTokenRecord(absl::string_view token) {
+  // The token's hash under each known host key: a rotated key still opens it.
+  absl::StatusOr<TokenRecord> t = absl::NotFoundError("token");
+  for (const std::string& hash : token_hasher->Candidates(token)) {
+    t = store->FindToken(hash);
+    if (!absl::IsNotFound(t.status())) break;
+  }
+  return t;
+}
+
 absl::Status Engine::Impl::SetPassword(UserRecord* rec, absl::string_view password, absl::Time now,
                                        bool enforce_min_age, absl::string_view field) {
   std::shared_ptr<const PasswordChecker> checker = CheckerFor(rec->user.tenant);
@@ -62,12 +72,7 @@ absl::StatusOr<User> Engine::Impl::RedeemToken(absl::string_view token, TokenPur
   const absl::Status invalid =
       Invalid("token", "token.invalid", "is invalid, already used, or expired");
   if (token.empty() || token.size() > 128) return invalid;
-  // The token's hash under each known host key: a rotated key still opens it.
-  absl::StatusOr<TokenRecord> t = absl::NotFoundError("token");
-  for (const std::string& hash : token_hasher->Candidates(token)) {
-    t = store->FindToken(hash);
-    if (!absl::IsNotFound(t.status())) break;
-  }
+  absl::StatusOr<TokenRecord> t = FindTokenRecord(token);
   if (absl::IsNotFound(t.status())) return invalid;
   if (!t.ok()) return t.status();
   const absl::Time now = clock->Now();
@@ -79,7 +84,7 @@ absl::StatusOr<User> Engine::Impl::RedeemToken(absl::string_view token, TokenPur
   IAM_RETURN_IF_ERROR(SetPassword(&*rec, new_password, now, false, "new_password"));
   WriteSet w;
   w.deleted_token_hashes.push_back(t->hash);
-  IAM_RETURN_IF_ERROR(CommitUpdate(*rec, version, std::move(w), UpdateKind::kNewPassword));
+  IAM_RETURN_IF_ERROR(CommitUpdate(*rec, version, std::move(w), UpdateKind::kRevokeTokens));
   rec->user.version = version + 1;
   return rec->user;
 }
@@ -213,7 +218,7 @@ absl::Status Engine::ChangePassword(absl::string_view tenant, absl::string_view 
   }
   const int64_t version = rec->user.version;
   IAM_RETURN_IF_ERROR(I.SetPassword(&*rec, new_password, now, true, "new_password"));
-  return I.CommitUpdate(*rec, version, {}, Impl::UpdateKind::kNewPassword);
+  return I.CommitUpdate(*rec, version, {}, Impl::UpdateKind::kRevokeTokens);
 }
 
 }  // namespace iam

@@ -56,6 +56,8 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
   const int64_t current = rec.user.version;
   if (r.expected_version != 0 && r.expected_version != current) return internal::VersionConflict();
   User& u = rec.user;
+  // A disable ends every session and outstanding link of the user for good.
+  const bool disabling = u.enabled && r.enabled.has_value() && !*r.enabled;
   if (r.enabled) u.enabled = *r.enabled;
   if (r.display_name) u.display_name = *r.display_name;
   if (r.description) u.description = *r.description;
@@ -92,7 +94,8 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
   if (r.groups) IAM_RETURN_IF_ERROR(I.ResolveGroups(r.tenant, *r.groups, &u));
   if (r.custom_fields) IAM_RETURN_IF_ERROR(I.ResolveCustomFields(r.tenant, *r.custom_fields, &u));
   if (r.policies) IAM_RETURN_IF_ERROR(I.ResolvePolicies(*r.policies, false, &u));
-  IAM_RETURN_IF_ERROR(I.CommitUpdate(rec, current));
+  IAM_RETURN_IF_ERROR(I.CommitUpdate(
+      rec, current, {}, disabling ? Impl::UpdateKind::kRevokeTokens : Impl::UpdateKind::kEdit));
   u.version = current + 1;
   return u;
 }
