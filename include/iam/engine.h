@@ -156,7 +156,10 @@ struct UpdateUserRequest {
 enum class AuthOutcome : uint8_t {
   kSuccess,
   kBadCredentials,  // never says whether the user or the password was wrong
-  kLocked,          // too many failures; see locked_until
+  // Not answered by Authenticate: during a lockout every password, the right
+  // one too, is kBadCredentials, so that a lockout reveals neither that the
+  // account exists nor which guess was right. Kept for the C ABI's values.
+  kLocked,
   kDisabled,
   kResetRequired,  // the password is right but must be changed first
   kExpired,        // the password is right but past password_expires_at
@@ -290,7 +293,10 @@ class IAM_EXPORT Engine {
   absl::Status StartPasswordReset(absl::string_view tenant, absl::string_view identifier,
                                   Channel channel);
   absl::StatusOr<User> CompleteReset(absl::string_view token, absl::string_view new_password);
-  // Policy, history (not one of the last N) and minimum age apply.
+  // Policy, history (not one of the last N) and minimum age apply. A wrong
+  // old password, an unknown user and a locked account all answer
+  // kInvalidArgument "password.incorrect"; wrong ones count towards lockout.
+  // Revokes every token of the user.
   absl::Status ChangePassword(absl::string_view tenant, absl::string_view id_or_username,
                               absl::string_view old_password, absl::string_view new_password);
 

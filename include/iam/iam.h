@@ -741,7 +741,7 @@ IAM_EXPORT IAM_NODISCARD int iam_engine_delete_user(iam_engine* engine, const ia
 /* Authentication outcomes. */
 #define IAM_AUTH_SUCCESS 0
 #define IAM_AUTH_BAD_CREDENTIALS 1 /* never says which of user and password was wrong */
-#define IAM_AUTH_LOCKED 2
+#define IAM_AUTH_LOCKED 2 /* not answered: a locked account answers IAM_AUTH_BAD_CREDENTIALS */
 #define IAM_AUTH_DISABLED 3
 #define IAM_AUTH_RESET_REQUIRED 4
 #define IAM_AUTH_EXPIRED 5
@@ -768,7 +768,10 @@ IAM_EXPORT IAM_NODISCARD int iam_engine_start_password_reset(iam_engine* engine,
 IAM_EXPORT IAM_NODISCARD int iam_engine_complete_reset(iam_engine* engine, const char* token,
                                                        const char* new_password, char** out_json,
                                                        iam_error* err);
-/* Policy, history and minimum age apply. */
+/* Policy, history and minimum age apply. A wrong old password, an unknown
+ * user and a locked account all answer IAM_INVALID_ARGUMENT
+ * "password.incorrect" (wrong ones count towards lockout); a change revokes
+ * every token of the user (links, resets, sessions). */
 IAM_EXPORT IAM_NODISCARD int iam_engine_change_password(iam_engine* engine, const char* tenant,
                                                         const char* id_or_username,
                                                         const char* old_password,

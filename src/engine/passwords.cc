@@ -116,11 +116,12 @@ bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::s
   const bool known = rec.ok() && !rec->password_hash.empty();
   const bool match = hasher.Verify(known ? rec->password_hash : hasher.DummyHash(), password);
   if (!known) return false;
+  // During a lockout every password, the right one too, fails alike: an
+  // answer that told the right one apart would let guessing go on while
+  // locked. Failures then are not counted (the lockout's end stays).
+  if (rec->locked_until > clock->Now()) return false;
   if (!match) {
-    // A lockout in force is not extended: its end stays what it was.
-    if (rec->locked_until <= clock->Now()) {
-      RecordLogin(rec->user.tenant, rec->user.id, /*success=*/false, "");
-    }
+    RecordLogin(rec->user.tenant, rec->user.id, /*success=*/false, "");
     return false;
   }
   if (rehash != nullptr && hasher.NeedsRehash(rec->password_hash)) {
@@ -145,12 +146,6 @@ absl::StatusOr<AuthResult> Engine::Authenticate(absl::string_view tenant,
   // Unknown, wrong, or locked and wrong: one answer, after one Argon2id.
   if (!I.VerifyPassword(rec, pw.view(), &rehash) || !normalized.ok()) return result;
   result.user_id = rec->user.id;
-  if (rec->locked_until > now) {
-    // Only a caller who knows the password learns of the lockout.
-    result.outcome = AuthOutcome::kLocked;
-    result.locked_until = rec->locked_until;
-    return result;
-  }
   I.RecordLogin(std::string(tenant), rec->user.id, true, rehash);
   if (!rec->user.enabled) {
     result.outcome = AuthOutcome::kDisabled;
@@ -212,10 +207,6 @@ absl::Status Engine::ChangePassword(absl::string_view tenant, absl::string_view 
     return Invalid("old_password", "password.incorrect", "is not the current password");
   }
   const absl::Time now = I.clock->Now();
-  if (rec->locked_until > now) {
-    return MakeError(absl::StatusCode::kPermissionDenied, "user", "user.locked",
-                     "user: the account is locked after too many failed attempts; try later");
-  }
   const int64_t version = rec->user.version;
   IAM_RETURN_IF_ERROR(I.SetPassword(&*rec, new_password, now, true, "new_password"));
   return I.CommitUpdate(*rec, version, {}, Impl::UpdateKind::kRevokeTokens);

@@ -231,9 +231,10 @@ TEST_P(LifecycleTest, LockoutAfterFailuresForAWindow) {
   Create("alice.wong");
   for (int i = 0; i < 5; ++i)
     EXPECT_EQ(Login("alice.wong", "wrong-Pass1"), AuthOutcome::kBadCredentials);
-  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kLocked);
+  // Locked: even the right password fails, as a wrong one does.
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kBadCredentials);
   clock_.Advance(absl::Minutes(14));
-  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kLocked);
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kBadCredentials);
   clock_.Advance(absl::Minutes(2));
   EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);
   // A success resets the counter: four more failures do not lock.
@@ -427,9 +428,10 @@ TEST_P(LifecycleTest, HostKeyRotationStillOpensOldSecrets) {
             absl::StatusCode::kDataLoss);
 }
 
-// A locked account given a wrong password answers exactly as an unknown
-// user: bad credentials, no user id, no lockout time (it used to answer
-// "locked" with the user id). Only the right password learns of the lockout.
+// A locked account answers every password, the right one too, exactly as an
+// unknown user does: bad credentials, no user id, no lockout time (it used to
+// answer "locked" with the user id at once). Answering the right password
+// differently would let guessing go on during the lockout.
 TEST_P(LifecycleTest, LockedAccountAnswersAWrongPasswordLikeAnUnknownUser) {
   Create("alice.wong");
   for (int i = 0; i < 5; ++i) Login("alice.wong", "wrong-Pass1");
@@ -440,8 +442,7 @@ TEST_P(LifecycleTest, LockedAccountAnswersAWrongPasswordLikeAnUnknownUser) {
   EXPECT_EQ(ToJson(*locked_wrong), ToJson(*unknown));
   auto locked_right = engine_->Authenticate("t1", "alice.wong", "Summer-Breeze7");
   ASSERT_TRUE(locked_right.ok());
-  EXPECT_EQ(locked_right->outcome, AuthOutcome::kLocked);
-  EXPECT_FALSE(locked_right->user_id.empty());
+  EXPECT_EQ(ToJson(*locked_right), ToJson(*unknown));
   // Failures during a lockout do not extend it.
   clock_.Advance(absl::Minutes(16));
   EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);
@@ -466,12 +467,14 @@ TEST_P(LifecycleTest, ChangePasswordCountsFailuresAndHonoursLockout) {
         ErrorReason(engine_->ChangePassword("t1", "alice.wong", "wrong-Pass1", "Autumn-Leaves8")),
         "password.incorrect");
   }
-  // Five failures: locked, for logins and for changes alike.
-  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kLocked);
+  // Five failures: locked, for logins and for changes alike, whatever the
+  // password.
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kBadCredentials);
   const absl::Status locked =
       engine_->ChangePassword("t1", "alice.wong", "Summer-Breeze7", "Autumn-Leaves8");
-  EXPECT_EQ(locked.code(), absl::StatusCode::kPermissionDenied) << locked;
-  EXPECT_EQ(ErrorReason(locked), "user.locked");
+  EXPECT_EQ(locked.code(), wrong.code()) << locked;
+  EXPECT_EQ(locked.message(), wrong.message());
+  EXPECT_EQ(ErrorReason(locked), "password.incorrect");
   clock_.Advance(absl::Minutes(16));
   EXPECT_EQ(Login("alice.wong", "Autumn-Leaves8"), AuthOutcome::kBadCredentials);
   EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);

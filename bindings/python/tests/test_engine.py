@@ -170,9 +170,11 @@ def test_authenticate_change_password_and_lockout(outbox):
                                    password="wrong").outcome == "bad_credentials"
         for _ in range(2):
             engine.authenticate(tenant=TENANT, identifier="alice.wong", password="wrong")
+        # Locked: the right password fails as a wrong one, no id, no time.
         locked = engine.authenticate(tenant=TENANT, identifier="alice.wong",
                                      password="Summer-Breeze7")
-        assert locked.outcome == "locked" and locked.locked_until is not None
+        assert locked.outcome == "bad_credentials" and locked.user_id == ""
+        assert locked.locked_until is None
         clock.advance(601)
         assert engine.authenticate(tenant=TENANT, identifier="alice.wong",
                                    password="Summer-Breeze7").ok
