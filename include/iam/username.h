@@ -27,7 +27,8 @@ IAM_EXPORT bool IsValidUsername(const Profile& profile, absl::string_view name);
 
 // Every violated rule (reasons: username.empty, username.invalid_utf8,
 // username.too_short, username.too_long, username.leading_digit,
-// username.invalid_character, username.invisible_character).
+// username.invalid_character, username.invisible_character, and under
+// Unicode profiles username.mixed_script).
 IAM_EXPORT Violations CheckUsername(const Profile& profile, absl::string_view name,
                                     absl::string_view field = "username");
 
@@ -39,6 +40,12 @@ IAM_EXPORT absl::Status ValidateUsername(const Profile& profile, absl::string_vi
 // under ASCII profiles; NFKC + Unicode case fold under Unicode profiles.
 // Validates first.
 IAM_EXPORT absl::StatusOr<std::string> CanonicalUsername(const Profile& profile,
+                                                         absl::string_view name);
+
+// The same form without the rules, for looking a user up: a name that a
+// later rule refuses (created before it) is still found. kInvalidArgument
+// only for invalid UTF-8 or an embedded NUL.
+IAM_EXPORT absl::StatusOr<std::string> UsernameLookupKey(const Profile& profile,
                                                          absl::string_view name);
 
 }  // namespace iam

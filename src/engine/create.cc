@@ -31,6 +31,12 @@ absl::StatusOr<Engine::Impl::Prepared> Engine::Impl::Prepare(const CreateUserReq
   absl::StatusOr<std::string> canonical = CanonicalUsername(*profile, r.username);
   if (!canonical.ok()) return canonical.status();
   rec.canonical_username = *canonical;
+  // Login takes a name that reads as a mobile number for one ("13800000000",
+  // "+8613800000000"): such a name could log in as another user's number.
+  if (!PhoneIdentifierE164(*profile, r.username).empty()) {
+    return Invalid("username", "username.reads_as_phone",
+                   "must not read as a mobile number, which login would take it for");
+  }
   u.tenant = r.tenant;
   u.username = r.username;
   u.display_name = r.display_name;
@@ -180,7 +186,7 @@ absl::Status Engine::Impl::PrecheckUnique(const UserRecord& rec) {
     if (found.ok()) return internal::DuplicateError(k);
     if (!absl::IsNotFound(found.status())) return found.status();
   }
-  return CheckIdentifiersUnambiguous(rec);
+  return absl::OkStatus();
 }
 
 absl::Status Engine::Impl::Issue(const CreateUserRequest& r, Prepared& p, WriteSet* w,

@@ -10,7 +10,6 @@
 #include "iam/contact.h"
 #include "iam/names.h"
 #include "iam/username.h"
-#include "store/store_keys.h"
 
 namespace iam {
 
@@ -129,7 +128,7 @@ absl::StatusOr<UserRecord> Engine::Impl::Load(absl::string_view tenant,
                                               absl::string_view id_or_username) {
   absl::StatusOr<UserRecord> r = store->FindUser(tenant, UserKey::kId, id_or_username);
   if (absl::IsNotFound(r.status())) {
-    absl::StatusOr<std::string> canonical = CanonicalUsername(*profile, id_or_username);
+    absl::StatusOr<std::string> canonical = UsernameLookupKey(*profile, id_or_username);
     if (canonical.ok()) r = store->FindUser(tenant, UserKey::kUsername, *canonical);
   }
   if (absl::IsNotFound(r.status())) {
@@ -140,7 +139,7 @@ absl::StatusOr<UserRecord> Engine::Impl::Load(absl::string_view tenant,
 
 absl::StatusOr<UserRecord> Engine::Impl::LoadByIdentifier(absl::string_view tenant,
                                                           absl::string_view identifier) {
-  absl::StatusOr<std::string> canonical = CanonicalUsername(*profile, identifier);
+  absl::StatusOr<std::string> canonical = UsernameLookupKey(*profile, identifier);
   if (canonical.ok()) {
     auto r = store->FindUser(tenant, UserKey::kUsername, *canonical);
     if (!absl::IsNotFound(r.status())) return r;
@@ -154,35 +153,6 @@ absl::StatusOr<UserRecord> Engine::Impl::LoadByIdentifier(absl::string_view tena
     if (!absl::IsNotFound(r.status())) return r;
   }
   return NotFound("user", "user.not_found", "no such user in this tenant");
-}
-
-absl::Status Engine::Impl::CheckIdentifiersUnambiguous(const UserRecord& rec) {
-  const User& u = rec.user;
-  auto taken = [&](UserKey key, const std::string& value) -> absl::StatusOr<bool> {
-    absl::StatusOr<UserRecord> other = store->FindUser(u.tenant, key, value);
-    if (absl::IsNotFound(other.status())) return false;
-    if (!other.ok()) return other.status();
-    return other->user.id != u.id;
-  };
-  // A username that reads as a mobile number must not be another's number.
-  if (const std::string e164 = PhoneIdentifierE164(*profile, rec.canonical_username);
-      !e164.empty()) {
-    absl::StatusOr<bool> t = taken(UserKey::kPhone, e164);
-    if (!t.ok()) return t.status();
-    if (*t) return internal::DuplicateError({UserKey::kLogin, e164, UserKey::kUsername});
-  }
-  // A mobile number must not be the reading of another's username.
-  if (!u.phone.empty()) {
-    const std::string e164 = absl::StrCat("+", u.phone_region, u.phone);
-    std::vector<std::string> readings = {e164, absl::StrCat("00", u.phone_region, u.phone)};
-    if (u.phone_region == profile->default_phone_region) readings.push_back(u.phone);
-    for (const std::string& reading : readings) {
-      absl::StatusOr<bool> t = taken(UserKey::kUsername, reading);
-      if (!t.ok()) return t.status();
-      if (*t) return internal::DuplicateError({UserKey::kLogin, e164, UserKey::kPhone});
-    }
-  }
-  return absl::OkStatus();
 }
 
 absl::Status Engine::Impl::CommitUpdate(const UserRecord& rec, int64_t expected, WriteSet w,

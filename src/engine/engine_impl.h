@@ -79,12 +79,6 @@ struct Engine::Impl {
   // bare number when the user has no region).
   absl::StatusOr<UserRecord> LoadByIdentifier(absl::string_view tenant,
                                               absl::string_view identifier);
-  // Login identifiers stay unambiguous where the store's login keys cannot
-  // see it: a username that reads as a mobile number ("13800000000") is not
-  // another user's number, and a number is not the reading of another user's
-  // username. (Username, email and phone equal as text are the store's
-  // kLogin keys.)
-  absl::Status CheckIdentifiersUnambiguous(const UserRecord& rec);
   // How an update is committed: bookkeeping keeps the version; a new
   // password or a disable revokes every token of the user (links, resets,
   // sessions).

@@ -88,7 +88,6 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
   IAM_RETURN_IF_ERROR(I.ValidateFields(u, email_flag, phone_flag));
   rec.canonical_email = u.email.empty() ? "" : CanonicalEmail(u.email);
   I.CanonicalizePhone(&u);
-  IAM_RETURN_IF_ERROR(I.CheckIdentifiersUnambiguous(rec));
   if (r.primary_ou) IAM_RETURN_IF_ERROR(I.ResolvePrimaryOu(r.tenant, *r.primary_ou, &u));
   if (r.ous) IAM_RETURN_IF_ERROR(I.ResolveOus(r.tenant, *r.ous, &u));
   if (r.groups) IAM_RETURN_IF_ERROR(I.ResolveGroups(r.tenant, *r.groups, &u));

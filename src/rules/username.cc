@@ -127,6 +127,22 @@ absl::Status ValidateUsername(const Profile& profile, absl::string_view name,
 
 absl::StatusOr<std::string> CanonicalUsername(const Profile& profile, absl::string_view name) {
   if (absl::Status s = ValidateUsername(profile, name); !s.ok()) return s;
+  absl::StatusOr<std::string> key = UsernameLookupKey(profile, name);
+  if (!key.ok()) return key.status();
+  // NFKC can expand one code point into many (U+FDFA into 18): the canonical
+  // form must fit the same limit as the name.
+  if (profile.username.unicode && internal::CountCodePoints(*key) > profile.username.max_length) {
+    return InvalidField("username", "username.too_long",
+                        absl::StrCat("username: must be at most ", profile.username.max_length,
+                                     " characters once normalized"));
+  }
+  return key;
+}
+
+absl::StatusOr<std::string> UsernameLookupKey(const Profile& profile, absl::string_view name) {
+  if (internal::CountCodePoints(name) < 0) {
+    return InvalidField("username", "username.invalid_utf8", "is not valid UTF-8");
+  }
   if (!profile.username.unicode) {
     std::string out(name);
     for (char& c : out) c = internal::AsciiLower(c);
@@ -135,13 +151,6 @@ absl::StatusOr<std::string> CanonicalUsername(const Profile& profile, absl::stri
   absl::StatusOr<std::string> folded = internal::NfkcCaseFold(name);
   if (!folded.ok()) {
     return InvalidField("username", "username.invalid_utf8", "is not valid UTF-8");
-  }
-  // NFKC can expand one code point into many (U+FDFA into 18): the canonical
-  // form must fit the same limit as the name.
-  if (internal::CountCodePoints(*folded) > profile.username.max_length) {
-    return InvalidField("username", "username.too_long",
-                        absl::StrCat("username: must be at most ", profile.username.max_length,
-                                     " characters once normalized"));
   }
   return folded;
 }

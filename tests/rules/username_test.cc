@@ -217,6 +217,26 @@ TEST(NistUsername, MixedScriptLookAlikesRejected) {
   EXPECT_EQ(FirstReason(p, "\xea\xb9\x80\xd0\xb0"), "username.mixed_script");  // Hangul + Cyrillic
 }
 
+// 々 (U+3005) and 〆 (U+3006) are Han: Sasaki is one script.
+TEST(NistUsername, HanIterationMarksAreHan) {
+  const Profile& p = ProfileNamed("nist");
+  EXPECT_TRUE(Valid(p, "\xe4\xbd\x90\xe3\x80\x85\xe6\x9c\xa8"));  // 佐々木
+  EXPECT_TRUE(Valid(p, "\xe3\x80\x86\xe5\x88\x87"));              // 〆切
+}
+
+// Lookups use the canonical form without the rules: a user created before a
+// rule refused its name is still found.
+TEST(NistUsername, LookupKeyIgnoresTheCreateRules) {
+  const Profile& p = ProfileNamed("nist");
+  const std::string mixed = "\xd0\xb0lice";  // Cyrillic a + lice
+  EXPECT_FALSE(CanonicalUsername(p, mixed).ok());
+  absl::StatusOr<std::string> key = UsernameLookupKey(p, "\xd0\x90LICE");
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(*key, mixed);
+  EXPECT_FALSE(UsernameLookupKey(p, "\xff").ok());
+  EXPECT_EQ(*UsernameLookupKey(ProfileNamed("huawei"), "Alice@Example.com"), "alice@example.com");
+}
+
 TEST(NistUsername, LengthCountsCodePoints) {
   const Profile& p = ProfileNamed("nist");
   std::string cjk64;
