@@ -3,6 +3,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -48,7 +49,15 @@ using WipingJson = nlohmann::basic_json<std::map, std::vector, WipingString, boo
 // `public_part` (no secret in it) as a document that secrets may be added to.
 WipingJson Wiping(const json& public_part) { return WipingJson::parse(public_part.dump()); }
 
-WipingString WipingCopy(const Secret& s) { return WipingString(s.data(), s.size()); }
+// A copy on the heap even when short: a string that fits the small-string
+// buffer would live inside a temporary and its moves, which no allocator
+// wipes.
+WipingString WipingCopy(const Secret& s) {
+  WipingString copy;
+  copy.reserve(std::max<size_t>(s.size(), sizeof(WipingString)));
+  copy.assign(s.data(), s.size());
+  return copy;
+}
 
 Secret Text(const WipingJson& j) {
   const WipingString text = j.dump();

@@ -141,6 +141,9 @@ absl::Status ValidatePhoneNumber(const Profile& profile, absl::string_view numbe
     return Invalid(field, "phone", "invalid",
                    absl::StrCat("must be ", rules.phone_min, " to ", rules.phone_max, " digits"));
   }
+  if (number.find_first_not_of('0') == absl::string_view::npos) {
+    return Invalid(field, "phone", "invalid", "must not be only zeros");
+  }
   return absl::OkStatus();
 }
 

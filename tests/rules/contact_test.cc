@@ -151,6 +151,22 @@ TEST(PhoneNumber, SixToFifteenDigits) {
   }
   ExpectInvalid(ValidatePhoneNumber(p, Bytes("1234567\0")), "phone", "phone.invalid");
   ExpectInvalid(ValidatePhoneNumber(p, "12345", "PhoneNumber"), "PhoneNumber", "phone.invalid");
+  // Only zeros: nothing is left once the trunk prefix is dropped.
+  ExpectInvalid(ValidatePhoneNumber(p, "000000"), "phone", "phone.invalid");
+}
+
+TEST(PhoneNumber, OneCanonicalForm) {
+  const Profile& p = Alibaba();
+  EXPECT_EQ(CanonicalPhone(p, "086", "013800000000").e164(), "+8613800000000");
+  EXPECT_EQ(CanonicalPhone(p, "", "13800000000").e164(), "+8613800000000");
+  EXPECT_EQ(CanonicalPhone(*FindProfile("nist"), "", "2025550123").e164(), "+12025550123");
+  EXPECT_EQ(PhoneIdentifierE164(p, "+86 013800000000"), "+8613800000000");
+  EXPECT_EQ(PhoneIdentifierE164(p, "0086-13800000000"), "+8613800000000");
+  EXPECT_EQ(PhoneIdentifierE164(p, "+8613800000000"), "+8613800000000");
+  EXPECT_EQ(PhoneIdentifierE164(p, "13800000000"), "+8613800000000");
+  EXPECT_EQ(PhoneIdentifierE164(p, "alice"), "");
+  EXPECT_EQ(PhoneIdentifierE164(p, "user-13800000000"), "");
+  EXPECT_EQ(PhoneIdentifierE164(p, "12345"), "");  // too short for a number
 }
 
 // ----------------------------------------------------------- text fields
