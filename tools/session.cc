@@ -68,7 +68,9 @@ absl::StatusOr<std::string> HostKey(const std::string& db) {
 
 absl::StatusOr<Session> OpenSession(const Globals& globals) {
   Session s;
-  auto store = iam::SqliteStore::Open(globals.db);
+  iam::SqliteOptions sqlite;
+  sqlite.default_phone_region = std::string(globals.profile->default_phone_region);
+  auto store = iam::SqliteStore::Open(globals.db, sqlite);
   if (!store.ok()) return store.status();
   s.store = std::move(*store);
   absl::StatusOr<std::string> key = HostKey(globals.db);

@@ -44,6 +44,9 @@ struct SqliteOptions {
   // How long a call waits for another connection's write lock before failing
   // with kUnavailable.
   absl::Duration busy_timeout = absl::Seconds(5);
+  // For a file of schema version 1 only: the region of the mobile numbers it
+  // stored without one, as the profile's default_phone_region (1-6 digits).
+  std::string default_phone_region = "86";
 };
 
 class IAM_EXPORT SqliteStore final : public Store {

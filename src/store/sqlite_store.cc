@@ -19,6 +19,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "base/status_macros.h"
 #include "iam/error.h"
 #include "iam/names.h"
@@ -169,24 +171,38 @@ CREATE INDEX outbox_by_due ON outbox (next_attempt_at);
     // Version 2: mobile numbers in one canonical form (E.164 keys) and the
     // login namespace (kind 5). Rows of version 1 are rewritten as the engine
     // now writes them: region and number without leading zeros, a missing
-    // region taken as 86 (the default region of the huawei, alibaba and
-    // tencent profiles). Equivalent numbers that two users already share, or
-    // one user's username that is another's email, cannot both keep their key:
-    // the first row keeps it (INSERT OR IGNORE) and the data stays readable.
+    // region taken as SqliteOptions::default_phone_region ({REGION} below).
+    // Migrate() first refuses a file whose users would then share a login
+    // identifier (kMigration2Conflicts), so no key is lost.
     R"sql(
 UPDATE users SET
-  phone_region = CASE WHEN ltrim(phone_region, '0') = '' THEN '86'
+  phone_region = CASE WHEN ltrim(phone_region, '0') = '' THEN '{REGION}'
                       ELSE ltrim(phone_region, '0') END,
   phone = ltrim(phone, '0')
 WHERE phone != '';
 DELETE FROM user_keys WHERE kind = 3;
-INSERT OR IGNORE INTO user_keys (tenant, kind, value, user_id)
+INSERT INTO user_keys (tenant, kind, value, user_id)
   SELECT tenant, 3, '+' || phone_region || phone, id FROM users WHERE phone != '';
-INSERT OR IGNORE INTO user_keys (tenant, kind, value, user_id)
-  SELECT tenant, 5, value, user_id FROM user_keys WHERE kind IN (1, 2, 3);
+INSERT INTO user_keys (tenant, kind, value, user_id)
+  SELECT DISTINCT tenant, 5, value, user_id FROM user_keys WHERE kind IN (1, 2, 3);
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
+
+// Login identifiers that version 2 would give two users of one tenant: equal
+// numbers once canonical, or one user's username or email that is another's.
+constexpr const char* kMigration2Conflicts = R"sql(
+WITH phones AS (
+  SELECT tenant, id AS user_id,
+         '+' || CASE WHEN ltrim(phone_region, '0') = '' THEN ?1 ELSE ltrim(phone_region, '0') END
+             || ltrim(phone, '0') AS value
+  FROM users WHERE phone != ''),
+logins AS (
+  SELECT tenant, value, user_id FROM user_keys WHERE kind IN (1, 2)
+  UNION SELECT tenant, value, user_id FROM phones)
+SELECT tenant, value, group_concat(user_id, ', ') FROM logins
+GROUP BY tenant, value HAVING count(*) > 1 LIMIT 5
+)sql";
 
 // The same 31 columns, in the same order, for every read and write of a user.
 #define IAM_USER_COLUMNS                                                                    \
@@ -388,6 +404,7 @@ struct IAM_HIDDEN SqliteStore::Rep {
   std::mutex mu;  // guards db and cache: one call at a time on the connection
   sqlite3* db = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cache;  // SQL text -> statement
+  SqliteOptions options;
 
   ~Rep() {
     for (auto& [sql, stmt] : cache) sqlite3_finalize(stmt);
@@ -433,6 +450,8 @@ struct IAM_HIDDEN SqliteStore::Rep {
   };
 
   absl::Status Migrate();
+  // Refuses a version-1 file that migration 2 could not rewrite losslessly.
+  absl::Status CheckMigration2();
 
   // Commit's steps, inside its transaction.
   absl::Status Apply(const WriteSet& w);
@@ -440,6 +459,31 @@ struct IAM_HIDDEN SqliteStore::Rep {
   absl::Status ClaimKeys(const UserRecord& r);
   absl::Status AddMemberships(const UserRecord& r);
 };
+
+absl::Status SqliteStore::Rep::CheckMigration2() {
+  const std::string& region = options.default_phone_region;
+  if (region.empty() || region.size() > 6 ||
+      region.find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidField("default_phone_region", "phone_region.invalid",
+                        "default_phone_region: must be 1 to 6 digits");
+  }
+  Stmt st = Sql(kMigration2Conflicts);
+  st.Text(region);
+  std::vector<std::string> conflicts;
+  for (;;) {
+    absl::StatusOr<bool> row = st.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    conflicts.push_back(
+        absl::StrCat("tenant ", st.ColStr(0), ": ", st.ColStr(1), " (users ", st.ColStr(2), ")"));
+  }
+  if (conflicts.empty()) return absl::OkStatus();
+  return MakeError(absl::StatusCode::kFailedPrecondition, "", "store.migration_conflict",
+                   absl::StrCat("sqlite: cannot upgrade to schema 2: these login identifiers "
+                                "would name more than one user; change all but one with the "
+                                "iamcore that wrote the file, then open it again: ",
+                                absl::StrJoin(conflicts, "; ")));
+}
 
 absl::Status SqliteStore::Rep::Migrate() {
   Transaction txn(this);
@@ -458,7 +502,12 @@ absl::Status SqliteStore::Rep::Migrate() {
                      " but this iamcore knows only up to ", kSchemaVersion, "; upgrade iamcore"));
   }
   for (int64_t v = version; v < kSchemaVersion; ++v) {
-    IAM_RETURN_IF_ERROR(Exec(kMigrations[v], absl::StrCat("migration ", v + 1)));
+    std::string sql = kMigrations[v];
+    if (v + 1 == 2) {
+      IAM_RETURN_IF_ERROR(CheckMigration2());
+      sql = absl::StrReplaceAll(sql, {{"{REGION}", options.default_phone_region}});
+    }
+    IAM_RETURN_IF_ERROR(Exec(sql.c_str(), absl::StrCat("migration ", v + 1)));
     // PRAGMA takes no bound parameters; the version is a constant of this code.
     IAM_RETURN_IF_ERROR(
         Exec(absl::StrCat("PRAGMA user_version = ", v + 1).c_str(), "set user_version"));
@@ -469,6 +518,7 @@ absl::Status SqliteStore::Rep::Migrate() {
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                                SqliteOptions options) {
   auto rep = std::make_unique<Rep>();
+  rep->options = options;
   int rc =
       sqlite3_open_v2(path.c_str(), &rep->db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

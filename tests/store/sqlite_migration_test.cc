@@ -80,5 +80,66 @@ TEST(SqliteMigrationTest, Version1PhonesAndLoginKeysAreRewritten) {
   EXPECT_EQ(ErrorReason((*store)->Commit(w)), "username.duplicate");
 }
 
+// A version-1 file whose users would share a login identifier once canonical
+// is refused, untouched, with the conflicts named; fixed, it opens.
+TEST(SqliteMigrationTest, ConflictsAreRefusedNotDropped) {
+  TempDbPath db;
+  {
+    auto store = SqliteStore::Open(db.path());
+    ASSERT_TRUE(store.ok()) << store.status();
+    WriteSet w;
+    w.now = absl::FromUnixSeconds(1'800'000'000);
+    w.new_users = {User("u1", "alice", ""), User("u2", "bob", "")};
+    ASSERT_TRUE((*store)->Commit(w).ok());
+  }
+  Exec(db.path(), R"sql(
+    UPDATE users SET phone_region = '86', phone = '13800000000' WHERE id = 'u1';
+    UPDATE users SET phone_region = '086', phone = '013800000000' WHERE id = 'u2';
+    DELETE FROM user_keys WHERE kind IN (3, 5);
+    INSERT INTO user_keys VALUES ('t1', 3, '86:13800000000', 'u1');
+    INSERT INTO user_keys VALUES ('t1', 3, '086:013800000000', 'u2');
+    PRAGMA user_version = 1;
+  )sql");
+  auto refused = SqliteStore::Open(db.path());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(ErrorReason(refused.status()), "store.migration_conflict");
+  EXPECT_NE(refused.status().message().find("+8613800000000"), absl::string_view::npos);
+  EXPECT_NE(refused.status().message().find("u1, u2"), absl::string_view::npos);
+  // Nothing was rewritten; with the duplicate resolved the file opens.
+  Exec(db.path(), R"sql(
+    UPDATE users SET phone_region = '', phone = '' WHERE id = 'u2';
+    DELETE FROM user_keys WHERE kind = 3 AND user_id = 'u2';
+  )sql");
+  auto opened = SqliteStore::Open(db.path());
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ((*opened)->FindUser("t1", UserKey::kPhone, "+8613800000000")->user.id, "u1");
+}
+
+// Numbers stored without a region take the profile's default region.
+TEST(SqliteMigrationTest, MissingRegionIsTheProfilesDefault) {
+  TempDbPath db;
+  {
+    auto store = SqliteStore::Open(db.path());
+    ASSERT_TRUE(store.ok()) << store.status();
+    WriteSet w;
+    w.now = absl::FromUnixSeconds(1'800'000'000);
+    w.new_users = {User("u1", "alice", "")};
+    ASSERT_TRUE((*store)->Commit(w).ok());
+  }
+  Exec(db.path(), R"sql(
+    UPDATE users SET phone_region = '', phone = '2025550123' WHERE id = 'u1';
+    DELETE FROM user_keys WHERE kind IN (3, 5);
+    INSERT INTO user_keys VALUES ('t1', 3, ':2025550123', 'u1');
+    PRAGMA user_version = 1;
+  )sql");
+  SqliteOptions nist;
+  nist.default_phone_region = "1";
+  auto store = SqliteStore::Open(db.path(), nist);
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto found = (*store)->FindUser("t1", UserKey::kPhone, "+12025550123");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->user.phone_region, "1");
+}
+
 }  // namespace
 }  // namespace iam
