@@ -120,12 +120,12 @@ absl::StatusOr<Engine::Impl::Prepared> Engine::Impl::Prepare(const CreateUserReq
   return p;
 }
 
-Secret Engine::Impl::FingerprintText(const CreateUserRequest& r) const {
+Secret Engine::Impl::FingerprintText(const CreateUserRequest& r, bool legacy) const {
   nlohmann::json custom = nlohmann::json::array();
   for (const auto& f : r.custom_fields) custom.push_back({f.name, f.value});
   std::vector<int> notify;
   for (Channel c : r.notify) notify.push_back(static_cast<int>(c));
-  const nlohmann::json j = {
+  nlohmann::json j = {
       r.tenant,
       r.username,
       r.display_name,
@@ -151,6 +151,14 @@ Secret Engine::Impl::FingerprintText(const CreateUserRequest& r) const {
       notify,
       r.quick_create,
       r.sms_login_verification};
+  if (legacy) {
+    // Before 1.2 the password was the 19th field of the JSON itself; the
+    // value is wiped again once the text is made.
+    j.insert(j.begin() + 18, std::string(r.password.view()));
+    std::string text = j.dump();
+    WipeString(j[18].get_ref<std::string&>());
+    return Secret(std::move(text));
+  }
   // The password joins the text only, never a JSON value; the text is sized
   // once, so no copy is left behind by a reallocation.
   const std::string fields = j.dump();
@@ -169,7 +177,10 @@ absl::StatusOr<std::optional<CreateUserResult>> Engine::Impl::Replay(const Creat
   }
   // Checked against the key the stored fingerprint names: a rotated host key
   // still recognises the twin.
-  if (!fingerprint_hasher->Matches((*record)->fingerprint, FingerprintText(r).view())) {
+  const std::string& stored = (*record)->fingerprint;
+  const bool untagged = stored.find(':') == std::string::npos;  // written before 1.2
+  if (!fingerprint_hasher->Matches(stored, FingerprintText(r).view()) &&
+      !(untagged && fingerprint_hasher->Matches(stored, FingerprintText(r, true).view()))) {
     return MakeError(absl::StatusCode::kFailedPrecondition, "client_token", "idempotency.mismatch",
                      "client_token: already used with a different request");
   }

@@ -120,7 +120,8 @@ struct Engine::Impl {
   absl::StatusOr<Prepared> Prepare(const CreateUserRequest& r, absl::Time now);
   // What a client token's request is recognised by: every field, the
   // password included; hashed (KeyedHash) before it is stored.
-  Secret FingerprintText(const CreateUserRequest& r) const;
+  // `legacy`: the text 1.1 hashed, for records written before 1.2.
+  Secret FingerprintText(const CreateUserRequest& r, bool legacy = false) const;
   // The first response for a live client token of `r`, a mismatch error, or
   // nullopt.
   absl::StatusOr<std::optional<CreateUserResult>> Replay(const CreateUserRequest& r,

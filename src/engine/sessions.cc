@@ -47,6 +47,11 @@ absl::StatusOr<Session> Engine::ValidateSession(absl::string_view token) {
   absl::StatusOr<UserRecord> rec = I.store->FindUser(t->tenant, UserKey::kId, t->user_id);
   if (absl::IsNotFound(rec.status()) || (rec.ok() && !rec->user.enabled)) return InvalidSession();
   if (!rec.ok()) return rec.status();
+  // A password set after the session began ends it, even when the change
+  // raced the login and so missed revoking the token.
+  if (rec->user.password_changed_at > t->expires_at - I.options.session_ttl) {
+    return InvalidSession();
+  }
   return Session{t->tenant, t->user_id, t->expires_at};
 }
 

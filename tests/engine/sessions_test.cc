@@ -124,6 +124,20 @@ TEST_P(SessionsTest, DisableDeleteAndNewPasswordEndEverySession) {
   ExpectInvalid(before_delete);
 }
 
+// A password change that raced a login (its revoke ran before the session
+// was committed) still ends that session.
+TEST_P(SessionsTest, APasswordSetAfterTheLoginEndsTheSession) {
+  const std::string token = LoginToken();
+  auto rec = store_->FindUser("t1", UserKey::kId, alice_.id);
+  ASSERT_TRUE(rec.ok());
+  rec->user.password_changed_at = clock_.Now() + absl::Seconds(1);
+  WriteSet w;
+  w.now = clock_.Now();
+  w.updated_users.push_back({*rec, rec->user.version});  // no revoke: the race
+  ASSERT_TRUE(store_->Commit(w).ok());
+  ExpectInvalid(token);
+}
+
 TEST_P(SessionsTest, SessionsSurviveAHostKeyRotation) {
   const std::string token = LoginToken();
   EngineOptions rotated = Options(std::string(32, 'r'));
