@@ -238,7 +238,9 @@ IAM_EXPORT int iam_policy_json(const iam_policy* policy, char** out_json, iam_er
 /* Username rules. IAM_OK, or IAM_INVALID_ARGUMENT with the first violation
  * (reasons: username.empty, username.invalid_utf8, username.too_short,
  * username.too_long, username.leading_digit, username.invalid_character,
- * username.invisible_character). */
+ * username.invisible_character, which covers default-ignorable code points,
+ * and under nist username.mixed_script). A create also refuses a name that
+ * reads as a mobile number (username.reads_as_phone). */
 IAM_EXPORT IAM_NODISCARD int iam_validate_username(const char* profile, const char* name,
                                                    iam_error* err);
 /* Every violation: `*out_json` is a JSON array of {"field", "reason",
@@ -703,6 +705,11 @@ IAM_EXPORT IAM_NODISCARD int iam_engine_register_tenant(iam_engine* engine, cons
  * generated password or an access key asked for with out_json NULL is
  * IAM_INVALID_ARGUMENT (field "out_json", reason "api.secret_unreturned")
  * and nothing is created, since the secret could never be shown.
+ * Mobile numbers come back canonical: the region without leading zeros (the
+ * profile's default region when none was given), the number without its
+ * trunk prefix ("086", "013800000000" -> "86", "13800000000"). Under tencent
+ * only, a user with neither password nor access key needs an email or phone
+ * (recipient.contact_required).
  * WARNING: the JSON may hold secrets; release it with iam_free. */
 IAM_EXPORT IAM_NODISCARD int iam_engine_create_user(iam_engine* engine, const iam_principal* caller,
                                                     const iam_request* request, char** out_json,
