@@ -16,6 +16,7 @@
 #ifndef IAM_SRC_ENGINE_ENGINE_IMPL_H_
 #define IAM_SRC_ENGINE_ENGINE_IMPL_H_
 
+#include <array>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -57,6 +58,9 @@ struct Engine::Impl {
   std::map<std::string, std::shared_ptr<const PasswordChecker>, std::less<>> policies;
 
   std::mutex dispatch_mu;  // held by the one thread dispatching the outbox
+  // Striped by (tenant, user id): one login-bookkeeping update at a time per
+  // user in this engine. Held for a store read and commit, never a hash.
+  std::array<std::mutex, 64> login_locks;
   std::atomic<bool> dispatch_requested{false};
 
   // --- engine.cc: the preamble and shared steps ---

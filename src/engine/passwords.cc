@@ -4,6 +4,7 @@
 // changes, and the one-time tokens behind links and resets.
 #include <algorithm>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "engine/engine_impl.h"
 #include "iam/token.h"
@@ -91,6 +92,11 @@ absl::StatusOr<User> Engine::Impl::RedeemToken(absl::string_view token, TokenPur
 
 void Engine::Impl::RecordLogin(const std::string& tenant, const std::string& id, bool success,
                                const std::string& rehash) {
+  // Bookkeeping keeps the version, so the store cannot tell two of them
+  // apart: concurrent failures of one user are serialised here, or parallel
+  // wrong guesses would each count once per batch and never lock.
+  std::lock_guard<std::mutex> serialised(
+      login_locks[absl::HashOf(tenant, id) % login_locks.size()]);
   for (int attempt = 0; attempt < 3; ++attempt) {
     absl::StatusOr<UserRecord> rec = store->FindUser(tenant, UserKey::kId, id);
     if (!rec.ok()) return;

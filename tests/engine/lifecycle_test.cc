@@ -512,6 +512,35 @@ TEST_P(LifecycleTest, OneTimeTokensDieWhenThePasswordChanges) {
   EXPECT_EQ(ErrorReason(engine_->RedeemLoginLink(link, "Summer-Sun66").status()), "token.invalid");
 }
 
+// Failed logins of one user in parallel each count (bookkeeping keeps the
+// version, so without serialising them concurrent failures overwrote each
+// other and parallel guessing never locked the account).
+TEST_P(LifecycleTest, ParallelWrongPasswordsAllCountTowardsLockout) {
+  EngineOptions o = Options();
+  o.max_failed_logins = 8;
+  Engine engine(o, store_.get());
+  CreateUserRequest r;
+  r.tenant = "t1";
+  r.username = "alice.wong";
+  r.password_mode = PasswordMode::kManual;
+  r.password = Secret(std::string("Summer-Breeze7"));
+  r.require_password_reset = false;
+  ASSERT_TRUE(engine.CreateUser(r).ok());
+  std::vector<std::thread> guessers;
+  for (int i = 0; i < 8; ++i) {
+    guessers.emplace_back(
+        [&] { engine.Authenticate("t1", "alice.wong", "wrong-Pass1").IgnoreError(); });
+  }
+  for (std::thread& t : guessers) t.join();
+  auto stored = store_->FindUser("t1", UserKey::kId,
+                                 store_->FindUser("t1", UserKey::kUsername, "alice.wong")->user.id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_GT(stored->locked_until, clock_.Now());
+  auto right = engine.Authenticate("t1", "alice.wong", "Summer-Breeze7");
+  ASSERT_TRUE(right.ok());
+  EXPECT_EQ(right->outcome, AuthOutcome::kBadCredentials);
+}
+
 // One mobile number, one user: "+86 13800000000", 13800000000 in region 86,
 // region "086", "013800000000" and no region at all (huawei's default region
 // 86) are the same number, stored in one canonical form.
