@@ -125,9 +125,27 @@ absl::Status ValidateUsername(const Profile& profile, absl::string_view name,
   return ToStatus(CheckUsername(profile, name, field));
 }
 
+namespace {
+
+// The canonical form of a name known to be valid UTF-8 without NUL.
+absl::StatusOr<std::string> Fold(const Profile& profile, absl::string_view name) {
+  if (!profile.username.unicode) {
+    std::string out(name);
+    for (char& c : out) c = internal::AsciiLower(c);
+    return out;
+  }
+  absl::StatusOr<std::string> folded = internal::NfkcCaseFold(name);
+  if (!folded.ok()) {
+    return InvalidField("username", "username.invalid_utf8", "is not valid UTF-8");
+  }
+  return folded;
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> CanonicalUsername(const Profile& profile, absl::string_view name) {
   if (absl::Status s = ValidateUsername(profile, name); !s.ok()) return s;
-  absl::StatusOr<std::string> key = UsernameLookupKey(profile, name);
+  absl::StatusOr<std::string> key = Fold(profile, name);
   if (!key.ok()) return key.status();
   // NFKC can expand one code point into many (U+FDFA into 18): the canonical
   // form must fit the same limit as the name.
@@ -143,16 +161,7 @@ absl::StatusOr<std::string> UsernameLookupKey(const Profile& profile, absl::stri
   if (internal::CountCodePoints(name) < 0) {
     return InvalidField("username", "username.invalid_utf8", "is not valid UTF-8");
   }
-  if (!profile.username.unicode) {
-    std::string out(name);
-    for (char& c : out) c = internal::AsciiLower(c);
-    return out;
-  }
-  absl::StatusOr<std::string> folded = internal::NfkcCaseFold(name);
-  if (!folded.ok()) {
-    return InvalidField("username", "username.invalid_utf8", "is not valid UTF-8");
-  }
-  return folded;
+  return Fold(profile, name);
 }
 
 }  // namespace iam
