@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "iam/error.h"
@@ -36,25 +37,31 @@ void Exec(const std::string& path, const char* sql) {
   sqlite3_close(db);
 }
 
+// A file as schema version 1 left it: `users` committed by today's store,
+// then `downgrade` turning their rows back into version 1's form.
+void MakeVersion1File(const std::string& path, std::vector<UserRecord> users,
+                      const std::string& downgrade) {
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status();
+  WriteSet w;
+  w.now = absl::FromUnixSeconds(1'800'000'000);
+  w.new_users = std::move(users);
+  ASSERT_TRUE((*store)->Commit(w).ok());
+  store->reset();
+  Exec(path, (downgrade + "\nPRAGMA user_version = 1;").c_str());
+}
+
 TEST(SqliteMigrationTest, Version1PhonesAndLoginKeysAreRewritten) {
   TempDbPath db;
-  {
-    auto store = SqliteStore::Open(db.path());
-    ASSERT_TRUE(store.ok()) << store.status();
-    WriteSet w;
-    w.now = absl::FromUnixSeconds(1'800'000'000);
-    w.new_users = {User("u1", "alice", "alice@example.com"), User("u2", "bob", "")};
-    ASSERT_TRUE((*store)->Commit(w).ok());
-  }
   // Back to what version 1 wrote: numbers as given, keys "region:number", no
   // login namespace.
-  Exec(db.path(), R"sql(
+  MakeVersion1File(db.path(), {User("u1", "alice", "alice@example.com"), User("u2", "bob", "")},
+                   R"sql(
     UPDATE users SET phone_region = '086', phone = '013800000000' WHERE id = 'u1';
     UPDATE users SET phone_region = '', phone = '13900000000' WHERE id = 'u2';
     DELETE FROM user_keys WHERE kind IN (3, 5);
     INSERT INTO user_keys VALUES ('t1', 3, '086:013800000000', 'u1');
     INSERT INTO user_keys VALUES ('t1', 3, ':13900000000', 'u2');
-    PRAGMA user_version = 1;
   )sql");
   auto store = SqliteStore::Open(db.path());
   ASSERT_TRUE(store.ok()) << store.status();
@@ -84,21 +91,12 @@ TEST(SqliteMigrationTest, Version1PhonesAndLoginKeysAreRewritten) {
 // is refused, untouched, with the conflicts named; fixed, it opens.
 TEST(SqliteMigrationTest, ConflictsAreRefusedNotDropped) {
   TempDbPath db;
-  {
-    auto store = SqliteStore::Open(db.path());
-    ASSERT_TRUE(store.ok()) << store.status();
-    WriteSet w;
-    w.now = absl::FromUnixSeconds(1'800'000'000);
-    w.new_users = {User("u1", "alice", ""), User("u2", "bob", "")};
-    ASSERT_TRUE((*store)->Commit(w).ok());
-  }
-  Exec(db.path(), R"sql(
+  MakeVersion1File(db.path(), {User("u1", "alice", ""), User("u2", "bob", "")}, R"sql(
     UPDATE users SET phone_region = '86', phone = '13800000000' WHERE id = 'u1';
     UPDATE users SET phone_region = '086', phone = '013800000000' WHERE id = 'u2';
     DELETE FROM user_keys WHERE kind IN (3, 5);
     INSERT INTO user_keys VALUES ('t1', 3, '86:13800000000', 'u1');
     INSERT INTO user_keys VALUES ('t1', 3, '086:013800000000', 'u2');
-    PRAGMA user_version = 1;
   )sql");
   auto refused = SqliteStore::Open(db.path());
   ASSERT_FALSE(refused.ok());
@@ -118,19 +116,10 @@ TEST(SqliteMigrationTest, ConflictsAreRefusedNotDropped) {
 // Numbers stored without a region take the profile's default region.
 TEST(SqliteMigrationTest, MissingRegionIsTheProfilesDefault) {
   TempDbPath db;
-  {
-    auto store = SqliteStore::Open(db.path());
-    ASSERT_TRUE(store.ok()) << store.status();
-    WriteSet w;
-    w.now = absl::FromUnixSeconds(1'800'000'000);
-    w.new_users = {User("u1", "alice", "")};
-    ASSERT_TRUE((*store)->Commit(w).ok());
-  }
-  Exec(db.path(), R"sql(
+  MakeVersion1File(db.path(), {User("u1", "alice", "")}, R"sql(
     UPDATE users SET phone_region = '', phone = '2025550123' WHERE id = 'u1';
     DELETE FROM user_keys WHERE kind IN (3, 5);
     INSERT INTO user_keys VALUES ('t1', 3, ':2025550123', 'u1');
-    PRAGMA user_version = 1;
   )sql");
   SqliteOptions nist;
   nist.default_phone_region = "1";
