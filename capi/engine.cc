@@ -182,9 +182,6 @@ using iam::capi::EngineStatusCall;
 using iam::capi::Required;
 using iam::capi::UserText;
 
-// Engine calls made outside EngineCall map errors with the engine's profile.
-#define IAM_ENGINE_FAIL(status) return Fill(err, (status), &Impl(engine)->engine->profile())
-
 extern "C" {
 
 // ---- options -----------------------------------------------------------------
@@ -550,19 +547,15 @@ int iam_engine_profile(const iam_engine* engine, char** out, iam_error* err) {
 
 int iam_engine_set_password_policy(iam_engine* engine, const char* tenant, const iam_policy* policy,
                                    iam_error* err) {
-  IAM_API_BEGIN
-  IAM_REQUIRE(engine, err);
-  IAM_REQUIRE(tenant, err);
-  IAM_REQUIRE(policy, err);
-  iam::PasswordPolicy copy;
-  {
-    std::lock_guard<std::mutex> lock(Impl(policy)->mu);
-    copy = Impl(policy)->policy;
-  }
-  absl::Status s = Impl(engine)->engine->SetPasswordPolicy(tenant, std::move(copy));
-  if (!s.ok()) IAM_ENGINE_FAIL(s);
-  return Ok(err);
-  IAM_API_END(err)
+  return EngineStatusCall(engine, err, [&](iam::Engine& e) {
+    IAM_RETURN_IF_ERROR(Required({{tenant, "tenant"}, {policy, "policy"}}));
+    iam::PasswordPolicy copy;
+    {
+      std::lock_guard<std::mutex> lock(Impl(policy)->mu);
+      copy = Impl(policy)->policy;
+    }
+    return e.SetPasswordPolicy(tenant, std::move(copy));
+  });
 }
 
 int iam_engine_password_policy(iam_engine* engine, const char* tenant, iam_policy** out,
