@@ -63,6 +63,7 @@ class Commands {
 void AddRuleCommands(Commands& commands);
 void AddUserCommands(Commands& commands);
 void AddLifecycleCommands(Commands& commands);
+void AddServerCommands(Commands& commands);  // serve, bootstrap
 
 // --- Option builders (options.cc). Every single-valued option may be given at
 // most once; a repeatable one adds one value per occurrence. `placeholder` is
@@ -132,7 +133,9 @@ struct Session {
   std::unique_ptr<iam::JsonLinesNotifier> notifier;
   std::unique_ptr<iam::Engine> engine;
 };
-absl::StatusOr<Session> OpenSession(const Globals& globals);
+// `configure` may adjust the engine's options before the engine is built.
+absl::StatusOr<Session> OpenSession(
+    const Globals& globals, const std::function<void(iam::EngineOptions&)>& configure = {});
 // Runs `body` with an engine for `tenant` (registered on first use); prints
 // the error and returns kExitFailed when the session cannot be opened.
 int WithEngine(const Globals& globals, const std::string& tenant,

@@ -272,6 +272,7 @@ int Main(int argc, char** argv) {
   AddRuleCommands(commands);
   AddUserCommands(commands);
   AddLifecycleCommands(commands);
+  AddServerCommands(commands);
   AddHelpCommand(commands, app);
   for (CLI::App* command : app.get_subcommands({})) {
     command->footer("Global options, before or after the command: --profile " +

@@ -176,6 +176,7 @@ struct Session {
   std::string tenant;
   std::string user_id;
   absl::Time expires_at = absl::InfinitePast();
+  absl::Time issued_at = absl::InfinitePast();
 };
 
 // Login's answer: the authentication outcome and, on kSuccess only, a new

@@ -30,7 +30,7 @@ absl::StatusOr<LoginResult> Engine::Login(absl::string_view tenant, absl::string
   w.now = I.clock->Now();
   out.token = I.NewUserToken(&w, rec->user, TokenPurpose::kSession, I.options.session_ttl);
   IAM_RETURN_IF_ERROR(I.store->Commit(w));
-  out.session = {std::string(tenant), auth->user_id, w.now + I.options.session_ttl};
+  out.session = {std::string(tenant), auth->user_id, w.now + I.options.session_ttl, w.now};
   return out;
 }
 
@@ -52,7 +52,7 @@ absl::StatusOr<Session> Engine::ValidateSession(absl::string_view token) {
   if (rec->user.password_changed_at > t->expires_at - I.options.session_ttl) {
     return InvalidSession();
   }
-  return Session{t->tenant, t->user_id, t->expires_at};
+  return Session{t->tenant, t->user_id, t->expires_at, t->expires_at - I.options.session_ttl};
 }
 
 absl::Status Engine::RevokeSession(absl::string_view token) {

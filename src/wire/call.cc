@@ -1,0 +1,211 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The helpers every dialect's handlers share: body shape checks, query
+// parameters, the domain check, Keystone's time format and links.
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "iam/error.h"
+#include "wire/wire_internal.h"
+
+namespace iam::wire {
+namespace {
+
+bool KindMatches(const json& value, JsonKind kind) {
+  switch (kind) {
+    case JsonKind::kString:
+      return value.is_string();
+    case JsonKind::kBool:
+      return value.is_boolean();
+    case JsonKind::kObject:
+      return value.is_object();
+    case JsonKind::kArray:
+      return value.is_array();
+    case JsonKind::kAny:
+      return true;
+  }
+  return false;
+}
+
+const char* KindName(JsonKind kind) {
+  switch (kind) {
+    case JsonKind::kString:
+      return "a string";
+    case JsonKind::kBool:
+      return "true or false";
+    case JsonKind::kObject:
+      return "an object";
+    case JsonKind::kArray:
+      return "an array";
+    case JsonKind::kAny:
+      break;
+  }
+  return "a value";
+}
+
+int Hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = absl::ascii_tolower(c);
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+// application/x-www-form-urlencoded decoding ('+' is a space).
+std::string DecodeQueryPart(absl::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out.push_back(' ');
+    } else if (s[i] == '%' && i + 2 < s.size() && Hex(s[i + 1]) >= 0 && Hex(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(Hex(s[i + 1]) * 16 + Hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<const json*> BodyObject(const Call& call, absl::string_view root,
+                                       absl::Span<const FieldSpec> fields) {
+  const std::string root_name(root);
+  for (const auto& [key, value] : call.body.items()) {
+    if (key != root_name) {
+      return InvalidField(key, "request.unknown_field",
+                          absl::StrCat(key, ": is not a member of this request"));
+    }
+  }
+  auto it = call.body.find(root_name);
+  if (it == call.body.end()) {
+    return InvalidField(root, "request.missing_field", absl::StrCat(root, ": is required"));
+  }
+  if (!it->is_object()) {
+    return InvalidField(root, "request.invalid_type", absl::StrCat(root, ": must be an object"));
+  }
+  for (const auto& [key, value] : it->items()) {
+    const auto spec = std::find_if(fields.begin(), fields.end(),
+                                   [&](const FieldSpec& f) { return f.name == key; });
+    const std::string field = absl::StrCat(root, ".", key);
+    if (spec == fields.end()) {
+      return InvalidField(field, "request.unknown_field",
+                          absl::StrCat(field, ": is not a member of ", root));
+    }
+    if (!KindMatches(value, spec->kind)) {
+      return InvalidField(field, "request.invalid_type",
+                          absl::StrCat(field, ": must be ", KindName(spec->kind)));
+    }
+  }
+  return &*it;
+}
+
+std::optional<std::string> OptString(const json& object, absl::string_view name) {
+  auto it = object.find(std::string(name));
+  if (it == object.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+std::optional<bool> OptBool(const json& object, absl::string_view name) {
+  auto it = object.find(std::string(name));
+  if (it == object.end() || !it->is_boolean()) return std::nullopt;
+  return it->get<bool>();
+}
+
+std::optional<std::string> QueryParam(const Call& call, absl::string_view name) {
+  for (absl::string_view item : absl::StrSplit(call.request.query, '&', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(item, absl::MaxSplits('=', 1));
+    if (DecodeQueryPart(kv.first) == name) return DecodeQueryPart(kv.second);
+  }
+  return std::nullopt;
+}
+
+absl::Status SameDomain(const Call& call, const std::optional<std::string>& domain_id,
+                        absl::string_view field) {
+  if (!domain_id.has_value() || *domain_id == call.caller.tenant) return absl::OkStatus();
+  return MakeError(absl::StatusCode::kPermissionDenied, field, "domain.forbidden",
+                   absl::StrCat(field, ": the caller may act in its own domain only"));
+}
+
+json KeystoneTime(absl::Time t) {
+  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return nullptr;
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
+}
+
+json SelfLinks(absl::string_view url) { return {{"self", url}}; }
+
+json ListLinks(const Call& call) {
+  std::string self = absl::StrCat(call.options.public_url, call.request.path);
+  if (!call.request.query.empty()) absl::StrAppend(&self, "?", call.request.query);
+  return {{"self", self}, {"previous", nullptr}, {"next", nullptr}};
+}
+
+absl::StatusOr<User> UserById(Call& call, absl::string_view id) {
+  absl::StatusOr<User> user = call.engine.GetUser(call.caller, call.caller.tenant, id);
+  if (user.ok() && user->id != id) {
+    return MakeError(absl::StatusCode::kNotFound, "user_id", "user.not_found",
+                     "Could not find user.");
+  }
+  return user;
+}
+
+absl::StatusOr<std::vector<User>> AllUsers(Call& call, const std::optional<std::string>& name,
+                                           std::optional<bool> enabled) {
+  std::vector<User> out;
+  if (name.has_value()) {
+    // An exact name: the username lookup (case-insensitive, as the engine's).
+    absl::StatusOr<User> user = call.engine.GetUser(call.caller, call.caller.tenant, *name);
+    if (absl::IsNotFound(user.status()) || absl::IsInvalidArgument(user.status())) return out;
+    if (!user.ok()) return user.status();
+    if (user->id == *name && !absl::EqualsIgnoreCase(user->username, *name)) return out;
+    if (!enabled.has_value() || user->enabled == *enabled) out.push_back(*std::move(user));
+    return out;
+  }
+  ListUsersRequest request;
+  request.caller = call.caller;
+  request.tenant = call.caller.tenant;
+  request.page_size = 1000;
+  request.enabled = enabled;
+  do {
+    absl::StatusOr<ListUsersResult> page = call.engine.ListUsers(request);
+    if (!page.ok()) return page.status();
+    for (User& u : page->users) out.push_back(std::move(u));
+    request.page_token = page->next_page_token;
+  } while (!request.page_token.empty());
+  return out;
+}
+
+Secret JsonWithSecret(const json& body, absl::string_view root, absl::string_view key,
+                      absl::string_view secret) {
+  static constexpr absl::string_view kPlaceholder = "\x01secret\x01";
+  json copy = body;
+  json& target = root.empty() ? copy : copy[std::string(root)];
+  target[std::string(key)] = std::string(kPlaceholder);
+  const std::string text = copy.dump();
+  const std::string quoted = json(std::string(kPlaceholder)).dump();
+  const size_t at = text.find(quoted);
+  size_t escaped = 2;
+  for (char c : secret) escaped += (c == '"' || c == '\\') ? 2 : 1;
+  std::string out;
+  out.reserve(text.size() - quoted.size() + escaped);  // no reallocation: no stray copy
+  out.append(text, 0, at);
+  out.push_back('"');
+  for (char c : secret) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  out.append(text, at + quoted.size(), std::string::npos);
+  return Secret(std::move(out));
+}
+
+Reply NoContent() {
+  Reply r;
+  r.status = 204;
+  return r;
+}
+
+}  // namespace iam::wire

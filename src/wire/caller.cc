@@ -1,0 +1,91 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Caller authentication: a Keystone token (X-Auth-Token) or a Huawei
+// SDK-HMAC-SHA256 signature made with an access key iamcore issued.
+#include <sodium.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "iam/error.h"
+#include "iam/request_signature.h"
+#include "wire/wire_internal.h"
+
+namespace iam::wire {
+namespace {
+
+absl::Status Unauthenticated(absl::string_view reason, absl::string_view message) {
+  return MakeError(absl::StatusCode::kUnauthenticated, "", reason, message);
+}
+
+absl::StatusOr<Principal> FromSignature(const WireRequest& request, absl::string_view header,
+                                        Engine& engine, const WireOptions& options,
+                                        Clock& clock) {
+  absl::StatusOr<SdkAuthorization> auth = ParseSdkAuthorization(header);
+  if (!auth.ok()) return Unauthenticated("signature.malformed", auth.status().message());
+  bool signs_host = false, signs_date = false;
+  for (const std::string& name : auth->signed_headers) {
+    signs_host |= name == "host";
+    signs_date |= name == "x-sdk-date";
+  }
+  if (!signs_host || !signs_date) {
+    return Unauthenticated("signature.malformed",
+                           "Authorization: SignedHeaders must include host and x-sdk-date");
+  }
+  const std::string* date_text = FindHeader(request.headers, "X-Sdk-Date");
+  absl::StatusOr<absl::Time> date =
+      date_text != nullptr ? ParseSdkDate(*date_text) : absl::StatusOr<absl::Time>(absl::Time());
+  if (date_text == nullptr || !date.ok()) {
+    return Unauthenticated("signature.date_malformed", "X-Sdk-Date: must be YYYYMMDDTHHMMSSZ");
+  }
+  if (absl::AbsDuration(clock.Now() - *date) > options.signature_skew) {
+    return Unauthenticated("signature.date_skewed",
+                           "X-Sdk-Date: is too far from the server's clock");
+  }
+  absl::StatusOr<std::string> canonical = SdkCanonicalRequest(request, auth->signed_headers);
+  if (!canonical.ok()) return Unauthenticated("signature.invalid", canonical.status().message());
+  // The same answer for an unknown key, a disabled one and a wrong signature.
+  const absl::Status invalid =
+      Unauthenticated("signature.invalid", "Incorrect IAM authentication information: verify "
+                                           "aksk signature fail");
+  absl::StatusOr<Secret> secret = engine.AccessKeySecret(auth->access_key);
+  if (absl::IsNotFound(secret.status()) || absl::IsFailedPrecondition(secret.status())) {
+    return invalid;
+  }
+  if (!secret.ok()) return secret.status();
+  const std::string expected = SdkSignature(secret->view(), *date_text, *canonical);
+  if (sodium_memcmp(expected.data(), auth->signature.data(), expected.size()) != 0) return invalid;
+  absl::StatusOr<AccessKeyVerification> key =
+      engine.VerifyAccessKey(auth->access_key, secret->view());
+  if (!key.ok()) return key.status();
+  if (!key->valid) return invalid;  // the user is disabled
+  if (const std::string* domain = FindHeader(request.headers, "X-Domain-Id");
+      domain != nullptr && *domain != key->tenant) {
+    return MakeError(absl::StatusCode::kPermissionDenied, "X-Domain-Id", "domain.forbidden",
+                     "X-Domain-Id: is not the access key's domain");
+  }
+  return Principal{key->user_id, key->tenant};
+}
+
+}  // namespace
+
+absl::StatusOr<Principal> AuthenticateCaller(const WireRequest& request, Engine& engine,
+                                             const WireOptions& options, Clock& clock) {
+  if (const std::string* token = FindHeader(request.headers, "X-Auth-Token"); token != nullptr) {
+    absl::StatusOr<Session> session = engine.ValidateSession(*token);
+    if (!session.ok()) {
+      if (absl::IsUnauthenticated(session.status())) {
+        return Unauthenticated("token.invalid",
+                               "The request you have made requires authentication.");
+      }
+      return session.status();
+    }
+    return Principal{session->user_id, session->tenant};
+  }
+  if (const std::string* header = FindHeader(request.headers, "Authorization");
+      header != nullptr && absl::StartsWith(*header, kSdkHmacSha256)) {
+    return FromSignature(request, *header, engine, options, clock);
+  }
+  return Unauthenticated("auth.missing", "The request you have made requires authentication.");
+}
+
+}  // namespace iam::wire

@@ -1,0 +1,360 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Keystone v3 identity resources as Huawei IAM serves them (seed 004 and
+// Huawei's v3 API): users, groups and their members, domains. A domain is a
+// tenant; its id and name are both the tenant id.
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "iam/error.h"
+#include "wire/wire_internal.h"
+
+namespace iam::wire {
+namespace {
+
+json UserView(const Call& call, const User& u) {
+  json v = {{"id", u.id},
+            {"name", u.username},
+            {"domain_id", u.tenant},
+            {"enabled", u.enabled},
+            {"password_expires_at", KeystoneTime(u.password_expires_at)},
+            {"pwd_status", u.password_reset_required},
+            {"options", json::object()},
+            {"links", SelfLinks(call.engine.SelfLink(u.id))}};
+  if (!u.description.empty()) v["description"] = u.description;
+  if (!u.default_project_id.empty()) v["default_project_id"] = u.default_project_id;
+  if (!u.email.empty()) v["email"] = u.email;
+  return v;
+}
+
+json UserList(const Call& call, const std::vector<User>& users) {
+  json list = json::array();
+  for (const User& u : users) list.push_back(UserView(call, u));
+  return {{"users", std::move(list)}, {"links", ListLinks(call)}};
+}
+
+json DomainView(const Call& call) {
+  const std::string& id = call.caller.tenant;
+  return {{"id", id},
+          {"name", id},
+          {"enabled", true},
+          {"description", ""},
+          {"links", SelfLinks(absl::StrCat(call.options.public_url, "/v3/domains/", id))}};
+}
+
+json GroupView(const Call& call, const DirectoryEntry& g) {
+  return {{"id", g.id},
+          {"name", g.name},
+          {"domain_id", g.tenant},
+          {"description", g.description},
+          {"create_time", KeystoneTime(g.created_at)},
+          {"links", SelfLinks(absl::StrCat(call.options.public_url, "/v3/groups/", g.id))}};
+}
+
+absl::Status NotFound(absl::string_view field, absl::string_view what) {
+  return MakeError(absl::StatusCode::kNotFound, field, absl::StrCat(field, ".not_found"),
+                   absl::StrCat("Could not find ", what, "."));
+}
+
+// "true"/"false" (also 1/0, as Keystone's query booleans), else 400.
+absl::StatusOr<std::optional<bool>> EnabledFilter(const Call& call) {
+  const std::optional<std::string> text = QueryParam(call, "enabled");
+  if (!text.has_value()) return std::optional<bool>();
+  if (*text == "true" || *text == "True" || *text == "1") return std::optional<bool>(true);
+  if (*text == "false" || *text == "False" || *text == "0") return std::optional<bool>(false);
+  return InvalidField("enabled", "request.invalid_type", "enabled: must be true or false");
+}
+
+constexpr FieldSpec kCreateUserFields[] = {
+    {"name", JsonKind::kString},        {"domain_id", JsonKind::kString},
+    {"enabled", JsonKind::kBool},       {"password", JsonKind::kString},
+    {"default_project_id", JsonKind::kString}, {"description", JsonKind::kString},
+    {"email", JsonKind::kString},       {"options", JsonKind::kObject},
+};
+
+absl::StatusOr<Reply> CreateUser(Call& call) {
+  absl::StatusOr<const json*> user = BodyObject(call, "user", kCreateUserFields);
+  if (!user.ok()) return user.status();
+  const json& u = **user;
+  if (absl::Status s = SameDomain(call, OptString(u, "domain_id"), "user.domain_id"); !s.ok()) {
+    return s;
+  }
+  CreateUserRequest req;
+  req.caller = call.caller;
+  req.tenant = call.caller.tenant;
+  req.username = OptString(u, "name").value_or("");
+  req.description = OptString(u, "description").value_or("");
+  req.email = OptString(u, "email").value_or("");
+  req.default_project_id = OptString(u, "default_project_id").value_or("");
+  req.enabled = OptBool(u, "enabled").value_or(true);
+  if (std::optional<std::string> password = OptString(u, "password")) {
+    req.password_mode = PasswordMode::kManual;
+    req.password = Secret(std::move(*password));
+    req.require_password_reset = false;  // Keystone: the password is the user's
+  }
+  absl::StatusOr<CreateUserResult> created = call.engine.CreateUser(req);
+  if (!created.ok()) return created.status();
+  call.request_id = created->request_id;
+  Reply r;
+  r.status = 201;
+  r.body = {{"user", UserView(call, created->user)}};
+  return r;
+}
+
+absl::StatusOr<Reply> ListUsers(Call& call) {
+  absl::StatusOr<std::optional<bool>> enabled = EnabledFilter(call);
+  if (!enabled.ok()) return enabled.status();
+  std::vector<User> users;
+  const std::optional<std::string> domain = QueryParam(call, "domain_id");
+  if (!domain.has_value() || *domain == call.caller.tenant) {
+    absl::StatusOr<std::vector<User>> all = AllUsers(call, QueryParam(call, "name"), *enabled);
+    if (!all.ok()) return all.status();
+    users = *std::move(all);
+  }
+  Reply r;
+  r.body = UserList(call, users);
+  return r;
+}
+
+absl::StatusOr<Reply> ShowUser(Call& call) {
+  absl::StatusOr<User> user = UserById(call, call.params[0]);
+  if (!user.ok()) return user.status();
+  Reply r;
+  r.body = {{"user", UserView(call, *user)}};
+  return r;
+}
+
+constexpr FieldSpec kUpdateUserFields[] = {
+    {"name", JsonKind::kString},        {"domain_id", JsonKind::kString},
+    {"enabled", JsonKind::kBool},       {"password", JsonKind::kString},
+    {"default_project_id", JsonKind::kString}, {"description", JsonKind::kString},
+    {"email", JsonKind::kString},       {"pwd_status", JsonKind::kBool},
+    {"options", JsonKind::kObject},
+};
+
+absl::StatusOr<Reply> UpdateUser(Call& call) {
+  absl::StatusOr<const json*> body = BodyObject(call, "user", kUpdateUserFields);
+  if (!body.ok()) return body.status();
+  const json& u = **body;
+  if (absl::Status s = SameDomain(call, OptString(u, "domain_id"), "user.domain_id"); !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<User> current = UserById(call, call.params[0]);
+  if (!current.ok()) return current.status();
+  if (std::optional<std::string> name = OptString(u, "name");
+      name.has_value() && *name != current->username) {
+    return InvalidField("user.name", "user.rename_unsupported",
+                        "user.name: a user cannot be renamed");
+  }
+  if (u.contains("password")) {
+    return InvalidField("user.password", "password.admin_set_unsupported",
+                        "user.password: set passwords through the password change or reset "
+                        "APIs");
+  }
+  UpdateUserRequest req;
+  req.caller = call.caller;
+  req.tenant = call.caller.tenant;
+  req.user = current->id;
+  req.expected_version = current->version;
+  req.enabled = OptBool(u, "enabled");
+  req.description = OptString(u, "description");
+  req.email = OptString(u, "email");
+  req.default_project_id = OptString(u, "default_project_id");
+  req.password_reset_required = OptBool(u, "pwd_status");
+  absl::StatusOr<User> updated = call.engine.UpdateUser(req);
+  if (!updated.ok()) return updated.status();
+  Reply r;
+  r.body = {{"user", UserView(call, *updated)}};
+  return r;
+}
+
+absl::StatusOr<Reply> DeleteUser(Call& call) {
+  absl::StatusOr<User> user = UserById(call, call.params[0]);
+  if (!user.ok()) return user.status();
+  if (absl::Status s = call.engine.DeleteUser(call.caller, call.caller.tenant, user->id);
+      !s.ok()) {
+    return s;
+  }
+  return NoContent();
+}
+
+// --- Domains: the caller's own.
+
+absl::StatusOr<Reply> ListDomains(Call& call) {
+  json list = json::array();
+  const std::optional<std::string> name = QueryParam(call, "name");
+  if (!name.has_value() || *name == call.caller.tenant) list.push_back(DomainView(call));
+  Reply r;
+  r.body = {{"domains", std::move(list)}, {"links", ListLinks(call)}};
+  return r;
+}
+
+absl::StatusOr<Reply> ShowDomain(Call& call) {
+  if (call.params[0] != call.caller.tenant) return NotFound("domain_id", "domain");
+  Reply r;
+  r.body = {{"domain", DomainView(call)}};
+  return r;
+}
+
+// --- Groups.
+
+absl::StatusOr<std::vector<DirectoryEntry>> Groups(Call& call) {
+  return call.engine.ListEntries(call.caller, EntryKind::kGroup, call.caller.tenant, "");
+}
+
+absl::StatusOr<DirectoryEntry> GroupById(Call& call, absl::string_view id) {
+  absl::StatusOr<std::vector<DirectoryEntry>> groups = Groups(call);
+  if (!groups.ok()) return groups.status();
+  for (DirectoryEntry& g : *groups) {
+    if (g.id == id) return std::move(g);
+  }
+  return NotFound("group_id", "group");
+}
+
+constexpr FieldSpec kGroupFields[] = {
+    {"name", JsonKind::kString},
+    {"domain_id", JsonKind::kString},
+    {"description", JsonKind::kString},
+};
+
+absl::StatusOr<Reply> CreateGroup(Call& call) {
+  absl::StatusOr<const json*> body = BodyObject(call, "group", kGroupFields);
+  if (!body.ok()) return body.status();
+  const json& g = **body;
+  if (absl::Status s = SameDomain(call, OptString(g, "domain_id"), "group.domain_id"); !s.ok()) {
+    return s;
+  }
+  DirectoryEntry entry;
+  entry.kind = EntryKind::kGroup;
+  entry.tenant = call.caller.tenant;
+  entry.name = OptString(g, "name").value_or("");
+  entry.description = OptString(g, "description").value_or("");
+  absl::StatusOr<DirectoryEntry> created = call.engine.CreateEntry(call.caller, entry);
+  if (!created.ok()) return created.status();
+  Reply r;
+  r.status = 201;
+  r.body = {{"group", GroupView(call, *created)}};
+  return r;
+}
+
+absl::StatusOr<Reply> ListGroups(Call& call) {
+  absl::StatusOr<std::vector<DirectoryEntry>> groups = Groups(call);
+  if (!groups.ok()) return groups.status();
+  const std::optional<std::string> name = QueryParam(call, "name");
+  json list = json::array();
+  for (const DirectoryEntry& g : *groups) {
+    if (!name.has_value() || absl::EqualsIgnoreCase(*name, g.name)) {
+      list.push_back(GroupView(call, g));
+    }
+  }
+  Reply r;
+  r.body = {{"groups", std::move(list)}, {"links", ListLinks(call)}};
+  return r;
+}
+
+absl::StatusOr<Reply> ShowGroup(Call& call) {
+  absl::StatusOr<DirectoryEntry> group = GroupById(call, call.params[0]);
+  if (!group.ok()) return group.status();
+  Reply r;
+  r.body = {{"group", GroupView(call, *group)}};
+  return r;
+}
+
+absl::StatusOr<Reply> DeleteGroup(Call& call) {
+  absl::StatusOr<DirectoryEntry> group = GroupById(call, call.params[0]);
+  if (!group.ok()) return group.status();
+  absl::Status s =
+      call.engine.DeleteEntry(call.caller, EntryKind::kGroup, call.caller.tenant, group->id);
+  if (!s.ok()) return s;
+  return NoContent();
+}
+
+absl::StatusOr<Reply> GroupUsers(Call& call) {
+  absl::StatusOr<DirectoryEntry> group = GroupById(call, call.params[0]);
+  if (!group.ok()) return group.status();
+  ListUsersRequest req;
+  req.caller = call.caller;
+  req.tenant = call.caller.tenant;
+  req.group = group->id;
+  req.page_size = 1000;
+  std::vector<User> users;
+  do {
+    absl::StatusOr<ListUsersResult> page = call.engine.ListUsers(req);
+    if (!page.ok()) return page.status();
+    for (User& u : page->users) users.push_back(std::move(u));
+    req.page_token = page->next_page_token;
+  } while (!req.page_token.empty());
+  Reply r;
+  r.body = UserList(call, users);
+  return r;
+}
+
+// Adds (`add`) or removes the membership of params[1] in group params[0].
+absl::StatusOr<Reply> ChangeMembership(Call& call, bool add) {
+  absl::StatusOr<DirectoryEntry> group = GroupById(call, call.params[0]);
+  if (!group.ok()) return group.status();
+  absl::StatusOr<User> user = UserById(call, call.params[1]);
+  if (!user.ok()) return user.status();
+  std::vector<std::string> groups = user->groups;
+  const auto it = std::find(groups.begin(), groups.end(), group->id);
+  if (add == (it != groups.end())) {
+    if (add) return NoContent();  // already a member: PUT is idempotent
+    return NotFound("user_id", "the user in this group");
+  }
+  if (add) {
+    groups.push_back(group->id);
+  } else {
+    groups.erase(it);
+  }
+  UpdateUserRequest req;
+  req.caller = call.caller;
+  req.tenant = call.caller.tenant;
+  req.user = user->id;
+  req.expected_version = user->version;
+  req.groups = std::move(groups);
+  absl::StatusOr<User> updated = call.engine.UpdateUser(req);
+  if (!updated.ok()) return updated.status();
+  return NoContent();
+}
+
+absl::StatusOr<Reply> AddMember(Call& call) { return ChangeMembership(call, true); }
+absl::StatusOr<Reply> RemoveMember(Call& call) { return ChangeMembership(call, false); }
+
+absl::StatusOr<Reply> CheckMember(Call& call) {
+  absl::StatusOr<DirectoryEntry> group = GroupById(call, call.params[0]);
+  if (!group.ok()) return group.status();
+  absl::StatusOr<User> user = UserById(call, call.params[1]);
+  if (!user.ok()) return user.status();
+  if (std::find(user->groups.begin(), user->groups.end(), group->id) == user->groups.end()) {
+    return NotFound("user_id", "the user in this group");
+  }
+  return NoContent();
+}
+
+constexpr Access kAuth = Access::kAuthenticated;
+
+constexpr Route kRoutes[] = {
+    {"POST", "/v3/users", kAuth, CreateUser, "user"},
+    {"GET", "/v3/users", kAuth, ListUsers, ""},
+    {"GET", "/v3/users/{}", kAuth, ShowUser, ""},
+    {"PATCH", "/v3/users/{}", kAuth, UpdateUser, "user"},
+    {"DELETE", "/v3/users/{}", kAuth, DeleteUser, ""},
+    {"GET", "/v3/domains", kAuth, ListDomains, ""},
+    {"GET", "/v3/auth/domains", kAuth, ListDomains, ""},
+    {"GET", "/v3/domains/{}", kAuth, ShowDomain, ""},
+    {"POST", "/v3/groups", kAuth, CreateGroup, "group"},
+    {"GET", "/v3/groups", kAuth, ListGroups, ""},
+    {"GET", "/v3/groups/{}", kAuth, ShowGroup, ""},
+    {"DELETE", "/v3/groups/{}", kAuth, DeleteGroup, ""},
+    {"GET", "/v3/groups/{}/users", kAuth, GroupUsers, ""},
+    {"PUT", "/v3/groups/{}/users/{}", kAuth, AddMember, ""},
+    {"GET", "/v3/groups/{}/users/{}", kAuth, CheckMember, ""},
+    {"DELETE", "/v3/groups/{}/users/{}", kAuth, RemoveMember, ""},
+};
+
+}  // namespace
+
+absl::Span<const Route> KeystoneUserRoutes() { return kRoutes; }
+
+}  // namespace iam::wire

@@ -1,0 +1,212 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// SDK-HMAC-SHA256 (see iam/request_signature.h). SHA-256 and HMAC-SHA256 come
+// from libsodium.
+#include "iam/request_signature.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "iam/error.h"
+#include "iam/secret.h"
+
+namespace iam {
+namespace {
+
+constexpr absl::string_view kSdkDateFormat = "%Y%m%dT%H%M%SZ";
+
+bool Unreserved(unsigned char c) {
+  return absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+// RFC 3986 encoding as the SDK's urlEncode: unreserved kept, the rest %XX.
+void AppendEncoded(absl::string_view s, std::string* out) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : s) {
+    if (Unreserved(c)) {
+      out->push_back(static_cast<char>(c));
+    } else {
+      out->push_back('%');
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 15]);
+    }
+  }
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = absl::ascii_tolower(c);
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// Percent-decoding; a '%' not followed by two hex digits stays as it is.
+std::string Decode(absl::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
+        HexValue(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+bool HasNonAscii(absl::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) > 127; });
+}
+
+// Each segment encoded as the SDK does it: the wire segment as it is (the SDK
+// encodes the already-escaped path again), except that a segment escaping
+// non-ASCII bytes is decoded first; always a trailing '/'.
+std::string CanonicalUri(absl::string_view path) {
+  std::string out;
+  out.reserve(path.size() + 8);
+  bool first = true;
+  for (absl::string_view segment : absl::StrSplit(path, '/')) {
+    if (!first) out.push_back('/');
+    first = false;
+    const std::string decoded = Decode(segment);
+    AppendEncoded(HasNonAscii(decoded) ? absl::string_view(decoded) : segment, &out);
+  }
+  if (out.empty() || out.back() != '/') out.push_back('/');
+  return out;
+}
+
+std::string CanonicalQuery(absl::string_view query) {
+  if (query.empty()) return "";
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (absl::string_view item : absl::StrSplit(query, '&', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
+    std::string key, value;
+    AppendEncoded(Decode(kv.first), &key);
+    AppendEncoded(Decode(kv.second), &value);
+    pairs.emplace_back(std::move(key), std::move(value));
+  }
+  std::sort(pairs.begin(), pairs.end());
+  std::string out;
+  for (const auto& [key, value] : pairs) {
+    if (!out.empty()) out.push_back('&');
+    absl::StrAppend(&out, key, "=", value);
+  }
+  return out;
+}
+
+std::string HexSha256(absl::string_view data) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+absl::Status Malformed(absl::string_view message) {
+  return MakeError(absl::StatusCode::kInvalidArgument, "Authorization", "signature.malformed",
+                   absl::StrCat("Authorization: ", message));
+}
+
+}  // namespace
+
+absl::StatusOr<SdkAuthorization> ParseSdkAuthorization(absl::string_view header) {
+  header = absl::StripAsciiWhitespace(header);
+  if (!absl::ConsumePrefix(&header, kSdkHmacSha256) || header.empty() || header[0] != ' ') {
+    return Malformed("is not SDK-HMAC-SHA256");
+  }
+  SdkAuthorization auth;
+  bool have_headers = false;
+  for (absl::string_view part : absl::StrSplit(header, ',')) {
+    part = absl::StripAsciiWhitespace(part);
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
+    if (kv.first == "Access") {
+      auth.access_key = std::string(kv.second);
+    } else if (kv.first == "SignedHeaders") {
+      have_headers = true;
+      for (absl::string_view name : absl::StrSplit(kv.second, ';')) {
+        auth.signed_headers.push_back(absl::AsciiStrToLower(name));
+      }
+    } else if (kv.first == "Signature") {
+      auth.signature = std::string(kv.second);
+    } else {
+      return Malformed("has an unknown part");
+    }
+  }
+  if (auth.access_key.empty() || auth.access_key.size() > 128) return Malformed("lacks Access");
+  if (!have_headers || auth.signed_headers.empty()) return Malformed("lacks SignedHeaders");
+  if (auth.signature.size() != 64) return Malformed("lacks a 64-digit Signature");
+  return auth;
+}
+
+absl::StatusOr<std::string> SdkCanonicalRequest(const WireRequest& request,
+                                                const std::vector<std::string>& signed_headers) {
+  std::string out;
+  out.reserve(256 + request.path.size() + request.query.size());
+  absl::StrAppend(&out, request.method, "\n", CanonicalUri(request.path), "\n",
+                  CanonicalQuery(request.query), "\n");
+  for (const std::string& name : signed_headers) {
+    const std::string* value = FindHeader(request.headers, name);
+    if (value == nullptr) {
+      return MakeError(absl::StatusCode::kInvalidArgument, "Authorization",
+                       "signature.header_missing",
+                       absl::StrCat("Authorization: signed header ", name, " is not in the request"));
+    }
+    absl::StrAppend(&out, name, ":", absl::StripAsciiWhitespace(*value), "\n");
+  }
+  absl::StrAppend(&out, "\n", absl::StrJoin(signed_headers, ";"), "\n");
+  const std::string* content_hash = FindHeader(request.headers, "X-Sdk-Content-Sha256");
+  absl::StrAppend(&out, content_hash != nullptr ? *content_hash : HexSha256(request.body));
+  return out;
+}
+
+std::string SdkSignature(absl::string_view secret, absl::string_view sdk_date,
+                         absl::string_view canonical_request) {
+  const std::string to_sign =
+      absl::StrCat(kSdkHmacSha256, "\n", sdk_date, "\n", HexSha256(canonical_request));
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()),
+                              secret.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(to_sign.data()),
+                                to_sign.size());
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_final(&state, mac);
+  sodium_memzero(&state, sizeof state);  // the state holds the keyed pads
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
+}
+
+std::string FormatSdkDate(absl::Time t) {
+  return absl::FormatTime(kSdkDateFormat, t, absl::UTCTimeZone());
+}
+
+absl::StatusOr<absl::Time> ParseSdkDate(absl::string_view text) {
+  absl::Time t;
+  std::string error;
+  if (text.size() != 16 || !absl::ParseTime(kSdkDateFormat, text, absl::UTCTimeZone(), &t, &error)) {
+    return MakeError(absl::StatusCode::kInvalidArgument, "X-Sdk-Date", "signature.date_malformed",
+                     "X-Sdk-Date: must be YYYYMMDDTHHMMSSZ");
+  }
+  return t;
+}
+
+std::string SignSdkRequest(const WireRequest& request, absl::string_view access_key,
+                           absl::string_view secret) {
+  std::vector<std::string> names;
+  for (const auto& [name, value] : request.headers) names.push_back(absl::AsciiStrToLower(name));
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  const std::string* date = FindHeader(request.headers, "X-Sdk-Date");
+  absl::StatusOr<std::string> canonical = SdkCanonicalRequest(request, names);
+  return absl::StrCat(kSdkHmacSha256, " Access=", access_key,
+                      ", SignedHeaders=", absl::StrJoin(names, ";"), ", Signature=",
+                      SdkSignature(secret, date != nullptr ? *date : "", canonical.value()));
+}
+
+}  // namespace iam

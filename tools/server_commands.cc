@@ -1,0 +1,324 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// serve: the wire layer (iam/wire.h) behind cpp-httplib on one port, until
+// SIGTERM or SIGINT. bootstrap: a tenant's first administrator, printed once.
+//
+// serve's contract: once it accepts connections it prints exactly one line,
+// {"listening": "HOST:PORT"}, on stdout; on SIGTERM/SIGINT it stops
+// accepting, finishes the requests in flight, flushes the outbox and exits 0.
+// One JSON access-log line per request (stderr, or --access-log FILE): time,
+// method, path without the query, status, duration, request id, principal,
+// peer. Never a query string, a body or a header value.
+#include <httplib.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "commands.h"
+#include "iam/error.h"
+#include "iam/json.h"
+#include "iam/username.h"
+#include "iam/wire.h"
+
+namespace iamctl {
+namespace {
+
+// What the worker thread knows of the request it is serving, for the access
+// log (cpp-httplib serves one request at a time per thread).
+struct RequestTrace {
+  std::chrono::steady_clock::time_point start;
+  std::string principal;
+};
+thread_local RequestTrace trace;
+
+iam::WireRequest ToWire(const httplib::Request& req) {
+  iam::WireRequest w;
+  w.method = req.method;
+  const size_t q = req.target.find('?');
+  w.path = req.target.substr(0, q);
+  if (q != std::string::npos) w.query = req.target.substr(q + 1);
+  for (const auto& [name, value] : req.headers) {
+    // cpp-httplib adds these for itself; they were not on the wire.
+    if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+        name == "LOCAL_PORT") {
+      continue;
+    }
+    w.headers.emplace_back(name, value);
+  }
+  w.body = req.body;
+  w.peer = absl::StrCat(req.remote_addr, ":", req.remote_port);
+  return w;
+}
+
+void FromWire(const iam::WireResponse& w, httplib::Response* res) {
+  res->status = w.status;
+  std::string content_type = "application/json";
+  for (const auto& [name, value] : w.headers) {
+    if (name == "Content-Type") {
+      content_type = value;
+    } else {
+      res->set_header(name, value);
+    }
+  }
+  if (!w.body.empty()) res->set_content(w.body.data(), w.body.size(), content_type.c_str());
+}
+
+// HOST:PORT, PORT 0..65535.
+bool SplitListen(const std::string& listen, std::string* host, int* port) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  *host = listen.substr(0, colon);
+  return absl::SimpleAtoi(listen.substr(colon + 1), port) && *port >= 0 && *port <= 65535;
+}
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::string public_url;
+  std::string access_log;
+  int64_t max_body = int64_t{1} << 20;
+  int64_t timeout_seconds = 10;
+  int64_t session_ttl_seconds = 24 * 3600;
+  int64_t signature_skew_seconds = 15 * 60;
+  int64_t threads = 0;  // 0 = 4 per core, at least 8
+};
+
+int Serve(const Globals& globals, const ServeOptions& o) {
+  std::string host;
+  int port = 0;
+  if (!SplitListen(o.listen, &host, &port)) {
+    return PrintError(*globals.profile,
+                      iam::InvalidField("--listen", "listen.invalid", "--listen: must be HOST:PORT"));
+  }
+  // Signals are taken by sigwait below, so no worker thread may get them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  httplib::Server server;
+  const int bound = port == 0 ? server.bind_to_any_port(host) : port;
+  if ((port == 0 && bound < 0) || (port != 0 && !server.bind_to_port(host, port))) {
+    return PrintError(*globals.profile,
+                      iam::MakeError(absl::StatusCode::kUnavailable, "--listen", "listen.failed",
+                                     "--listen: cannot listen on " + o.listen));
+  }
+  const std::string address = absl::StrCat(host, ":", bound);
+  const std::string public_url =
+      o.public_url.empty() ? absl::StrCat("http://", address) : o.public_url;
+
+  absl::StatusOr<Session> session = OpenSession(globals, [&](iam::EngineOptions& options) {
+    options.base_url = public_url;
+    options.session_ttl = absl::Seconds(o.session_ttl_seconds);
+  });
+  if (!session.ok()) return PrintError(*globals.profile, session.status());
+  iam::WireOptions wire_options;
+  wire_options.public_url = public_url;
+  wire_options.max_body = static_cast<size_t>(o.max_body);
+  wire_options.signature_skew = absl::Seconds(o.signature_skew_seconds);
+  const iam::WireService wire(session->engine.get(), wire_options);
+
+  std::ofstream log_file;
+  if (!o.access_log.empty()) {
+    log_file.open(o.access_log, std::ios::app);
+    if (!log_file) {
+      return PrintError(*globals.profile,
+                        iam::InvalidField("--access-log", "access_log.unwritable",
+                                          "--access-log: cannot open the file for appending"));
+    }
+  }
+  std::ostream& log = o.access_log.empty() ? std::cerr : log_file;
+  std::mutex log_mutex;
+
+  const int threads = o.threads > 0 ? static_cast<int>(o.threads)
+                                    : std::max(8, 4 * static_cast<int>(
+                                                          std::thread::hardware_concurrency()));
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // A body may be up to max_body; cpp-httplib refuses a larger declared one
+  // with 413 before reading it, WireService any that got through.
+  server.set_payload_max_length(static_cast<size_t>(o.max_body) + 1);
+  server.set_read_timeout(o.timeout_seconds, 0);
+  server.set_write_timeout(o.timeout_seconds, 0);
+  server.set_keep_alive_timeout(5);
+  server.set_keep_alive_max_count(1000);
+  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    trace.start = std::chrono::steady_clock::now();
+    trace.principal.clear();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  const auto handle = [&wire](const httplib::Request& req, httplib::Response& res) {
+    const iam::WireResponse w = wire.Handle(ToWire(req));
+    trace.principal = w.principal;
+    FromWire(w, &res);
+  };
+  for (const char* pattern : {".*"}) {
+    server.Get(pattern, handle);
+    server.Post(pattern, handle);
+    server.Put(pattern, handle);
+    server.Patch(pattern, handle);
+    server.Delete(pattern, handle);
+    server.Options(pattern, handle);
+  }
+  // Errors cpp-httplib answers itself (413, 400, 414) get the dialect's body.
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [&wire](const httplib::Request& req, httplib::Response& res) {
+        if (res.has_header("X-Request-Id")) return httplib::Server::HandlerResponse::Unhandled;
+        FromWire(wire.HostError(res.status, req.path), &res);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  server.set_logger([&](const httplib::Request& req, const httplib::Response& res) {
+    const auto now = std::chrono::steady_clock::now();
+    const double ms =
+        trace.start.time_since_epoch().count() == 0
+            ? 0.0
+            : std::chrono::duration<double, std::milli>(now - trace.start).count();
+    const nlohmann::json line = {
+        {"time", absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone())},
+        {"method", req.method},
+        {"path", req.target.substr(0, req.target.find('?'))},
+        {"status", res.status},
+        {"duration_ms", static_cast<double>(static_cast<int64_t>(ms * 1000)) / 1000},
+        {"request_id", res.get_header_value("X-Request-Id")},
+        {"principal", trace.principal},
+        {"peer", req.remote_addr},
+    };
+    trace = RequestTrace{};
+    // The body may have held a one-time secret and is written by now: wipe it.
+    iam::WipeString(const_cast<httplib::Response&>(res).body);
+    std::lock_guard<std::mutex> lock(log_mutex);
+    log << line.dump() << '\n' << std::flush;
+  });
+
+  PrintJson({{"listening", address}});
+  std::thread listener([&server] { server.listen_after_bind(); });
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  server.stop();  // stops accepting; the pool finishes what is in flight
+  listener.join();
+  absl::StatusOr<int> flushed = session->engine->DispatchOutbox();
+  if (!flushed.ok()) {
+    std::lock_guard<std::mutex> lock(log_mutex);
+    log << nlohmann::json({{"event", "outbox_flush_failed"},
+                           {"message", std::string(flushed.status().message())}})
+               .dump()
+        << '\n';
+  }
+  return kExitOk;
+}
+
+// JSON string quoting for text that must not be copied into a JSON value.
+void AppendQuoted(absl::string_view text, std::string* out) {
+  out->push_back('"');
+  for (char c : text) {
+    if (c == '"' || c == '\\') out->push_back('\\');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+int Bootstrap(const Globals& globals, const std::string& tenant, const std::string& admin) {
+  absl::StatusOr<Session> session = OpenSession(globals);
+  if (!session.ok()) return PrintError(*globals.profile, session.status());
+  iam::Engine& engine = *session->engine;
+  // Run twice, it changes nothing: a tenant with a registry entry or any user
+  // has been bootstrapped (or is in use) already.
+  absl::StatusOr<bool> registered = session->store->TenantExists(tenant);
+  if (!registered.ok()) return PrintError(*globals.profile, registered.status());
+  iam::ListUsersRequest probe;
+  probe.tenant = tenant;
+  probe.page_size = 1;
+  absl::StatusOr<iam::ListUsersResult> users = engine.ListUsers(probe);
+  if (!users.ok()) return PrintError(*globals.profile, users.status());
+  if (*registered || !users->users.empty()) {
+    return PrintError(*globals.profile,
+                      iam::MakeError(absl::StatusCode::kAlreadyExists, "tenant", "tenant.exists",
+                                     "tenant: is bootstrapped already; nothing was changed"));
+  }
+  iam::CreateUserRequest request;
+  request.tenant = tenant;
+  request.username = admin;
+  request.password_mode = iam::PasswordMode::kGenerated;
+  request.require_password_reset = false;  // the administrator logs in with it
+  request.access_key = true;
+  request.policies = {"AdministratorAccess"};
+  // The user first: it is the step with rules to fail; registering the tenant
+  // then cannot fail on input.
+  absl::StatusOr<iam::CreateUserResult> created = engine.CreateUser(request);
+  if (!created.ok()) return PrintError(*globals.profile, created.status());
+  if (absl::Status s = engine.RegisterTenant(tenant); !s.ok()) {
+    return PrintError(*globals.profile, s);
+  }
+  const std::string head =
+      absl::StrCat("{\"tenant\":", nlohmann::json(tenant).dump(), ",\"user\":",
+                   iam::ToJson(created->user, engine.SelfLink(created->user.id)).dump(),
+                   ",\"password\":");
+  const std::string key_id = nlohmann::json(created->access_key->id).dump();
+  std::string out;
+  out.reserve(head.size() + key_id.size() + 2 * created->generated_password.size() +
+              2 * created->access_key->secret.size() + 64);  // no reallocation, no stray copy
+  out += head;
+  AppendQuoted(created->generated_password.view(), &out);
+  absl::StrAppend(&out, ",\"access_key\":{\"id\":", key_id, ",\"secret\":");
+  AppendQuoted(created->access_key->secret.view(), &out);
+  out += "}}";
+  PrintSecretJson(iam::Secret(std::move(out)));
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddServerCommands(Commands& commands) {
+  auto serve = std::make_shared<ServeOptions>();
+  CLI::App* cmd = commands.Add(
+      "serve", "Serves the HTTP APIs (Keystone v3, Huawei v3.0) until SIGTERM or SIGINT.",
+      [serve](const Globals& g) { return Serve(g, *serve); });
+  AddText(cmd, "--listen", &serve->listen, "HOST:PORT",
+          "where to listen (default 127.0.0.1:8080; port 0 picks a free one)");
+  AddText(cmd, "--public-url", &serve->public_url, "URL",
+          "this server's URL in links and the catalog (default http://HOST:PORT)");
+  AddText(cmd, "--access-log", &serve->access_log, "FILE",
+          "append the access log here (default stderr)");
+  cmd->add_option("--max-body", serve->max_body, "the largest request body in bytes (default 1 MiB)")
+      ->type_name("N")
+      ->transform(IntegerIn(1, int64_t{64} << 20, "1 to 67108864"));
+  cmd->add_option("--timeout", serve->timeout_seconds,
+                  "read and write timeout in seconds (default 10)")
+      ->type_name("S")
+      ->transform(IntegerIn(1, 3600, "1 to 3600"));
+  cmd->add_option("--session-ttl", serve->session_ttl_seconds,
+                  "token lifetime in seconds (default 86400)")
+      ->type_name("S")
+      ->transform(IntegerIn(60, 30 * 86400, "60 to 2592000"));
+  cmd->add_option("--signature-skew", serve->signature_skew_seconds,
+                  "how far X-Sdk-Date may be from the clock, in seconds (default 900)")
+      ->type_name("S")
+      ->transform(IntegerIn(1, 86400, "1 to 86400"));
+  cmd->add_option("--threads", serve->threads, "worker threads (default 4 per core, at least 8)")
+      ->type_name("N")
+      ->transform(IntegerIn(1, 1024, "1 to 1024"));
+
+  struct BootstrapOptions {
+    std::string tenant, admin;
+  };
+  auto boot = std::make_shared<BootstrapOptions>();
+  CLI::App* b = commands.Add(
+      "bootstrap",
+      "Registers a tenant and creates its first administrator; prints the password and "
+      "access key once.",
+      [boot](const Globals& g) { return Bootstrap(g, boot->tenant, boot->admin); });
+  AddTenant(b, &boot->tenant);
+  AddText(b, "--admin", &boot->admin, "NAME", "the administrator's user name")->required();
+}
+
+}  // namespace iamctl
