@@ -11,6 +11,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -187,13 +188,28 @@ std::string FormatSdkDate(absl::Time t) {
 }
 
 absl::StatusOr<absl::Time> ParseSdkDate(absl::string_view text) {
-  absl::Time t;
-  std::string error;
-  if (text.size() != 16 || !absl::ParseTime(kSdkDateFormat, text, absl::UTCTimeZone(), &t, &error)) {
+  // By hand: absl::ParseTime's %Y would take every digit of the run.
+  const auto malformed = [] {
     return MakeError(absl::StatusCode::kInvalidArgument, "X-Sdk-Date", "signature.date_malformed",
                      "X-Sdk-Date: must be YYYYMMDDTHHMMSSZ");
+  };
+  if (text.size() != 16 || text[8] != 'T' || text[15] != 'Z') return malformed();
+  int fields[6];
+  constexpr std::pair<int, int> kSpans[] = {{0, 4}, {4, 2}, {6, 2}, {9, 2}, {11, 2}, {13, 2}};
+  for (int i = 0; i < 6; ++i) {
+    const absl::string_view digits = text.substr(kSpans[i].first, kSpans[i].second);
+    if (!std::all_of(digits.begin(), digits.end(), absl::ascii_isdigit) ||
+        !absl::SimpleAtoi(digits, &fields[i])) {
+      return malformed();
+    }
   }
-  return t;
+  const absl::CivilSecond civil(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]);
+  // CivilSecond normalizes (month 13 becomes January): refuse what it changed.
+  if (civil.year() != fields[0] || civil.month() != fields[1] || civil.day() != fields[2] ||
+      civil.hour() != fields[3] || civil.minute() != fields[4] || civil.second() != fields[5]) {
+    return malformed();
+  }
+  return absl::FromCivil(civil, absl::UTCTimeZone());
 }
 
 std::string SignSdkRequest(const WireRequest& request, absl::string_view access_key,

@@ -59,10 +59,12 @@ constexpr FieldName kFieldNames[] = {
     {"require_password_reset", "pwd_status", "pwd_status"},
 };
 
-// "root.name" for an engine field; fields the wire named itself (with a '.'
-// or a header name) stay as they are.
-std::string WireField(Dialect dialect, absl::string_view root, absl::string_view field) {
-  if (field.empty() || root.empty() || absl::StrContains(field, '.') ||
+// "root.name" for an engine field; fields the wire named itself (request.*
+// reasons, dotted paths, header names) stay as they are.
+std::string WireField(Dialect dialect, absl::string_view root, absl::string_view field,
+                      absl::string_view reason) {
+  if (field.empty() || root.empty() || absl::StartsWith(reason, "request.") ||
+      absl::StrContains(field, '.') ||
       absl::StrContains(field, '-') || absl::ascii_isupper(field[0])) {
     return std::string(field);
   }
@@ -106,7 +108,7 @@ ErrorView FromStatus(const Engine& engine, Dialect dialect, absl::string_view ro
   // The engine's messages read "field: what is wrong"; say it with the
   // dialect's field name. A message never holds the rejected value.
   if (!field.empty() && absl::ConsumePrefix(&text, absl::StrCat(field, ": "))) {
-    e.message = absl::StrCat(WireField(dialect, root, field), ": ", text);
+    e.message = absl::StrCat(WireField(dialect, root, field, ErrorReason(status)), ": ", text);
   } else {
     e.message = std::string(text);
   }

@@ -1,0 +1,665 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The wire layer end to end in process: seed 004's own example as a golden
+// test, one test per endpoint, every status a client can cause (each error
+// changes nothing), Keystone tokens, and AK/SK signatures refused for every
+// way they can be wrong.
+#include "iam/wire.h"
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "iam/engine.h"
+#include "iam/memory_store.h"
+#include "iam/request_signature.h"
+#include "nlohmann/json.hpp"
+#include "re2/re2.h"
+
+namespace iam {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kTenant[] = "d78cbac186b744899480f25bd022f468";
+constexpr char kUrl[] = "http://iam.test:8080";
+constexpr char kAdminPassword[] = "Admin-Secret9";
+
+struct Answer {
+  int status = 0;
+  json body;
+  WireHeaders headers;
+  std::string text;
+  const std::string* Header(absl::string_view name) const { return FindHeader(headers, name); }
+};
+
+class WireServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    EngineOptions o;
+    o.clock = &clock_;
+    o.argon2 = Argon2Params::ForTests();
+    o.host_key = std::string(32, 'w');
+    o.base_url = kUrl;
+    engine_ = std::make_unique<Engine>(o, &store_);
+    WireOptions w;
+    w.public_url = kUrl;
+    w.clock = &clock_;
+    w.max_body = 4096;
+    wire_ = std::make_unique<WireService>(engine_.get(), w);
+    CreateUserRequest admin;
+    admin.tenant = kTenant;
+    admin.username = "admin01";
+    admin.password_mode = PasswordMode::kManual;
+    admin.password = Secret(std::string(kAdminPassword));
+    admin.require_password_reset = false;
+    admin.access_key = true;
+    auto created = engine_->CreateUser(admin);
+    ASSERT_TRUE(created.ok()) << created.status();
+    admin_id_ = created->user.id;
+    ak_ = created->access_key->id;
+    sk_ = created->access_key->secret.Reveal();
+    token_ = Token("admin01", kAdminPassword);
+    ASSERT_FALSE(token_.empty());
+  }
+
+  Answer Send(WireRequest r) {
+    WireResponse res = wire_->Handle(r);
+    Answer a;
+    a.status = res.status;
+    a.headers = res.headers;
+    a.text = std::string(res.body.view());
+    if (!a.text.empty()) a.body = json::parse(a.text, nullptr, false);
+    // Every answer carries a request id, the same one the host logs.
+    const std::string* id = a.Header("X-Request-Id");
+    EXPECT_NE(id, nullptr) << r.method << " " << r.path;
+    if (id != nullptr) {
+      EXPECT_EQ(*id, res.request_id);
+      EXPECT_TRUE(RE2::FullMatch(*id, "[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}"))
+          << *id;
+    }
+    return a;
+  }
+  static WireRequest Req(const std::string& method, const std::string& path,
+                         const std::string& body = "", const std::string& query = "") {
+    WireRequest r;
+    r.method = method;
+    r.path = path;
+    r.query = query;
+    r.body = body;
+    r.headers = {{"Host", "iam.test:8080"}};
+    if (!body.empty()) r.headers.push_back({"Content-Type", "application/json"});
+    return r;
+  }
+  Answer As(const std::string& token, const std::string& method, const std::string& path,
+            const std::string& body = "", const std::string& query = "") {
+    WireRequest r = Req(method, path, body, query);
+    r.headers.push_back({"X-Auth-Token", token});
+    return Send(r);
+  }
+  Answer Admin(const std::string& method, const std::string& path, const std::string& body = "",
+               const std::string& query = "") {
+    return As(token_, method, path, body, query);
+  }
+  // A request signed as the official SDK signs it, X-Sdk-Date `skew` off.
+  WireRequest Signed(const std::string& method, const std::string& path,
+                     const std::string& body = "", const std::string& ak = "",
+                     const std::string& sk = "", absl::Duration skew = absl::ZeroDuration()) {
+    WireRequest r = Req(method, path, body);
+    r.headers.push_back({"X-Domain-Id", kTenant});
+    r.headers.push_back({"X-Sdk-Date", FormatSdkDate(clock_.Now() + skew)});
+    r.headers.push_back({"Authorization", SignSdkRequest(r, ak.empty() ? ak_ : ak,
+                                                         sk.empty() ? sk_ : sk)});
+    return r;
+  }
+  std::string Token(const std::string& name, const std::string& password) {
+    const json body = {{"auth",
+                        {{"identity",
+                          {{"methods", {"password"}},
+                           {"password",
+                            {{"user",
+                              {{"name", name},
+                               {"password", password},
+                               {"domain", {{"id", kTenant}}}}}}}}},
+                         {"scope", {{"domain", {{"id", kTenant}}}}}}}};
+    Answer a = Send(Req("POST", "/v3/auth/tokens", body.dump()));
+    const std::string* t = a.Header("X-Subject-Token");
+    return a.status == 201 && t != nullptr ? *t : "";
+  }
+  size_t UserCount() {
+    ListUsersRequest r;
+    r.tenant = kTenant;
+    auto page = engine_->ListUsers(r);
+    EXPECT_TRUE(page.ok());
+    return page.ok() ? page->users.size() : 0;
+  }
+  std::string CreateUser(const std::string& name, const std::string& extra = "") {
+    Answer a = Admin("POST", "/v3/users", R"({"user": {"name": ")" + name + "\"" + extra + "}}");
+    EXPECT_EQ(a.status, 201) << a.text;
+    return a.body["user"].value("id", "");
+  }
+  void ExpectKeystoneError(const Answer& a, int status) {
+    EXPECT_EQ(a.status, status) << a.text;
+    ASSERT_TRUE(a.body.is_object()) << a.text;
+    EXPECT_EQ(a.body["error"]["code"], status) << a.text;
+    EXPECT_TRUE(a.body["error"]["message"].is_string());
+    EXPECT_TRUE(a.body["error"]["title"].is_string());
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
+  MemoryStore store_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<WireService> wire_;
+  std::string admin_id_, ak_, sk_, token_;
+};
+
+// --- Seed 004: POST /v3/users, its own example request and response shape.
+
+TEST_F(WireServiceTest, Seed004ExampleRequestGetsTheDocumentedResponse) {
+  const std::string request = absl::StrCat(R"({
+    "user": {
+        "name": "IAMUser",
+        "domain_id": ")", kTenant, R"(",
+        "enabled": true,
+        "password": "IAMPassword@",
+        "description": "IAMDescription",
+        "default_project_id": "acf2ffabba974fae8f30378ffde2cfa6"
+    }
+  })");
+  Answer a = Admin("POST", "/v3/users", request);
+  ASSERT_EQ(a.status, 201) << a.text;
+  const json& u = a.body["user"];
+  for (const char* key : {"name", "links", "domain_id", "enabled", "id", "default_project_id",
+                          "password_expires_at"}) {
+    EXPECT_TRUE(u.contains(key)) << key;
+  }
+  EXPECT_EQ(u["name"], "IAMUser");
+  EXPECT_EQ(u["domain_id"], kTenant);
+  EXPECT_EQ(u["enabled"], true);
+  EXPECT_TRUE(RE2::FullMatch(u["id"].get<std::string>(), "[0-9a-f]{32}"));
+  EXPECT_EQ(u["links"]["self"], absl::StrCat(kUrl, "/v3/users/", u["id"].get<std::string>()));
+  EXPECT_EQ(u["default_project_id"], "acf2ffabba974fae8f30378ffde2cfa6");
+  EXPECT_TRUE(u["password_expires_at"].is_null());
+  EXPECT_EQ(a.text.find("IAMPassword@"), std::string::npos) << "the password came back";
+  EXPECT_EQ(*a.Header("Content-Type"), "application/json");
+  // The new user logs in with the password it was given (no forced reset).
+  EXPECT_FALSE(Token("IAMUser", "IAMPassword@").empty());
+}
+
+TEST_F(WireServiceTest, CreateWithoutDomainUsesTheCallersAndOmitsEmptyOptionals) {
+  Answer a = Admin("POST", "/v3/users", R"({"user": {"name": "nopass01", "options": {}}})");
+  ASSERT_EQ(a.status, 201) << a.text;
+  EXPECT_EQ(a.body["user"]["domain_id"], kTenant);
+  EXPECT_FALSE(a.body["user"].contains("default_project_id"));
+}
+
+// --- Every status a client can cause, in Keystone's shape, changing nothing.
+
+TEST_F(WireServiceTest, BadBodiesAnswer400NamingTheFieldAndCreateNothing) {
+  const size_t before = UserCount();
+  const std::pair<std::string, std::string> cases[] = {
+      {"{not json", ""},
+      {"[1, 2]", ""},
+      {R"({"user": {"name": "alice.wong", "nickname": "x"}})", "user.nickname"},
+      {R"({"user": {"name": "alice.wong", "enabled": "yes"}})", "user.enabled"},
+      {R"({"user": {"name": 12345}})", "user.name"},
+      {R"({"user": "alice"})", "user"},
+      {R"({"person": {"name": "alice.wong"}})", "person"},
+      {R"({"user": {"name": "1alice"}})", "user.name"},
+      {R"({"user": {"name": "alice.wong", "password": "short"}})", "user.password"},
+  };
+  for (const auto& [body, field] : cases) {
+    Answer a = Admin("POST", "/v3/users", body);
+    ExpectKeystoneError(a, 400);
+    if (!field.empty()) {
+      EXPECT_TRUE(absl::StartsWith(a.body["error"]["message"].get<std::string>(), field + ":"))
+          << body << " -> " << a.text;
+    }
+  }
+  // An empty body is refused too, and a rejected value is never echoed.
+  ExpectKeystoneError(Admin("POST", "/v3/users", ""), 400);
+  Answer bad = Admin("POST", "/v3/users", R"({"user": {"name": "x!y"}})");
+  EXPECT_EQ(bad.text.find("x!y"), std::string::npos) << bad.text;
+  EXPECT_EQ(UserCount(), before);
+}
+
+TEST_F(WireServiceTest, WrongContentTypeIs400) {
+  WireRequest r = Req("POST", "/v3/users", R"({"user": {"name": "alice.wong"}})");
+  r.headers = {{"Content-Type", "text/plain"}, {"X-Auth-Token", token_}};
+  ExpectKeystoneError(Send(r), 400);
+}
+
+TEST_F(WireServiceTest, MissingOrBogusCredentialsAre401) {
+  const size_t before = UserCount();
+  Answer none = Send(Req("POST", "/v3/users", R"({"user": {"name": "alice.wong"}})"));
+  ExpectKeystoneError(none, 401);
+  ASSERT_NE(none.Header("WWW-Authenticate"), nullptr);
+  ExpectKeystoneError(As("bogus-token", "POST", "/v3/users", R"({"user": {"name": "alice.wong"}})"),
+                      401);
+  EXPECT_EQ(UserCount(), before);
+}
+
+TEST_F(WireServiceTest, AnotherDomainIs403) {
+  const size_t before = UserCount();
+  Answer a = Admin("POST", "/v3/users",
+                   R"({"user": {"name": "alice.wong", "domain_id": "ffffffffffffffffffffffffffffffff"}})");
+  ExpectKeystoneError(a, 403);
+  EXPECT_EQ(UserCount(), before);
+}
+
+TEST_F(WireServiceTest, UnknownUserAndNameInPathAre404UnknownRouteToo) {
+  CreateUser("alice.wong");
+  ExpectKeystoneError(Admin("GET", "/v3/users/0123456789abcdef0123456789abcdef"), 404);
+  // Keystone looks users up by id only: a name in the path is not found,
+  // which is how the OpenStack client falls back to ?name=.
+  ExpectKeystoneError(Admin("GET", "/v3/users/alice.wong"), 404);
+  ExpectKeystoneError(Admin("GET", "/v3/nothing"), 404);
+}
+
+TEST_F(WireServiceTest, WrongMethodIs405WithAllow) {
+  Answer a = Admin("PUT", "/v3/users", R"({"user": {}})");
+  ExpectKeystoneError(a, 405);
+  ASSERT_NE(a.Header("Allow"), nullptr);
+  EXPECT_EQ(*a.Header("Allow"), "POST, GET");
+}
+
+TEST_F(WireServiceTest, DuplicateNameIs409WithHuaweiCode1109) {
+  CreateUser("alice.wong");
+  const size_t before = UserCount();
+  Answer a = Admin("POST", "/v3/users", R"({"user": {"name": "ALICE.wong"}})");
+  ExpectKeystoneError(a, 409);
+  EXPECT_EQ(a.body["error"]["error_code"], "1109");
+  EXPECT_EQ(UserCount(), before);
+}
+
+TEST_F(WireServiceTest, BodyOverTheLimitIs413) {
+  const size_t before = UserCount();
+  const std::string big = R"({"user": {"name": "alice.wong", "description": ")" +
+                          std::string(5000, 'd') + "\"}}";
+  ExpectKeystoneError(Admin("POST", "/v3/users", big), 413);
+  EXPECT_EQ(UserCount(), before);
+}
+
+TEST_F(WireServiceTest, HostErrorsUseTheDialectOfThePath) {
+  WireResponse v3 = wire_->HostError(413, "/v3/users");
+  EXPECT_EQ(v3.status, 413);
+  EXPECT_EQ(json::parse(v3.body.view())["error"]["code"], 413);
+  WireResponse v30 = wire_->HostError(400, "/v3.0/OS-USER/users");
+  EXPECT_TRUE(json::parse(v30.body.view()).contains("error_msg"));
+  EXPECT_NE(FindHeader(v30.headers, "X-Request-Id"), nullptr);
+}
+
+// --- Users: show, list with filters, update, delete.
+
+TEST_F(WireServiceTest, ShowListUpdateDelete) {
+  const std::string id = CreateUser("alice.wong", R"(, "description": "first")");
+  CreateUser("bob.smith", R"(, "enabled": false)");
+  Answer shown = Admin("GET", "/v3/users/" + id);
+  ASSERT_EQ(shown.status, 200);
+  EXPECT_EQ(shown.body["user"]["description"], "first");
+
+  Answer by_name = Admin("GET", "/v3/users", "", "name=alice.wong");
+  ASSERT_EQ(by_name.status, 200);
+  ASSERT_EQ(by_name.body["users"].size(), 1u);
+  EXPECT_EQ(by_name.body["users"][0]["id"], id);
+  EXPECT_TRUE(by_name.body["links"].contains("self"));
+  EXPECT_EQ(Admin("GET", "/v3/users", "", "name=nobody.here").body["users"].size(), 0u);
+  EXPECT_EQ(Admin("GET", "/v3/users", "", "enabled=false").body["users"].size(), 1u);
+  EXPECT_EQ(Admin("GET", "/v3/users", "", "enabled=true").body["users"].size(), 2u);  // + admin
+  EXPECT_EQ(Admin("GET", "/v3/users", "", absl::StrCat("domain_id=", kTenant)).body["users"].size(),
+            3u);
+  EXPECT_EQ(Admin("GET", "/v3/users", "", "domain_id=other").body["users"].size(), 0u);
+  ExpectKeystoneError(Admin("GET", "/v3/users", "", "enabled=maybe"), 400);
+
+  Answer patched = Admin("PATCH", "/v3/users/" + id,
+                         R"({"user": {"enabled": false, "description": "second"}})");
+  ASSERT_EQ(patched.status, 200) << patched.text;
+  EXPECT_EQ(patched.body["user"]["enabled"], false);
+  EXPECT_EQ(Admin("GET", "/v3/users/" + id).body["user"]["description"], "second");
+  ExpectKeystoneError(Admin("PATCH", "/v3/users/" + id, R"({"user": {"name": "carol.b"}})"), 400);
+  ExpectKeystoneError(Admin("PATCH", "/v3/users/" + id, R"({"user": {"colour": "red"}})"), 400);
+
+  Answer deleted = Admin("DELETE", "/v3/users/" + id);
+  EXPECT_EQ(deleted.status, 204);
+  EXPECT_TRUE(deleted.text.empty());
+  ExpectKeystoneError(Admin("GET", "/v3/users/" + id), 404);
+  ExpectKeystoneError(Admin("DELETE", "/v3/users/" + id), 404);
+}
+
+TEST_F(WireServiceTest, HeadAnswersLikeGetWithoutABody) {
+  const std::string id = CreateUser("alice.wong");
+  Answer a = Admin("HEAD", "/v3/users/" + id);
+  EXPECT_EQ(a.status, 200);
+  EXPECT_TRUE(a.text.empty());
+}
+
+// --- Groups and membership.
+
+TEST_F(WireServiceTest, GroupsAndMembers) {
+  const std::string user = CreateUser("alice.wong");
+  Answer g = Admin("POST", "/v3/groups",
+                   absl::StrCat(R"({"group": {"name": "developers", "description": "devs", "domain_id": ")",
+                                kTenant, R"("}})"));
+  ASSERT_EQ(g.status, 201) << g.text;
+  const std::string group = g.body["group"]["id"];
+  EXPECT_EQ(g.body["group"]["links"]["self"], absl::StrCat(kUrl, "/v3/groups/", group));
+  ExpectKeystoneError(Admin("POST", "/v3/groups", R"({"group": {"name": "developers"}})"), 409);
+
+  Answer list = Admin("GET", "/v3/groups");
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(list.body["groups"].size(), 1u);
+  EXPECT_EQ(list.body["groups"][0]["name"], "developers");
+
+  const std::string member = "/v3/groups/" + group + "/users/" + user;
+  ExpectKeystoneError(Admin("GET", member), 404);
+  EXPECT_EQ(Admin("PUT", member).status, 204);
+  EXPECT_EQ(Admin("PUT", member).status, 204);  // idempotent
+  EXPECT_EQ(Admin("GET", member).status, 204);
+  Answer members = Admin("GET", "/v3/groups/" + group + "/users");
+  ASSERT_EQ(members.body["users"].size(), 1u);
+  EXPECT_EQ(members.body["users"][0]["id"], user);
+  EXPECT_EQ(Admin("DELETE", member).status, 204);
+  ExpectKeystoneError(Admin("DELETE", member), 404);
+  ExpectKeystoneError(Admin("PUT", "/v3/groups/0123456789abcdef/users/" + user), 404);
+  EXPECT_EQ(Admin("DELETE", "/v3/groups/" + group).status, 204);
+  EXPECT_EQ(Admin("GET", "/v3/groups").body["groups"].size(), 0u);
+}
+
+// --- Domains: the caller's own, by id or name.
+
+TEST_F(WireServiceTest, DomainsAreTheCallersTenant) {
+  EXPECT_EQ(Admin("GET", absl::StrCat("/v3/domains/", kTenant)).body["domain"]["id"], kTenant);
+  ExpectKeystoneError(Admin("GET", "/v3/domains/default"), 404);
+  EXPECT_EQ(Admin("GET", "/v3/domains", "", absl::StrCat("name=", kTenant)).body["domains"].size(),
+            1u);
+  EXPECT_EQ(Admin("GET", "/v3/domains", "", "name=Default").body["domains"].size(), 0u);
+  EXPECT_EQ(Admin("GET", "/v3/auth/domains").body["domains"][0]["id"], kTenant);
+}
+
+// --- Discovery and tokens.
+
+TEST_F(WireServiceTest, VersionDocumentsPointAtThisServer) {
+  Answer v3 = Send(Req("GET", "/v3"));
+  ASSERT_EQ(v3.status, 200);
+  EXPECT_EQ(v3.body["version"]["id"], "v3.14");
+  EXPECT_EQ(v3.body["version"]["links"][0]["href"], absl::StrCat(kUrl, "/v3/"));
+  Answer root = Send(Req("GET", "/"));
+  EXPECT_EQ(root.status, 300);
+  EXPECT_EQ(*root.Header("Location"), absl::StrCat(kUrl, "/v3/"));
+}
+
+TEST_F(WireServiceTest, TokenIssueValidateRevoke) {
+  Answer issued = Send(Req("POST", "/v3/auth/tokens",
+                           absl::StrCat(R"({"auth": {"identity": {"methods": ["password"],
+      "password": {"user": {"name": "admin01", "password": ")",
+                                        kAdminPassword, R"(", "domain": {"name": ")", kTenant,
+                                        R"("}}}}, "scope": {"domain": {"name": ")", kTenant,
+                                        R"("}}}})")));
+  ASSERT_EQ(issued.status, 201) << issued.text;
+  const std::string token = *issued.Header("X-Subject-Token");
+  EXPECT_EQ(token.size(), 43u);
+  const json& t = issued.body["token"];
+  EXPECT_EQ(t["user"]["id"], admin_id_);
+  EXPECT_EQ(t["user"]["name"], "admin01");
+  EXPECT_EQ(t["domain"]["id"], kTenant);
+  EXPECT_EQ(t["expires_at"], "2027-01-16T08:00:00.000000Z");  // 24 h after the fake now
+  EXPECT_EQ(t["catalog"][0]["type"], "identity");
+  EXPECT_EQ(t["catalog"][0]["endpoints"][0]["url"], absl::StrCat(kUrl, "/v3/"));
+  EXPECT_EQ(issued.text.find(kAdminPassword), std::string::npos);
+  EXPECT_EQ(issued.text.find(token), std::string::npos) << "the token is only in the header";
+
+  WireRequest validate = Req("GET", "/v3/auth/tokens");
+  validate.headers.push_back({"X-Auth-Token", token_});
+  validate.headers.push_back({"X-Subject-Token", token});
+  Answer ok = Send(validate);
+  ASSERT_EQ(ok.status, 200) << ok.text;
+  EXPECT_EQ(ok.body["token"]["user"]["id"], admin_id_);
+  EXPECT_EQ(*ok.Header("X-Subject-Token"), token);
+
+  WireRequest revoke = validate;
+  revoke.method = "DELETE";
+  EXPECT_EQ(Send(revoke).status, 204);
+  ExpectKeystoneError(Send(validate), 404);
+  ExpectKeystoneError(Send(revoke), 404);
+  ExpectKeystoneError(As(token, "GET", "/v3/users"), 401);
+}
+
+TEST_F(WireServiceTest, TokenByUserIdNeedsTheDomainScope) {
+  const json body = {{"auth",
+                      {{"identity",
+                        {{"methods", {"password"}},
+                         {"password", {{"user", {{"id", admin_id_}, {"password", kAdminPassword}}}}}}},
+                       {"scope", {{"domain", {{"id", kTenant}}}}}}}};
+  EXPECT_EQ(Send(Req("POST", "/v3/auth/tokens", body.dump())).status, 201);
+  json unscoped = body;
+  unscoped["auth"].erase("scope");
+  ExpectKeystoneError(Send(Req("POST", "/v3/auth/tokens", unscoped.dump())), 401);
+}
+
+TEST_F(WireServiceTest, WrongPasswordUnknownUserAndProjectScopeAre401WithoutAToken) {
+  const auto attempt = [&](const std::string& name, const std::string& password,
+                           const json& scope) {
+    json body = {{"auth",
+                  {{"identity",
+                    {{"methods", {"password"}},
+                     {"password",
+                      {{"user",
+                        {{"name", name}, {"password", password}, {"domain", {{"id", kTenant}}}}}}}}}}}};
+    if (!scope.is_null()) body["auth"]["scope"] = scope;
+    Answer a = Send(Req("POST", "/v3/auth/tokens", body.dump()));
+    ExpectKeystoneError(a, 401);
+    EXPECT_EQ(a.Header("X-Subject-Token"), nullptr);
+    EXPECT_EQ(a.text.find(password), std::string::npos);
+  };
+  attempt("admin01", "Wrong-Secret9", nullptr);
+  attempt("nobody.here", kAdminPassword, nullptr);
+  attempt("admin01", kAdminPassword, {{"project", {{"id", "p1"}}}});
+  ExpectKeystoneError(
+      Send(Req("POST", "/v3/auth/tokens", R"({"auth": {"identity": {"methods": ["totp"]}}})")),
+      401);
+}
+
+TEST_F(WireServiceTest, AResetRequiredPasswordGetsKeystonesPasswordExpiredRefusal) {
+  CreateUserRequest r;
+  r.tenant = kTenant;
+  r.username = "newbie01";
+  r.password_mode = PasswordMode::kManual;
+  r.password = Secret(std::string("Summer-Breeze7"));
+  r.require_password_reset = true;
+  ASSERT_TRUE(engine_->CreateUser(r).ok());
+  const json body = {{"auth",
+                      {{"identity",
+                        {{"methods", {"password"}},
+                         {"password",
+                          {{"user",
+                            {{"name", "newbie01"},
+                             {"password", "Summer-Breeze7"},
+                             {"domain", {{"id", kTenant}}}}}}}}}}}};
+  Answer a = Send(Req("POST", "/v3/auth/tokens", body.dump()));
+  ExpectKeystoneError(a, 401);
+  EXPECT_TRUE(absl::StrContains(a.body["error"]["message"].get<std::string>(),
+                                "The password is expired and needs to be changed"));
+  EXPECT_EQ(a.Header("X-Subject-Token"), nullptr);
+}
+
+TEST_F(WireServiceTest, TokensDieWithDisableDeleteAndPasswordChangeAndExpire) {
+  Answer made = Admin("POST", "/v3/users",
+                      R"({"user": {"name": "alice.wong", "password": "Summer-Breeze7"}})");
+  const std::string id = made.body["user"]["id"];
+  std::string t = Token("alice.wong", "Summer-Breeze7");
+  EXPECT_EQ(As(t, "GET", "/v3/users/" + id).status, 200);
+  ASSERT_EQ(Admin("PATCH", "/v3/users/" + id, R"({"user": {"enabled": false}})").status, 200);
+  ExpectKeystoneError(As(t, "GET", "/v3/users/" + id), 401);
+  ASSERT_EQ(Admin("PATCH", "/v3/users/" + id, R"({"user": {"enabled": true}})").status, 200);
+
+  t = Token("alice.wong", "Summer-Breeze7");
+  clock_.Advance(absl::Hours(1));  // past the minimum password age
+  ASSERT_TRUE(engine_->ChangePassword(kTenant, "alice.wong", "Summer-Breeze7", "Autumn-Leaves8").ok());
+  ExpectKeystoneError(As(t, "GET", "/v3/users/" + id), 401);
+
+  t = Token("alice.wong", "Autumn-Leaves8");
+  clock_.Advance(absl::Hours(24) + absl::Seconds(1));
+  ExpectKeystoneError(As(t, "GET", "/v3/users/" + id), 401);
+
+  t = Token("alice.wong", "Autumn-Leaves8");
+  token_ = Token("admin01", kAdminPassword);  // the admin's expired as well
+  ASSERT_EQ(Admin("DELETE", "/v3/users/" + id).status, 204);
+  ExpectKeystoneError(As(t, "GET", "/v3/users"), 401);
+}
+
+// --- Huawei v3.0: extended users and permanent access keys.
+
+TEST_F(WireServiceTest, HuaweiExtendedUserCreateShowUpdate) {
+  Answer a = Admin("POST", "/v3.0/OS-USER/users", R"({"user": {"name": "bob.smith",
+      "password": "Summer-Breeze7", "email": "bob@example.com", "areacode": "86",
+      "phone": "13800000000", "pwd_status": true, "access_mode": "default",
+      "xuser_id": "ext-1", "xuser_type": "TenantIdp", "description": "ops"}})");
+  ASSERT_EQ(a.status, 201) << a.text;
+  const json& u = a.body["user"];
+  EXPECT_EQ(u["email"], "bob@example.com");
+  EXPECT_EQ(u["areacode"], "86");
+  EXPECT_EQ(u["phone"], "13800000000");
+  EXPECT_EQ(u["pwd_status"], true);
+  EXPECT_EQ(u["access_mode"], "default");
+  EXPECT_EQ(u["xuser_id"], "ext-1");
+  EXPECT_TRUE(u["create_time"].is_string());
+  const std::string id = u["id"];
+  EXPECT_EQ(Admin("GET", "/v3.0/OS-USER/users/" + id).body["user"]["email"], "bob@example.com");
+  Answer put = Admin("PUT", "/v3.0/OS-USER/users/" + id,
+                     R"({"user": {"enabled": false, "email": "robert@example.com"}})");
+  ASSERT_EQ(put.status, 200) << put.text;
+  EXPECT_EQ(put.body["user"]["enabled"], false);
+  EXPECT_EQ(put.body["user"]["email"], "robert@example.com");
+}
+
+TEST_F(WireServiceTest, HuaweiErrorsUseErrorMsgAndErrorCode) {
+  CreateUser("alice.wong");
+  const size_t before = UserCount();
+  const struct {
+    std::string body;
+    int status;
+    std::string code;
+  } cases[] = {
+      {R"({"user": {"name": "alice.wong"}})", 409, "1109"},
+      {R"({"user": {"name": "carol.b", "email": "not-an-email"}})", 400, "1102"},
+      {R"({"user": {"name": "carol.b", "areacode": "86", "phone": "12"}})", 400, "1104"},
+      {R"({"user": {"name": "carol.b", "password": "Summer-Breeze7", "access_mode": "programmatic"}})",
+       400, "IAM.0007"},
+      {R"({"user": {"name": "carol.b", "xuser_id": "x"}})", 400, "IAM.0007"},
+      {R"({"user": {"name": "carol.b", "mood": "ok"}})", 400, "IAM.0007"},
+      {"{", 400, "IAM.0007"},
+  };
+  for (const auto& c : cases) {
+    Answer a = Admin("POST", "/v3.0/OS-USER/users", c.body);
+    EXPECT_EQ(a.status, c.status) << c.body << " -> " << a.text;
+    EXPECT_EQ(a.body.value("error_code", ""), c.code) << c.body << " -> " << a.text;
+    EXPECT_TRUE(a.body["error_msg"].is_string()) << a.text;
+    EXPECT_FALSE(a.body.contains("error")) << a.text;
+  }
+  EXPECT_EQ(UserCount(), before);
+  Answer unauth = Send(Req("GET", "/v3.0/OS-USER/users/x"));
+  EXPECT_EQ(unauth.status, 401);
+  EXPECT_TRUE(unauth.body.contains("error_msg"));
+}
+
+TEST_F(WireServiceTest, PermanentAccessKeyIsShownOnceAndSignsRequests) {
+  const std::string user = CreateUser("alice.wong");
+  Answer made = Admin("POST", "/v3.0/OS-CREDENTIAL/credentials",
+                      R"({"credential": {"user_id": ")" + user + R"(", "description": "ci"}})");
+  ASSERT_EQ(made.status, 201) << made.text;
+  const json& c = made.body["credential"];
+  const std::string access = c["access"], secret = c["secret"];
+  EXPECT_TRUE(RE2::FullMatch(access, "[0-9A-Z]{20}"));
+  EXPECT_TRUE(RE2::FullMatch(secret, "[0-9A-Za-z]{40}"));
+  EXPECT_EQ(c["status"], "active");
+  EXPECT_EQ(c["user_id"], user);
+  Answer list = Admin("GET", "/v3.0/OS-CREDENTIAL/credentials", "", "user_id=" + user);
+  ASSERT_EQ(list.body["credentials"].size(), 1u);
+  EXPECT_EQ(list.body["credentials"][0]["access"], access);
+  EXPECT_EQ(list.text.find(secret), std::string::npos) << "the secret is shown once";
+
+  EXPECT_EQ(Send(Signed("GET", "/v3/users/" + user, "", access, secret)).status, 200);
+  Answer off = Admin("PUT", "/v3.0/OS-CREDENTIAL/credentials/" + access,
+                     R"({"credential": {"status": "inactive"}})");
+  EXPECT_EQ(off.status, 200) << off.text;
+  EXPECT_EQ(Send(Signed("GET", "/v3/users/" + user, "", access, secret)).status, 401);
+  EXPECT_EQ(Admin("DELETE", "/v3.0/OS-CREDENTIAL/credentials/" + access).status, 204);
+  EXPECT_EQ(Admin("DELETE", "/v3.0/OS-CREDENTIAL/credentials/" + access).status, 404);
+  EXPECT_EQ(Admin("GET", "/v3.0/OS-CREDENTIAL/credentials", "", "user_id=" + user)
+                .body["credentials"]
+                .size(),
+            0u);
+}
+
+// --- SDK-HMAC-SHA256: accepted when right, 401 for every way it is wrong.
+
+TEST_F(WireServiceTest, SignedRequestsActAsTheKeysUser) {
+  Answer a = Send(Signed("POST", "/v3/users", R"({"user": {"name": "signed01"}})"));
+  ASSERT_EQ(a.status, 201) << a.text;
+  // A GET with the SDK's "{}" body (its internal calls send one) verifies too.
+  EXPECT_EQ(Send(Signed("GET", "/v3/auth/domains", "{}")).status, 200);
+  // X-Sdk-Date within the skew either way is fine.
+  EXPECT_EQ(Send(Signed("GET", "/v3/users", "", "", "", absl::Minutes(14))).status, 200);
+  EXPECT_EQ(Send(Signed("GET", "/v3/users", "", "", "", -absl::Minutes(14))).status, 200);
+}
+
+TEST_F(WireServiceTest, BadSignaturesAre401AndChangeNothing) {
+  const std::string body = R"({"user": {"name": "signed01"}})";
+  const size_t before = UserCount();
+  const auto refused = [&](WireRequest r, const char* what) {
+    Answer a = Send(std::move(r));
+    EXPECT_EQ(a.status, 401) << what << ": " << a.text;
+    EXPECT_EQ(a.body["error"]["code"], 401) << what;
+  };
+  refused(Signed("POST", "/v3/users", body, "", std::string(40, 'x')), "wrong secret");
+  refused(Signed("POST", "/v3/users", body, "", "", -absl::Minutes(16)), "stale date");
+  refused(Signed("POST", "/v3/users", body, "", "", absl::Minutes(16)), "future date");
+  WireRequest changed_body = Signed("POST", "/v3/users", body);
+  changed_body.body = R"({"user": {"name": "signed02"}})";
+  refused(changed_body, "changed body");
+  WireRequest changed_header = Signed("POST", "/v3/users", body);
+  for (auto& [name, value] : changed_header.headers) {
+    if (name == "Host") value = "evil.test:8080";
+  }
+  refused(changed_header, "changed signed header");
+  WireRequest changed_path = Signed("POST", "/v3/users", body);
+  changed_path.query = "x=1";
+  refused(changed_path, "changed query");
+  refused(Signed("POST", "/v3/users", body, "AAAAAAAAAAAAAAAAAAAA", sk_), "unknown access key");
+  WireRequest unsigned_host = Signed("POST", "/v3/users", body);
+  for (auto& [name, value] : unsigned_host.headers) {
+    if (name == "Authorization") {
+      value = absl::StrCat("SDK-HMAC-SHA256 Access=", ak_,
+                           ", SignedHeaders=content-type;x-sdk-date, Signature=", std::string(64, '0'));
+    }
+  }
+  refused(unsigned_host, "host not signed");
+  EXPECT_EQ(UserCount(), before);
+}
+
+TEST_F(WireServiceTest, DisabledKeyAndKeyOfADisabledUserAre401) {
+  const std::string user = CreateUser("alice.wong");
+  auto key = engine_->CreateAccessKey({}, kTenant, user);
+  ASSERT_TRUE(key.ok());
+  const std::string secret = key->secret.Reveal();
+  EXPECT_EQ(Send(Signed("GET", "/v3/users", "", key->id, secret)).status, 200);
+  ASSERT_EQ(Admin("PATCH", "/v3/users/" + user, R"({"user": {"enabled": false}})").status, 200);
+  EXPECT_EQ(Send(Signed("GET", "/v3/users", "", key->id, secret)).status, 401);
+  ASSERT_EQ(Admin("PATCH", "/v3/users/" + user, R"({"user": {"enabled": true}})").status, 200);
+  EXPECT_EQ(Send(Signed("GET", "/v3/users", "", key->id, secret)).status, 200);
+  ASSERT_TRUE(engine_->SetAccessKeyEnabled({}, kTenant, key->id, false).ok());
+  EXPECT_EQ(Send(Signed("GET", "/v3/users", "", key->id, secret)).status, 401);
+}
+
+TEST_F(WireServiceTest, XDomainIdOfAnotherDomainIs403) {
+  WireRequest r = Req("GET", "/v3/users");
+  r.headers.push_back({"X-Domain-Id", "ffffffffffffffffffffffffffffffff"});
+  r.headers.push_back({"X-Sdk-Date", FormatSdkDate(clock_.Now())});
+  r.headers.push_back({"Authorization", SignSdkRequest(r, ak_, sk_)});
+  EXPECT_EQ(Send(r).status, 403);
+}
+
+}  // namespace
+}  // namespace iam
