@@ -844,6 +844,37 @@ IAM_EXPORT IAM_NODISCARD int iam_engine_delete_entry(iam_engine* engine,
 IAM_EXPORT IAM_NODISCARD int iam_engine_dispatch_outbox(iam_engine* engine, int* delivered,
                                                         iam_error* err);
 
+/* ---- The wire layer: the seeds' HTTP APIs as a function -------------------
+ *
+ * A host with its own HTTP stack hands over each request and sends back the
+ * answer: Keystone v3 (/v3/...) and Huawei IAM v3.0 (/v3.0/...), callers
+ * authenticated by X-Auth-Token or an SDK-HMAC-SHA256 signature (see
+ * include/iam/wire.h for the routes). Thread-safe; the engine is borrowed
+ * and must outlive the wire handle. */
+typedef struct iam_wire iam_wire;
+
+/* `public_url`: this server's URL, no trailing '/' (links and the token
+ * catalog; NULL = "http://127.0.0.1:8080"); `max_body`: the largest request
+ * body in bytes (0 = 1 MiB). */
+IAM_EXPORT IAM_NODISCARD int iam_wire_create(iam_engine* engine, const char* public_url,
+                                             size_t max_body, iam_wire** out, iam_error* err);
+IAM_EXPORT void iam_wire_destroy(iam_wire* wire);
+
+/* Answers one request. `path` as received (percent-encoded, no query);
+ * `query` without '?' (NULL = none); `headers_json` a JSON array of
+ * [name, value] pairs (NULL = none); `body` of `body_size` bytes (NULL with
+ * 0). IAM_OK whenever the request was answered, whatever the HTTP status:
+ * `*status`, `*out_headers_json` ([[name, value], ...], X-Request-Id always
+ * among them) and `*out_body` with `*out_body_size` (may be empty). A
+ * malformed `headers_json` is IAM_INVALID_ARGUMENT (field "headers_json").
+ * WARNING: the body may hold a one-time secret (a new access key's); release
+ * both strings with iam_free, which wipes them. */
+IAM_EXPORT IAM_NODISCARD int iam_wire_handle(iam_wire* wire, const char* method, const char* path,
+                                             const char* query, const char* headers_json,
+                                             const char* body, size_t body_size, const char* peer,
+                                             int* status, char** out_headers_json, char** out_body,
+                                             size_t* out_body_size, iam_error* err);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

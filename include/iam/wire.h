@@ -70,8 +70,8 @@ struct WireResponse {
 
 struct WireOptions {
   // This server's own URL without a trailing '/', e.g. "http://127.0.0.1:8080":
-  // the catalog's identity endpoint and the links. Use the same URL as the
-  // engine's EngineOptions::base_url.
+  // the catalog's identity endpoint and every link (links.self of users and
+  // groups).
   std::string public_url = "http://127.0.0.1:8080";
   size_t max_body = size_t{1} << 20;  // larger bodies answer 413
   // How far an X-Sdk-Date may be from the clock, either way.

@@ -31,7 +31,7 @@ json UserView(const Call& call, const User& u) {
           {"password_expires_at", KeystoneTime(u.password_expires_at)},
           {"create_time", KeystoneTime(u.created_at)},
           {"default_project_id", u.default_project_id},
-          {"links", SelfLinks(call.engine.SelfLink(u.id))}};
+          {"links", SelfLinks(absl::StrCat(call.options.public_url, "/v3/users/", u.id))}};
 }
 
 absl::Status CheckAccessMode(const json& u, bool has_password) {

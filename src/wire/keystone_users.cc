@@ -21,7 +21,7 @@ json UserView(const Call& call, const User& u) {
             {"password_expires_at", KeystoneTime(u.password_expires_at)},
             {"pwd_status", u.password_reset_required},
             {"options", json::object()},
-            {"links", SelfLinks(call.engine.SelfLink(u.id))}};
+            {"links", SelfLinks(absl::StrCat(call.options.public_url, "/v3/users/", u.id))}};
   if (!u.description.empty()) v["description"] = u.description;
   if (!u.default_project_id.empty()) v["default_project_id"] = u.default_project_id;
   if (!u.email.empty()) v["email"] = u.email;

@@ -912,12 +912,114 @@ static void test_host_store(void) {
   iam_error_destroy(err);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The wire layer: a Keystone token, then POST /v3/users, through the C ABI. */
+
+/* The value of header `name` in a [[name, value], ...] array, into `out`. */
+static int header_value(const char* headers, const char* name, char* out, size_t size) {
+  const char* pair;
+  char key[64];
+  for (pair = array_first(headers); pair != NULL; pair = array_next(pair)) {
+    const char* first = array_first(pair);
+    string_at(first, key, sizeof key);
+    if (strcmp(key, name) == 0) {
+      string_at(array_next(first), out, size);
+      return 1;
+    }
+  }
+  out[0] = '\0';
+  return 0;
+}
+
+static void test_wire(void) {
+  iam_error* err = NULL;
+  iam_options* options = NULL;
+  iam_engine* engine = NULL;
+  iam_request* req = NULL;
+  iam_wire* wire = NULL;
+  char *headers = NULL, *body = NULL;
+  size_t body_size = 0;
+  int status = 0;
+  char token[128], auth[192], id[80], request_id[64];
+  const char* login =
+      "{\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": "
+      "{\"name\": \"wire.admin\", \"password\": \"Summer-Breeze7\", \"domain\": {\"id\": \"" TENANT
+      "\"}}}}, \"scope\": {\"domain\": {\"id\": \"" TENANT "\"}}}}";
+  const char* create = "{\"user\": {\"name\": \"wire.user\", \"description\": \"from C\"}}";
+
+  REQUIRE_OK(iam_error_create(&err), err);
+  REQUIRE_OK(iam_options_create(&options, err), err);
+  CHECK(iam_options_set_argon2_preset(options, IAM_ARGON2_TESTS) == IAM_OK);
+  REQUIRE_OK(iam_engine_create(options, NULL, &engine, err), err);
+  iam_options_destroy(options);
+  REQUIRE_OK(iam_request_create(&req, err), err);
+  iam_request_set_tenant(req, TENANT);
+  iam_request_set_username(req, "wire.admin");
+  iam_request_set_password_mode(req, IAM_PASSWORD_MANUAL);
+  iam_request_set_password(req, "Summer-Breeze7");
+  iam_request_set_require_password_reset(req, 0);
+  REQUIRE_OK(iam_engine_create_user(engine, NULL, req, NULL, err), err);
+  iam_request_destroy(req);
+
+  CHECK(iam_wire_create(NULL, NULL, 0, &wire, err) == IAM_INVALID_ARGUMENT);
+  REQUIRE_OK(iam_wire_create(engine, "http://wire.test", 0, &wire, err), err);
+
+  REQUIRE_OK(iam_wire_handle(wire, "POST", "/v3/auth/tokens", NULL,
+                             "[[\"Content-Type\", \"application/json\"]]", login, strlen(login),
+                             "127.0.0.1:1", &status, &headers, &body, &body_size, err),
+             err);
+  CHECK(status == 201);
+  CHECK(header_value(headers, "X-Subject-Token", token, sizeof token) && strlen(token) == 43);
+  CHECK(header_value(headers, "X-Request-Id", request_id, sizeof request_id) &&
+        strlen(request_id) == 36);
+  CHECK(body_size == strlen(body) && member(member(body, "token"), "expires_at") != NULL);
+  iam_free(headers);
+  iam_free(body);
+
+  snprintf(auth, sizeof auth, "[[\"X-Auth-Token\", \"%s\"], [\"Content-Type\", \"application/json\"]]",
+           token);
+  REQUIRE_OK(iam_wire_handle(wire, "POST", "/v3/users", NULL, auth, create, strlen(create), NULL,
+                             &status, &headers, &body, &body_size, err),
+             err);
+  CHECK(status == 201);
+  string_at(member(member(body, "user"), "id"), id, sizeof id);
+  CHECK(strlen(id) == 32);
+  CHECK(strstr(body, "http://wire.test/v3/users/") != NULL);
+  iam_free(headers);
+  iam_free(body);
+
+  /* An HTTP error is still IAM_OK: the request was answered. */
+  REQUIRE_OK(iam_wire_handle(wire, "POST", "/v3/users", NULL, auth, create, strlen(create), NULL,
+                             &status, NULL, &body, NULL, err),
+             err);
+  CHECK(status == 409);
+  CHECK(int_at(member(member(body, "error"), "code")) == 409);
+  iam_free(body);
+  REQUIRE_OK(iam_wire_handle(wire, "GET", "/v3/users", "name=wire.user", NULL, NULL, 0, NULL,
+                             &status, NULL, NULL, NULL, err),
+             err);
+  CHECK(status == 401);
+
+  /* Malformed arguments are the ABI's errors. */
+  CHECK(iam_wire_handle(wire, "GET", "/v3", NULL, "{\"not\": \"pairs\"}", NULL, 0, NULL, &status,
+                        NULL, NULL, NULL, err) == IAM_INVALID_ARGUMENT);
+  CHECK(strcmp(iam_error_field(err), "headers_json") == 0);
+  CHECK(iam_wire_handle(wire, "GET", "/v3", NULL, NULL, NULL, 5, NULL, &status, NULL, NULL, NULL,
+                        err) == IAM_INVALID_ARGUMENT);
+
+  iam_wire_destroy(wire);
+  iam_wire_destroy(NULL);
+  iam_engine_destroy(engine);
+  iam_error_destroy(err);
+}
+
 int main(int argc, char** argv) {
   const char* scratch = argc > 1 ? argv[1] : ".";
   test_versions_and_limits();
   test_checks();
   test_engine(scratch);
   test_host_store();
+  test_wire();
   if (failures > 0) {
     fprintf(stderr, "c_api_test: %d check(s) failed\n", failures);
     return 1;

@@ -65,6 +65,7 @@ from ._types import (
     UserPage,
     Violation,
 )
+from ._wire import Wire, WireResponse
 from .dict_store import DictStore
 
 #: The version of the loaded library ("MAJOR.MINOR.PATCH").
@@ -225,5 +226,5 @@ __all__ = [
     "Status", "Store", "StoreHandle", "Unavailable", "User", "UserPage", "Violation",
     "canonical_username", "check_password", "generate_password", "limits", "map_error",
     "password_report", "password_violations", "profile_info", "profiles", "username_violations",
-    "validate_field", "validate_username", "version",
+    "validate_field", "validate_username", "version", "Wire", "WireResponse",
 ]

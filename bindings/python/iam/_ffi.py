@@ -62,6 +62,7 @@ RequestP = _handle("iam_request")
 ListRequestP = _handle("iam_list_request")
 EntryP = _handle("iam_entry")
 EngineP = _handle("iam_engine")
+WireP = _handle("iam_wire")
 
 
 # ---------------------------------------------------------------------------
@@ -340,6 +341,11 @@ _FUNCTIONS = [
     ("iam_engine_delete_access_key", c_int, [EngineP, PrincipalP, c_char_p, c_char_p, ErrorP], _check_err),
     ("iam_engine_verify_access_key", c_int, [EngineP, c_char_p, c_char_p, POINTER(c_int), POINTER(c_void_p), ErrorP], _check_err),
     ("iam_engine_access_key_secret", c_int, [EngineP, c_char_p, POINTER(c_void_p), ErrorP], _check_err),
+    ("iam_wire_create", c_int, [EngineP, c_char_p, c_size_t, POINTER(WireP), ErrorP], _check_err),
+    ("iam_wire_destroy", None, [WireP], None),
+    ("iam_wire_handle", c_int, [WireP, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, c_size_t,
+                                c_char_p, POINTER(c_int), POINTER(c_void_p), POINTER(c_void_p),
+                                POINTER(c_size_t), ErrorP], _check_err),
     ("iam_engine_create_entry", c_int, [EngineP, PrincipalP, EntryP, POINTER(c_void_p), ErrorP], _check_err),
     ("iam_engine_list_entries", c_int, [EngineP, PrincipalP, c_int, c_char_p, c_char_p, POINTER(c_void_p), ErrorP], _check_err),
     ("iam_engine_delete_entry", c_int, [EngineP, PrincipalP, c_int, c_char_p, c_char_p, ErrorP], _check_err),
