@@ -152,9 +152,15 @@ int Serve(const Globals& globals, const ServeOptions& o) {
   server.set_write_timeout(o.timeout_seconds, 0);
   server.set_keep_alive_timeout(5);
   server.set_keep_alive_max_count(1000);
-  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
     trace.start = std::chrono::steady_clock::now();
     trace.principal.clear();
+    // HTTP/1.1: a request with neither Content-Length nor Transfer-Encoding
+    // has no body. cpp-httplib 0.11 would instead read a PUT/POST/PATCH/DELETE
+    // body until the connection closes (a timeout, then 400), so say it.
+    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+      const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   const auto handle = [&wire](const httplib::Request& req, httplib::Response& res) {
