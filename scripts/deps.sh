@@ -7,12 +7,19 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest
   abigail-tools  # abidw/abidiff: the C ABI baseline check (capi/abi/)
+  libcpp-httplib-dev  # iamctl serve's HTTP host
+  curl python3-openstackclient  # the end-to-end clients (tests/e2e; Node below)
+  python3-keystone wrk  # the server benchmark and its peer (bench/server)
   # Benchmark peers (optional at configure time, installed so the figures reproduce).
   libpwquality-dev libzxcvbn-dev libcrack2-dev cracklib-runtime john-data
 )
 # `deps.sh bench` adds what bench/run.sh needs to draw its plots.
 if [ "${1:-}" = bench ]; then
   packages+=(python3-matplotlib)
+fi
+# Node 20 with npm may come from elsewhere (NodeSource): Debian's only when absent.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
 fi
 missing=()
 for p in "${packages[@]}"; do

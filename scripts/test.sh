@@ -30,7 +30,7 @@ if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build (TSan) and the concurrency suites"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIAM_TSAN=ON \
     -DIAM_BUILD_BENCHMARKS=OFF -DIAM_BUILD_TOOLS=OFF -DIAM_INSTALL=OFF >/dev/null
-  tsan_suites=(engine_test lifecycle_test store_contract_test)
+  tsan_suites=(engine_test lifecycle_test store_contract_test wire_service_test)
   cmake --build build-tsan -j"$jobs" --target "${tsan_suites[@]}"
   for suite in "${tsan_suites[@]}"; do
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "build-tsan/tests/$suite" --gtest_brief=1
@@ -53,6 +53,9 @@ run_pytest env IAMCTL="$PWD/build-test/tools/iamctl" IAM_LIBRARY="$PWD/build-tes
   /usr/bin/python3 -m pytest -q tests/cli
 echo "== python bindings (pytest)"
 run_pytest env IAM_LIBRARY="$PWD/build-test/libiam.so" /usr/bin/python3 -m pytest -q bindings/python/tests
+
+echo "== end to end: iamctl serve with the Huawei SDK, the OpenStack client, curl, abuse"
+bash tests/e2e/run.sh build-test
 
 echo "== benchmark smoke run (each program runs; figures come from bench/run.sh)"
 smoke() {

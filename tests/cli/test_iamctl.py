@@ -238,6 +238,9 @@ COMMAND_OPTIONS = {
     "update-access-key": ["--tenant", "--id", "--enable", "--disable"],
     "delete-access-key": ["--tenant", "--id"],
     "verify-access-key": ["--id", "--secret"],
+    "serve": ["--listen", "--public-url", "--access-log", "--max-body", "--timeout",
+              "--session-ttl", "--signature-skew", "--threads"],
+    "bootstrap": ["--tenant", "--admin"],
     "help": ["COMMAND"],
 }
 
