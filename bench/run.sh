@@ -20,7 +20,7 @@ if [ ! -r /var/cache/cracklib/cracklib_dict.pwd ]; then
 fi
 
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DIAM_BUILD_BENCHMARKS=ON \
-  -DIAM_BUILD_TESTS=OFF -DIAM_BUILD_TOOLS=OFF
+  -DIAM_BUILD_TESTS=OFF -DIAM_BUILD_TOOLS=ON
 cmake --build "$BUILD_DIR" -j"$(nproc)"
 
 mkdir -p "$OUT_DIR"
@@ -28,7 +28,7 @@ mkdir -p "$OUT_DIR"
 # repetitions over the whole run, so a burst of load elsewhere does not land on
 # one implementation only and skew a ratio.
 # Each program's JSON, console table and plot share one stem.
-for name in validation engine capi; do
+for name in validation engine capi wire; do
   program="$BUILD_DIR/bench/${name}_bench"
   [ -x "$program" ] || continue
   "$program" \
@@ -47,3 +47,7 @@ if [ -f "$OUT_DIR/capi.json" ]; then
     /usr/bin/python3 bench/python_overhead.py "$OUT_DIR/capi.json" "$OUT_DIR/python_overhead.json" \
     | tee "$OUT_DIR/python_overhead.txt"
 fi
+
+# The HTTP server (wrk, the signed-request client) beside Keystone's own
+# POST /v3/users, in the same run: docs/bench/server.json.
+bash bench/server/run.sh "$BUILD_DIR" 5 | tee "$OUT_DIR/server.txt"

@@ -89,7 +89,7 @@ struct ServeOptions {
   int64_t timeout_seconds = 10;
   int64_t session_ttl_seconds = 24 * 3600;
   int64_t signature_skew_seconds = 15 * 60;
-  int64_t threads = 0;  // 0 = 4 per core, at least 8
+  int64_t threads = 0;  // 0 = 16 per core, at least 64
 };
 
 int Serve(const Globals& globals, const ServeOptions& o) {
@@ -108,6 +108,8 @@ int Serve(const Globals& globals, const ServeOptions& o) {
   signal(SIGPIPE, SIG_IGN);
 
   httplib::Server server;
+  // Answers go out at once (no Nagle delay behind the client's delayed ACK).
+  server.set_tcp_nodelay(true);
   const int bound = port == 0 ? server.bind_to_any_port(host) : port;
   if ((port == 0 && bound < 0) || (port != 0 && !server.bind_to_port(host, port))) {
     return PrintError(*globals.profile,
@@ -142,7 +144,7 @@ int Serve(const Globals& globals, const ServeOptions& o) {
   std::mutex log_mutex;
 
   const int threads = o.threads > 0 ? static_cast<int>(o.threads)
-                                    : std::max(8, 4 * static_cast<int>(
+                                    : std::max(64, 16 * static_cast<int>(
                                                           std::thread::hardware_concurrency()));
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // A body may be up to max_body; cpp-httplib refuses a larger declared one
@@ -310,7 +312,7 @@ void AddServerCommands(Commands& commands) {
                   "how far X-Sdk-Date may be from the clock, in seconds (default 900)")
       ->type_name("S")
       ->transform(IntegerIn(1, 86400, "1 to 86400"));
-  cmd->add_option("--threads", serve->threads, "worker threads (default 4 per core, at least 8)")
+  cmd->add_option("--threads", serve->threads, "worker threads (default 16 per core, at least 64): one per open connection")
       ->type_name("N")
       ->transform(IntegerIn(1, 1024, "1 to 1024"));
 

@@ -1,0 +1,126 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The wire layer in process: the cost of one SDK-HMAC-SHA256 check (the
+// canonical request, SHA-256 twice, HMAC-SHA256, the constant-time compare:
+// what every AK/SK request pays on top of the key lookup), and whole
+// WireService::Handle calls on a MemoryStore (token and signed GETs, a
+// create without a password), so the HTTP server's figures
+// (bench/server/run.sh) can be split into wire cost and transport cost.
+#include <sodium.h>
+
+#include <memory>
+#include <string>
+
+#include "benchmark/benchmark.h"
+#include "iam/engine.h"
+#include "iam/memory_store.h"
+#include "iam/request_signature.h"
+#include "iam/wire.h"
+
+namespace iam {
+namespace {
+
+constexpr char kTenant[] = "d78cbac186b744899480f25bd022f468";
+constexpr char kSk[] = "ExampleSecretKey0123456789abcdefghijklmn";
+
+WireRequest SdkPost() {
+  WireRequest r;
+  r.method = "POST";
+  r.path = "/v3/users";
+  r.body =
+      R"({"user":{"name":"alice","domain_id":"d0000000000000000000000000000001","enabled":true}})";
+  r.headers = {{"Content-Type", "application/json"},
+               {"host", "127.0.0.1:8080"},
+               {"X-Domain-Id", "d0000000000000000000000000000001"},
+               {"X-Sdk-Date", "20191115T033655Z"},
+               {"User-Agent", "huaweicloud-usdk-nodejs/3.0"}};
+  return r;
+}
+
+// What the server does per signed request, the key's secret in hand.
+void BM_SignatureCheck(benchmark::State& state) {
+  const WireRequest r = SdkPost();
+  const std::string header = SignSdkRequest(r, "HPUAEXAMPLEAK0000000", kSk);
+  for (auto _ : state) {
+    absl::StatusOr<SdkAuthorization> auth = ParseSdkAuthorization(header);
+    absl::StatusOr<std::string> canonical = SdkCanonicalRequest(r, auth->signed_headers);
+    const std::string expected = SdkSignature(kSk, "20191115T033655Z", *canonical);
+    benchmark::DoNotOptimize(
+        sodium_memcmp(expected.data(), auth->signature.data(), expected.size()));
+  }
+}
+BENCHMARK(BM_SignatureCheck);
+
+struct Fixture {
+  Fixture() {
+    EngineOptions o;
+    o.argon2 = Argon2Params::ForTests();
+    o.host_key = std::string(32, 'b');
+    engine = std::make_unique<Engine>(o, &store);
+    wire = std::make_unique<WireService>(engine.get(), WireOptions{});
+    CreateUserRequest admin;
+    admin.tenant = kTenant;
+    admin.username = "admin01";
+    admin.password_mode = PasswordMode::kManual;
+    admin.password = Secret(std::string("Admin-Secret9"));
+    admin.require_password_reset = false;
+    admin.access_key = true;
+    auto created = engine->CreateUser(admin);
+    user_id = created->user.id;
+    ak = created->access_key->id;
+    sk = created->access_key->secret.Reveal();
+    auto login = engine->Login(kTenant, "admin01", "Admin-Secret9");
+    token = login->token.Reveal();
+  }
+  MemoryStore store;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<WireService> wire;
+  std::string user_id, ak, sk, token;
+};
+
+void BM_WireGetUserByToken(benchmark::State& state) {
+  Fixture f;
+  WireRequest r;
+  r.method = "GET";
+  r.path = "/v3/users/" + f.user_id;
+  r.headers = {{"X-Auth-Token", f.token}};
+  for (auto _ : state) {
+    WireResponse res = f.wire->Handle(r);
+    if (res.status != 200) state.SkipWithError("not 200");
+  }
+}
+BENCHMARK(BM_WireGetUserByToken);
+
+void BM_WireGetUserSigned(benchmark::State& state) {
+  Fixture f;
+  WireRequest r;
+  r.method = "GET";
+  r.path = "/v3/users/" + f.user_id;
+  r.headers = {{"Host", "127.0.0.1:8080"}, {"X-Sdk-Date", FormatSdkDate(absl::Now())}};
+  r.headers.push_back({"Authorization", SignSdkRequest(r, f.ak, f.sk)});
+  for (auto _ : state) {
+    WireResponse res = f.wire->Handle(r);
+    if (res.status != 200) state.SkipWithError("not 200");
+  }
+}
+BENCHMARK(BM_WireGetUserSigned);
+
+void BM_WireCreateUserNoPassword(benchmark::State& state) {
+  Fixture f;
+  WireRequest r;
+  r.method = "POST";
+  r.path = "/v3/users";
+  r.headers = {{"X-Auth-Token", f.token}, {"Content-Type", "application/json"}};
+  int64_t n = 0;
+  for (auto _ : state) {
+    r.body = "{\"user\": {\"name\": \"bench" + std::to_string(++n) + "\"}}";
+    WireResponse res = f.wire->Handle(r);
+    if (res.status != 201) state.SkipWithError("not 201");
+  }
+}
+BENCHMARK(BM_WireCreateUserNoPassword);
+
+}  // namespace
+}  // namespace iam
+
+BENCHMARK_MAIN();
