@@ -1,12 +1,13 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 //
 // iam_wire_*: the wire layer (iam/wire.h) through the C ABI.
+#include "iam/wire.h"
+
 #include <memory>
 
 #include "capi_internal.h"
 #include "iam/error.h"
 #include "iam/iam.h"
-#include "iam/wire.h"
 #include "nlohmann/json.hpp"
 
 struct iam_wire {
@@ -59,9 +60,9 @@ int iam_wire_create(iam_engine* engine, const char* public_url, size_t max_body,
 void iam_wire_destroy(iam_wire* wire) { delete wire; }
 
 int iam_wire_handle(iam_wire* wire, const char* method, const char* path, const char* query,
-                    const char* headers_json, const char* body, size_t body_size,
-                    const char* peer, int* status, char** out_headers_json, char** out_body,
-                    size_t* out_body_size, iam_error* err) {
+                    const char* headers_json, const char* body, size_t body_size, const char* peer,
+                    int* status, char** out_headers_json, char** out_body, size_t* out_body_size,
+                    iam_error* err) {
   if (out_headers_json != nullptr) *out_headers_json = nullptr;
   if (out_body != nullptr) *out_body = nullptr;
   if (out_body_size != nullptr) *out_body_size = 0;

@@ -131,11 +131,14 @@ iam::Secret ReadSecret(std::string& arg);
 struct Session {
   std::unique_ptr<iam::SqliteStore> store;
   std::unique_ptr<iam::JsonLinesNotifier> notifier;
+  std::unique_ptr<iam::Authorizer> authorizer;  // null: the engine allows every caller
   std::unique_ptr<iam::Engine> engine;
 };
-// `configure` may adjust the engine's options before the engine is built.
+// `configure` may adjust the engine's options (and add ports to the session,
+// whose store is open by then) before the engine is built.
 absl::StatusOr<Session> OpenSession(
-    const Globals& globals, const std::function<void(iam::EngineOptions&)>& configure = {});
+    const Globals& globals,
+    const std::function<void(iam::EngineOptions&, Session&)>& configure = {});
 // Runs `body` with an engine for `tenant` (registered on first use); prints
 // the error and returns kExitFailed when the session cannot be opened.
 int WithEngine(const Globals& globals, const std::string& tenant,

@@ -38,12 +38,13 @@ namespace {
 struct RequestTrace {
   std::chrono::steady_clock::time_point start;
   std::string principal;
+  std::string method;  // set when cpp-httplib was told another one (see below)
 };
 thread_local RequestTrace trace;
 
 iam::WireRequest ToWire(const httplib::Request& req) {
   iam::WireRequest w;
-  w.method = req.method;
+  w.method = trace.method.empty() ? req.method : trace.method;
   const size_t q = req.target.find('?');
   w.path = req.target.substr(0, q);
   if (q != std::string::npos) w.query = req.target.substr(q + 1);
@@ -81,7 +82,17 @@ bool SplitListen(const std::string& listen, std::string* host, int* port) {
   return absl::SimpleAtoi(listen.substr(colon + 1), port) && *port >= 0 && *port <= 65535;
 }
 
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+// A JSON line that survives any bytes a client sent (invalid UTF-8 replaced).
+std::string LogText(const nlohmann::json& line) {
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 struct ServeOptions {
+  bool allow_remote = false;
   std::string listen = "127.0.0.1:8080";
   std::string public_url;
   std::string access_log;
@@ -96,8 +107,15 @@ int Serve(const Globals& globals, const ServeOptions& o) {
   std::string host;
   int port = 0;
   if (!SplitListen(o.listen, &host, &port)) {
+    return PrintError(*globals.profile, iam::InvalidField("--listen", "listen.invalid",
+                                                          "--listen: must be HOST:PORT"));
+  }
+  // Passwords, tokens and secret keys cross this socket in clear text.
+  if (!IsLoopback(host) && !o.allow_remote) {
     return PrintError(*globals.profile,
-                      iam::InvalidField("--listen", "listen.invalid", "--listen: must be HOST:PORT"));
+                      iam::InvalidField("--listen", "listen.not_loopback",
+                                        "--listen: serves plain HTTP; beyond loopback put a TLS "
+                                        "proxy in front and pass --allow-remote"));
   }
   // Signals are taken by sigwait below, so no worker thread may get them.
   sigset_t stop_signals;
@@ -120,10 +138,15 @@ int Serve(const Globals& globals, const ServeOptions& o) {
   const std::string public_url =
       o.public_url.empty() ? absl::StrCat("http://", address) : o.public_url;
 
-  absl::StatusOr<Session> session = OpenSession(globals, [&](iam::EngineOptions& options) {
-    options.base_url = public_url;
-    options.session_ttl = absl::Seconds(o.session_ttl_seconds);
-  });
+  absl::StatusOr<Session> session =
+      OpenSession(globals, [&](iam::EngineOptions& options, Session& s) {
+        options.base_url = public_url;
+        options.session_ttl = absl::Seconds(o.session_ttl_seconds);
+        // Only a tenant's administrators (bootstrap's policy) act over HTTP.
+        s.authorizer =
+            std::make_unique<iam::AdministratorAuthorizer>(s.store.get(), options.admin_policy);
+        options.authorizer = s.authorizer.get();
+      });
   if (!session.ok()) return PrintError(*globals.profile, session.status());
   iam::WireOptions wire_options;
   wire_options.public_url = public_url;
@@ -143,9 +166,9 @@ int Serve(const Globals& globals, const ServeOptions& o) {
   std::ostream& log = o.access_log.empty() ? std::cerr : log_file;
   std::mutex log_mutex;
 
-  const int threads = o.threads > 0 ? static_cast<int>(o.threads)
-                                    : std::max(64, 16 * static_cast<int>(
-                                                          std::thread::hardware_concurrency()));
+  const int threads =
+      o.threads > 0 ? static_cast<int>(o.threads)
+                    : std::max(64, 16 * static_cast<int>(std::thread::hardware_concurrency()));
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // A body may be up to max_body; cpp-httplib refuses a larger declared one
   // with 413 before reading it, WireService any that got through.
@@ -154,19 +177,37 @@ int Serve(const Globals& globals, const ServeOptions& o) {
   server.set_write_timeout(o.timeout_seconds, 0);
   server.set_keep_alive_timeout(5);
   server.set_keep_alive_max_count(1000);
-  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+  server.set_pre_routing_handler([](const httplib::Request& const_req, httplib::Response&) {
+    trace = RequestTrace{};
     trace.start = std::chrono::steady_clock::now();
-    trace.principal.clear();
+    // The request is cpp-httplib's to parse but ours to frame (0.11.4):
+    httplib::Request& req = const_cast<httplib::Request&>(const_req);
+    // No compression or ranges: either would copy a response body (which may
+    // hold a one-time secret) into buffers freed without a wipe.
+    req.headers.erase("Accept-Encoding");
+    req.headers.erase("Range");
+    req.ranges.clear();
+    const bool framed = req.has_header("Content-Length") || req.has_header("Transfer-Encoding");
     // HTTP/1.1: a request with neither Content-Length nor Transfer-Encoding
-    // has no body. cpp-httplib 0.11 would instead read a PUT/POST/PATCH/DELETE
-    // body until the connection closes (a timeout, then 400), so say it.
-    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
-      const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
+    // has no body. cpp-httplib would read a PUT/POST/PATCH/DELETE body until
+    // the connection closes (a timeout, then 400), so say it.
+    if (!framed) req.headers.emplace("Content-Length", "0");
+    // It never reads a GET, HEAD or OPTIONS body, which would then be parsed
+    // as the next request on the connection (the SDK sends "{}" on some
+    // GETs): have it read the body as for a POST, and remember the method.
+    if (framed && (req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS") &&
+        req.get_header_value("Content-Length") != "0") {
+      trace.method = req.method;
+      req.method = "POST";
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   const auto handle = [&wire](const httplib::Request& req, httplib::Response& res) {
-    const iam::WireResponse w = wire.Handle(ToWire(req));
+    iam::WireRequest request = ToWire(req);
+    const iam::WireResponse w = wire.Handle(request);
+    // Both copies of the body may hold a password.
+    iam::WipeString(request.body);
+    iam::WipeString(const_cast<httplib::Request&>(req).body);
     trace.principal = w.principal;
     FromWire(w, &res);
   };
@@ -179,21 +220,31 @@ int Serve(const Globals& globals, const ServeOptions& o) {
     server.Options(pattern, handle);
   }
   // Errors cpp-httplib answers itself (413, 400, 414) get the dialect's body.
+  // cpp-httplib calls these outside its try/catch: nothing may throw.
   server.set_error_handler(httplib::Server::HandlerWithResponse(
       [&wire](const httplib::Request& req, httplib::Response& res) {
         if (res.has_header("X-Request-Id")) return httplib::Server::HandlerResponse::Unhandled;
-        FromWire(wire.HostError(res.status, req.path), &res);
+        try {
+          FromWire(wire.HostError(res.status, req.path), &res);
+        } catch (...) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
         return httplib::Server::HandlerResponse::Handled;
       }));
-  server.set_logger([&](const httplib::Request& req, const httplib::Response& res) {
+  // A handler's exception answers 500 in the dialect's shape (cpp-httplib's
+  // own would put e.what() in a header).
+  server.set_exception_handler(
+      [&wire](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+        FromWire(wire.HostError(500, req.path), &res);
+      });
+  const auto log_request = [&](const httplib::Request& req, const httplib::Response& res) {
     const auto now = std::chrono::steady_clock::now();
-    const double ms =
-        trace.start.time_since_epoch().count() == 0
-            ? 0.0
-            : std::chrono::duration<double, std::milli>(now - trace.start).count();
+    const double ms = trace.start.time_since_epoch().count() == 0
+                          ? 0.0
+                          : std::chrono::duration<double, std::milli>(now - trace.start).count();
     const nlohmann::json line = {
         {"time", absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone())},
-        {"method", req.method},
+        {"method", trace.method.empty() ? req.method : trace.method},
         {"path", req.target.substr(0, req.target.find('?'))},
         {"status", res.status},
         {"duration_ms", static_cast<double>(static_cast<int64_t>(ms * 1000)) / 1000},
@@ -205,7 +256,14 @@ int Serve(const Globals& globals, const ServeOptions& o) {
     // The body may have held a one-time secret and is written by now: wipe it.
     iam::WipeString(const_cast<httplib::Response&>(res).body);
     std::lock_guard<std::mutex> lock(log_mutex);
-    log << line.dump() << '\n' << std::flush;
+    log << LogText(line) << '\n' << std::flush;
+  };
+  server.set_logger([&](const httplib::Request& req, const httplib::Response& res) {
+    try {
+      log_request(req, res);
+    } catch (...) {
+      // A lost log line (out of memory) must not take the server down.
+    }
   });
 
   PrintJson({{"listening", address}});
@@ -217,9 +275,8 @@ int Serve(const Globals& globals, const ServeOptions& o) {
   absl::StatusOr<int> flushed = session->engine->DispatchOutbox();
   if (!flushed.ok()) {
     std::lock_guard<std::mutex> lock(log_mutex);
-    log << nlohmann::json({{"event", "outbox_flush_failed"},
-                           {"message", std::string(flushed.status().message())}})
-               .dump()
+    log << LogText({{"event", "outbox_flush_failed"},
+                    {"message", std::string(flushed.status().message())}})
         << '\n';
   }
   return kExitOk;
@@ -267,10 +324,10 @@ int Bootstrap(const Globals& globals, const std::string& tenant, const std::stri
   if (absl::Status s = engine.RegisterTenant(tenant); !s.ok()) {
     return PrintError(*globals.profile, s);
   }
-  const std::string head =
-      absl::StrCat("{\"tenant\":", nlohmann::json(tenant).dump(), ",\"user\":",
-                   iam::ToJson(created->user, engine.SelfLink(created->user.id)).dump(),
-                   ",\"password\":");
+  const std::string head = absl::StrCat(
+      "{\"tenant\":", nlohmann::json(tenant).dump(),
+      ",\"user\":", iam::ToJson(created->user, engine.SelfLink(created->user.id)).dump(),
+      ",\"password\":");
   const std::string key_id = nlohmann::json(created->access_key->id).dump();
   std::string out;
   out.reserve(head.size() + key_id.size() + 2 * created->generated_password.size() +
@@ -293,11 +350,14 @@ void AddServerCommands(Commands& commands) {
       [serve](const Globals& g) { return Serve(g, *serve); });
   AddText(cmd, "--listen", &serve->listen, "HOST:PORT",
           "where to listen (default 127.0.0.1:8080; port 0 picks a free one)");
+  cmd->add_flag("--allow-remote", serve->allow_remote,
+                "listen beyond loopback (plain HTTP: put a TLS proxy in front)");
   AddText(cmd, "--public-url", &serve->public_url, "URL",
           "this server's URL in links and the catalog (default http://HOST:PORT)");
   AddText(cmd, "--access-log", &serve->access_log, "FILE",
           "append the access log here (default stderr)");
-  cmd->add_option("--max-body", serve->max_body, "the largest request body in bytes (default 1 MiB)")
+  cmd->add_option("--max-body", serve->max_body,
+                  "the largest request body in bytes (default 1 MiB)")
       ->type_name("N")
       ->transform(IntegerIn(1, int64_t{64} << 20, "1 to 67108864"));
   cmd->add_option("--timeout", serve->timeout_seconds,
@@ -312,7 +372,8 @@ void AddServerCommands(Commands& commands) {
                   "how far X-Sdk-Date may be from the clock, in seconds (default 900)")
       ->type_name("S")
       ->transform(IntegerIn(1, 86400, "1 to 86400"));
-  cmd->add_option("--threads", serve->threads, "worker threads (default 16 per core, at least 64): one per open connection")
+  cmd->add_option("--threads", serve->threads,
+                  "worker threads (default 16 per core, at least 64): one per open connection")
       ->type_name("N")
       ->transform(IntegerIn(1, 1024, "1 to 1024"));
 

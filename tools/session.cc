@@ -66,8 +66,8 @@ absl::StatusOr<std::string> HostKey(const std::string& db) {
 
 }  // namespace
 
-absl::StatusOr<Session> OpenSession(const Globals& globals,
-                                    const std::function<void(iam::EngineOptions&)>& configure) {
+absl::StatusOr<Session> OpenSession(
+    const Globals& globals, const std::function<void(iam::EngineOptions&, Session&)>& configure) {
   Session s;
   iam::SqliteOptions sqlite;
   sqlite.default_phone_region = std::string(globals.profile->default_phone_region);
@@ -84,7 +84,7 @@ absl::StatusOr<Session> OpenSession(const Globals& globals,
   options.host_key = *key;
   options.notifier = s.notifier.get();
   iam::WipeString(*key);
-  if (configure) configure(options);
+  if (configure) configure(options, s);
   s.engine = std::make_unique<iam::Engine>(std::move(options), s.store.get());
   return s;
 }

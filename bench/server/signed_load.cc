@@ -35,8 +35,7 @@ int main(int argc, char** argv) {
   const std::string host_header = host + ":" + argv[2];
   std::atomic<long> errors{0};
   std::vector<std::vector<double>> latencies(connections);
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   std::vector<std::thread> threads;
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
@@ -72,13 +71,11 @@ int main(int argc, char** argv) {
   const auto pct = [&](double p) {
     return all.empty() ? 0.0 : all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))];
   };
-  const nlohmann::json out = {{"connections", connections},
-                              {"requests", all.size()},
-                              {"errors", errors.load()},
-                              {"requests_per_s", all.size() / seconds},
-                              {"p50_us", pct(0.50)},
-                              {"p90_us", pct(0.90)},
-                              {"p99_us", pct(0.99)}};
+  const nlohmann::json out = {
+      {"connections", connections}, {"requests", all.size()},
+      {"errors", errors.load()},    {"requests_per_s", all.size() / seconds},
+      {"p50_us", pct(0.50)},        {"p90_us", pct(0.90)},
+      {"p99_us", pct(0.99)}};
   std::printf("%s\n", out.dump().c_str());
   return errors.load() == 0 ? 0 : 1;
 }

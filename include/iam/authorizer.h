@@ -41,6 +41,23 @@ class IAM_EXPORT Authorizer {
 // Allows every call. Never null; not owned.
 IAM_EXPORT Authorizer* AllowAllAuthorizer();
 
+class Store;
+
+// Allows a caller who is an enabled user of the tenant acted on and has
+// `policy` attached (what `iamctl bootstrap` gives the first administrator);
+// denies everyone else, an anonymous caller too. The policy engine of a real
+// deployment replaces it. The store is borrowed and must outlive it.
+class IAM_EXPORT AdministratorAuthorizer final : public Authorizer {
+ public:
+  explicit AdministratorAuthorizer(Store* store, std::string policy = "AdministratorAccess");
+  absl::Status Authorize(const Principal& caller, absl::string_view action,
+                         absl::string_view tenant) override;
+
+ private:
+  Store* store_;
+  std::string policy_;
+};
+
 }  // namespace iam
 
 #endif  // IAM_AUTHORIZER_H_

@@ -185,6 +185,7 @@ struct LoginResult {
   AuthResult auth;
   Secret token;
   Session session;
+  User user;  // the user who logged in (kSuccess only)
 };
 
 struct AccessKeyInfo {
@@ -269,8 +270,8 @@ class IAM_EXPORT Engine {
   absl::Status DeleteUser(const Principal& caller, absl::string_view tenant,
                           absl::string_view id_or_username, int64_t expected_version = 0);
 
-  // `identifier` is a username, an email address or a mobile number (digits,
-  // optionally "+region number"). Takes about as long whether the user exists
+  // `identifier` is a username, an email address, a mobile number (digits,
+  // optionally "+region number") or the user id. Takes about as long whether the user exists
   // or not. Rehashes on success when the Argon2 parameters changed.
   absl::StatusOr<AuthResult> Authenticate(absl::string_view tenant, absl::string_view identifier,
                                           absl::string_view password);

@@ -753,7 +753,7 @@ IAM_EXPORT IAM_NODISCARD int iam_engine_delete_user(iam_engine* engine, const ia
 #define IAM_AUTH_RESET_REQUIRED 4
 #define IAM_AUTH_EXPIRED 5
 
-/* `identifier`: a username, an email or a mobile number. IAM_OK whenever the
+/* `identifier`: a username, an email, a mobile number or the user id. IAM_OK whenever the
  * attempt was judged (including a wrong password); `*outcome` (optional) and
  * `*out_json` (optional) {"outcome": "success"|"bad_credentials"|"locked"|
  * "disabled"|"reset_required"|"expired", "user_id" (null for bad_credentials),

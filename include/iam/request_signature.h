@@ -50,6 +50,10 @@ IAM_EXPORT absl::StatusOr<SdkAuthorization> ParseSdkAuthorization(absl::string_v
 IAM_EXPORT absl::StatusOr<std::string> SdkCanonicalRequest(
     const WireRequest& request, const std::vector<std::string>& signed_headers);
 
+// hex(SHA-256(body)): the canonical request's last line. A verifier hashes
+// the body it received; an X-Sdk-Content-Sha256 header must equal this.
+IAM_EXPORT std::string SdkPayloadHash(absl::string_view body);
+
 // hex(HMAC-SHA256(secret, StringToSign(sdk_date, canonical_request))).
 IAM_EXPORT std::string SdkSignature(absl::string_view secret, absl::string_view sdk_date,
                                     absl::string_view canonical_request);

@@ -45,9 +45,9 @@ namespace iam {
 using WireHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct WireRequest {
-  std::string method;  // upper case: GET, HEAD, POST, PUT, PATCH, DELETE
-  std::string path;    // as received (percent-encoded), without the query
-  std::string query;   // as received, without the '?'
+  std::string method;   // upper case: GET, HEAD, POST, PUT, PATCH, DELETE
+  std::string path;     // as received (percent-encoded), without the query
+  std::string query;    // as received, without the '?'
   WireHeaders headers;  // names compare case-insensitively
   std::string body;
   std::string peer;  // the client's address, "ip:port" (informational)

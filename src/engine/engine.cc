@@ -152,6 +152,11 @@ absl::StatusOr<UserRecord> Engine::Impl::LoadByIdentifier(absl::string_view tena
     auto r = store->FindUser(tenant, UserKey::kPhone, e164);
     if (!absl::IsNotFound(r.status())) return r;
   }
+  // Last, the user id (Keystone's password method names a user by id).
+  if (!identifier.empty() && identifier.size() <= 64) {
+    auto r = store->FindUser(tenant, UserKey::kId, identifier);
+    if (!absl::IsNotFound(r.status())) return r;
+  }
   return NotFound("user", "user.not_found", "no such user in this tenant");
 }
 

@@ -31,6 +31,7 @@ absl::StatusOr<LoginResult> Engine::Login(absl::string_view tenant, absl::string
   out.token = I.NewUserToken(&w, rec->user, TokenPurpose::kSession, I.options.session_ttl);
   IAM_RETURN_IF_ERROR(I.store->Commit(w));
   out.session = {std::string(tenant), auth->user_id, w.now + I.options.session_ttl, w.now};
+  out.user = rec->user;
   return out;
 }
 

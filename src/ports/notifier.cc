@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "iam/authorizer.h"
 #include "iam/error.h"
 #include "nlohmann/json.hpp"
 
@@ -68,22 +67,6 @@ void CapturingNotifier::FailNext(int count) {
 int CapturingNotifier::attempts() const {
   std::lock_guard<std::mutex> lock(mu_);
   return attempts_;
-}
-
-namespace {
-
-class AllowAll final : public Authorizer {
- public:
-  absl::Status Authorize(const Principal&, absl::string_view, absl::string_view) override {
-    return absl::OkStatus();
-  }
-};
-
-}  // namespace
-
-Authorizer* AllowAllAuthorizer() {
-  static AllowAll* const authorizer = new AllowAll();
-  return authorizer;
 }
 
 }  // namespace iam

@@ -9,6 +9,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "iam/error.h"
+#include "iam/secret.h"
+#include "iam/user_id.h"
 #include "wire/wire_internal.h"
 
 namespace iam::wire {
@@ -178,15 +180,35 @@ absl::StatusOr<std::vector<User>> AllUsers(Call& call, const std::optional<std::
   return out;
 }
 
+std::string Dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+void WipeJsonStrings(json& value) {
+  // Iterative: a body's depth is bounded, but no recursion is needed anyway.
+  std::vector<json*> stack = {&value};
+  while (!stack.empty()) {
+    json* v = stack.back();
+    stack.pop_back();
+    if (v->is_string()) {
+      WipeString(v->get_ref<std::string&>());
+    } else if (v->is_structured()) {
+      for (json& child : *v) stack.push_back(&child);
+    }
+  }
+}
+
 Secret JsonWithSecret(const json& body, absl::string_view root, absl::string_view key,
                       absl::string_view secret) {
-  static constexpr absl::string_view kPlaceholder = "\x01secret\x01";
+  // A placeholder no client can guess, so none can plant it in another field.
+  const std::string placeholder = absl::StrCat("\x01", NewRequestId(), "\x01");
   json copy = body;
   json& target = root.empty() ? copy : copy[std::string(root)];
-  target[std::string(key)] = std::string(kPlaceholder);
-  const std::string text = copy.dump();
-  const std::string quoted = json(std::string(kPlaceholder)).dump();
+  target[std::string(key)] = placeholder;
+  const std::string text = Dump(copy);
+  const std::string quoted = json(placeholder).dump();
   const size_t at = text.find(quoted);
+  if (at == std::string::npos) return Secret();  // unreachable: the placeholder is ours
   size_t escaped = 2;
   for (char c : secret) escaped += (c == '"' || c == '\\') ? 2 : 1;
   std::string out;

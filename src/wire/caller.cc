@@ -18,8 +18,7 @@ absl::Status Unauthenticated(absl::string_view reason, absl::string_view message
 }
 
 absl::StatusOr<Principal> FromSignature(const WireRequest& request, absl::string_view header,
-                                        Engine& engine, const WireOptions& options,
-                                        Clock& clock) {
+                                        Engine& engine, const WireOptions& options, Clock& clock) {
   absl::StatusOr<SdkAuthorization> auth = ParseSdkAuthorization(header);
   if (!auth.ok()) return Unauthenticated("signature.malformed", auth.status().message());
   bool signs_host = false, signs_date = false;
@@ -41,12 +40,19 @@ absl::StatusOr<Principal> FromSignature(const WireRequest& request, absl::string
     return Unauthenticated("signature.date_skewed",
                            "X-Sdk-Date: is too far from the server's clock");
   }
+  // The signature covers the body only through its hash: a client-given hash
+  // must be the body's own (no UNSIGNED-PAYLOAD), else any body would pass.
+  if (const std::string* hash = FindHeader(request.headers, "X-Sdk-Content-Sha256");
+      hash != nullptr && *hash != SdkPayloadHash(request.body)) {
+    return Unauthenticated("signature.payload_mismatch",
+                           "X-Sdk-Content-Sha256: is not the hash of the body");
+  }
   absl::StatusOr<std::string> canonical = SdkCanonicalRequest(request, auth->signed_headers);
   if (!canonical.ok()) return Unauthenticated("signature.invalid", canonical.status().message());
   // The same answer for an unknown key, a disabled one and a wrong signature.
-  const absl::Status invalid =
-      Unauthenticated("signature.invalid", "Incorrect IAM authentication information: verify "
-                                           "aksk signature fail");
+  const absl::Status invalid = Unauthenticated("signature.invalid",
+                                               "Incorrect IAM authentication information: verify "
+                                               "aksk signature fail");
   absl::StatusOr<Secret> secret = engine.AccessKeySecret(auth->access_key);
   if (absl::IsNotFound(secret.status()) || absl::IsFailedPrecondition(secret.status())) {
     return invalid;

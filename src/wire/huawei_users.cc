@@ -12,7 +12,9 @@ namespace iam::wire {
 namespace {
 
 // Huawei's access_mode: both ways in, API only, console only.
-absl::string_view AccessMode(const User& u) { return u.console_access ? "default" : "programmatic"; }
+absl::string_view AccessMode(const User& u) {
+  return u.console_access ? "default" : "programmatic";
+}
 
 json UserView(const Call& call, const User& u) {
   return {{"id", u.id},
@@ -119,6 +121,13 @@ absl::StatusOr<Reply> UpdateUser(Call& call) {
   if (absl::Status s = XUserPair(u); !s.ok()) return s;
   absl::StatusOr<User> current = UserById(call, call.params[0]);
   if (!current.ok()) return current.status();
+  // The access mode follows from the credentials; it is not set by itself.
+  if (std::optional<std::string> mode = OptString(u, "access_mode");
+      mode.has_value() && *mode != AccessMode(*current)) {
+    return InvalidField("user.access_mode", "access_mode.change_unsupported",
+                        "user.access_mode: follows from the user's credentials and cannot be "
+                        "changed here");
+  }
   if (std::optional<std::string> name = OptString(u, "name");
       name.has_value() && *name != current->username) {
     return InvalidField("user.name", "user.rename_unsupported",
@@ -206,25 +215,19 @@ absl::StatusOr<Reply> ListCredentials(Call& call) {
 }
 
 absl::StatusOr<Reply> UpdateCredential(Call& call) {
-  constexpr FieldSpec kFields[] = {{"status", JsonKind::kString},
-                                   {"description", JsonKind::kString}};
+  constexpr FieldSpec kFields[] = {{"status", JsonKind::kString}};
   absl::StatusOr<const json*> body = BodyObject(call, "credential", kFields);
   if (!body.ok()) return body.status();
   const std::optional<std::string> status = OptString(**body, "status");
-  if (status.has_value() && *status != "active" && *status != "inactive") {
+  if (!status.has_value() || (*status != "active" && *status != "inactive")) {
     return InvalidField("credential.status", "credential.status_invalid",
                         "credential.status: must be active or inactive");
   }
-  if (status.has_value()) {
-    absl::Status s = call.engine.SetAccessKeyEnabled(call.caller, call.caller.tenant,
-                                                     call.params[0], *status == "active");
-    if (!s.ok()) return s;
-  }
+  absl::Status s = call.engine.SetAccessKeyEnabled(call.caller, call.caller.tenant, call.params[0],
+                                                   *status == "active");
+  if (!s.ok()) return s;
   Reply r;
-  r.body = {{"credential",
-             {{"access", call.params[0]},
-              {"status", status.value_or("active")},
-              {"description", OptString(**body, "description").value_or("")}}}};
+  r.body = {{"credential", {{"access", call.params[0]}, {"status", *status}}}};
   return r;
 }
 

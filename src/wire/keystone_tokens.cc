@@ -13,13 +13,14 @@ namespace iam::wire {
 namespace {
 
 json VersionView(const Call& call) {
-  return {{"id", "v3.14"},
-          {"status", "stable"},
-          {"updated", "2020-04-07T00:00:00Z"},
-          {"links", json::array({{{"rel", "self"}, {"href", absl::StrCat(call.options.public_url,
-                                                                          "/v3/")}}})},
-          {"media-types", json::array({{{"base", "application/json"},
-                                        {"type", "application/vnd.openstack.identity-v3+json"}}})}};
+  return {
+      {"id", "v3.14"},
+      {"status", "stable"},
+      {"updated", "2020-04-07T00:00:00Z"},
+      {"links",
+       json::array({{{"rel", "self"}, {"href", absl::StrCat(call.options.public_url, "/v3/")}}})},
+      {"media-types", json::array({{{"base", "application/json"},
+                                    {"type", "application/vnd.openstack.identity-v3+json"}}})}};
 }
 
 absl::StatusOr<Reply> Versions(Call& call) {
@@ -95,26 +96,34 @@ json TokenView(const Call& call, const Session& session, const User& user, const
                              {"region_id", "RegionOne"},
                              {"url", url}});
       }
-      token["catalog"] = json::array(
-          {{{"type", "identity"}, {"id", "identity"}, {"name", "iamcore"},
-            {"endpoints", std::move(endpoints)}}});
+      token["catalog"] = json::array({{{"type", "identity"},
+                                       {"id", "identity"},
+                                       {"name", "iamcore"},
+                                       {"endpoints", std::move(endpoints)}}});
     }
   }
   return {{"token", std::move(token)}};
 }
 
+// Wipes a copied password however the handler returns.
+struct WipeOnExit {
+  std::string& text;
+  ~WipeOnExit() { WipeString(text); }
+};
+
 absl::StatusOr<Reply> IssueToken(Call& call) {
-  constexpr FieldSpec kAuthFields[] = {{"identity", JsonKind::kObject},
-                                       {"scope", JsonKind::kAny}};
+  constexpr FieldSpec kAuthFields[] = {{"identity", JsonKind::kObject}, {"scope", JsonKind::kAny}};
   absl::StatusOr<const json*> auth = BodyObject(call, "auth", kAuthFields);
   if (!auth.ok()) return auth.status();
+  // Pointers into the body only: a copy of a deeply nested value would recurse.
   absl::StatusOr<const json*> identity = Member(**auth, "identity", "auth.identity");
   if (!identity.ok()) return identity.status();
   if (*identity == nullptr) {
     return InvalidField("auth.identity", "request.missing_field", "auth.identity: is required");
   }
-  const json& methods = (*identity)->value("methods", json());
-  if (!methods.is_array() || methods.size() != 1 || methods[0] != "password") {
+  const auto methods = (*identity)->find("methods");
+  if (methods == (*identity)->end() || !methods->is_array() || methods->size() != 1 ||
+      !(*methods)[0].is_string() || (*methods)[0].get_ref<const std::string&>() != "password") {
     return MakeError(absl::StatusCode::kUnauthenticated, "auth.identity.methods",
                      "auth.method_unsupported",
                      "auth.identity.methods: only [\"password\"] is supported");
@@ -132,8 +141,9 @@ absl::StatusOr<Reply> IssueToken(Call& call) {
   const json& u = **user;
   const std::optional<std::string> id = OptString(u, "id");
   const std::optional<std::string> name = OptString(u, "name");
-  std::optional<std::string> secret = OptString(u, "password");
-  if (!secret.has_value() || (!id.has_value() && !name.has_value())) {
+  std::string secret = OptString(u, "password").value_or("");
+  WipeOnExit wipe{secret};
+  if (!u.contains("password") || (!id.has_value() && !name.has_value())) {
     return InvalidField("auth.identity.password.user", "request.missing_field",
                         "auth.identity.password.user: needs password and id or name");
   }
@@ -145,20 +155,21 @@ absl::StatusOr<Reply> IssueToken(Call& call) {
   if (!tenant.ok()) return tenant.status();
 
   Scope scope;
-  const json scope_json = (*auth)->value("scope", json());
-  if (scope_json.is_object()) {
-    if (scope_json.contains("domain")) {
-      absl::StatusOr<const json*> d = Member(scope_json, "domain", "auth.scope.domain");
+  const auto scope_it = (*auth)->find("scope");
+  if (scope_it != (*auth)->end() && scope_it->is_object()) {
+    if (scope_it->contains("domain")) {
+      absl::StatusOr<const json*> d = Member(*scope_it, "domain", "auth.scope.domain");
       if (!d.ok()) return d.status();
       absl::StatusOr<std::string> domain = DomainRef(*d, "auth.scope.domain");
       if (!domain.ok()) return domain.status();
       scope = {true, *domain};
-    } else if (!scope_json.empty()) {
+    } else if (!scope_it->empty()) {
       // Projects, trusts and system scope are not iamcore's: Keystone answers
       // 401 for a scope the user has no role on.
       return AuthFailed();
     }
-  } else if (!scope_json.is_null() && scope_json != "unscoped") {
+  } else if (scope_it != (*auth)->end() &&
+             !(scope_it->is_string() && scope_it->get_ref<const std::string&>() == "unscoped")) {
     return Malformed("auth.scope", "an object or \"unscoped\"");
   }
   if (tenant->empty()) *tenant = scope.domain_id;  // a user by id: its domain is the scope's
@@ -169,14 +180,9 @@ absl::StatusOr<Reply> IssueToken(Call& call) {
   }
   if (tenant->empty() || (scope.domain && scope.domain_id != *tenant)) return AuthFailed();
 
-  std::string identifier = name.value_or("");
-  if (id.has_value()) {
-    absl::StatusOr<User> by_id = call.engine.GetUser(Principal{"", *tenant}, *tenant, *id);
-    if (!by_id.ok() || by_id->id != *id) return AuthFailed();
-    identifier = by_id->username;
-  }
-  absl::StatusOr<LoginResult> login = call.engine.Login(*tenant, identifier, *secret);
-  WipeString(*secret);
+  // By id or by name: Login takes either.
+  absl::StatusOr<LoginResult> login =
+      call.engine.Login(*tenant, id.has_value() ? *id : *name, secret);
   if (!login.ok()) {
     // An unknown tenant is a failed login, like an unknown user.
     if (absl::IsInvalidArgument(login.status()) || absl::IsNotFound(login.status()) ||
@@ -197,13 +203,15 @@ absl::StatusOr<Reply> IssueToken(Call& call) {
     default:
       return AuthFailed();
   }
-  Principal self{login->session.user_id, login->session.tenant};
-  absl::StatusOr<User> me = call.engine.GetUser(self, self.tenant, self.id);
-  if (!me.ok()) return me.status();
-  call.caller = self;
+  // A user by id must be the one named (the id lookup comes last in Login).
+  if (id.has_value() && login->user.id != *id) {
+    (void)call.engine.RevokeSession(login->token.view());
+    return AuthFailed();
+  }
+  call.caller = Principal{login->session.user_id, login->session.tenant};
   Reply r;
   r.status = 201;
-  r.body = TokenView(call, login->session, *me, scope, login->session.issued_at, true);
+  r.body = TokenView(call, login->session, login->user, scope, login->session.issued_at, true);
   r.headers.emplace_back("X-Subject-Token", std::string(login->token.view()));
   return r;
 }
@@ -229,13 +237,12 @@ absl::StatusOr<Reply> ValidateToken(Call& call) {
     return MakeError(absl::StatusCode::kNotFound, "X-Subject-Token", "token.not_found",
                      "Could not find token.");
   }
-  Principal subject{session->user_id, session->tenant};
-  absl::StatusOr<User> user = call.engine.GetUser(subject, subject.tenant, subject.id);
+  // Read as the caller: it must be allowed to see the token's user.
+  absl::StatusOr<User> user = call.engine.GetUser(call.caller, session->tenant, session->user_id);
   if (!user.ok()) return user.status();
   Reply r;
   const bool catalog = !QueryParam(call, "nocatalog").has_value();
-  r.body = TokenView(call, *session, *user, {true, session->tenant},
-                     session->issued_at, catalog);
+  r.body = TokenView(call, *session, *user, {true, session->tenant}, session->issued_at, catalog);
   r.headers.emplace_back("X-Subject-Token", *FindHeader(call.request.headers, "X-Subject-Token"));
   return r;
 }

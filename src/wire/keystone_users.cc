@@ -67,10 +67,14 @@ absl::StatusOr<std::optional<bool>> EnabledFilter(const Call& call) {
 }
 
 constexpr FieldSpec kCreateUserFields[] = {
-    {"name", JsonKind::kString},        {"domain_id", JsonKind::kString},
-    {"enabled", JsonKind::kBool},       {"password", JsonKind::kString},
-    {"default_project_id", JsonKind::kString}, {"description", JsonKind::kString},
-    {"email", JsonKind::kString},       {"options", JsonKind::kObject},
+    {"name", JsonKind::kString},
+    {"domain_id", JsonKind::kString},
+    {"enabled", JsonKind::kBool},
+    {"password", JsonKind::kString},
+    {"default_project_id", JsonKind::kString},
+    {"description", JsonKind::kString},
+    {"email", JsonKind::kString},
+    {"options", JsonKind::kObject},
 };
 
 absl::StatusOr<Reply> CreateUser(Call& call) {
@@ -126,10 +130,14 @@ absl::StatusOr<Reply> ShowUser(Call& call) {
 }
 
 constexpr FieldSpec kUpdateUserFields[] = {
-    {"name", JsonKind::kString},        {"domain_id", JsonKind::kString},
-    {"enabled", JsonKind::kBool},       {"password", JsonKind::kString},
-    {"default_project_id", JsonKind::kString}, {"description", JsonKind::kString},
-    {"email", JsonKind::kString},       {"pwd_status", JsonKind::kBool},
+    {"name", JsonKind::kString},
+    {"domain_id", JsonKind::kString},
+    {"enabled", JsonKind::kBool},
+    {"password", JsonKind::kString},
+    {"default_project_id", JsonKind::kString},
+    {"description", JsonKind::kString},
+    {"email", JsonKind::kString},
+    {"pwd_status", JsonKind::kBool},
     {"options", JsonKind::kObject},
 };
 
@@ -172,8 +180,7 @@ absl::StatusOr<Reply> UpdateUser(Call& call) {
 absl::StatusOr<Reply> DeleteUser(Call& call) {
   absl::StatusOr<User> user = UserById(call, call.params[0]);
   if (!user.ok()) return user.status();
-  if (absl::Status s = call.engine.DeleteUser(call.caller, call.caller.tenant, user->id);
-      !s.ok()) {
+  if (absl::Status s = call.engine.DeleteUser(call.caller, call.caller.tenant, user->id); !s.ok()) {
     return s;
   }
   return NoContent();

@@ -53,8 +53,7 @@ std::string Decode(absl::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 &&
-        HexValue(s[i + 2]) >= 0) {
+    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
       out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
       i += 2;
     } else {
@@ -65,7 +64,8 @@ std::string Decode(absl::string_view s) {
 }
 
 bool HasNonAscii(absl::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) > 127; });
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) > 127; });
 }
 
 // Each segment encoded as the SDK does it: the wire segment as it is (the SDK
@@ -85,21 +85,22 @@ std::string CanonicalUri(absl::string_view path) {
   return out;
 }
 
+// Sorted as the SDK sorts: by the decoded key, then value; then encoded.
 std::string CanonicalQuery(absl::string_view query) {
   if (query.empty()) return "";
   std::vector<std::pair<std::string, std::string>> pairs;
   for (absl::string_view item : absl::StrSplit(query, '&', absl::SkipEmpty())) {
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(item, absl::MaxSplits('=', 1));
-    std::string key, value;
-    AppendEncoded(Decode(kv.first), &key);
-    AppendEncoded(Decode(kv.second), &value);
-    pairs.emplace_back(std::move(key), std::move(value));
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(item, absl::MaxSplits('=', 1));
+    pairs.emplace_back(Decode(kv.first), Decode(kv.second));
   }
   std::sort(pairs.begin(), pairs.end());
   std::string out;
   for (const auto& [key, value] : pairs) {
     if (!out.empty()) out.push_back('&');
-    absl::StrAppend(&out, key, "=", value);
+    AppendEncoded(key, &out);
+    out.push_back('=');
+    AppendEncoded(value, &out);
   }
   return out;
 }
@@ -127,7 +128,8 @@ absl::StatusOr<SdkAuthorization> ParseSdkAuthorization(absl::string_view header)
   bool have_headers = false;
   for (absl::string_view part : absl::StrSplit(header, ',')) {
     part = absl::StripAsciiWhitespace(part);
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(part, absl::MaxSplits('=', 1));
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(part, absl::MaxSplits('=', 1));
     if (kv.first == "Access") {
       auth.access_key = std::string(kv.second);
     } else if (kv.first == "SignedHeaders") {
@@ -156,9 +158,9 @@ absl::StatusOr<std::string> SdkCanonicalRequest(const WireRequest& request,
   for (const std::string& name : signed_headers) {
     const std::string* value = FindHeader(request.headers, name);
     if (value == nullptr) {
-      return MakeError(absl::StatusCode::kInvalidArgument, "Authorization",
-                       "signature.header_missing",
-                       absl::StrCat("Authorization: signed header ", name, " is not in the request"));
+      return MakeError(
+          absl::StatusCode::kInvalidArgument, "Authorization", "signature.header_missing",
+          absl::StrCat("Authorization: signed header ", name, " is not in the request"));
     }
     absl::StrAppend(&out, name, ":", absl::StripAsciiWhitespace(*value), "\n");
   }
@@ -167,6 +169,8 @@ absl::StatusOr<std::string> SdkCanonicalRequest(const WireRequest& request,
   absl::StrAppend(&out, content_hash != nullptr ? *content_hash : HexSha256(request.body));
   return out;
 }
+
+std::string SdkPayloadHash(absl::string_view body) { return HexSha256(body); }
 
 std::string SdkSignature(absl::string_view secret, absl::string_view sdk_date,
                          absl::string_view canonical_request) {
@@ -220,9 +224,9 @@ std::string SignSdkRequest(const WireRequest& request, absl::string_view access_
   names.erase(std::unique(names.begin(), names.end()), names.end());
   const std::string* date = FindHeader(request.headers, "X-Sdk-Date");
   absl::StatusOr<std::string> canonical = SdkCanonicalRequest(request, names);
-  return absl::StrCat(kSdkHmacSha256, " Access=", access_key,
-                      ", SignedHeaders=", absl::StrJoin(names, ";"), ", Signature=",
-                      SdkSignature(secret, date != nullptr ? *date : "", canonical.value()));
+  return absl::StrCat(
+      kSdkHmacSha256, " Access=", access_key, ", SignedHeaders=", absl::StrJoin(names, ";"),
+      ", Signature=", SdkSignature(secret, date != nullptr ? *date : "", canonical.value()));
 }
 
 }  // namespace iam

@@ -125,6 +125,12 @@ absl::StatusOr<Principal> AuthenticateCaller(const WireRequest& request, Engine&
 Secret JsonWithSecret(const json& body, absl::string_view root, absl::string_view key,
                       absl::string_view secret);
 
+// JSON text of `value`; invalid UTF-8 from a client is replaced, never thrown.
+std::string Dump(const json& value);
+
+// Overwrites every string in `value` (a request body that held a password).
+void WipeJsonStrings(json& value);
+
 // An empty 204 reply.
 Reply NoContent();
 

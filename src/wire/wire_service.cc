@@ -32,11 +32,11 @@ namespace {
 // The HTTP reason phrases Keystone's errors carry as "title".
 absl::string_view Title(int status) {
   static constexpr std::pair<int, absl::string_view> kTitles[] = {
-      {400, "Bad Request"},     {401, "Unauthorized"},
-      {403, "Forbidden"},       {404, "Not Found"},
+      {400, "Bad Request"},        {401, "Unauthorized"},
+      {403, "Forbidden"},          {404, "Not Found"},
       {405, "Method Not Allowed"}, {409, "Conflict"},
-      {408, "Request Timeout"},  {413, "Request Entity Too Large"},
-      {414, "URI Too Long"},     {500, "Internal Server Error"},
+      {408, "Request Timeout"},    {413, "Request Entity Too Large"},
+      {414, "URI Too Long"},       {500, "Internal Server Error"},
       {503, "Service Unavailable"}};
   for (const auto& [code, title] : kTitles) {
     if (code == status) return title;
@@ -64,8 +64,8 @@ constexpr FieldName kFieldNames[] = {
 std::string WireField(Dialect dialect, absl::string_view root, absl::string_view field,
                       absl::string_view reason) {
   if (field.empty() || root.empty() || absl::StartsWith(reason, "request.") ||
-      absl::StrContains(field, '.') ||
-      absl::StrContains(field, '-') || absl::ascii_isupper(field[0])) {
+      absl::StrContains(field, '.') || absl::StrContains(field, '-') ||
+      absl::ascii_isupper(field[0])) {
     return std::string(field);
   }
   for (const FieldName& f : kFieldNames) {
@@ -94,14 +94,20 @@ WireResponse Render(Dialect dialect, const ErrorView& e, const std::string& requ
     if (!e.provider_code.empty()) error["error_code"] = e.provider_code;
     body = {{"error", std::move(error)}};
   }
-  res.body = Secret(body.dump());
+  res.body = Secret(Dump(body));
   res.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", request_id}};
   return res;
 }
 
-ErrorView FromStatus(const Engine& engine, Dialect dialect, absl::string_view root,
-                     const absl::Status& status) {
-  const HttpError mapped = MapError(engine.profile(), status);
+// Both dialects here are Huawei's: their status codes and provider codes
+// come from the huawei profile's table, whatever rules the engine enforces.
+const Profile& DialectProfile() {
+  static const Profile* const huawei = FindProfile("huawei");
+  return *huawei;
+}
+
+ErrorView FromStatus(Dialect dialect, absl::string_view root, const absl::Status& status) {
+  const HttpError mapped = MapError(DialectProfile(), status);
   ErrorView e{mapped.http_status, mapped.provider_code, ""};
   const std::string field = ErrorField(status);
   absl::string_view text = status.message();
@@ -112,8 +118,10 @@ ErrorView FromStatus(const Engine& engine, Dialect dialect, absl::string_view ro
   } else {
     e.message = std::string(text);
   }
-  if (e.status >= 500) e.message = "An unexpected error prevented the server from fulfilling "
-                                   "your request.";
+  if (e.status >= 500)
+    e.message =
+        "An unexpected error prevented the server from fulfilling "
+        "your request.";
   return e;
 }
 
@@ -157,10 +165,36 @@ bool Matches(absl::string_view pattern, const std::vector<absl::string_view>& se
   return true;
 }
 
+// JSON nesting beyond this is refused before parsing: no request needs it,
+// and deep values make every recursive JSON operation a stack risk.
+constexpr int kMaxJsonDepth = 32;
+
+bool NestsTooDeep(absl::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 bool HasJsonContentType(const WireRequest& request) {
   const std::string* type = FindHeader(request.headers, "Content-Type");
-  return type == nullptr || absl::StartsWithIgnoreCase(absl::StripLeadingAsciiWhitespace(*type),
-                                                       "application/json");
+  return type == nullptr ||
+         absl::StartsWithIgnoreCase(absl::StripLeadingAsciiWhitespace(*type), "application/json");
 }
 
 }  // namespace
@@ -182,8 +216,8 @@ WireService::WireService(Engine* engine, WireOptions options) : impl_(new Impl) 
   }
   impl_->clock = options.clock != nullptr ? options.clock : SystemClock();
   impl_->options = std::move(options);
-  for (auto table : {wire::KeystoneTokenRoutes(), wire::KeystoneUserRoutes(),
-                     wire::HuaweiUserRoutes()}) {
+  for (auto table :
+       {wire::KeystoneTokenRoutes(), wire::KeystoneUserRoutes(), wire::HuaweiUserRoutes()}) {
     impl_->routes.insert(impl_->routes.end(), table.begin(), table.end());
   }
 }
@@ -194,12 +228,13 @@ WireResponse WireService::Handle(const WireRequest& request) const {
   try {
     return impl_->Handle(request);
   } catch (const std::exception&) {
-    // Nothing may escape (the C ABI calls this); the store's transaction has
-    // rolled back, so nothing was half-written.
+    // Nothing may escape (the C ABI calls this). Store commits are atomic, so
+    // no write is half done; one that committed before the throw stands.
     const std::string id = NewRequestId();
     return wire::Render(wire::DialectOf(request.path),
-                        {500, "IAM.0006", "An unexpected error prevented the server from "
-                                          "fulfilling your request."},
+                        {500, "IAM.0006",
+                         "An unexpected error prevented the server from "
+                         "fulfilling your request."},
                         id);
   }
 }
@@ -254,7 +289,9 @@ WireResponse WireService::Impl::Handle(const WireRequest& request) const {
   // Matches() collected the params of the last pattern tried: redo for ours.
   Matches(route->pattern, segments, &call.params);
   const auto error = [&](const absl::Status& status) {
-    return Render(dialect, FromStatus(*engine, dialect, route->body_root, status), request_id);
+    WireResponse res = Render(dialect, FromStatus(dialect, route->body_root, status), request_id);
+    if (request.method == "HEAD") res.body.Clear();
+    return res;
   };
   if (route->access == Access::kAuthenticated) {
     absl::StatusOr<Principal> caller = AuthenticateCaller(request, *engine, options, *clock);
@@ -277,6 +314,11 @@ WireResponse WireService::Impl::Handle(const WireRequest& request) const {
       return error(InvalidField(route->body_root, "request.empty_body",
                                 "The request body is empty; a JSON object is required."));
     }
+    if (NestsTooDeep(request.body)) {
+      return error(InvalidField(
+          route->body_root, "request.too_deep",
+          absl::StrCat("The request body nests deeper than ", kMaxJsonDepth, " levels.")));
+    }
     call.body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
     if (call.body.is_discarded() || !call.body.is_object()) {
       return error(InvalidField(route->body_root, "request.invalid_json",
@@ -284,6 +326,7 @@ WireResponse WireService::Impl::Handle(const WireRequest& request) const {
     }
   }
   absl::StatusOr<Reply> reply = route->handler(call);
+  WipeJsonStrings(call.body);  // it may have held a password
   if (!reply.ok()) {
     WireResponse res = error(reply.status());
     res.principal = call.caller.id;
@@ -298,7 +341,7 @@ WireResponse WireService::Impl::Handle(const WireRequest& request) const {
   if (!reply->secret_body.empty()) {
     res.body = std::move(reply->secret_body);
   } else if (!reply->body.is_null()) {
-    res.body = Secret(reply->body.dump());
+    res.body = Secret(Dump(reply->body));
   }
   if (!res.body.empty()) res.headers.emplace_back("Content-Type", "application/json");
   if (request.method == "HEAD") res.body.Clear();

@@ -133,7 +133,7 @@ TEST(RequestSignatureTest, RefusesMalformedAuthorizationHeaders) {
            std::string("Bearer abc"),
            std::string("SDK-HMAC-SHA256"),
            "SDK-HMAC-SHA256 SignedHeaders=host, Signature=" + sig,  // no Access
-           "SDK-HMAC-SHA256 Access=AK, Signature=" + sig,            // no SignedHeaders
+           "SDK-HMAC-SHA256 Access=AK, Signature=" + sig,           // no SignedHeaders
            std::string("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=abc"),
            "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=" + sig + ", Extra=1",
            "SDK-HMAC-SHA256XAccess=AK, SignedHeaders=host, Signature=" + sig,
@@ -151,6 +151,22 @@ TEST(RequestSignatureTest, SdkDateRoundTripsAndRefusesOtherForms) {
   for (const char* bad : {"2019-11-15T03:36:55Z", "20191115T033655", "20191315T033655Z", ""}) {
     EXPECT_FALSE(ParseSdkDate(bad).ok()) << bad;
   }
+}
+
+}  // namespace
+}  // namespace iam
+
+namespace iam {
+namespace {
+
+TEST(RequestSignatureTest, QuerySortsOnDecodedKeysAsTheSdk) {
+  WireRequest r;
+  r.method = "GET";
+  r.path = "/";
+  // JS sorts the raw keys: "a-" (0x2D) before "a/" (0x2F); encoded, "a%2F"
+  // would sort before "a-".
+  r.query = "a%2F=1&a-=2";
+  EXPECT_EQ(CanonicalLine(r, 2), "a-=2&a%2F=1");
 }
 
 }  // namespace

@@ -4,8 +4,6 @@
 // test, one test per endpoint, every status a client can cause (each error
 // changes nothing), Keystone tokens, and AK/SK signatures refused for every
 // way they can be wrong.
-#include "iam/wire.h"
-
 #include <memory>
 #include <string>
 
@@ -15,6 +13,7 @@
 #include "iam/engine.h"
 #include "iam/memory_store.h"
 #include "iam/request_signature.h"
+#include "iam/wire.h"
 #include "nlohmann/json.hpp"
 #include "re2/re2.h"
 
@@ -77,7 +76,8 @@ class WireServiceTest : public ::testing::Test {
     EXPECT_NE(id, nullptr) << r.method << " " << r.path;
     if (id != nullptr) {
       EXPECT_EQ(*id, res.request_id);
-      EXPECT_TRUE(RE2::FullMatch(*id, "[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}"))
+      EXPECT_TRUE(RE2::FullMatch(
+          *id, "[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}"))
           << *id;
     }
     return a;
@@ -110,26 +110,25 @@ class WireServiceTest : public ::testing::Test {
     WireRequest r = Req(method, path, body);
     r.headers.push_back({"X-Domain-Id", kTenant});
     r.headers.push_back({"X-Sdk-Date", FormatSdkDate(clock_.Now() + skew)});
-    r.headers.push_back({"Authorization", SignSdkRequest(r, ak.empty() ? ak_ : ak,
-                                                         sk.empty() ? sk_ : sk)});
+    r.headers.push_back(
+        {"Authorization", SignSdkRequest(r, ak.empty() ? ak_ : ak, sk.empty() ? sk_ : sk)});
     return r;
   }
   std::string Token(const std::string& name, const std::string& password) {
-    const json body = {{"auth",
-                        {{"identity",
-                          {{"methods", {"password"}},
-                           {"password",
-                            {{"user",
-                              {{"name", name},
-                               {"password", password},
-                               {"domain", {{"id", kTenant}}}}}}}}},
-                         {"scope", {{"domain", {{"id", kTenant}}}}}}}};
+    const json body = {
+        {"auth",
+         {{"identity",
+           {{"methods", {"password"}},
+            {"password",
+             {{"user", {{"name", name}, {"password", password}, {"domain", {{"id", kTenant}}}}}}}}},
+          {"scope", {{"domain", {{"id", kTenant}}}}}}}};
     Answer a = Send(Req("POST", "/v3/auth/tokens", body.dump()));
     const std::string* t = a.Header("X-Subject-Token");
     return a.status == 201 && t != nullptr ? *t : "";
   }
   size_t UserCount() {
     ListUsersRequest r;
+    r.caller = Principal{admin_id_, kTenant};
     r.tenant = kTenant;
     auto page = engine_->ListUsers(r);
     EXPECT_TRUE(page.ok());
@@ -161,7 +160,8 @@ TEST_F(WireServiceTest, Seed004ExampleRequestGetsTheDocumentedResponse) {
   const std::string request = absl::StrCat(R"({
     "user": {
         "name": "IAMUser",
-        "domain_id": ")", kTenant, R"(",
+        "domain_id": ")",
+                                           kTenant, R"(",
         "enabled": true,
         "password": "IAMPassword@",
         "description": "IAMDescription",
@@ -243,8 +243,9 @@ TEST_F(WireServiceTest, MissingOrBogusCredentialsAre401) {
 
 TEST_F(WireServiceTest, AnotherDomainIs403) {
   const size_t before = UserCount();
-  Answer a = Admin("POST", "/v3/users",
-                   R"({"user": {"name": "alice.wong", "domain_id": "ffffffffffffffffffffffffffffffff"}})");
+  Answer a =
+      Admin("POST", "/v3/users",
+            R"({"user": {"name": "alice.wong", "domain_id": "ffffffffffffffffffffffffffffffff"}})");
   ExpectKeystoneError(a, 403);
   EXPECT_EQ(UserCount(), before);
 }
@@ -276,8 +277,8 @@ TEST_F(WireServiceTest, DuplicateNameIs409WithHuaweiCode1109) {
 
 TEST_F(WireServiceTest, BodyOverTheLimitIs413) {
   const size_t before = UserCount();
-  const std::string big = R"({"user": {"name": "alice.wong", "description": ")" +
-                          std::string(5000, 'd') + "\"}}";
+  const std::string big =
+      R"({"user": {"name": "alice.wong", "description": ")" + std::string(5000, 'd') + "\"}}";
   ExpectKeystoneError(Admin("POST", "/v3/users", big), 413);
   EXPECT_EQ(UserCount(), before);
 }
@@ -313,8 +314,8 @@ TEST_F(WireServiceTest, ShowListUpdateDelete) {
   EXPECT_EQ(Admin("GET", "/v3/users", "", "domain_id=other").body["users"].size(), 0u);
   ExpectKeystoneError(Admin("GET", "/v3/users", "", "enabled=maybe"), 400);
 
-  Answer patched = Admin("PATCH", "/v3/users/" + id,
-                         R"({"user": {"enabled": false, "description": "second"}})");
+  Answer patched =
+      Admin("PATCH", "/v3/users/" + id, R"({"user": {"enabled": false, "description": "second"}})");
   ASSERT_EQ(patched.status, 200) << patched.text;
   EXPECT_EQ(patched.body["user"]["enabled"], false);
   EXPECT_EQ(Admin("GET", "/v3/users/" + id).body["user"]["description"], "second");
@@ -339,9 +340,10 @@ TEST_F(WireServiceTest, HeadAnswersLikeGetWithoutABody) {
 
 TEST_F(WireServiceTest, GroupsAndMembers) {
   const std::string user = CreateUser("alice.wong");
-  Answer g = Admin("POST", "/v3/groups",
-                   absl::StrCat(R"({"group": {"name": "developers", "description": "devs", "domain_id": ")",
-                                kTenant, R"("}})"));
+  Answer g = Admin(
+      "POST", "/v3/groups",
+      absl::StrCat(R"({"group": {"name": "developers", "description": "devs", "domain_id": ")",
+                   kTenant, R"("}})"));
   ASSERT_EQ(g.status, 201) << g.text;
   const std::string group = g.body["group"]["id"];
   EXPECT_EQ(g.body["group"]["links"]["self"], absl::StrCat(kUrl, "/v3/groups/", group));
@@ -391,12 +393,12 @@ TEST_F(WireServiceTest, VersionDocumentsPointAtThisServer) {
 }
 
 TEST_F(WireServiceTest, TokenIssueValidateRevoke) {
-  Answer issued = Send(Req("POST", "/v3/auth/tokens",
-                           absl::StrCat(R"({"auth": {"identity": {"methods": ["password"],
+  Answer issued =
+      Send(Req("POST", "/v3/auth/tokens",
+               absl::StrCat(R"({"auth": {"identity": {"methods": ["password"],
       "password": {"user": {"name": "admin01", "password": ")",
-                                        kAdminPassword, R"(", "domain": {"name": ")", kTenant,
-                                        R"("}}}}, "scope": {"domain": {"name": ")", kTenant,
-                                        R"("}}}})")));
+                            kAdminPassword, R"(", "domain": {"name": ")", kTenant,
+                            R"("}}}}, "scope": {"domain": {"name": ")", kTenant, R"("}}}})")));
   ASSERT_EQ(issued.status, 201) << issued.text;
   const std::string token = *issued.Header("X-Subject-Token");
   EXPECT_EQ(token.size(), 43u);
@@ -427,11 +429,12 @@ TEST_F(WireServiceTest, TokenIssueValidateRevoke) {
 }
 
 TEST_F(WireServiceTest, TokenByUserIdNeedsTheDomainScope) {
-  const json body = {{"auth",
-                      {{"identity",
-                        {{"methods", {"password"}},
-                         {"password", {{"user", {{"id", admin_id_}, {"password", kAdminPassword}}}}}}},
-                       {"scope", {{"domain", {{"id", kTenant}}}}}}}};
+  const json body = {
+      {"auth",
+       {{"identity",
+         {{"methods", {"password"}},
+          {"password", {{"user", {{"id", admin_id_}, {"password", kAdminPassword}}}}}}},
+        {"scope", {{"domain", {{"id", kTenant}}}}}}}};
   EXPECT_EQ(Send(Req("POST", "/v3/auth/tokens", body.dump())).status, 201);
   json unscoped = body;
   unscoped["auth"].erase("scope");
@@ -441,12 +444,13 @@ TEST_F(WireServiceTest, TokenByUserIdNeedsTheDomainScope) {
 TEST_F(WireServiceTest, WrongPasswordUnknownUserAndProjectScopeAre401WithoutAToken) {
   const auto attempt = [&](const std::string& name, const std::string& password,
                            const json& scope) {
-    json body = {{"auth",
-                  {{"identity",
-                    {{"methods", {"password"}},
-                     {"password",
-                      {{"user",
-                        {{"name", name}, {"password", password}, {"domain", {{"id", kTenant}}}}}}}}}}}};
+    json body = {
+        {"auth",
+         {{"identity",
+           {{"methods", {"password"}},
+            {"password",
+             {{"user",
+               {{"name", name}, {"password", password}, {"domain", {{"id", kTenant}}}}}}}}}}}};
     if (!scope.is_null()) body["auth"]["scope"] = scope;
     Answer a = Send(Req("POST", "/v3/auth/tokens", body.dump()));
     ExpectKeystoneError(a, 401);
@@ -496,7 +500,8 @@ TEST_F(WireServiceTest, TokensDieWithDisableDeleteAndPasswordChangeAndExpire) {
 
   t = Token("alice.wong", "Summer-Breeze7");
   clock_.Advance(absl::Hours(1));  // past the minimum password age
-  ASSERT_TRUE(engine_->ChangePassword(kTenant, "alice.wong", "Summer-Breeze7", "Autumn-Leaves8").ok());
+  ASSERT_TRUE(
+      engine_->ChangePassword(kTenant, "alice.wong", "Summer-Breeze7", "Autumn-Leaves8").ok());
   ExpectKeystoneError(As(t, "GET", "/v3/users/" + id), 401);
 
   t = Token("alice.wong", "Autumn-Leaves8");
@@ -631,8 +636,9 @@ TEST_F(WireServiceTest, BadSignaturesAre401AndChangeNothing) {
   WireRequest unsigned_host = Signed("POST", "/v3/users", body);
   for (auto& [name, value] : unsigned_host.headers) {
     if (name == "Authorization") {
-      value = absl::StrCat("SDK-HMAC-SHA256 Access=", ak_,
-                           ", SignedHeaders=content-type;x-sdk-date, Signature=", std::string(64, '0'));
+      value =
+          absl::StrCat("SDK-HMAC-SHA256 Access=", ak_,
+                       ", SignedHeaders=content-type;x-sdk-date, Signature=", std::string(64, '0'));
     }
   }
   refused(unsigned_host, "host not signed");
@@ -659,6 +665,169 @@ TEST_F(WireServiceTest, XDomainIdOfAnotherDomainIs403) {
   r.headers.push_back({"X-Sdk-Date", FormatSdkDate(clock_.Now())});
   r.headers.push_back({"Authorization", SignSdkRequest(r, ak_, sk_)});
   EXPECT_EQ(Send(r).status, 403);
+}
+
+}  // namespace
+}  // namespace iam
+
+namespace iam {
+namespace {
+
+// --- Hostile input: each answered, none crashes or half-writes.
+
+TEST_F(WireServiceTest, DeeplyNestedBodiesAre400NotACrash) {
+  const std::string deep = std::string(1500, '[') + std::string(1500, ']');
+  const std::string token_body = R"({"auth": {"identity": {"methods": )" + deep + "}}}";
+  ExpectKeystoneError(Send(Req("POST", "/v3/auth/tokens", token_body)), 400);
+  ExpectKeystoneError(Admin("POST", "/v3/users", R"({"user": {"name": )" + deep + "}}"), 400);
+  // 32 levels are fine (and still refused for their shape, not their depth).
+  const std::string ok = std::string(30, '[') + std::string(30, ']');
+  Answer a = Admin("POST", "/v3/users", R"({"user": {"name": )" + ok + "}}");
+  ExpectKeystoneError(a, 400);
+  EXPECT_TRUE(absl::StrContains(a.text, "user.name")) << a.text;
+}
+
+TEST_F(WireServiceTest, InvalidUtf8AnywhereIsAnsweredNotThrown) {
+  EXPECT_EQ(Admin("GET", "/v3/users/\xff\xfe").status, 404);
+  EXPECT_EQ(Admin("GET", "/v3/users", "", "name=\xff").status, 200);
+  Answer bad_json = Admin("POST", "/v3/users", "{\"user\": {\"name\": \"a\xff\xfe\"}}");
+  EXPECT_EQ(bad_json.status, 400);
+  WireRequest r = Signed("GET", "/v3/users");
+  for (auto& [name, value] : r.headers) {
+    if (name == "Authorization") value += "\xff";
+  }
+  EXPECT_EQ(Send(r).status, 401);
+}
+
+TEST_F(WireServiceTest, AClientGivenPayloadHashMustBeTheBodys) {
+  const size_t before = UserCount();
+  const std::string body = R"({"user": {"name": "signed01"}})";
+  // The SDK's UNSIGNED-PAYLOAD (never sent for JSON) would let any body pass.
+  WireRequest unsigned_payload = Req("POST", "/v3/users", body);
+  unsigned_payload.headers.push_back({"X-Sdk-Date", FormatSdkDate(clock_.Now())});
+  unsigned_payload.headers.push_back({"X-Sdk-Content-Sha256", "UNSIGNED-PAYLOAD"});
+  unsigned_payload.headers.push_back({"Authorization", SignSdkRequest(unsigned_payload, ak_, sk_)});
+  EXPECT_EQ(Send(unsigned_payload).status, 401);
+  // A captured request replayed with another body and the old body's hash.
+  WireRequest replay = Signed("POST", "/v3/users", body);
+  replay.headers.push_back({"X-Sdk-Content-Sha256", SdkPayloadHash(body)});
+  replay.body = R"({"user": {"name": "intruder01"}})";
+  EXPECT_EQ(Send(replay).status, 401);
+  EXPECT_EQ(UserCount(), before);
+  // The right hash, given, is fine.
+  WireRequest honest = Req("POST", "/v3/users", body);
+  honest.headers.push_back({"X-Sdk-Date", FormatSdkDate(clock_.Now())});
+  honest.headers.push_back({"X-Sdk-Content-Sha256", SdkPayloadHash(body)});
+  honest.headers.push_back({"Authorization", SignSdkRequest(honest, ak_, sk_)});
+  EXPECT_EQ(Send(honest).status, 201);
+}
+
+TEST_F(WireServiceTest, ADescriptionCannotCaptureTheSecret) {
+  const std::string user = CreateUser("alice.wong");
+  Answer made = Admin(
+      "POST", "/v3.0/OS-CREDENTIAL/credentials",
+      R"({"credential": {"user_id": ")" + user + R"(", "description": "\u0001secret\u0001"}})");
+  ASSERT_EQ(made.status, 201) << made.text;
+  EXPECT_TRUE(
+      RE2::FullMatch(made.body["credential"]["secret"].get<std::string>(), "[0-9A-Za-z]{40}"));
+  EXPECT_EQ(made.body["credential"]["description"], "\x01secret\x01");
+}
+
+TEST_F(WireServiceTest, HeadErrorsHaveNoBodyAndCredentialUpdatesNeedAStatus) {
+  Answer head = Admin("HEAD", "/v3/users/0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(head.status, 404);
+  EXPECT_TRUE(head.text.empty());
+  Answer no_status =
+      Admin("PUT", "/v3.0/OS-CREDENTIAL/credentials/" + ak_, R"({"credential": {}})");
+  EXPECT_EQ(no_status.status, 400);
+  EXPECT_EQ(Admin("PUT", "/v3.0/OS-CREDENTIAL/credentials/AAAAAAAAAAAAAAAAAAAA",
+                  R"({"credential": {"status": "inactive"}})")
+                .status,
+            404);
+}
+
+TEST_F(WireServiceTest, AccessModeFollowsTheCredentials) {
+  Answer a = Admin("POST", "/v3.0/OS-USER/users", R"({"user": {"name": "bob.smith"}})");
+  ASSERT_EQ(a.status, 201);
+  EXPECT_EQ(a.body["user"]["access_mode"], "programmatic");
+  const std::string id = a.body["user"]["id"];
+  EXPECT_EQ(
+      Admin("PUT", "/v3.0/OS-USER/users/" + id, R"({"user": {"access_mode": "default"}})").status,
+      400);
+  EXPECT_EQ(
+      Admin("PUT", "/v3.0/OS-USER/users/" + id, R"({"user": {"access_mode": "programmatic"}})")
+          .status,
+      200);
+}
+
+// --- Authorization: with AdministratorAuthorizer (what iamctl serve runs),
+// only the tenant's administrators act; everyone can still log in.
+
+class WireAuthorizationTest : public WireServiceTest {
+ protected:
+  void SetUp() override {
+    WireServiceTest::SetUp();
+    // The admin of the base fixture gets the policy; a second user does not.
+    UpdateUserRequest promote;
+    promote.tenant = kTenant;
+    promote.user = admin_id_;
+    promote.policies = std::vector<std::string>{"AdministratorAccess"};
+    ASSERT_TRUE(engine_->UpdateUser(promote).ok());
+    CreateUserRequest plain;
+    plain.tenant = kTenant;
+    plain.username = "plain.user";
+    plain.password_mode = PasswordMode::kManual;
+    plain.password = Secret(std::string("Summer-Breeze7"));
+    plain.require_password_reset = false;
+    plain.access_key = true;
+    auto created = engine_->CreateUser(plain);
+    ASSERT_TRUE(created.ok());
+    plain_id_ = created->user.id;
+    plain_ak_ = created->access_key->id;
+    plain_sk_ = created->access_key->secret.Reveal();
+    // Rebuild engine and wire with the authorizer over the same store.
+    authorizer_ = std::make_unique<AdministratorAuthorizer>(&store_);
+    EngineOptions o;
+    o.clock = &clock_;
+    o.argon2 = Argon2Params::ForTests();
+    o.host_key = std::string(32, 'w');
+    o.authorizer = authorizer_.get();
+    wire_.reset();
+    engine_ = std::make_unique<Engine>(o, &store_);
+    WireOptions w;
+    w.public_url = kUrl;
+    w.clock = &clock_;
+    wire_ = std::make_unique<WireService>(engine_.get(), w);
+  }
+  std::unique_ptr<AdministratorAuthorizer> authorizer_;
+  std::string plain_id_, plain_ak_, plain_sk_;
+};
+
+TEST_F(WireAuthorizationTest, OnlyAdministratorsActEveryoneLogsIn) {
+  const std::string plain_token = Token("plain.user", "Summer-Breeze7");
+  ASSERT_FALSE(plain_token.empty()) << "a non-administrator still logs in";
+  const size_t before = UserCount();
+  ExpectKeystoneError(As(plain_token, "POST", "/v3/users", R"({"user": {"name": "sneaky01"}})"),
+                      403);
+  ExpectKeystoneError(As(plain_token, "GET", "/v3/users"), 403);
+  // Not even the administrator's access key can be had.
+  Answer steal = As(plain_token, "POST", "/v3.0/OS-CREDENTIAL/credentials",
+                    R"({"credential": {"user_id": ")" + admin_id_ + R"("}})");
+  EXPECT_EQ(steal.status, 403) << steal.text;
+  EXPECT_EQ(Send(Signed("DELETE", "/v3/users/" + admin_id_, "", plain_ak_, plain_sk_)).status, 403);
+  EXPECT_EQ(UserCount(), before);
+  // The administrator, by token or key, may.
+  token_ = Token("admin01", kAdminPassword);
+  EXPECT_EQ(Admin("POST", "/v3/users", R"({"user": {"name": "allowed01"}})").status, 201);
+  EXPECT_EQ(Send(Signed("GET", "/v3/users/" + plain_id_)).status, 200);
+  // A token by user id logs in without any lookup by the caller.
+  const json by_id = {
+      {"auth",
+       {{"identity",
+         {{"methods", {"password"}},
+          {"password", {{"user", {{"id", plain_id_}, {"password", "Summer-Breeze7"}}}}}}},
+        {"scope", {{"domain", {{"id", kTenant}}}}}}}};
+  EXPECT_EQ(Send(Req("POST", "/v3/auth/tokens", by_id.dump())).status, 201);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import threading
 from ctypes import byref, c_int, c_size_t, c_void_p
 from dataclasses import dataclass
 from typing import Any, Iterable, List, Optional, Tuple
@@ -55,6 +56,8 @@ class Wire:
             raise TypeError("engine: expected iam.Engine, got %s" % type(engine).__name__)
         self._engine = engine
         self._ptr = _ffi.WireP()
+        self._cond = threading.Condition()
+        self._busy = 0  # handle() calls in flight: close() waits for them
         ptr = engine._enter()
         try:
             _ffi.call(lib.iam_wire_create, ptr, encode(public_url, "public_url"),
@@ -68,10 +71,21 @@ class Wire:
         """Answers one request. ``path`` as received (percent-encoded, without
         the query), ``query`` without '?'. Any HTTP status is an answer, not an
         exception; bad arguments raise iam.InvalidParameter."""
-        if not self._ptr:
-            raise ValueError("the Wire is closed")
         if isinstance(body, str):
             raise TypeError("body: expected bytes, got str")
+        with self._cond:
+            if not self._ptr:
+                raise ValueError("the Wire is closed")
+            self._busy += 1
+        try:
+            return self._handle(method, path, query, headers, body, peer)
+        finally:
+            with self._cond:
+                self._busy -= 1
+                self._cond.notify_all()
+
+    def _handle(self, method: str, path: str, query: str, headers: Iterable[Tuple[str, str]],
+                body: bytes, peer: str) -> WireResponse:
         header_text = json.dumps([[str(k), str(v)] for k, v in headers])
         status = c_int(0)
         out_headers, out_body, out_size = c_void_p(), c_void_p(), c_size_t(0)
@@ -94,10 +108,14 @@ class Wire:
         return WireResponse(status.value, pairs, data)
 
     def close(self) -> None:
-        """Releases the wire handle. Idempotent."""
-        if self._ptr:
+        """Waits for calls in flight, then releases the wire handle. Idempotent."""
+        with self._cond:
+            if not self._ptr:
+                return
             ptr, self._ptr = self._ptr, _ffi.WireP()
-            lib.iam_wire_destroy(ptr)
+            while self._busy:
+                self._cond.wait()
+        lib.iam_wire_destroy(ptr)
 
     def __enter__(self) -> "Wire":
         return self
