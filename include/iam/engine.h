@@ -151,6 +151,11 @@ struct UpdateUserRequest {
   std::optional<std::vector<std::string>> policies;
   std::optional<bool> sms_login_verification;
   std::optional<bool> password_reset_required;
+  // A new password set by the administrator ("" = unchanged): the tenant's
+  // policy and history apply, the minimum age does not; every token of the
+  // user is revoked, and the reset flag is cleared unless
+  // password_reset_required says otherwise. One commit with the rest.
+  Secret password;
 };
 
 enum class AuthOutcome : uint8_t {

@@ -93,8 +93,14 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
   if (r.groups) IAM_RETURN_IF_ERROR(I.ResolveGroups(r.tenant, *r.groups, &u));
   if (r.custom_fields) IAM_RETURN_IF_ERROR(I.ResolveCustomFields(r.tenant, *r.custom_fields, &u));
   if (r.policies) IAM_RETURN_IF_ERROR(I.ResolvePolicies(*r.policies, false, &u));
-  IAM_RETURN_IF_ERROR(I.CommitUpdate(
-      rec, current, {}, disabling ? Impl::UpdateKind::kRevokeTokens : Impl::UpdateKind::kEdit));
+  const bool new_password = !r.password.empty();
+  if (new_password) {
+    IAM_RETURN_IF_ERROR(I.SetPassword(&rec, r.password.view(), I.clock->Now(), false, "password"));
+    if (r.password_reset_required) u.password_reset_required = *r.password_reset_required;
+  }
+  IAM_RETURN_IF_ERROR(I.CommitUpdate(rec, current, {},
+                                     disabling || new_password ? Impl::UpdateKind::kRevokeTokens
+                                                               : Impl::UpdateKind::kEdit));
   u.version = current + 1;
   return u;
 }

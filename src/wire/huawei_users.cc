@@ -133,11 +133,6 @@ absl::StatusOr<Reply> UpdateUser(Call& call) {
     return InvalidField("user.name", "user.rename_unsupported",
                         "user.name: a user cannot be renamed");
   }
-  if (u.contains("password")) {
-    return InvalidField("user.password", "password.admin_set_unsupported",
-                        "user.password: set passwords through the password change or reset "
-                        "APIs");
-  }
   UpdateUserRequest req;
   req.caller = call.caller;
   req.tenant = call.caller.tenant;
@@ -153,6 +148,11 @@ absl::StatusOr<Reply> UpdateUser(Call& call) {
   }
   req.external_id = OptString(u, "xuser_id");
   req.password_reset_required = OptBool(u, "pwd_status");
+  // The administrator's new password: checked, hashed and committed with the
+  // rest, or nothing changes.
+  if (std::optional<std::string> password = OptString(u, "password")) {
+    req.password = Secret(std::move(*password));
+  }
   absl::StatusOr<User> updated = call.engine.UpdateUser(req);
   if (!updated.ok()) return updated.status();
   Reply r;

@@ -162,6 +162,38 @@ TEST_P(LifecycleTest, UpdateValidatesLikeCreateAndRechecksUniqueness) {
   EXPECT_TRUE(engine_->UpdateUser(r).ok());
 }
 
+TEST_P(LifecycleTest, AdministratorSetsAPasswordInOneCommitWithTheRest) {
+  User u = Create("alice.wong");
+  auto session = engine_->Login("t1", "alice.wong", "Summer-Breeze7");
+  ASSERT_TRUE(session.ok() && session->auth.outcome == AuthOutcome::kSuccess);
+  // A weak password is refused with the policy's reason, and the other
+  // fields of the same request are not applied either.
+  UpdateUserRequest weak;
+  weak.tenant = "t1";
+  weak.user = u.id;
+  weak.description = "changed";
+  weak.password = Secret(std::string("abcdef"));
+  auto refused = engine_->UpdateUser(weak);
+  EXPECT_EQ(ErrorField(refused.status()), "password");
+  EXPECT_EQ(engine_->GetUser({}, "t1", u.id)->description, "");
+  // A good one right away (no minimum age for an administrator), with the
+  // user to change it at the next login: every session ends.
+  UpdateUserRequest good;
+  good.tenant = "t1";
+  good.user = u.id;
+  good.description = "changed";
+  good.password = Secret(std::string("Autumn-Leaves8"));
+  good.password_reset_required = true;
+  auto set = engine_->UpdateUser(good);
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->description, "changed");
+  EXPECT_TRUE(set->password_reset_required);
+  EXPECT_EQ(engine_->ValidateSession(session->token.view()).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Login("alice.wong", "Autumn-Leaves8"), AuthOutcome::kResetRequired);
+  EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kBadCredentials);
+}
+
 TEST_P(LifecycleTest, StaleVersionIsRejected) {
   User u = Create("alice.wong");
   UpdateUserRequest first;
@@ -169,7 +201,10 @@ TEST_P(LifecycleTest, StaleVersionIsRejected) {
   first.user = u.id;
   first.expected_version = u.version;
   first.description = "first edit";
-  UpdateUserRequest second = first;
+  UpdateUserRequest second;
+  second.tenant = "t1";
+  second.user = u.id;
+  second.expected_version = u.version;
   second.description = "second edit";
   ASSERT_TRUE(engine_->UpdateUser(first).ok());
   auto stale = engine_->UpdateUser(second);

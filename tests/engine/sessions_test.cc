@@ -107,7 +107,9 @@ TEST_P(SessionsTest, DisableDeleteAndNewPasswordEndEverySession) {
   disable.enabled = false;
   ASSERT_TRUE(engine_->UpdateUser(disable).ok());
   ExpectInvalid(before_disable);
-  UpdateUserRequest enable = disable;
+  UpdateUserRequest enable;
+  enable.tenant = "t1";
+  enable.user = "alice.wong";
   enable.enabled = true;
   ASSERT_TRUE(engine_->UpdateUser(enable).ok());
   ExpectInvalid(before_disable);  // re-enabling does not bring it back

@@ -832,3 +832,35 @@ TEST_F(WireAuthorizationTest, OnlyAdministratorsActEveryoneLogsIn) {
 
 }  // namespace
 }  // namespace iam
+
+namespace iam {
+namespace {
+
+TEST_F(WireServiceTest, AdministratorSetsAPasswordByPatchAndPut) {
+  Answer made = Admin("POST", "/v3/users",
+                      R"({"user": {"name": "alice.wong", "password": "Summer-Breeze7"}})");
+  const std::string id = made.body["user"]["id"];
+  const std::string session = Token("alice.wong", "Summer-Breeze7");
+  ASSERT_FALSE(session.empty());
+  Answer weak = Admin("PATCH", "/v3/users/" + id,
+                      R"({"user": {"password": "abcdef", "description": "x"}})");
+  ExpectKeystoneError(weak, 400);
+  EXPECT_TRUE(absl::StartsWith(weak.body["error"]["message"].get<std::string>(), "user.password:"))
+      << weak.text;
+  EXPECT_FALSE(Admin("GET", "/v3/users/" + id).body["user"].contains("description"));
+  Answer set = Admin("PATCH", "/v3/users/" + id, R"({"user": {"password": "Autumn-Leaves8"}})");
+  ASSERT_EQ(set.status, 200) << set.text;
+  EXPECT_EQ(set.text.find("Autumn-Leaves8"), std::string::npos);
+  ExpectKeystoneError(As(session, "GET", "/v3/users"), 401);  // the old session ended
+  EXPECT_TRUE(Token("alice.wong", "Summer-Breeze7").empty());
+  EXPECT_FALSE(Token("alice.wong", "Autumn-Leaves8").empty());
+  // Huawei's admin modify, with pwd_status: change it at the next login.
+  Answer put = Admin("PUT", "/v3.0/OS-USER/users/" + id,
+                     R"({"user": {"password": "Winter-Frost9", "pwd_status": true}})");
+  ASSERT_EQ(put.status, 200) << put.text;
+  EXPECT_EQ(put.body["user"]["pwd_status"], true);
+  EXPECT_TRUE(Token("alice.wong", "Winter-Frost9").empty());  // 401: reset first
+}
+
+}  // namespace
+}  // namespace iam
