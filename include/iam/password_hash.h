@@ -38,6 +38,9 @@ struct IAM_EXPORT Argon2Params {
   static Argon2Params ForTests();
 };
 
+// At most two Argon2 computations per core run at once in the process (the
+// rest wait), so concurrent logins cannot take more than that many times
+// mem_limit of memory.
 class IAM_EXPORT PasswordHasher {
  public:
   explicit PasswordHasher(Argon2Params params = Argon2Params::Owasp());

@@ -4,6 +4,9 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "iam/error.h"
@@ -11,6 +14,50 @@
 #include "iam/secret.h"
 
 namespace iam {
+namespace {
+
+// Argon2 takes mem_limit bytes per run (19 MiB by default): a burst of logins
+// (a server's every worker at once) could take gigabytes. At most two runs per
+// core proceed in the process; the others wait their turn, which costs them
+// nothing they would not have spent competing for the cores anyway.
+class HashSlots {
+ public:
+  HashSlots() : free_(std::max(2u, 2 * std::thread::hardware_concurrency())) {}
+  void Acquire() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return free_ > 0; });
+    --free_;
+  }
+  void Release() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++free_;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  unsigned free_;
+};
+
+// Holds one slot for its lifetime.
+class HashSlot {
+ public:
+  HashSlot() { Slots().Acquire(); }
+  ~HashSlot() { Slots().Release(); }
+  HashSlot(const HashSlot&) = delete;
+  HashSlot& operator=(const HashSlot&) = delete;
+
+ private:
+  static HashSlots& Slots() {
+    static HashSlots* const slots = new HashSlots();
+    return *slots;
+  }
+};
+
+}  // namespace
 
 Argon2Params Argon2Params::SodiumInteractive() {
   return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
@@ -37,6 +84,7 @@ absl::StatusOr<std::string> PasswordHasher::Hash(absl::string_view password) con
                         "argon2: parameters outside libsodium's bounds");
   }
   char out[crypto_pwhash_STRBYTES];
+  const HashSlot slot;
   if (crypto_pwhash_str_alg(out, password.data(), password.size(), params_.ops_limit,
                             params_.mem_limit, crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return absl::ResourceExhaustedError("argon2: out of memory");
@@ -49,6 +97,7 @@ bool PasswordHasher::Verify(absl::string_view stored, absl::string_view password
   if (stored.empty() || stored.size() >= crypto_pwhash_STRBYTES) return false;
   char buffer[crypto_pwhash_STRBYTES] = {};
   std::copy(stored.begin(), stored.end(), buffer);
+  const HashSlot slot;
   return crypto_pwhash_str_verify(buffer, password.data(), password.size()) == 0;
 }
 
