@@ -36,6 +36,15 @@ class IAM_EXPORT Authorizer {
   // OK to proceed, or kPermissionDenied. `action` is e.g. "iam:CreateUser".
   virtual absl::Status Authorize(const Principal& caller, absl::string_view action,
                                  absl::string_view tenant) = 0;
+  // What the engine calls: `target` is what the action is on (a user's id or
+  // username, an access key id, an entry's id or name), "" for the tenant
+  // itself (create, list). The default ignores it and calls Authorize;
+  // override it to decide per resource.
+  virtual absl::Status AuthorizeTarget(const Principal& caller, absl::string_view action,
+                                       absl::string_view tenant, absl::string_view target) {
+    (void)target;
+    return Authorize(caller, action, tenant);
+  }
 };
 
 // Allows every call. Never null; not owned.
@@ -45,13 +54,16 @@ class Store;
 
 // Allows a caller who is an enabled user of the tenant acted on and has
 // `policy` attached (what `iamctl bootstrap` gives the first administrator);
-// denies everyone else, an anonymous caller too. The policy engine of a real
-// deployment replaces it. The store is borrowed and must outlive it.
+// any other user of the tenant may only read itself and list its own access
+// keys (target = its id); an anonymous caller nothing. The policy engine of a
+// real deployment replaces it. The store is borrowed and must outlive it.
 class IAM_EXPORT AdministratorAuthorizer final : public Authorizer {
  public:
   explicit AdministratorAuthorizer(Store* store, std::string policy = "AdministratorAccess");
   absl::Status Authorize(const Principal& caller, absl::string_view action,
                          absl::string_view tenant) override;
+  absl::Status AuthorizeTarget(const Principal& caller, absl::string_view action,
+                               absl::string_view tenant, absl::string_view target) override;
 
  private:
   Store* store_;

@@ -42,7 +42,7 @@ absl::StatusOr<IssuedAccessKey> Engine::CreateAccessKey(const Principal& caller,
                                                         absl::string_view tenant,
                                                         absl::string_view id_or_username) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:CreateAccessKey", tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:CreateAccessKey", tenant, id_or_username));
   absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
   if (!rec.ok()) return rec.status();
   auto existing = I.store->ListAccessKeys(tenant, rec->user.id);
@@ -63,7 +63,7 @@ absl::StatusOr<IssuedAccessKey> Engine::CreateAccessKey(const Principal& caller,
 absl::StatusOr<std::vector<AccessKeyInfo>> Engine::ListAccessKeys(
     const Principal& caller, absl::string_view tenant, absl::string_view id_or_username) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:ListAccessKeys", tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:ListAccessKeys", tenant, id_or_username));
   absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
   if (!rec.ok()) return rec.status();
   auto keys = I.store->ListAccessKeys(tenant, rec->user.id);
@@ -76,7 +76,7 @@ absl::StatusOr<std::vector<AccessKeyInfo>> Engine::ListAccessKeys(
 absl::Status Engine::SetAccessKeyEnabled(const Principal& caller, absl::string_view tenant,
                                          absl::string_view access_key_id, bool enabled) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:UpdateAccessKey", tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:UpdateAccessKey", tenant, access_key_id));
   absl::StatusOr<AccessKeyRecord> k = FindKeyInTenant(I.store, tenant, access_key_id);
   if (!k.ok()) return k.status();
   k->enabled = enabled;
@@ -89,7 +89,7 @@ absl::Status Engine::SetAccessKeyEnabled(const Principal& caller, absl::string_v
 absl::Status Engine::DeleteAccessKey(const Principal& caller, absl::string_view tenant,
                                      absl::string_view access_key_id) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:DeleteAccessKey", tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:DeleteAccessKey", tenant, access_key_id));
   absl::StatusOr<AccessKeyRecord> k = FindKeyInTenant(I.store, tenant, access_key_id);
   if (!k.ok()) return k.status();
   WriteSet w;

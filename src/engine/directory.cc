@@ -39,7 +39,7 @@ absl::StatusOr<std::vector<DirectoryEntry>> Engine::ListEntries(const Principal&
 
 absl::Status Engine::DeleteEntry(const Principal& caller, EntryKind kind, absl::string_view tenant,
                                  absl::string_view id_or_name) {
-  IAM_RETURN_IF_ERROR(impl_->Admit(caller, KindAction("Delete", kind), tenant));
+  IAM_RETURN_IF_ERROR(impl_->Admit(caller, KindAction("Delete", kind), tenant, id_or_name));
   absl::StatusOr<DirectoryEntry> e = impl_->store->FindEntry(kind, tenant, id_or_name);
   if (!e.ok()) return e.status();
   return impl_->store->DeleteEntry(kind, tenant, e->id);

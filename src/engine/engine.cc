@@ -97,10 +97,10 @@ Engine::Impl::Impl(EngineOptions opts, Store* s)
 }
 
 absl::Status Engine::Impl::Admit(const Principal& caller, absl::string_view action,
-                                 absl::string_view tenant) {
+                                 absl::string_view tenant, absl::string_view target) {
   IAM_RETURN_IF_ERROR(init);
   IAM_RETURN_IF_ERROR(ValidateTenantId(tenant));
-  IAM_RETURN_IF_ERROR(authorizer->Authorize(caller, action, tenant));
+  IAM_RETURN_IF_ERROR(authorizer->AuthorizeTarget(caller, action, tenant, target));
   if (options.require_registered_tenant) {
     absl::StatusOr<bool> known = store->TenantExists(tenant);
     if (!known.ok()) return known.status();

@@ -68,8 +68,11 @@ struct Engine::Impl {
   // The preamble of every administrative call, in this order: the engine is
   // initialised, the tenant id is well formed, `caller` may perform `action`
   // there, and (with require_registered_tenant) the tenant is registered. A
-  // refused caller so learns nothing about the tenant.
-  absl::Status Admit(const Principal& caller, absl::string_view action, absl::string_view tenant);
+  // refused caller so learns nothing about the tenant. `target` is what the
+  // action is on (a user's id or name, an access key, an entry), "" for the
+  // tenant itself (create, list).
+  absl::Status Admit(const Principal& caller, absl::string_view action, absl::string_view tenant,
+                     absl::string_view target = "");
   // The preamble of the end user's own calls (login, reset, change): the
   // engine is initialised and the tenant id well formed. An unregistered
   // tenant has no users, so these answer as for an unknown user.

@@ -12,7 +12,7 @@ using internal::Invalid;
 absl::StatusOr<User> Engine::GetUser(const Principal& caller, absl::string_view tenant,
                                      absl::string_view id_or_username) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:GetUser", tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:GetUser", tenant, id_or_username));
   absl::StatusOr<UserRecord> r = I.Load(tenant, id_or_username);
   if (!r.ok()) return r.status();
   return r->user;
@@ -49,7 +49,7 @@ absl::StatusOr<ListUsersResult> Engine::ListUsers(const ListUsersRequest& reques
 
 absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.Admit(r.caller, "iam:UpdateUser", r.tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(r.caller, "iam:UpdateUser", r.tenant, r.user));
   absl::StatusOr<UserRecord> loaded = I.Load(r.tenant, r.user);
   if (!loaded.ok()) return loaded.status();
   UserRecord rec = std::move(*loaded);
@@ -98,9 +98,9 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
     IAM_RETURN_IF_ERROR(I.SetPassword(&rec, r.password.view(), I.clock->Now(), false, "password"));
     if (r.password_reset_required) u.password_reset_required = *r.password_reset_required;
   }
-  IAM_RETURN_IF_ERROR(I.CommitUpdate(rec, current, {},
-                                     disabling || new_password ? Impl::UpdateKind::kRevokeTokens
-                                                               : Impl::UpdateKind::kEdit));
+  IAM_RETURN_IF_ERROR(I.CommitUpdate(
+      rec, current, {},
+      disabling || new_password ? Impl::UpdateKind::kRevokeTokens : Impl::UpdateKind::kEdit));
   u.version = current + 1;
   return u;
 }
@@ -108,7 +108,7 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
 absl::Status Engine::DeleteUser(const Principal& caller, absl::string_view tenant,
                                 absl::string_view id_or_username, int64_t expected_version) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:DeleteUser", tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:DeleteUser", tenant, id_or_username));
   absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
   if (!rec.ok()) return rec.status();
   if (expected_version != 0 && expected_version != rec->user.version) {

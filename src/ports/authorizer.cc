@@ -34,6 +34,15 @@ AdministratorAuthorizer::AdministratorAuthorizer(Store* store, std::string polic
 
 absl::Status AdministratorAuthorizer::Authorize(const Principal& caller, absl::string_view action,
                                                 absl::string_view tenant) {
+  return AuthorizeTarget(caller, action, tenant, "");
+}
+
+absl::Status AdministratorAuthorizer::AuthorizeTarget(const Principal& caller,
+                                                      absl::string_view action,
+                                                      absl::string_view tenant,
+                                                      absl::string_view target) {
+  // What every user may do to itself (read its record and its key list).
+  static constexpr absl::string_view kSelfActions[] = {"iam:GetUser", "iam:ListAccessKeys"};
   const auto denied = [&] {
     return MakeError(absl::StatusCode::kPermissionDenied, "", "authorization.denied",
                      absl::StrCat("the caller may not ", action, " here: it needs the ", policy_,
@@ -43,12 +52,14 @@ absl::Status AdministratorAuthorizer::Authorize(const Principal& caller, absl::s
   absl::StatusOr<UserRecord> user = store_->FindUser(tenant, UserKey::kId, caller.id);
   if (absl::IsNotFound(user.status())) return denied();
   if (!user.ok()) return user.status();
+  if (!user->user.enabled) return denied();
   const std::vector<std::string>& policies = user->user.policies;
-  if (!user->user.enabled ||
-      std::find(policies.begin(), policies.end(), policy_) == policies.end()) {
-    return denied();
+  if (std::find(policies.begin(), policies.end(), policy_) != policies.end()) {
+    return absl::OkStatus();
   }
-  return absl::OkStatus();
+  const bool self_action =
+      std::find(std::begin(kSelfActions), std::end(kSelfActions), action) != std::end(kSelfActions);
+  return self_action && target == caller.id ? absl::OkStatus() : denied();
 }
 
 }  // namespace iam

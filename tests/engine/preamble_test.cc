@@ -4,6 +4,7 @@
 // initialised, tenant id valid, caller authorized, tenant registered. Run over
 // every administrative operation, so that none can start differently.
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,13 @@ class CountingDenyAll final : public Authorizer {
     actions.push_back(std::string(action));
     return absl::PermissionDeniedError("denied");
   }
+  absl::Status AuthorizeTarget(const Principal& caller, absl::string_view action,
+                               absl::string_view tenant, absl::string_view target) override {
+    targets.push_back(std::string(target));
+    return Authorize(caller, action, tenant);
+  }
   std::vector<std::string> actions;
+  std::vector<std::string> targets;
 };
 
 struct Operation {
@@ -136,6 +143,36 @@ TEST(PreambleTest, RefusedCallerLearnsNothingAboutTheTenant) {
     const absl::Status s = op.run(engine, "never-registered");
     EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << op.action << ": " << s;
     EXPECT_EQ(deny.actions, std::vector<std::string>{op.action}) << op.action;
+  }
+}
+
+// The authorizer hears what each action is on: the user, key or entry named,
+// or "" for the tenant itself.
+TEST(PreambleTest, TheAuthorizerIsToldTheTarget) {
+  const std::map<std::string, std::string> expected = {
+      {"iam:CreateUser", ""},
+      {"iam:GetUser", "alice.wong"},
+      {"iam:ListUsers", ""},
+      {"iam:UpdateUser", "alice.wong"},
+      {"iam:DeleteUser", "alice.wong"},
+      {"iam:CreateAccessKey", "alice.wong"},
+      {"iam:ListAccessKeys", "alice.wong"},
+      {"iam:UpdateAccessKey", "AK"},
+      {"iam:DeleteAccessKey", "AK"},
+      {"iam:CreateGroup", ""},
+      {"iam:CreateOrganizationalUnit", ""},
+      {"iam:CreateCustomField", ""},
+      {"iam:ListGroup", ""},
+      {"iam:DeleteGroup", "x"},
+  };
+  MemoryStore store;
+  CountingDenyAll deny;
+  Engine engine(Options(&deny), &store);
+  for (const Operation& op : AdministrativeOperations()) {
+    deny.targets.clear();
+    (void)op.run(engine, "t1");
+    ASSERT_EQ(deny.targets.size(), 1u) << op.action;
+    EXPECT_EQ(deny.targets[0], expected.at(op.action)) << op.action;
   }
 }
 

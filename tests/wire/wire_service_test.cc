@@ -816,6 +816,14 @@ TEST_F(WireAuthorizationTest, OnlyAdministratorsActEveryoneLogsIn) {
   EXPECT_EQ(steal.status, 403) << steal.text;
   EXPECT_EQ(Send(Signed("DELETE", "/v3/users/" + admin_id_, "", plain_ak_, plain_sk_)).status, 403);
   EXPECT_EQ(UserCount(), before);
+  // What every user may do: read itself and list its own keys, by id.
+  EXPECT_EQ(As(plain_token, "GET", "/v3/users/" + plain_id_).status, 200);
+  EXPECT_EQ(Send(Signed("GET", "/v3/users/" + plain_id_, "", plain_ak_, plain_sk_)).status, 200);
+  EXPECT_EQ(As(plain_token, "GET", "/v3.0/OS-CREDENTIAL/credentials").status, 200);
+  EXPECT_EQ(As(plain_token, "GET", "/v3/users/" + admin_id_).status, 403);
+  EXPECT_EQ(
+      As(plain_token, "PATCH", "/v3/users/" + plain_id_, R"({"user": {"enabled": true}})").status,
+      403);
   // The administrator, by token or key, may.
   token_ = Token("admin01", kAdminPassword);
   EXPECT_EQ(Admin("POST", "/v3/users", R"({"user": {"name": "allowed01"}})").status, 201);
@@ -842,8 +850,8 @@ TEST_F(WireServiceTest, AdministratorSetsAPasswordByPatchAndPut) {
   const std::string id = made.body["user"]["id"];
   const std::string session = Token("alice.wong", "Summer-Breeze7");
   ASSERT_FALSE(session.empty());
-  Answer weak = Admin("PATCH", "/v3/users/" + id,
-                      R"({"user": {"password": "abcdef", "description": "x"}})");
+  Answer weak =
+      Admin("PATCH", "/v3/users/" + id, R"({"user": {"password": "abcdef", "description": "x"}})");
   ExpectKeystoneError(weak, 400);
   EXPECT_TRUE(absl::StartsWith(weak.body["error"]["message"].get<std::string>(), "user.password:"))
       << weak.text;
