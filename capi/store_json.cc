@@ -133,7 +133,8 @@ json ToJson(const AccessKeyRecord& k) {
           {"key_id", k.key_id},
           {"enabled", k.enabled},
           {"created_at", TimeToNanos(k.created_at)},
-          {"last_used_at", TimeToNanos(k.last_used_at)}};
+          {"last_used_at", TimeToNanos(k.last_used_at)},
+          {"description", k.description}};
 }
 
 AccessKeyRecord AccessKeyFromJson(const json& j) {
@@ -146,6 +147,7 @@ AccessKeyRecord AccessKeyFromJson(const json& j) {
   k.enabled = ValueOr<bool>(j, "enabled", true);
   k.created_at = TimeFromNanos(j.value("created_at", json()), absl::InfinitePast());
   k.last_used_at = TimeFromNanos(j.value("last_used_at", json()), absl::InfinitePast());
+  k.description = Str(j, "description");  // absent from hosts written before 1.3
   return k;
 }
 

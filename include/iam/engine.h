@@ -198,6 +198,7 @@ struct AccessKeyInfo {
   std::string user_id;
   bool enabled = true;
   absl::Time created_at = absl::InfinitePast();
+  std::string description;
 };
 
 struct AccessKeyVerification {
@@ -308,8 +309,10 @@ class IAM_EXPORT Engine {
                               absl::string_view old_password, absl::string_view new_password);
 
   // Access keys: at most max_access_keys_per_user; the secret is returned once.
+  // `description`: a note kept with the key (the profile's description rules).
   absl::StatusOr<IssuedAccessKey> CreateAccessKey(const Principal& caller, absl::string_view tenant,
-                                                  absl::string_view id_or_username);
+                                                  absl::string_view id_or_username,
+                                                  absl::string_view description = "");
   absl::StatusOr<std::vector<AccessKeyInfo>> ListAccessKeys(const Principal& caller,
                                                             absl::string_view tenant,
                                                             absl::string_view id_or_username);

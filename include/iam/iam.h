@@ -790,7 +790,7 @@ IAM_EXPORT IAM_NODISCARD int iam_engine_create_access_key(iam_engine* engine,
                                                           const char* tenant,
                                                           const char* id_or_username,
                                                           char** out_json, iam_error* err);
-/* [{"id", "user_id", "enabled", "created_at"}]. */
+/* [{"id", "user_id", "enabled", "created_at", "description"}]. */
 IAM_EXPORT IAM_NODISCARD int iam_engine_list_access_keys(iam_engine* engine,
                                                          const iam_principal* caller,
                                                          const char* tenant,

@@ -50,7 +50,7 @@ IAM_EXPORT nlohmann::json ToJson(const DirectoryEntry& entry);
 IAM_EXPORT nlohmann::json ToJson(const ListUsersResult& page, const Engine& engine);
 // {"outcome", "user_id" or null, "locked_until" or null}.
 IAM_EXPORT nlohmann::json ToJson(const AuthResult& result);
-// {"id", "user_id", "enabled", "created_at"}.
+// {"id", "user_id", "enabled", "created_at", "description"}.
 IAM_EXPORT nlohmann::json ToJson(const AccessKeyInfo& key);
 // {"valid", "tenant" or null, "user_id" or null}.
 IAM_EXPORT nlohmann::json ToJson(const AccessKeyVerification& verification);

@@ -85,6 +85,7 @@ struct AccessKeyRecord {
   bool enabled = true;
   absl::Time created_at = absl::InfinitePast();
   absl::Time last_used_at = absl::InfinitePast();
+  std::string description;  // the administrator's note (Huawei's credential description)
 };
 
 // kSession: a login session (Keystone's X-Auth-Token), see Engine::Login.

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/engine_impl.h"
+#include "iam/contact.h"
 
 namespace iam {
 
@@ -40,9 +41,11 @@ IssuedAccessKey Engine::Impl::NewAccessKey(WriteSet* w, const std::string& tenan
 
 absl::StatusOr<IssuedAccessKey> Engine::CreateAccessKey(const Principal& caller,
                                                         absl::string_view tenant,
-                                                        absl::string_view id_or_username) {
+                                                        absl::string_view id_or_username,
+                                                        absl::string_view description) {
   Impl& I = *impl_;
   IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:CreateAccessKey", tenant, id_or_username));
+  if (!description.empty()) IAM_RETURN_IF_ERROR(ValidateDescription(*I.profile, description));
   absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
   if (!rec.ok()) return rec.status();
   auto existing = I.store->ListAccessKeys(tenant, rec->user.id);
@@ -56,6 +59,7 @@ absl::StatusOr<IssuedAccessKey> Engine::CreateAccessKey(const Principal& caller,
   WriteSet w;
   w.now = I.clock->Now();
   IssuedAccessKey issued = I.NewAccessKey(&w, std::string(tenant), rec->user.id);
+  w.new_access_keys.back().description = std::string(description);
   IAM_RETURN_IF_ERROR(I.store->Commit(w));
   return issued;
 }
@@ -69,7 +73,9 @@ absl::StatusOr<std::vector<AccessKeyInfo>> Engine::ListAccessKeys(
   auto keys = I.store->ListAccessKeys(tenant, rec->user.id);
   if (!keys.ok()) return keys.status();
   std::vector<AccessKeyInfo> out;
-  for (const AccessKeyRecord& k : *keys) out.push_back({k.id, k.user_id, k.enabled, k.created_at});
+  for (const AccessKeyRecord& k : *keys) {
+    out.push_back({k.id, k.user_id, k.enabled, k.created_at, k.description});
+  }
   return out;
 }
 

@@ -126,7 +126,8 @@ json ToJson(const AccessKeyInfo& k) {
   return {{"id", k.id},
           {"user_id", k.user_id},
           {"enabled", k.enabled},
-          {"created_at", TimeToJson(k.created_at)}};
+          {"created_at", TimeToJson(k.created_at)},
+          {"description", k.description}};
 }
 
 json ToJson(const AccessKeyVerification& v) {

@@ -186,6 +186,10 @@ INSERT INTO user_keys (tenant, kind, value, user_id)
 INSERT INTO user_keys (tenant, kind, value, user_id)
   SELECT DISTINCT tenant, 5, value, user_id FROM user_keys WHERE kind IN (1, 2, 3);
 )sql",
+    // Version 3: an access key's description (Huawei's credential description).
+    R"sql(
+ALTER TABLE access_keys ADD COLUMN description TEXT NOT NULL DEFAULT '';
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -218,7 +222,7 @@ GROUP BY tenant, value HAVING count(*) > 1 LIMIT 5
   "pattern, created_at"
 
 #define IAM_ACCESS_KEY_COLUMNS \
-  "id, tenant, user_id, sealed_secret, key_id, enabled, created_at, last_used_at"
+  "id, tenant, user_id, sealed_secret, key_id, enabled, created_at, last_used_at, description"
 
 #define IAM_OUTBOX_COLUMNS                                                                  \
   "id, tenant, user_id, channel, recipient, kind, sealed_body, attempts, next_attempt_at, " \
@@ -382,7 +386,7 @@ class Stmt {
   int rc_ = SQLITE_OK;
 };
 
-// Binds ?1..?8 in IAM_ACCESS_KEY_COLUMNS order (the insert and the update).
+// Binds ?1..?9 in IAM_ACCESS_KEY_COLUMNS order (the insert and the update).
 void BindAccessKey(Stmt& st, const AccessKeyRecord& k) {
   st.Text(k.id)
       .Text(k.tenant)
@@ -391,7 +395,8 @@ void BindAccessKey(Stmt& st, const AccessKeyRecord& k) {
       .Text(k.key_id)
       .Bool(k.enabled)
       .Time(k.created_at)
-      .Time(k.last_used_at);
+      .Time(k.last_used_at)
+      .Text(k.description);
 }
 
 }  // namespace
@@ -783,7 +788,7 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
   // 5. Access keys.
   for (const AccessKeyRecord& k : w.new_access_keys) {
     Stmt st = Sql("INSERT INTO access_keys (" IAM_ACCESS_KEY_COLUMNS
-                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     BindAccessKey(st, k);
     absl::Status s = st.Run();
     if (st.unique_violation()) return AccessKeyDuplicate();
@@ -792,7 +797,7 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
   for (const AccessKeyRecord& k : w.updated_access_keys) {
     Stmt st =
         Sql("UPDATE access_keys SET tenant = ?2, user_id = ?3, sealed_secret = ?4, key_id = ?5, "
-            "enabled = ?6, created_at = ?7, last_used_at = ?8 WHERE id = ?1");
+            "enabled = ?6, created_at = ?7, last_used_at = ?8, description = ?9 WHERE id = ?1");
     BindAccessKey(st, k);
     IAM_RETURN_IF_ERROR(st.Run());
     if (st.changes() == 0) return NotFound("access_key");
@@ -1044,6 +1049,7 @@ AccessKeyRecord ReadAccessKey(const Stmt& st) {
   k.enabled = st.ColBool(5);
   k.created_at = st.ColTime(6);
   k.last_used_at = st.ColTime(7);
+  k.description = st.ColStr(8);
   return k;
 }
 

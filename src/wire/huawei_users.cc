@@ -167,7 +167,7 @@ json CredentialView(const AccessKeyInfo& k) {
           {"access", k.id},
           {"status", k.enabled ? "active" : "inactive"},
           {"create_time", KeystoneTime(k.created_at)},
-          {"description", ""}};
+          {"description", k.description}};
 }
 
 constexpr FieldSpec kCredentialFields[] = {
@@ -185,8 +185,8 @@ absl::StatusOr<Reply> CreateCredential(Call& call) {
   }
   absl::StatusOr<User> user = UserById(call, *user_id);
   if (!user.ok()) return user.status();
-  absl::StatusOr<IssuedAccessKey> key =
-      call.engine.CreateAccessKey(call.caller, call.caller.tenant, user->id);
+  absl::StatusOr<IssuedAccessKey> key = call.engine.CreateAccessKey(
+      call.caller, call.caller.tenant, user->id, OptString(**body, "description").value_or(""));
   if (!key.ok()) return key.status();
   const json view = {{"credential",
                       {{"access", key->id},

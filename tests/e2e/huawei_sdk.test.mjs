@@ -257,8 +257,7 @@ describe('Huawei Cloud IAM Node SDK against iamctl serve', () => {
     assert.ok(!mine[0].secret, 'the list shows the secret');
     assert.equal(mine[0].user_id, state.hwUserId);
     assert.equal(mine[0].status, 'active');
-    // Not kept yet: the description given at creation (the engine stores no
-    // key descriptions; noted on issue 11).
+    assert.equal(mine[0].description, 'e2e key', 'the list loses the description given at creation');
   });
 
   test('deletePermanentAccessKey: 204, then the key is refused with 401', async () => {

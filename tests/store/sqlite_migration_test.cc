@@ -48,7 +48,42 @@ void MakeVersion1File(const std::string& path, std::vector<UserRecord> users,
   w.new_users = std::move(users);
   ASSERT_TRUE((*store)->Commit(w).ok());
   store->reset();
-  Exec(path, (downgrade + "\nPRAGMA user_version = 1;").c_str());
+  Exec(path, ("ALTER TABLE access_keys DROP COLUMN description;\n" + downgrade +
+              "\nPRAGMA user_version = 1;")
+                 .c_str());
+}
+
+// Version 3 adds access keys' descriptions: a version-2 key reads back with
+// none, and takes one afterwards.
+TEST(SqliteMigrationTest, Version2AccessKeysGainAnEmptyDescription) {
+  TempDbPath db;
+  {
+    auto store = SqliteStore::Open(db.path());
+    ASSERT_TRUE(store.ok());
+    WriteSet w;
+    w.now = absl::FromUnixSeconds(1'800'000'000);
+    w.new_users = {User("u1", "alice", "")};
+    AccessKeyRecord k;
+    k.id = "AK1";
+    k.tenant = "t1";
+    k.user_id = "u1";
+    k.sealed_secret = "sealed";
+    k.key_id = "k1";
+    w.new_access_keys = {k};
+    ASSERT_TRUE((*store)->Commit(w).ok());
+  }
+  Exec(db.path(), "ALTER TABLE access_keys DROP COLUMN description; PRAGMA user_version = 2;");
+  auto store = SqliteStore::Open(db.path());
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto key = (*store)->FindAccessKey("AK1");
+  ASSERT_TRUE(key.ok()) << key.status();
+  EXPECT_EQ(key->description, "");
+  key->description = "ci key";
+  WriteSet w;
+  w.now = absl::FromUnixSeconds(1'800'000'001);
+  w.updated_access_keys = {*key};
+  ASSERT_TRUE((*store)->Commit(w).ok());
+  EXPECT_EQ((*store)->FindAccessKey("AK1")->description, "ci key");
 }
 
 TEST(SqliteMigrationTest, Version1PhonesAndLoginKeysAreRewritten) {

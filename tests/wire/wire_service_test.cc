@@ -722,15 +722,26 @@ TEST_F(WireServiceTest, AClientGivenPayloadHashMustBeTheBodys) {
   EXPECT_EQ(Send(honest).status, 201);
 }
 
-TEST_F(WireServiceTest, ADescriptionCannotCaptureTheSecret) {
+TEST_F(WireServiceTest, AKeysDescriptionIsCheckedAndKept) {
   const std::string user = CreateUser("alice.wong");
-  Answer made = Admin(
+  const size_t keys_before = engine_->ListAccessKeys({}, kTenant, user)->size();
+  Answer control = Admin(
       "POST", "/v3.0/OS-CREDENTIAL/credentials",
       R"({"credential": {"user_id": ")" + user + R"(", "description": "\u0001secret\u0001"}})");
+  EXPECT_EQ(control.status, 400);
+  EXPECT_EQ(control.body["error_code"], "1117");
+  EXPECT_TRUE(
+      absl::StartsWith(control.body["error_msg"].get<std::string>(), "credential.description:"))
+      << control.text;
+  EXPECT_EQ(engine_->ListAccessKeys({}, kTenant, user)->size(), keys_before);
+  Answer made = Admin("POST", "/v3.0/OS-CREDENTIAL/credentials",
+                      R"({"credential": {"user_id": ")" + user + R"(", "description": "ci key"}})");
   ASSERT_EQ(made.status, 201) << made.text;
   EXPECT_TRUE(
       RE2::FullMatch(made.body["credential"]["secret"].get<std::string>(), "[0-9A-Za-z]{40}"));
-  EXPECT_EQ(made.body["credential"]["description"], "\x01secret\x01");
+  Answer list = Admin("GET", "/v3.0/OS-CREDENTIAL/credentials", "", "user_id=" + user);
+  ASSERT_EQ(list.body["credentials"].size(), 1u);
+  EXPECT_EQ(list.body["credentials"][0]["description"], "ci key");
 }
 
 TEST_F(WireServiceTest, HeadErrorsHaveNoBodyAndCredentialUpdatesNeedAStatus) {

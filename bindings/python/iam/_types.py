@@ -176,6 +176,7 @@ class AccessKeyInfo:
     user_id: str
     enabled: bool
     created_at: Optional[_dt.datetime] = None
+    description: str = ""
 
 
 @dataclass(frozen=True)
