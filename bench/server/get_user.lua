@@ -7,12 +7,5 @@ function init(args)
   wrk.headers["X-Auth-Token"] = args[1]
 end
 
-function done(summary, latency, requests)
-  io.write(string.format(
-    '{"requests": %d, "non_2xx": %d, "socket_errors": %d, "requests_per_s": %.1f, ' ..
-    '"p50_us": %d, "p90_us": %d, "p99_us": %d}\n',
-    summary.requests, summary.errors.status,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50), latency:percentile(90), latency:percentile(99)))
-end
+-- done(): the shared JSON report, from this script's folder.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")

@@ -11,6 +11,7 @@
 #include "iam/error.h"
 #include "iam/secret.h"
 #include "iam/user_id.h"
+#include "wire/percent_encoding.h"
 #include "wire/wire_internal.h"
 
 namespace iam::wire {
@@ -46,28 +47,6 @@ const char* KindName(JsonKind kind) {
       break;
   }
   return "a value";
-}
-
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = absl::ascii_tolower(c);
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-// application/x-www-form-urlencoded decoding ('+' is a space).
-std::string DecodeQueryPart(absl::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%' && i + 2 < s.size() && Hex(s[i + 1]) >= 0 && Hex(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(Hex(s[i + 1]) * 16 + Hex(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -120,7 +99,7 @@ std::optional<std::string> QueryParam(const Call& call, absl::string_view name) 
   for (absl::string_view item : absl::StrSplit(call.request.query, '&', absl::SkipEmpty())) {
     std::pair<absl::string_view, absl::string_view> kv =
         absl::StrSplit(item, absl::MaxSplits('=', 1));
-    if (DecodeQueryPart(kv.first) == name) return DecodeQueryPart(kv.second);
+    if (PercentDecode(kv.first, true) == name) return PercentDecode(kv.second, true);
   }
   return std::nullopt;
 }
@@ -156,8 +135,8 @@ absl::StatusOr<User> UserById(Call& call, absl::string_view id) {
 
 absl::StatusOr<std::vector<User>> AllUsers(Call& call, const std::optional<std::string>& name,
                                            std::optional<bool> enabled) {
-  std::vector<User> out;
   if (name.has_value()) {
+    std::vector<User> out;
     // An exact name: the username lookup (case-insensitive, as the engine's).
     absl::StatusOr<User> user = call.engine.GetUser(call.caller, call.caller.tenant, *name);
     if (absl::IsNotFound(user.status()) || absl::IsInvalidArgument(user.status())) return out;
@@ -169,15 +148,60 @@ absl::StatusOr<std::vector<User>> AllUsers(Call& call, const std::optional<std::
   ListUsersRequest request;
   request.caller = call.caller;
   request.tenant = call.caller.tenant;
-  request.page_size = 1000;
   request.enabled = enabled;
+  return AllPages(call.engine, std::move(request));
+}
+
+absl::StatusOr<std::vector<User>> AllPages(Engine& engine, ListUsersRequest request) {
+  std::vector<User> out;
+  request.page_size = 1000;
   do {
-    absl::StatusOr<ListUsersResult> page = call.engine.ListUsers(request);
+    absl::StatusOr<ListUsersResult> page = engine.ListUsers(request);
     if (!page.ok()) return page.status();
     for (User& u : page->users) out.push_back(std::move(u));
     request.page_token = page->next_page_token;
   } while (!request.page_token.empty());
   return out;
+}
+
+CreateUserRequest BaseCreate(const Call& call, const json& u) {
+  CreateUserRequest req;
+  req.caller = call.caller;
+  req.tenant = call.caller.tenant;
+  req.username = OptString(u, "name").value_or("");
+  req.description = OptString(u, "description").value_or("");
+  req.email = OptString(u, "email").value_or("");
+  req.enabled = OptBool(u, "enabled").value_or(true);
+  if (std::optional<std::string> password = OptString(u, "password")) {
+    req.password_mode = PasswordMode::kManual;
+    req.password = Secret(std::move(*password));
+    // Keystone: the password is the user's; Huawei's pwd_status true asks
+    // for a change at the first login.
+    req.require_password_reset = OptBool(u, "pwd_status").value_or(false);
+  }
+  return req;
+}
+
+absl::StatusOr<UpdateUserRequest> BaseUpdate(const Call& call, const json& u, const User& current) {
+  if (std::optional<std::string> name = OptString(u, "name");
+      name.has_value() && *name != current.username) {
+    return InvalidField("user.name", "user.rename_unsupported",
+                        "user.name: a user cannot be renamed");
+  }
+  UpdateUserRequest req;
+  req.caller = call.caller;
+  req.tenant = call.caller.tenant;
+  req.user = current.id;
+  req.expected_version = current.version;
+  req.enabled = OptBool(u, "enabled");
+  req.description = OptString(u, "description");
+  req.email = OptString(u, "email");
+  req.password_reset_required = OptBool(u, "pwd_status");
+  // Checked, hashed and committed with the rest, or nothing changes.
+  if (std::optional<std::string> password = OptString(u, "password")) {
+    req.password = Secret(std::move(*password));
+  }
+  return req;
 }
 
 std::string Dump(const json& value) {

@@ -77,22 +77,10 @@ absl::StatusOr<Reply> CreateUser(Call& call) {
   }
   if (absl::Status s = CheckAccessMode(u, u.contains("password")); !s.ok()) return s;
   if (absl::Status s = XUserPair(u); !s.ok()) return s;
-  CreateUserRequest req;
-  req.caller = call.caller;
-  req.tenant = call.caller.tenant;
-  req.username = OptString(u, "name").value_or("");
-  req.description = OptString(u, "description").value_or("");
-  req.email = OptString(u, "email").value_or("");
+  CreateUserRequest req = BaseCreate(call, u);
   req.phone_region = OptString(u, "areacode").value_or("");
   req.phone = OptString(u, "phone").value_or("");
   req.external_id = OptString(u, "xuser_id").value_or("");
-  req.enabled = OptBool(u, "enabled").value_or(true);
-  if (std::optional<std::string> password = OptString(u, "password")) {
-    req.password_mode = PasswordMode::kManual;
-    req.password = Secret(std::move(*password));
-    // pwd_status true: the password must be changed at the first login.
-    req.require_password_reset = OptBool(u, "pwd_status").value_or(false);
-  }
   absl::StatusOr<CreateUserResult> created = call.engine.CreateUser(req);
   if (!created.ok()) return created.status();
   call.request_id = created->request_id;
@@ -128,32 +116,15 @@ absl::StatusOr<Reply> UpdateUser(Call& call) {
                         "user.access_mode: follows from the user's credentials and cannot be "
                         "changed here");
   }
-  if (std::optional<std::string> name = OptString(u, "name");
-      name.has_value() && *name != current->username) {
-    return InvalidField("user.name", "user.rename_unsupported",
-                        "user.name: a user cannot be renamed");
+  absl::StatusOr<UpdateUserRequest> req = BaseUpdate(call, u, *current);
+  if (!req.ok()) return req.status();
+  req->phone_region = OptString(u, "areacode");
+  req->phone = OptString(u, "phone");
+  if (req->phone.has_value() && !req->phone_region.has_value()) {
+    req->phone_region = current->phone_region;
   }
-  UpdateUserRequest req;
-  req.caller = call.caller;
-  req.tenant = call.caller.tenant;
-  req.user = current->id;
-  req.expected_version = current->version;
-  req.enabled = OptBool(u, "enabled");
-  req.description = OptString(u, "description");
-  req.email = OptString(u, "email");
-  req.phone_region = OptString(u, "areacode");
-  req.phone = OptString(u, "phone");
-  if (req.phone.has_value() && !req.phone_region.has_value()) {
-    req.phone_region = current->phone_region;
-  }
-  req.external_id = OptString(u, "xuser_id");
-  req.password_reset_required = OptBool(u, "pwd_status");
-  // The administrator's new password: checked, hashed and committed with the
-  // rest, or nothing changes.
-  if (std::optional<std::string> password = OptString(u, "password")) {
-    req.password = Secret(std::move(*password));
-  }
-  absl::StatusOr<User> updated = call.engine.UpdateUser(req);
+  req->external_id = OptString(u, "xuser_id");
+  absl::StatusOr<User> updated = call.engine.UpdateUser(*req);
   if (!updated.ok()) return updated.status();
   Reply r;
   r.body = {{"user", UserView(call, *updated)}};

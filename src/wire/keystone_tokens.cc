@@ -216,27 +216,27 @@ absl::StatusOr<Reply> IssueToken(Call& call) {
   return r;
 }
 
-// The session of X-Subject-Token; 404 as Keystone when it is not valid.
+absl::Status TokenNotFound() {
+  return MakeError(absl::StatusCode::kNotFound, "X-Subject-Token", "token.not_found",
+                   "Could not find token.");
+}
+
+// The session of X-Subject-Token, in the caller's tenant; 404 as Keystone
+// when it is not valid (or another tenant's).
 absl::StatusOr<Session> SubjectSession(Call& call) {
   const std::string* subject = FindHeader(call.request.headers, "X-Subject-Token");
   if (subject == nullptr) {
     return InvalidField("X-Subject-Token", "request.missing_field", "X-Subject-Token: is required");
   }
   absl::StatusOr<Session> session = call.engine.ValidateSession(*subject);
-  if (absl::IsUnauthenticated(session.status())) {
-    return MakeError(absl::StatusCode::kNotFound, "X-Subject-Token", "token.not_found",
-                     "Could not find token.");
-  }
+  if (absl::IsUnauthenticated(session.status())) return TokenNotFound();
+  if (session.ok() && session->tenant != call.caller.tenant) return TokenNotFound();
   return session;
 }
 
 absl::StatusOr<Reply> ValidateToken(Call& call) {
   absl::StatusOr<Session> session = SubjectSession(call);
   if (!session.ok()) return session.status();
-  if (session->tenant != call.caller.tenant) {
-    return MakeError(absl::StatusCode::kNotFound, "X-Subject-Token", "token.not_found",
-                     "Could not find token.");
-  }
   // Read as the caller: it must be allowed to see the token's user.
   absl::StatusOr<User> user = call.engine.GetUser(call.caller, session->tenant, session->user_id);
   if (!user.ok()) return user.status();
@@ -250,15 +250,8 @@ absl::StatusOr<Reply> ValidateToken(Call& call) {
 absl::StatusOr<Reply> RevokeToken(Call& call) {
   absl::StatusOr<Session> session = SubjectSession(call);
   if (!session.ok()) return session.status();
-  if (session->tenant != call.caller.tenant) {
-    return MakeError(absl::StatusCode::kNotFound, "X-Subject-Token", "token.not_found",
-                     "Could not find token.");
-  }
   absl::Status s = call.engine.RevokeSession(*FindHeader(call.request.headers, "X-Subject-Token"));
-  if (absl::IsUnauthenticated(s)) {
-    return MakeError(absl::StatusCode::kNotFound, "X-Subject-Token", "token.not_found",
-                     "Could not find token.");
-  }
+  if (absl::IsUnauthenticated(s)) return TokenNotFound();
   if (!s.ok()) return s;
   return NoContent();
 }

@@ -84,19 +84,8 @@ absl::StatusOr<Reply> CreateUser(Call& call) {
   if (absl::Status s = SameDomain(call, OptString(u, "domain_id"), "user.domain_id"); !s.ok()) {
     return s;
   }
-  CreateUserRequest req;
-  req.caller = call.caller;
-  req.tenant = call.caller.tenant;
-  req.username = OptString(u, "name").value_or("");
-  req.description = OptString(u, "description").value_or("");
-  req.email = OptString(u, "email").value_or("");
+  CreateUserRequest req = BaseCreate(call, u);
   req.default_project_id = OptString(u, "default_project_id").value_or("");
-  req.enabled = OptBool(u, "enabled").value_or(true);
-  if (std::optional<std::string> password = OptString(u, "password")) {
-    req.password_mode = PasswordMode::kManual;
-    req.password = Secret(std::move(*password));
-    req.require_password_reset = false;  // Keystone: the password is the user's
-  }
   absl::StatusOr<CreateUserResult> created = call.engine.CreateUser(req);
   if (!created.ok()) return created.status();
   call.request_id = created->request_id;
@@ -150,27 +139,10 @@ absl::StatusOr<Reply> UpdateUser(Call& call) {
   }
   absl::StatusOr<User> current = UserById(call, call.params[0]);
   if (!current.ok()) return current.status();
-  if (std::optional<std::string> name = OptString(u, "name");
-      name.has_value() && *name != current->username) {
-    return InvalidField("user.name", "user.rename_unsupported",
-                        "user.name: a user cannot be renamed");
-  }
-  UpdateUserRequest req;
-  req.caller = call.caller;
-  req.tenant = call.caller.tenant;
-  req.user = current->id;
-  req.expected_version = current->version;
-  req.enabled = OptBool(u, "enabled");
-  req.description = OptString(u, "description");
-  req.email = OptString(u, "email");
-  req.default_project_id = OptString(u, "default_project_id");
-  req.password_reset_required = OptBool(u, "pwd_status");
-  // The administrator's new password: checked, hashed and committed with the
-  // rest, or nothing changes.
-  if (std::optional<std::string> password = OptString(u, "password")) {
-    req.password = Secret(std::move(*password));
-  }
-  absl::StatusOr<User> updated = call.engine.UpdateUser(req);
+  absl::StatusOr<UpdateUserRequest> req = BaseUpdate(call, u, *current);
+  if (!req.ok()) return req.status();
+  req->default_project_id = OptString(u, "default_project_id");
+  absl::StatusOr<User> updated = call.engine.UpdateUser(*req);
   if (!updated.ok()) return updated.status();
   Reply r;
   r.body = {{"user", UserView(call, *updated)}};
@@ -284,16 +256,10 @@ absl::StatusOr<Reply> GroupUsers(Call& call) {
   req.caller = call.caller;
   req.tenant = call.caller.tenant;
   req.group = group->id;
-  req.page_size = 1000;
-  std::vector<User> users;
-  do {
-    absl::StatusOr<ListUsersResult> page = call.engine.ListUsers(req);
-    if (!page.ok()) return page.status();
-    for (User& u : page->users) users.push_back(std::move(u));
-    req.page_token = page->next_page_token;
-  } while (!req.page_token.empty());
+  absl::StatusOr<std::vector<User>> users = AllPages(call.engine, std::move(req));
+  if (!users.ok()) return users.status();
   Reply r;
-  r.body = UserList(call, users);
+  r.body = UserList(call, *users);
   return r;
 }
 

@@ -17,51 +17,15 @@
 #include "absl/strings/str_split.h"
 #include "iam/error.h"
 #include "iam/secret.h"
+#include "wire/percent_encoding.h"
 
 namespace iam {
 namespace {
 
+using wire::AppendPercentEncoded;
+using wire::PercentDecode;
+
 constexpr absl::string_view kSdkDateFormat = "%Y%m%dT%H%M%SZ";
-
-bool Unreserved(unsigned char c) {
-  return absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-// RFC 3986 encoding as the SDK's urlEncode: unreserved kept, the rest %XX.
-void AppendEncoded(absl::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if (Unreserved(c)) {
-      out->push_back(static_cast<char>(c));
-    } else {
-      out->push_back('%');
-      out->push_back(kHex[c >> 4]);
-      out->push_back(kHex[c & 15]);
-    }
-  }
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = absl::ascii_tolower(c);
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-// Percent-decoding; a '%' not followed by two hex digits stays as it is.
-std::string Decode(absl::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 
 bool HasNonAscii(absl::string_view s) {
   return std::any_of(s.begin(), s.end(),
@@ -78,8 +42,8 @@ std::string CanonicalUri(absl::string_view path) {
   for (absl::string_view segment : absl::StrSplit(path, '/')) {
     if (!first) out.push_back('/');
     first = false;
-    const std::string decoded = Decode(segment);
-    AppendEncoded(HasNonAscii(decoded) ? absl::string_view(decoded) : segment, &out);
+    const std::string decoded = PercentDecode(segment);
+    AppendPercentEncoded(HasNonAscii(decoded) ? absl::string_view(decoded) : segment, &out);
   }
   if (out.empty() || out.back() != '/') out.push_back('/');
   return out;
@@ -92,15 +56,15 @@ std::string CanonicalQuery(absl::string_view query) {
   for (absl::string_view item : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     std::pair<absl::string_view, absl::string_view> kv =
         absl::StrSplit(item, absl::MaxSplits('=', 1));
-    pairs.emplace_back(Decode(kv.first), Decode(kv.second));
+    pairs.emplace_back(PercentDecode(kv.first), PercentDecode(kv.second));
   }
   std::sort(pairs.begin(), pairs.end());
   std::string out;
   for (const auto& [key, value] : pairs) {
     if (!out.empty()) out.push_back('&');
-    AppendEncoded(key, &out);
+    AppendPercentEncoded(key, &out);
     out.push_back('=');
-    AppendEncoded(value, &out);
+    AppendPercentEncoded(value, &out);
   }
   return out;
 }

@@ -108,6 +108,19 @@ json ListLinks(const Call& call);
 // as Keystone answers GET /v3/users/{name}.
 absl::StatusOr<User> UserById(Call& call, absl::string_view id);
 
+// The create both dialects start from: the caller's tenant, and from the
+// body `u` name, description, email, enabled (default true) and a password
+// set by the administrator, which needs no reset unless pwd_status says so.
+CreateUserRequest BaseCreate(const Call& call, const json& u);
+
+// The update both dialects start from: `current` at its version (a rename is
+// refused), and from `u` enabled, description, email, pwd_status and the
+// administrator's new password.
+absl::StatusOr<UpdateUserRequest> BaseUpdate(const Call& call, const json& u, const User& current);
+
+// Every page of `request` gathered.
+absl::StatusOr<std::vector<User>> AllPages(Engine& engine, ListUsersRequest request);
+
 // Every user of the caller's tenant matching the filters (all pages).
 absl::StatusOr<std::vector<User>> AllUsers(Call& call, const std::optional<std::string>& name,
                                            std::optional<bool> enabled);

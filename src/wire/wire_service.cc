@@ -15,6 +15,7 @@
 #include "iam/error.h"
 #include "iam/json.h"
 #include "iam/user_id.h"
+#include "wire/percent_encoding.h"
 #include "wire/wire_internal.h"
 
 namespace iam {
@@ -130,25 +131,6 @@ Dialect DialectOf(absl::string_view path) {
                                                              : Dialect::kKeystone;
 }
 
-int Hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = absl::ascii_tolower(c);
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-std::string DecodeSegment(absl::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && Hex(s[i + 1]) >= 0 && Hex(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(Hex(s[i + 1]) * 16 + Hex(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 // Whether `pattern` matches `segments`, collecting the {} segments.
 bool Matches(absl::string_view pattern, const std::vector<absl::string_view>& segments,
              std::vector<std::string>* params) {
@@ -157,7 +139,7 @@ bool Matches(absl::string_view pattern, const std::vector<absl::string_view>& se
   params->clear();
   for (size_t i = 0; i < parts.size(); ++i) {
     if (parts[i] == "{}") {
-      params->push_back(DecodeSegment(segments[i]));
+      params->push_back(PercentDecode(segments[i]));
     } else if (parts[i] != segments[i]) {
       return false;
     }

@@ -3,8 +3,13 @@
 import json
 import os
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+
+# tests/raw_http.py, shared by the server suites.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 @pytest.fixture(scope="session")

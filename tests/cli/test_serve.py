@@ -13,6 +13,7 @@ import subprocess
 import time
 
 import pytest
+import raw_http
 
 TENANT = "d78cbac186b744899480f25bd022f468"
 
@@ -179,31 +180,7 @@ def test_serve_refuses_a_bad_or_busy_listen_address(cli):
 
 
 def raw_exchange(port, *requests):
-    """Sends each raw request on one connection after the previous answer;
-    returns the answers (fewer if the server hung up)."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    buf = b""
-    answers = []
-    for data in requests:
-        s.sendall(data)
-        while b"\r\n\r\n" not in buf:
-            chunk = s.recv(65536)
-            if not chunk:
-                s.close()
-                return answers + ([buf] if buf else [])
-            buf += chunk
-        head, _, rest = buf.partition(b"\r\n\r\n")
-        length = 0
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value)
-        while len(rest) < length:
-            rest += s.recv(65536)
-        answers.append(head + b"\r\n\r\n" + rest[:length])
-        buf = rest[length:]
-    s.close()
-    return answers
+    return raw_http.exchange("127.0.0.1", port, *requests)
 
 
 def test_hostile_requests_are_answered_and_the_server_lives(cli, server_factory):

@@ -6,9 +6,14 @@ variable fails every test that needs it (never a skip).
 """
 
 import os
+import sys
+from pathlib import Path
 import uuid
 
 import pytest
+
+# tests/raw_http.py, shared by the server suites.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 REQUIRED = ("IAM_URL", "IAM_TENANT", "IAM_ADMIN", "IAM_ADMIN_ID", "IAM_PASSWORD")
 

@@ -13,6 +13,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import raw_http
 
 TOTAL = 1000
 SLOW_CLIENTS = 4
@@ -38,28 +39,10 @@ def request(host, port, method, path, body=None, headers=None):
 
 
 def raw(host, port, data: bytes) -> bytes:
-    """Sends `data` as it is and reads one response (head and body), or what
-    came before the server hung up."""
-    with socket.create_connection((host, port), timeout=10) as s:
-        s.sendall(data)
-        reply = b""
-        while b"\r\n\r\n" not in reply:
-            chunk = s.recv(65536)
-            if not chunk:
-                return reply
-            reply += chunk
-        head, _, body = reply.partition(b"\r\n\r\n")
-        length = 0
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value)
-        while len(body) < length:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            body += chunk
-        return head + b"\r\n\r\n" + body
+    """Sends `data` as it is and reads one answer, or what came before the
+    server hung up."""
+    answers = raw_http.exchange(host, port, data)
+    return answers[0] if answers else b""
 
 
 def slowloris(host, port, stop: threading.Event):
