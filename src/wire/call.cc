@@ -248,6 +248,13 @@ Secret JsonWithSecret(const json& body, absl::string_view root, absl::string_vie
   return Secret(std::move(out));
 }
 
+Reply JsonReply(json body, int status) {
+  Reply r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
 Reply NoContent() {
   Reply r;
   r.status = 204;

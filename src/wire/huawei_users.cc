@@ -84,18 +84,13 @@ absl::StatusOr<Reply> CreateUser(Call& call) {
   absl::StatusOr<CreateUserResult> created = call.engine.CreateUser(req);
   if (!created.ok()) return created.status();
   call.request_id = created->request_id;
-  Reply r;
-  r.status = 201;
-  r.body = {{"user", UserView(call, created->user)}};
-  return r;
+  return JsonReply({{"user", UserView(call, created->user)}}, 201);
 }
 
 absl::StatusOr<Reply> ShowUser(Call& call) {
   absl::StatusOr<User> user = UserById(call, call.params[0]);
   if (!user.ok()) return user.status();
-  Reply r;
-  r.body = {{"user", UserView(call, *user)}};
-  return r;
+  return JsonReply({{"user", UserView(call, *user)}});
 }
 
 absl::StatusOr<Reply> UpdateUser(Call& call) {
@@ -126,9 +121,7 @@ absl::StatusOr<Reply> UpdateUser(Call& call) {
   req->external_id = OptString(u, "xuser_id");
   absl::StatusOr<User> updated = call.engine.UpdateUser(*req);
   if (!updated.ok()) return updated.status();
-  Reply r;
-  r.body = {{"user", UserView(call, *updated)}};
-  return r;
+  return JsonReply({{"user", UserView(call, *updated)}});
 }
 
 // --- Permanent access keys.
@@ -180,9 +173,7 @@ absl::StatusOr<Reply> ListCredentials(Call& call) {
   if (!keys.ok()) return keys.status();
   json list = json::array();
   for (const AccessKeyInfo& k : *keys) list.push_back(CredentialView(k));
-  Reply r;
-  r.body = {{"credentials", std::move(list)}};
-  return r;
+  return JsonReply({{"credentials", std::move(list)}});
 }
 
 absl::StatusOr<Reply> UpdateCredential(Call& call) {
@@ -197,9 +188,7 @@ absl::StatusOr<Reply> UpdateCredential(Call& call) {
   absl::Status s = call.engine.SetAccessKeyEnabled(call.caller, call.caller.tenant, call.params[0],
                                                    *status == "active");
   if (!s.ok()) return s;
-  Reply r;
-  r.body = {{"credential", {{"access", call.params[0]}, {"status", *status}}}};
-  return r;
+  return JsonReply({{"credential", {{"access", call.params[0]}, {"status", *status}}}});
 }
 
 absl::StatusOr<Reply> DeleteCredential(Call& call) {

@@ -24,18 +24,12 @@ json VersionView(const Call& call) {
 }
 
 absl::StatusOr<Reply> Versions(Call& call) {
-  Reply r;
-  r.status = 300;
-  r.body = {{"versions", {{"values", json::array({VersionView(call)})}}}};
+  Reply r = JsonReply({{"versions", {{"values", json::array({VersionView(call)})}}}}, 300);
   r.headers.emplace_back("Location", absl::StrCat(call.options.public_url, "/v3/"));
   return r;
 }
 
-absl::StatusOr<Reply> Version(Call& call) {
-  Reply r;
-  r.body = {{"version", VersionView(call)}};
-  return r;
-}
+absl::StatusOr<Reply> Version(Call& call) { return JsonReply({{"version", VersionView(call)}}); }
 
 absl::Status AuthFailed() {
   return MakeError(absl::StatusCode::kUnauthenticated, "", "auth.failed",
@@ -209,9 +203,8 @@ absl::StatusOr<Reply> IssueToken(Call& call) {
     return AuthFailed();
   }
   call.caller = Principal{login->session.user_id, login->session.tenant};
-  Reply r;
-  r.status = 201;
-  r.body = TokenView(call, login->session, login->user, scope, login->session.issued_at, true);
+  Reply r = JsonReply(
+      TokenView(call, login->session, login->user, scope, login->session.issued_at, true), 201);
   r.headers.emplace_back("X-Subject-Token", std::string(login->token.view()));
   return r;
 }

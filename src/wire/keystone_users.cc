@@ -89,10 +89,7 @@ absl::StatusOr<Reply> CreateUser(Call& call) {
   absl::StatusOr<CreateUserResult> created = call.engine.CreateUser(req);
   if (!created.ok()) return created.status();
   call.request_id = created->request_id;
-  Reply r;
-  r.status = 201;
-  r.body = {{"user", UserView(call, created->user)}};
-  return r;
+  return JsonReply({{"user", UserView(call, created->user)}}, 201);
 }
 
 absl::StatusOr<Reply> ListUsers(Call& call) {
@@ -105,17 +102,13 @@ absl::StatusOr<Reply> ListUsers(Call& call) {
     if (!all.ok()) return all.status();
     users = *std::move(all);
   }
-  Reply r;
-  r.body = UserList(call, users);
-  return r;
+  return JsonReply(UserList(call, users));
 }
 
 absl::StatusOr<Reply> ShowUser(Call& call) {
   absl::StatusOr<User> user = UserById(call, call.params[0]);
   if (!user.ok()) return user.status();
-  Reply r;
-  r.body = {{"user", UserView(call, *user)}};
-  return r;
+  return JsonReply({{"user", UserView(call, *user)}});
 }
 
 constexpr FieldSpec kUpdateUserFields[] = {
@@ -144,9 +137,7 @@ absl::StatusOr<Reply> UpdateUser(Call& call) {
   req->default_project_id = OptString(u, "default_project_id");
   absl::StatusOr<User> updated = call.engine.UpdateUser(*req);
   if (!updated.ok()) return updated.status();
-  Reply r;
-  r.body = {{"user", UserView(call, *updated)}};
-  return r;
+  return JsonReply({{"user", UserView(call, *updated)}});
 }
 
 absl::StatusOr<Reply> DeleteUser(Call& call) {
@@ -164,16 +155,12 @@ absl::StatusOr<Reply> ListDomains(Call& call) {
   json list = json::array();
   const std::optional<std::string> name = QueryParam(call, "name");
   if (!name.has_value() || *name == call.caller.tenant) list.push_back(DomainView(call));
-  Reply r;
-  r.body = {{"domains", std::move(list)}, {"links", ListLinks(call)}};
-  return r;
+  return JsonReply({{"domains", std::move(list)}, {"links", ListLinks(call)}});
 }
 
 absl::StatusOr<Reply> ShowDomain(Call& call) {
   if (call.params[0] != call.caller.tenant) return NotFound("domain_id", "domain");
-  Reply r;
-  r.body = {{"domain", DomainView(call)}};
-  return r;
+  return JsonReply({{"domain", DomainView(call)}});
 }
 
 // --- Groups.
@@ -211,10 +198,7 @@ absl::StatusOr<Reply> CreateGroup(Call& call) {
   entry.description = OptString(g, "description").value_or("");
   absl::StatusOr<DirectoryEntry> created = call.engine.CreateEntry(call.caller, entry);
   if (!created.ok()) return created.status();
-  Reply r;
-  r.status = 201;
-  r.body = {{"group", GroupView(call, *created)}};
-  return r;
+  return JsonReply({{"group", GroupView(call, *created)}}, 201);
 }
 
 absl::StatusOr<Reply> ListGroups(Call& call) {
@@ -227,17 +211,13 @@ absl::StatusOr<Reply> ListGroups(Call& call) {
       list.push_back(GroupView(call, g));
     }
   }
-  Reply r;
-  r.body = {{"groups", std::move(list)}, {"links", ListLinks(call)}};
-  return r;
+  return JsonReply({{"groups", std::move(list)}, {"links", ListLinks(call)}});
 }
 
 absl::StatusOr<Reply> ShowGroup(Call& call) {
   absl::StatusOr<DirectoryEntry> group = GroupById(call, call.params[0]);
   if (!group.ok()) return group.status();
-  Reply r;
-  r.body = {{"group", GroupView(call, *group)}};
-  return r;
+  return JsonReply({{"group", GroupView(call, *group)}});
 }
 
 absl::StatusOr<Reply> DeleteGroup(Call& call) {
@@ -258,9 +238,7 @@ absl::StatusOr<Reply> GroupUsers(Call& call) {
   req.group = group->id;
   absl::StatusOr<std::vector<User>> users = AllPages(call.engine, std::move(req));
   if (!users.ok()) return users.status();
-  Reply r;
-  r.body = UserList(call, *users);
-  return r;
+  return JsonReply(UserList(call, *users));
 }
 
 // Adds (`add`) or removes the membership of params[1] in group params[0].

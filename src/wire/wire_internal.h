@@ -144,6 +144,9 @@ std::string Dump(const json& value);
 // Overwrites every string in `value` (a request body that held a password).
 void WipeJsonStrings(json& value);
 
+// A JSON reply.
+Reply JsonReply(json body, int status = 200);
+
 // An empty 204 reply.
 Reply NoContent();
 
