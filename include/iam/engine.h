@@ -207,6 +207,13 @@ struct AccessKeyVerification {
   std::string user_id;
 };
 
+// What a host verifying a request signature needs of an access key.
+struct SigningKey {
+  Secret secret;  // WARNING: wipe after use (the Secret does, when it goes)
+  std::string tenant;
+  std::string user_id;
+};
+
 struct BatchCreateResult {
   bool committed = false;  // all were created, or none
   std::vector<absl::StatusOr<CreateUserResult>> items;
@@ -326,6 +333,10 @@ class IAM_EXPORT Engine {
   // The secret of an enabled key, for a host that verifies request signatures.
   // WARNING: wipe it after use.
   absl::StatusOr<Secret> AccessKeySecret(absl::string_view access_key_id);
+  // The same with the key's tenant and user, in one lookup, only while both
+  // the key and its user are enabled: kNotFound (access_key.not_found) alike
+  // for an unknown key, a disabled one and one of a disabled user.
+  absl::StatusOr<SigningKey> SigningKeyFor(absl::string_view access_key_id);
 
   // Groups, organizational units and custom-field definitions. For a custom
   // field, `entry` carries field_type, max_length, allowed_values, pattern.

@@ -125,6 +125,22 @@ absl::StatusOr<AccessKeyVerification> Engine::VerifyAccessKey(absl::string_view 
   return out;
 }
 
+absl::StatusOr<SigningKey> Engine::SigningKeyFor(absl::string_view access_key_id) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  const absl::Status unknown =
+      NotFound("access_key", "access_key.not_found", "no such enabled access key");
+  absl::StatusOr<AccessKeyRecord> k = I.store->FindAccessKey(access_key_id);
+  if (absl::IsNotFound(k.status()) || (k.ok() && !k->enabled)) return unknown;
+  if (!k.ok()) return k.status();
+  absl::StatusOr<UserRecord> user = I.store->FindUser(k->tenant, UserKey::kId, k->user_id);
+  if (absl::IsNotFound(user.status()) || (user.ok() && !user->user.enabled)) return unknown;
+  if (!user.ok()) return user.status();
+  absl::StatusOr<Secret> secret = I.sealer->Open(k->sealed_secret, k->id);
+  if (!secret.ok()) return secret.status();
+  return SigningKey{*std::move(secret), k->tenant, k->user_id};
+}
+
 absl::StatusOr<Secret> Engine::AccessKeySecret(absl::string_view access_key_id) {
   Impl& I = *impl_;
   IAM_RETURN_IF_ERROR(I.init);

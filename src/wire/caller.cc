@@ -53,17 +53,11 @@ absl::StatusOr<Principal> FromSignature(const WireRequest& request, absl::string
   const absl::Status invalid = Unauthenticated("signature.invalid",
                                                "Incorrect IAM authentication information: verify "
                                                "aksk signature fail");
-  absl::StatusOr<Secret> secret = engine.AccessKeySecret(auth->access_key);
-  if (absl::IsNotFound(secret.status()) || absl::IsFailedPrecondition(secret.status())) {
-    return invalid;
-  }
-  if (!secret.ok()) return secret.status();
-  const std::string expected = SdkSignature(secret->view(), *date_text, *canonical);
-  if (sodium_memcmp(expected.data(), auth->signature.data(), expected.size()) != 0) return invalid;
-  absl::StatusOr<AccessKeyVerification> key =
-      engine.VerifyAccessKey(auth->access_key, secret->view());
+  absl::StatusOr<SigningKey> key = engine.SigningKeyFor(auth->access_key);
+  if (absl::IsNotFound(key.status())) return invalid;
   if (!key.ok()) return key.status();
-  if (!key->valid) return invalid;  // the user is disabled
+  const std::string expected = SdkSignature(key->secret.view(), *date_text, *canonical);
+  if (sodium_memcmp(expected.data(), auth->signature.data(), expected.size()) != 0) return invalid;
   if (const std::string* domain = FindHeader(request.headers, "X-Domain-Id");
       domain != nullptr && *domain != key->tenant) {
     return MakeError(absl::StatusCode::kPermissionDenied, "X-Domain-Id", "domain.forbidden",

@@ -427,8 +427,15 @@ TEST_P(LifecycleTest, AccessKeysAtMostTwoSecretOnceConstantTimeVerify) {
   ASSERT_TRUE(engine_->SetAccessKeyEnabled({}, "t1", k1->id, false).ok());
   EXPECT_FALSE(engine_->VerifyAccessKey(k1->id, k1->secret.view())->valid);
   EXPECT_EQ(engine_->AccessKeySecret(k1->id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(engine_->SigningKeyFor(k1->id).status().code(), absl::StatusCode::kNotFound);
   ASSERT_TRUE(engine_->SetAccessKeyEnabled({}, "t1", k1->id, true).ok());
   EXPECT_EQ(engine_->AccessKeySecret(k1->id)->view(), k1->secret.view());
+  auto signing = engine_->SigningKeyFor(k1->id);
+  ASSERT_TRUE(signing.ok()) << signing.status();
+  EXPECT_EQ(signing->secret.view(), k1->secret.view());
+  EXPECT_EQ(signing->tenant, "t1");
+  EXPECT_EQ(signing->user_id, u.id);
+  EXPECT_EQ(engine_->SigningKeyFor("AKNOTAKEY").status().code(), absl::StatusCode::kNotFound);
   ASSERT_TRUE(engine_->DeleteAccessKey({}, "t1", k2->id).ok());
   EXPECT_FALSE(engine_->VerifyAccessKey(k2->id, k2->secret.view())->valid);
   EXPECT_EQ(engine_->DeleteAccessKey({}, "t2", k1->id).code(), absl::StatusCode::kNotFound);
@@ -440,6 +447,7 @@ TEST_P(LifecycleTest, AccessKeysAtMostTwoSecretOnceConstantTimeVerify) {
   off.enabled = false;
   ASSERT_TRUE(engine_->UpdateUser(off).ok());
   EXPECT_FALSE(engine_->VerifyAccessKey(k1->id, k1->secret.view())->valid);
+  EXPECT_EQ(ErrorReason(engine_->SigningKeyFor(k1->id).status()), "access_key.not_found");
 }
 
 TEST_P(LifecycleTest, HostKeyRotationStillOpensOldSecrets) {
