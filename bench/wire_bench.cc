@@ -51,6 +51,75 @@ void BM_SignatureCheck(benchmark::State& state) {
 }
 BENCHMARK(BM_SignatureCheck);
 
+// The other schemes, the same work per request (docs/WIRE-NOTES-2.md).
+void BM_Tc3SignatureCheck(benchmark::State& state) {
+  WireRequest r;
+  r.method = "POST";
+  r.path = "/";
+  r.body =
+      R"({"Name":"alice","ConsoleLogin":1,"UseApi":1,"Password":"P@ssw0rd!23","NeedResetPassword":1})";
+  r.headers = {{"Content-Type", "application/json"},
+               {"Host", "127.0.0.1:8080"},
+               {"X-TC-Action", "AddUser"},
+               {"X-TC-Timestamp", "1700000000"}};
+  const std::string header = SignTc3Request(r, "AKIDEXAMPLE", "ExampleSecretKey0123456789abcdef");
+  for (auto _ : state) {
+    absl::StatusOr<Tc3Authorization> auth = ParseTc3Authorization(header);
+    absl::StatusOr<std::string> canonical = Tc3CanonicalRequest(r, auth->signed_headers);
+    const std::string expected = Tc3Signature("ExampleSecretKey0123456789abcdef", "1700000000",
+                                              auth->date, auth->service, *canonical);
+    benchmark::DoNotOptimize(
+        sodium_memcmp(expected.data(), auth->signature.data(), expected.size()));
+  }
+}
+BENCHMARK(BM_Tc3SignatureCheck);
+
+void BM_Acs3SignatureCheck(benchmark::State& state) {
+  WireRequest r;
+  r.method = "POST";
+  r.path = "/";
+  r.query =
+      "InstanceId=idaas_ue2jvisn35ea5lmthk267xxxxx&Username=user_001&Password=123456&"
+      "PhoneRegion=86&PhoneNumber=12345678901&Email=example%40example.com";
+  r.headers = {
+      {"host", "127.0.0.1:8080"},
+      {"x-acs-action", "CreateUser"},
+      {"x-acs-version", "2021-12-01"},
+      {"x-acs-date", "2024-01-01T00:00:00Z"},
+      {"x-acs-signature-nonce", "0123456789abcdef0123456789abcdef"},
+      {"x-acs-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}};
+  const std::string header = SignAcs3Request(r, "LTAI5tEXAMPLE", kSk);
+  for (auto _ : state) {
+    absl::StatusOr<Acs3Authorization> auth = ParseAcs3Authorization(header);
+    absl::StatusOr<std::string> canonical = Acs3CanonicalRequest(r, auth->signed_headers);
+    const std::string expected = Acs3Signature(kSk, *canonical);
+    benchmark::DoNotOptimize(
+        sodium_memcmp(expected.data(), auth->signature.data(), expected.size()));
+  }
+}
+BENCHMARK(BM_Acs3SignatureCheck);
+
+void BM_RpcV1SignatureCheck(benchmark::State& state) {
+  const std::vector<std::pair<std::string, std::string>> params = {
+      {"AccessKeyId", "LTAI5tEXAMPLE"},
+      {"Action", "CreateUser"},
+      {"Format", "JSON"},
+      {"InstanceId", "idaas_ue2jvisn35ea5lmthk267xxxxx"},
+      {"Password", "123456"},
+      {"SignatureMethod", "HMAC-SHA1"},
+      {"SignatureNonce", "0123456789abcdef"},
+      {"SignatureVersion", "1.0"},
+      {"Timestamp", "2024-01-01T00:00:00Z"},
+      {"Username", "user_001"},
+      {"Version", "2021-12-01"}};
+  const std::string presented = RpcV1Signature(kSk, RpcV1StringToSign("POST", params));
+  for (auto _ : state) {
+    const std::string expected = RpcV1Signature(kSk, RpcV1StringToSign("POST", params));
+    benchmark::DoNotOptimize(expected == presented);
+  }
+}
+BENCHMARK(BM_RpcV1SignatureCheck);
+
 struct Fixture {
   Fixture() {
     EngineOptions o;

@@ -17,12 +17,15 @@
 #include "absl/strings/str_split.h"
 #include "iam/error.h"
 #include "iam/secret.h"
+#include "wire/digests.h"
 #include "wire/percent_encoding.h"
+#include "wire/signature_parts.h"
 
 namespace iam {
 namespace {
 
 using wire::AppendPercentEncoded;
+using wire::HexSha256;
 using wire::PercentDecode;
 
 constexpr absl::string_view kSdkDateFormat = "%Y%m%dT%H%M%SZ";
@@ -49,106 +52,36 @@ std::string CanonicalUri(absl::string_view path) {
   return out;
 }
 
-// Sorted as the SDK sorts: by the decoded key, then value; then encoded.
-std::string CanonicalQuery(absl::string_view query) {
-  if (query.empty()) return "";
-  std::vector<std::pair<std::string, std::string>> pairs;
-  for (absl::string_view item : absl::StrSplit(query, '&', absl::SkipEmpty())) {
-    std::pair<absl::string_view, absl::string_view> kv =
-        absl::StrSplit(item, absl::MaxSplits('=', 1));
-    pairs.emplace_back(PercentDecode(kv.first), PercentDecode(kv.second));
-  }
-  std::sort(pairs.begin(), pairs.end());
-  std::string out;
-  for (const auto& [key, value] : pairs) {
-    if (!out.empty()) out.push_back('&');
-    AppendPercentEncoded(key, &out);
-    out.push_back('=');
-    AppendPercentEncoded(value, &out);
-  }
-  return out;
-}
-
-std::string HexSha256(absl::string_view data) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
-}
-
-absl::Status Malformed(absl::string_view message) {
-  return MakeError(absl::StatusCode::kInvalidArgument, "Authorization", "signature.malformed",
-                   absl::StrCat("Authorization: ", message));
-}
-
 }  // namespace
 
 absl::StatusOr<SdkAuthorization> ParseSdkAuthorization(absl::string_view header) {
-  header = absl::StripAsciiWhitespace(header);
-  if (!absl::ConsumePrefix(&header, kSdkHmacSha256) || header.empty() || header[0] != ' ') {
-    return Malformed("is not SDK-HMAC-SHA256");
-  }
-  SdkAuthorization auth;
-  bool have_headers = false;
-  for (absl::string_view part : absl::StrSplit(header, ',')) {
-    part = absl::StripAsciiWhitespace(part);
-    std::pair<absl::string_view, absl::string_view> kv =
-        absl::StrSplit(part, absl::MaxSplits('=', 1));
-    if (kv.first == "Access") {
-      auth.access_key = std::string(kv.second);
-    } else if (kv.first == "SignedHeaders") {
-      have_headers = true;
-      for (absl::string_view name : absl::StrSplit(kv.second, ';')) {
-        auth.signed_headers.push_back(absl::AsciiStrToLower(name));
-      }
-    } else if (kv.first == "Signature") {
-      auth.signature = std::string(kv.second);
-    } else {
-      return Malformed("has an unknown part");
-    }
-  }
-  if (auth.access_key.empty() || auth.access_key.size() > 128) return Malformed("lacks Access");
-  if (!have_headers || auth.signed_headers.empty()) return Malformed("lacks SignedHeaders");
-  if (auth.signature.size() != 64) return Malformed("lacks a 64-digit Signature");
-  return auth;
+  absl::StatusOr<wire::AuthorizationParts> parts =
+      wire::ParseAuthorizationParts(header, kSdkHmacSha256, "Access");
+  if (!parts.ok()) return parts.status();
+  return SdkAuthorization{std::move(parts->credential), std::move(parts->signed_headers),
+                          std::move(parts->signature)};
 }
 
 absl::StatusOr<std::string> SdkCanonicalRequest(const WireRequest& request,
                                                 const std::vector<std::string>& signed_headers) {
-  std::string out;
-  out.reserve(256 + request.path.size() + request.query.size());
-  absl::StrAppend(&out, request.method, "\n", CanonicalUri(request.path), "\n",
-                  CanonicalQuery(request.query), "\n");
-  for (const std::string& name : signed_headers) {
-    const std::string* value = FindHeader(request.headers, name);
-    if (value == nullptr) {
-      return MakeError(
-          absl::StatusCode::kInvalidArgument, "Authorization", "signature.header_missing",
-          absl::StrCat("Authorization: signed header ", name, " is not in the request"));
-    }
-    absl::StrAppend(&out, name, ":", absl::StripAsciiWhitespace(*value), "\n");
-  }
-  absl::StrAppend(&out, "\n", absl::StrJoin(signed_headers, ";"), "\n");
+  // Values as received: the SDK neither trims nor lower-cases them.
+  absl::StatusOr<std::string> headers = wire::CanonicalHeaders(
+      request, signed_headers,
+      [](absl::string_view, absl::string_view value) { return std::string(value); });
+  if (!headers.ok()) return headers.status();
+  // Sorted as the SDK sorts: by the decoded key, then value; then encoded.
   const std::string* content_hash = FindHeader(request.headers, "X-Sdk-Content-Sha256");
-  absl::StrAppend(&out, content_hash != nullptr ? *content_hash : HexSha256(request.body));
-  return out;
+  return absl::StrCat(request.method, "\n", CanonicalUri(request.path), "\n",
+                      wire::CanonicalQueryString(request.query, false), "\n", *headers,
+                      content_hash != nullptr ? *content_hash : HexSha256(request.body));
 }
 
 std::string SdkPayloadHash(absl::string_view body) { return HexSha256(body); }
 
 std::string SdkSignature(absl::string_view secret, absl::string_view sdk_date,
                          absl::string_view canonical_request) {
-  const std::string to_sign =
-      absl::StrCat(kSdkHmacSha256, "\n", sdk_date, "\n", HexSha256(canonical_request));
-  crypto_auth_hmacsha256_state state;
-  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()),
-                              secret.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(to_sign.data()),
-                                to_sign.size());
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_final(&state, mac);
-  sodium_memzero(&state, sizeof state);  // the state holds the keyed pads
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
+  return wire::Hex(wire::HmacSha256(
+      secret, absl::StrCat(kSdkHmacSha256, "\n", sdk_date, "\n", HexSha256(canonical_request))));
 }
 
 std::string FormatSdkDate(absl::Time t) {

@@ -171,3 +171,226 @@ TEST(RequestSignatureTest, QuerySortsOnDecodedKeysAsTheSdk) {
 
 }  // namespace
 }  // namespace iam
+
+// --- The other clouds' schemes, against their published examples and their
+// SDKs' own signatures (docs/WIRE-NOTES-2.md §1.8, §2.9).
+
+namespace iam {
+namespace {
+
+TEST(Tc3SignatureTest, TencentsPublishedExample) {
+  WireRequest r;
+  r.method = "POST";
+  r.path = "/";
+  r.body =
+      R"({"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]})";
+  ASSERT_EQ(r.body.size(), 86u);
+  r.headers = {{"Content-Type", "application/json; charset=utf-8"},
+               {"Host", "cvm.tencentcloudapi.com"},
+               {"X-TC-Timestamp", "1551113065"}};
+  absl::StatusOr<std::string> canonical = Tc3CanonicalRequest(r, {"content-type", "host"});
+  ASSERT_TRUE(canonical.ok());
+  EXPECT_EQ(*canonical,
+            "POST\n/\n\ncontent-type:application/json; charset=utf-8\n"
+            "host:cvm.tencentcloudapi.com\n\ncontent-type;host\n"
+            "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064");
+  EXPECT_EQ(Tc3Date(absl::FromUnixSeconds(1551113065)), "2019-02-25");
+  EXPECT_EQ(Tc3Service("cvm.tencentcloudapi.com"), "cvm");
+  EXPECT_EQ(Tc3Signature("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", "1551113065", "2019-02-25", "cvm",
+                         *canonical),
+            "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168");
+}
+
+TEST(Tc3SignatureTest, TheSdksAddUserToALoopbackEndpoint) {
+  WireRequest r;
+  r.method = "POST";
+  r.path = "/";
+  r.body =
+      R"({"Name":"alice","ConsoleLogin":1,"UseApi":1,"Password":"P@ssw0rd!23","NeedResetPassword":1})";
+  r.headers = {{"Content-Type", "application/json"},
+               {"Host", "127.0.0.1:8080"},
+               {"X-TC-Action", "AddUser"},
+               {"X-TC-Timestamp", "1700000000"}};
+  EXPECT_EQ(Tc3Service("127.0.0.1:8080"), "127");
+  EXPECT_EQ(Tc3Service("localhost:8080"), "localhost:8080");
+  const std::string header =
+      SignTc3Request(r, "AKIDEXAMPLE0000000000000000000000000", "ExampleSecretKey0123456789abcdef");
+  EXPECT_EQ(header,
+            "TC3-HMAC-SHA256 Credential=AKIDEXAMPLE0000000000000000000000000/2023-11-14/127/"
+            "tc3_request, SignedHeaders=content-type;host, "
+            "Signature=4f1352889459ab1587cfa45a75e5668208095c04b47c4fae4eab69aa85a16475");
+  absl::StatusOr<Tc3Authorization> a = ParseTc3Authorization(header);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->secret_id, "AKIDEXAMPLE0000000000000000000000000");
+  EXPECT_EQ(a->date, "2023-11-14");
+  EXPECT_EQ(a->service, "127");
+  EXPECT_EQ(a->signed_headers, (std::vector<std::string>{"content-type", "host"}));
+  // The real endpoint signs its host and service.
+  for (auto& [name, value] : r.headers) {
+    if (name == "Host") value = "cam.tencentcloudapi.com";
+  }
+  EXPECT_TRUE(absl::EndsWith(
+      SignTc3Request(r, "AKIDEXAMPLE0000000000000000000000000", "ExampleSecretKey0123456789abcdef"),
+      "/2023-11-14/cam/tc3_request, SignedHeaders=content-type;host, "
+      "Signature=099b1cc7556822767658e6bd4fbe900be2e5869d51512ba5f74fcd7b6badac7f"));
+}
+
+TEST(Tc3SignatureTest, RefusesMalformedHeaders) {
+  const std::string sig(64, 'a');
+  for (const std::string& header : {
+           "TC3-HMAC-SHA256 Credential=AK/2023-11-14/cam, SignedHeaders=host, Signature=" + sig,
+           "TC3-HMAC-SHA256 Credential=AK/2023-11-14/cam/x, SignedHeaders=host, Signature=" + sig,
+           "TC3-HMAC-SHA256 Credential=/2023-11-14/cam/tc3_request, SignedHeaders=host, "
+           "Signature=" +
+               sig,
+           "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=" + sig,
+       }) {
+    EXPECT_EQ(ErrorReason(ParseTc3Authorization(header).status()), "signature.malformed") << header;
+  }
+}
+
+TEST(Acs3SignatureTest, AlibabasPublishedExample) {
+  WireRequest r;
+  r.method = "POST";
+  r.path = "/";
+  r.query = "ImageId=win2019_1809_x64_dtc_zh-cn_40G_alibase_20230811.vhd&RegionId=cn-shanghai";
+  r.headers = {
+      {"host", "ecs.cn-shanghai.aliyuncs.com"},
+      {"x-acs-action", "RunInstances"},
+      {"x-acs-version", "2014-05-26"},
+      {"x-acs-date", "2023-10-26T10:22:32Z"},
+      {"x-acs-signature-nonce", "3156853299f313e23d1673dc12e1703d"},
+      {"x-acs-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}};
+  const std::string header = SignAcs3Request(r, "YourAccessKeyId", "YourAccessKeySecret");
+  EXPECT_EQ(header,
+            "ACS3-HMAC-SHA256 Credential=YourAccessKeyId,SignedHeaders=host;x-acs-action;"
+            "x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,"
+            "Signature=06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0");
+  absl::StatusOr<Acs3Authorization> a = ParseAcs3Authorization(header);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->access_key_id, "YourAccessKeyId");
+  EXPECT_EQ(a->signed_headers.size(), 6u);
+}
+
+WireRequest EiamCreateUser() {
+  WireRequest r;
+  r.method = "POST";
+  r.path = "/";
+  // As the SDK sends it: insertion order, RPC-flattened arrays and objects.
+  r.query =
+      "InstanceId=idaas_ue2jvisn35ea5lmthk267xxxxx&Username=user_001&DisplayName=name_001&"
+      "Password=123456&PhoneRegion=86&PhoneNumber=12345678901&PhoneNumberVerified=true&"
+      "Email=example%40example.com&EmailVerified=true&UserExternalId=user_"
+      "d6sbsuumeta4h66ec3il7yxxxx&"
+      "PrimaryOrganizationalUnitId=ou_wovwffm62xifdziem7an7xxxxx&"
+      "OrganizationalUnitIds.1=ou_adz2vmgiwpo4tu6jtss3mynjji&Description=description%20text&"
+      "CustomFields.1.FieldName=age&CustomFields.1.FieldValue=10&"
+      "PasswordInitializationConfig.PasswordInitializationPolicyPriority=global&"
+      "PasswordInitializationConfig.PasswordForcedUpdateStatus=enabled&"
+      "PasswordInitializationConfig.UserNotificationChannels.1=sms&"
+      "PasswordInitializationConfig.PasswordInitializationType=random&"
+      "ClientToken=client-token-example";
+  r.headers = {
+      {"host", "127.0.0.1:8080"},
+      {"x-acs-action", "CreateUser"},
+      {"x-acs-version", "2021-12-01"},
+      {"x-acs-date", "2024-01-01T00:00:00Z"},
+      {"x-acs-signature-nonce", "0123456789abcdef0123456789abcdef"},
+      {"x-acs-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+      {"x-acs-credentials-provider", "static_ak"},
+      {"user-agent", "AlibabaCloud (linux; x64) Node.js/v20.20.2"}};
+  return r;
+}
+
+TEST(Acs3SignatureTest, EiamCreateUserWithSeed003sParametersAsTheSdkSignsIt) {
+  EXPECT_EQ(
+      SignAcs3Request(EiamCreateUser(), "LTAI5tEXAMPLEAK00000000",
+                      "ExampleAccessKeySecret0123456789"),
+      "ACS3-HMAC-SHA256 Credential=LTAI5tEXAMPLEAK00000000,SignedHeaders=host;x-acs-action;"
+      "x-acs-content-sha256;x-acs-credentials-provider;x-acs-date;x-acs-signature-nonce;"
+      "x-acs-version,Signature=61117775a00e6512267ec751961ccf5443fcc754963a06b9627daa00b81da9d1");
+  // The server honours the list it is given: without the credentials-provider header.
+  WireRequest older = EiamCreateUser();
+  older.headers.erase(older.headers.begin() + 6);
+  EXPECT_TRUE(absl::EndsWith(
+      SignAcs3Request(older, "LTAI5tEXAMPLEAK00000000", "ExampleAccessKeySecret0123456789"),
+      "Signature=540f16332ea48345967598e3193c40aa0b3a4eb54e4ad7936bbb0ac14e1270e1"));
+}
+
+TEST(Acs3SignatureTest, AFormBodyIsSignedThroughItsHash) {
+  WireRequest r = EiamCreateUser();
+  r.query = "InstanceId=idaas_x";
+  r.body = "Username=bodyuser&Password=a%20b%26c%3Dd";
+  for (auto& [name, value] : r.headers) {
+    if (name == "x-acs-content-sha256") {
+      value = "deb8c06cc6cd524fa14164133c7b8fcbba6a4a700d53d7464c148d83c686d3f1";
+    }
+  }
+  r.headers.push_back({"content-type", "application/x-www-form-urlencoded"});
+  EXPECT_TRUE(absl::EndsWith(
+      SignAcs3Request(r, "LTAI5tEXAMPLEAK00000000", "ExampleAccessKeySecret0123456789"),
+      "SignedHeaders=content-type;host;x-acs-action;x-acs-content-sha256;"
+      "x-acs-credentials-provider;x-acs-date;x-acs-signature-nonce;x-acs-version,"
+      "Signature=4ca30e5467ca6813b5a12cb43973ce52f3ec3eb67f00c4e7ef4849a092895e42"));
+}
+
+TEST(RpcV1SignatureTest, AlibabasPublishedExample) {
+  const std::string to_sign =
+      RpcV1StringToSign("GET", {{"AccessKeyId", "testid"},
+                                {"Action", "DescribeDedicatedHosts"},
+                                {"Format", "JSON"},
+                                {"RegionId", "cn-beijing"},
+                                {"SignatureMethod", "HMAC-SHA1"},
+                                {"SignatureNonce", "edb2b34af0af9a6d14deaf7c1a5315eb"},
+                                {"SignatureVersion", "1.0"},
+                                {"Timestamp", "2023-03-13T08:34:30Z"},
+                                {"Version", "2014-05-26"},
+                                {"Signature", "ignored"}});
+  EXPECT_EQ(to_sign,
+            "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeDedicatedHosts%26Format%3DJSON%26"
+            "RegionId%3Dcn-beijing%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D"
+            "edb2b34af0af9a6d14deaf7c1a5315eb%26SignatureVersion%3D1.0%26Timestamp%3D"
+            "2023-03-13T08%253A34%253A30Z%26Version%3D2014-05-26");
+  EXPECT_EQ(RpcV1Signature("testsecret", to_sign), "9NaGiOspFP5UPcwX8Iwt2YJXXuk=");
+}
+
+TEST(RpcV1SignatureTest, EiamCreateUserOverRpcV1) {
+  std::vector<std::pair<std::string, std::string>> params = {
+      {"AccessKeyId", "LTAI5tEXAMPLEAK00000000"},
+      {"Action", "CreateUser"},
+      {"ClientToken", "client-token-example"},
+      {"CustomFields.1.FieldName", "age"},
+      {"CustomFields.1.FieldValue", "10"},
+      {"Description", "description text"},
+      {"DisplayName", "name_001"},
+      {"Email", "example@example.com"},
+      {"EmailVerified", "true"},
+      {"Format", "JSON"},
+      {"InstanceId", "idaas_ue2jvisn35ea5lmthk267xxxxx"},
+      {"OrganizationalUnitIds.1", "ou_adz2vmgiwpo4tu6jtss3mynjji"},
+      {"Password", "123456"},
+      {"PasswordInitializationConfig.PasswordForcedUpdateStatus", "enabled"},
+      {"PasswordInitializationConfig.PasswordInitializationPolicyPriority", "global"},
+      {"PasswordInitializationConfig.PasswordInitializationType", "random"},
+      {"PasswordInitializationConfig.UserNotificationChannels.1", "sms"},
+      {"PhoneNumber", "12345678901"},
+      {"PhoneNumberVerified", "true"},
+      {"PhoneRegion", "86"},
+      {"PrimaryOrganizationalUnitId", "ou_wovwffm62xifdziem7an7xxxxx"},
+      {"SignatureMethod", "HMAC-SHA1"},
+      {"SignatureNonce", "0123456789abcdef0123456789abcdef"},
+      {"SignatureVersion", "1.0"},
+      {"Timestamp", "2024-01-01T00:00:00Z"},
+      {"UserExternalId", "user_d6sbsuumeta4h66ec3il7yxxxx"},
+      {"Username", "user_001"},
+      {"Version", "2021-12-01"},
+  };
+  const char kSecret[] = "ExampleAccessKeySecret0123456789";
+  EXPECT_EQ(RpcV1Signature(kSecret, RpcV1StringToSign("GET", params)),
+            "CGMqSxh3hcoLkmb8RThZYX0Xxo4=");
+  EXPECT_EQ(RpcV1Signature(kSecret, RpcV1StringToSign("POST", params)),
+            "tA3oj7PM/PgfYKsChGBct4DllHE=");
+}
+
+}  // namespace
+}  // namespace iam

@@ -1,0 +1,44 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+#include "wire/digests.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <sodium.h>
+
+#include "absl/strings/escaping.h"
+
+namespace iam::wire {
+
+std::string Hex(absl::string_view bytes) { return absl::BytesToHexString(bytes); }
+
+std::string HexSha256(absl::string_view data) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  return Hex(absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+std::string HmacSha256(absl::string_view key, absl::string_view data) {
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),
+                              key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(data.data()),
+                                data.size());
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_final(&state, mac);
+  sodium_memzero(&state, sizeof state);  // the state holds the keyed pads
+  std::string out(reinterpret_cast<const char*>(mac), sizeof mac);
+  sodium_memzero(mac, sizeof mac);
+  return out;
+}
+
+std::string HmacSha1(absl::string_view key, absl::string_view data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &size);
+  std::string out(reinterpret_cast<const char*>(mac), size);
+  sodium_memzero(mac, sizeof mac);
+  return out;
+}
+
+}  // namespace iam::wire

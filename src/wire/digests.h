@@ -1,0 +1,26 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The hashes the request signatures are made of: SHA-256 and HMAC-SHA256
+// from libsodium, HMAC-SHA1 (Alibaba's RPC signature, which libsodium lacks)
+// from OpenSSL's libcrypto. Pure functions; keyed states are wiped.
+#ifndef IAM_SRC_WIRE_DIGESTS_H_
+#define IAM_SRC_WIRE_DIGESTS_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace iam::wire {
+
+// Lower-case hex of SHA-256(data).
+std::string HexSha256(absl::string_view data);
+// The 32 raw bytes of HMAC-SHA256(key, data).
+std::string HmacSha256(absl::string_view key, absl::string_view data);
+// The 20 raw bytes of HMAC-SHA1(key, data).
+std::string HmacSha1(absl::string_view key, absl::string_view data);
+// Lower-case hex of raw bytes.
+std::string Hex(absl::string_view bytes);
+
+}  // namespace iam::wire
+
+#endif  // IAM_SRC_WIRE_DIGESTS_H_
