@@ -56,6 +56,12 @@ run_pytest env IAM_LIBRARY="$PWD/build-test/libiam.so" /usr/bin/python3 -m pytes
 
 echo "== end to end: iamctl serve with the Huawei SDK, the OpenStack client, curl, abuse"
 bash tests/e2e/run.sh build-test
+if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
+  # The same against the ASan+UBSan server: a report aborts it, and the run
+  # (or its exit status on SIGTERM, leaks included) fails.
+  echo "== end to end again, the server under ASan+UBSan"
+  ASAN_OPTIONS=detect_leaks=1 bash tests/e2e/run.sh build-asan
+fi
 
 echo "== benchmark smoke run (each program runs; figures come from bench/run.sh)"
 smoke() {
