@@ -38,6 +38,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "iam/export.h"
+#include "iam/secret.h"
 #include "iam/wire.h"
 
 namespace iam {
@@ -100,6 +101,14 @@ IAM_EXPORT absl::StatusOr<std::string> Tc3CanonicalRequest(
 IAM_EXPORT std::string Tc3Signature(absl::string_view secret, absl::string_view timestamp,
                                     absl::string_view date, absl::string_view service,
                                     absl::string_view canonical_request);
+// kSigning alone (three of the four HMACs): a verifier may keep it per key,
+// date and service. WARNING: it opens that day's signatures; wipe it.
+IAM_EXPORT Secret Tc3SigningKey(absl::string_view secret, absl::string_view date,
+                                absl::string_view service);
+// Tc3Signature with kSigning given.
+IAM_EXPORT std::string Tc3SignatureWithKey(const Secret& signing_key, absl::string_view timestamp,
+                                           absl::string_view date, absl::string_view service,
+                                           absl::string_view canonical_request);
 // yyyy-mm-dd (UTC) of a Unix time, as the credential scope has it.
 IAM_EXPORT std::string Tc3Date(absl::Time t);
 // The service the SDK signs for `host` (the Host header, port included): the

@@ -49,19 +49,28 @@ absl::StatusOr<std::string> Tc3CanonicalRequest(const WireRequest& request,
                       wire::HexSha256(request.body));
 }
 
-std::string Tc3Signature(absl::string_view secret, absl::string_view timestamp,
-                         absl::string_view date, absl::string_view service,
-                         absl::string_view canonical_request) {
-  const std::string scope = absl::StrCat(date, "/", service, "/tc3_request");
-  const std::string to_sign = absl::StrCat(kTc3HmacSha256, "\n", timestamp, "\n", scope, "\n",
-                                           wire::HexSha256(canonical_request));
+Secret Tc3SigningKey(absl::string_view secret, absl::string_view date, absl::string_view service) {
   std::string key = absl::StrCat("TC3", secret);
   std::string k_date = wire::HmacSha256(key, date);
   std::string k_service = wire::HmacSha256(k_date, service);
-  std::string k_signing = wire::HmacSha256(k_service, "tc3_request");
-  const std::string signature = wire::Hex(wire::HmacSha256(k_signing, to_sign));
-  for (std::string* s : {&key, &k_date, &k_service, &k_signing}) WipeString(*s);
-  return signature;
+  Secret k_signing(wire::HmacSha256(k_service, "tc3_request"));
+  for (std::string* s : {&key, &k_date, &k_service}) WipeString(*s);
+  return k_signing;
+}
+
+std::string Tc3SignatureWithKey(const Secret& signing_key, absl::string_view timestamp,
+                                absl::string_view date, absl::string_view service,
+                                absl::string_view canonical_request) {
+  return wire::Hex(wire::HmacSha256(
+      signing_key.view(), absl::StrCat(kTc3HmacSha256, "\n", timestamp, "\n", date, "/", service,
+                                       "/tc3_request\n", wire::HexSha256(canonical_request))));
+}
+
+std::string Tc3Signature(absl::string_view secret, absl::string_view timestamp,
+                         absl::string_view date, absl::string_view service,
+                         absl::string_view canonical_request) {
+  return Tc3SignatureWithKey(Tc3SigningKey(secret, date, service), timestamp, date, service,
+                             canonical_request);
 }
 
 std::string Tc3Date(absl::Time t) { return absl::FormatTime("%Y-%m-%d", t, absl::UTCTimeZone()); }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
@@ -390,6 +391,18 @@ TEST(RpcV1SignatureTest, EiamCreateUserOverRpcV1) {
             "CGMqSxh3hcoLkmb8RThZYX0Xxo4=");
   EXPECT_EQ(RpcV1Signature(kSecret, RpcV1StringToSign("POST", params)),
             "tA3oj7PM/PgfYKsChGBct4DllHE=");
+}
+
+}  // namespace
+}  // namespace iam
+
+namespace iam {
+namespace {
+
+TEST(Tc3SignatureTest, TheDerivedKeyIsTencentsKSigning) {
+  const Secret key = Tc3SigningKey("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", "2019-02-25", "cvm");
+  EXPECT_EQ(absl::BytesToHexString(key.view()),
+            "ac658d5dde49e9bfdd14e04e062f66b05d9f637d44b8a8d845327d4a77f666b1");
 }
 
 }  // namespace
