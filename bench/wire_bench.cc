@@ -135,9 +135,9 @@ void BM_RpcV1SignatureCheck(benchmark::State& state) {
       {"Timestamp", "2024-01-01T00:00:00Z"},
       {"Username", "user_001"},
       {"Version", "2021-12-01"}};
-  const std::string presented = RpcV1Signature(kSk, RpcV1StringToSign("POST", params));
+  const std::string presented = RpcV1Signature(kSk, *RpcV1StringToSign("POST", params));
   for (auto _ : state) {
-    const std::string expected = RpcV1Signature(kSk, RpcV1StringToSign("POST", params));
+    const std::string expected = RpcV1Signature(kSk, *RpcV1StringToSign("POST", params));
     benchmark::DoNotOptimize(expected == presented);
   }
 }

@@ -26,7 +26,7 @@ namespace iam {
 
 // Who is calling: the host's authenticated principal.
 struct Principal {
-  std::string id;  // e.g. an admin user id or access key id
+  std::string id;  // the calling user's id ("" = anonymous)
   std::string tenant;
 };
 

@@ -149,9 +149,11 @@ IAM_EXPORT std::string SignAcs3Request(const WireRequest& request, absl::string_
 // --- RPC signature v1 (Alibaba HMAC-SHA1) ------------------------------------
 
 // Method "&%2F&" enc(the parameters but Signature, sorted, enc(k)=enc(v)
-// joined by '&'). `params` are decoded key/value pairs.
-IAM_EXPORT std::string RpcV1StringToSign(absl::string_view method,
-                                         std::vector<std::pair<std::string, std::string>> params);
+// joined by '&'). `params` are decoded key/value pairs (the query's and a
+// form body's together); a key given twice, or Signature given twice, is
+// kInvalidArgument (signature.malformed): no order could be guessed.
+IAM_EXPORT absl::StatusOr<std::string> RpcV1StringToSign(
+    absl::string_view method, std::vector<std::pair<std::string, std::string>> params);
 // base64(HMAC-SHA1(secret + "&", string_to_sign)).
 IAM_EXPORT std::string RpcV1Signature(absl::string_view secret, absl::string_view string_to_sign);
 

@@ -60,7 +60,10 @@ absl::StatusOr<IssuedAccessKey> Engine::CreateAccessKey(const Principal& caller,
   w.now = I.clock->Now();
   IssuedAccessKey issued = I.NewAccessKey(&w, std::string(tenant), rec->user.id);
   w.new_access_keys.back().description = std::string(description);
-  IAM_RETURN_IF_ERROR(I.store->Commit(w));
+  // Committed as an edit of the user at the version counted above: of two
+  // racing creates past the limit, one aborts (user.version_conflict).
+  IAM_RETURN_IF_ERROR(
+      I.CommitUpdate(*rec, rec->user.version, std::move(w), Impl::UpdateKind::kEdit));
   return issued;
 }
 

@@ -155,9 +155,10 @@ struct Engine::Impl {
   absl::StatusOr<User> RedeemToken(absl::string_view token, TokenPurpose purpose,
                                    absl::string_view new_password);
   // Records a login's outcome (and the lockout it may trigger), retrying on a
-  // concurrent update.
+  // concurrent update. `rehash` replaces the hash only while it is still
+  // `verified_hash`: a password set meanwhile is never undone.
   void RecordLogin(const std::string& tenant, const std::string& id, bool success,
-                   const std::string& rehash);
+                   const std::string& rehash, const std::string& verified_hash = "");
   // Verifies `password` for a login or a password change, spending one
   // Argon2id whether or not `rec` exists, is locked or has a password: an
   // unknown user, a wrong password and a locked account given a wrong

@@ -91,7 +91,7 @@ absl::StatusOr<User> Engine::Impl::RedeemToken(absl::string_view token, TokenPur
 }
 
 void Engine::Impl::RecordLogin(const std::string& tenant, const std::string& id, bool success,
-                               const std::string& rehash) {
+                               const std::string& rehash, const std::string& verified_hash) {
   // Bookkeeping keeps the version, so the store cannot tell two of them
   // apart: concurrent failures of one user are serialised here, or parallel
   // wrong guesses would each count once per batch and never lock.
@@ -102,9 +102,10 @@ void Engine::Impl::RecordLogin(const std::string& tenant, const std::string& id,
     if (!rec.ok()) return;
     const int64_t version = rec->user.version;
     if (success) {
-      if (rec->failed_logins == 0 && rehash.empty()) return;
+      const bool rehashing = !rehash.empty() && rec->password_hash == verified_hash;
+      if (rec->failed_logins == 0 && !rehashing) return;
       rec->failed_logins = 0;
-      if (!rehash.empty()) rec->password_hash = rehash;
+      if (rehashing) rec->password_hash = rehash;
     } else {
       if (++rec->failed_logins >= options.max_failed_logins) {
         rec->failed_logins = 0;
@@ -152,7 +153,7 @@ absl::StatusOr<AuthResult> Engine::Authenticate(absl::string_view tenant,
   // Unknown, wrong, or locked and wrong: one answer, after one Argon2id.
   if (!I.VerifyPassword(rec, pw.view(), &rehash) || !normalized.ok()) return result;
   result.user_id = rec->user.id;
-  I.RecordLogin(std::string(tenant), rec->user.id, true, rehash);
+  I.RecordLogin(std::string(tenant), rec->user.id, true, rehash, rec->password_hash);
   if (!rec->user.enabled) {
     result.outcome = AuthOutcome::kDisabled;
   } else if (rec->user.password_reset_required) {

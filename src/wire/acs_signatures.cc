@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "iam/error.h"
 #include "iam/request_signature.h"
 #include "iam/secret.h"
 #include "wire/digests.h"
@@ -60,12 +61,18 @@ std::string SignAcs3Request(const WireRequest& request, absl::string_view access
                       ",Signature=", Acs3Signature(secret, canonical.value_or("")));
 }
 
-std::string RpcV1StringToSign(absl::string_view method,
-                              std::vector<std::pair<std::string, std::string>> params) {
+absl::StatusOr<std::string> RpcV1StringToSign(
+    absl::string_view method, std::vector<std::pair<std::string, std::string>> params) {
+  std::sort(params.begin(), params.end());
+  if (std::adjacent_find(params.begin(), params.end(), [](const auto& a, const auto& b) {
+        return a.first == b.first;
+      }) != params.end()) {
+    return MakeError(absl::StatusCode::kInvalidArgument, "Signature", "signature.malformed",
+                     "the request gives a parameter twice");
+  }
   params.erase(std::remove_if(params.begin(), params.end(),
                               [](const auto& kv) { return kv.first == "Signature"; }),
                params.end());
-  std::sort(params.begin(), params.end());
   std::string canonical;
   for (const auto& [key, value] : params) {
     if (!canonical.empty()) canonical.push_back('&');

@@ -199,6 +199,9 @@ absl::StatusOr<UpdateUserRequest> BaseUpdate(const Call& call, const json& u, co
   req.password_reset_required = OptBool(u, "pwd_status");
   // Checked, hashed and committed with the rest, or nothing changes.
   if (std::optional<std::string> password = OptString(u, "password")) {
+    if (password->empty()) {  // the engine reads "" as "unchanged"
+      return InvalidField("user.password", "password.too_short", "user.password: is empty");
+    }
     req.password = Secret(std::move(*password));
   }
   return req;

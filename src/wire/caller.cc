@@ -2,12 +2,17 @@
 //
 // Caller authentication: a Keystone token (X-Auth-Token) or a Huawei
 // SDK-HMAC-SHA256 signature made with an access key iamcore issued.
-#include <sodium.h>
+#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "iam/error.h"
 #include "iam/request_signature.h"
+#include "wire/digests.h"
+#include "wire/percent_encoding.h"
 #include "wire/wire_internal.h"
 
 namespace iam::wire {
@@ -15,6 +20,15 @@ namespace {
 
 absl::Status Unauthenticated(absl::string_view reason, absl::string_view message) {
   return MakeError(absl::StatusCode::kUnauthenticated, "", reason, message);
+}
+
+bool HasRepeatedKey(absl::string_view query) {
+  std::vector<std::string> keys;
+  for (absl::string_view item : absl::StrSplit(query, '&', absl::SkipEmpty())) {
+    keys.push_back(PercentDecode(item.substr(0, item.find('='))));
+  }
+  std::sort(keys.begin(), keys.end());
+  return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
 }
 
 absl::StatusOr<Principal> FromSignature(const WireRequest& request, absl::string_view header,
@@ -47,6 +61,13 @@ absl::StatusOr<Principal> FromSignature(const WireRequest& request, absl::string
     return Unauthenticated("signature.payload_mismatch",
                            "X-Sdk-Content-Sha256: is not the hash of the body");
   }
+  // The canonical query sorts and re-encodes, so two wire queries can sign
+  // alike: refuse what the SDK never sends and the handlers would read
+  // differently (a raw '+', a key given twice).
+  if (absl::StrContains(request.query, '+') || HasRepeatedKey(request.query)) {
+    return Unauthenticated("signature.query_ambiguous",
+                           "The query string must encode '+' as %2B and give each key once.");
+  }
   absl::StatusOr<std::string> canonical = SdkCanonicalRequest(request, auth->signed_headers);
   if (!canonical.ok()) return Unauthenticated("signature.invalid", canonical.status().message());
   // The same answer for an unknown key, a disabled one and a wrong signature.
@@ -57,7 +78,7 @@ absl::StatusOr<Principal> FromSignature(const WireRequest& request, absl::string
   if (absl::IsNotFound(key.status())) return invalid;
   if (!key.ok()) return key.status();
   const std::string expected = SdkSignature(key->secret.view(), *date_text, *canonical);
-  if (sodium_memcmp(expected.data(), auth->signature.data(), expected.size()) != 0) return invalid;
+  if (!wire::ConstantTimeEqual(expected, auth->signature)) return invalid;
   if (const std::string* domain = FindHeader(request.headers, "X-Domain-Id");
       domain != nullptr && *domain != key->tenant) {
     return MakeError(absl::StatusCode::kPermissionDenied, "X-Domain-Id", "domain.forbidden",

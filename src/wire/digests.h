@@ -22,6 +22,9 @@ std::string HmacSha256(absl::string_view key, absl::string_view data);
 std::string HmacSha1(absl::string_view key, absl::string_view data);
 // Lower-case hex of raw bytes.
 std::string Hex(absl::string_view bytes);
+// Whether `a` and `b` are equal and not empty, in time independent of where
+// they differ: how a presented signature is compared.
+bool ConstantTimeEqual(absl::string_view a, absl::string_view b);
 
 }  // namespace iam::wire
 

@@ -100,7 +100,7 @@ absl::StatusOr<Reply> UpdateUser(Call& call) {
   if (absl::Status s = SameDomain(call, OptString(u, "domain_id"), "user.domain_id"); !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckAccessMode(u, false); !s.ok()) return s;
+  if (absl::Status s = CheckAccessMode(u, u.contains("password")); !s.ok()) return s;
   if (absl::Status s = XUserPair(u); !s.ok()) return s;
   absl::StatusOr<User> current = UserById(call, call.params[0]);
   if (!current.ok()) return current.status();

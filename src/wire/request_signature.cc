@@ -1,7 +1,6 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 //
-// SDK-HMAC-SHA256 (see iam/request_signature.h). SHA-256 and HMAC-SHA256 come
-// from libsodium.
+// SDK-HMAC-SHA256 (see iam/request_signature.h); the digests are wire/digests.h's.
 #include "iam/request_signature.h"
 
 #include <sodium.h>

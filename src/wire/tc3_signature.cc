@@ -39,8 +39,12 @@ absl::StatusOr<std::string> Tc3CanonicalRequest(const WireRequest& request,
         // Lower-cased (Tencent's rule); the host without its port, as the SDK's
         // URL hostname.
         std::string v = absl::AsciiStrToLower(value);
-        if (const size_t colon = v.rfind(':'); name == "host" && colon != std::string::npos) {
-          v.resize(colon);
+        if (name == "host") {
+          if (v.size() > 0 && v[0] == '[') {  // [IPv6] or [IPv6]:port
+            if (const size_t end = v.find(']'); end != std::string::npos) v.resize(end + 1);
+          } else if (const size_t colon = v.find(':'); colon != std::string::npos) {
+            v.resize(colon);
+          }
         }
         return v;
       });

@@ -236,6 +236,22 @@ TEST(Tc3SignatureTest, TheSdksAddUserToALoopbackEndpoint) {
       "Signature=099b1cc7556822767658e6bd4fbe900be2e5869d51512ba5f74fcd7b6badac7f"));
 }
 
+TEST(Tc3SignatureTest, TheHostIsSignedWithoutItsPortIPv6Too) {
+  WireRequest r;
+  r.method = "POST";
+  r.path = "/";
+  for (const auto& [host, signed_host] :
+       std::vector<std::pair<std::string, std::string>>{{"[::1]:8080", "[::1]"},
+                                                        {"[::1]", "[::1]"},
+                                                        {"CAM.Example.com:443", "cam.example.com"},
+                                                        {"127.0.0.1", "127.0.0.1"}}) {
+    r.headers = {{"Content-Type", "application/json"}, {"Host", host}};
+    absl::StatusOr<std::string> canonical = Tc3CanonicalRequest(r, {"content-type", "host"});
+    ASSERT_TRUE(canonical.ok());
+    EXPECT_TRUE(absl::StrContains(*canonical, "\nhost:" + signed_host + "\n")) << host;
+  }
+}
+
 TEST(Tc3SignatureTest, RefusesMalformedHeaders) {
   const std::string sig(64, 'a');
   for (const std::string& header : {
@@ -337,16 +353,16 @@ TEST(Acs3SignatureTest, AFormBodyIsSignedThroughItsHash) {
 
 TEST(RpcV1SignatureTest, AlibabasPublishedExample) {
   const std::string to_sign =
-      RpcV1StringToSign("GET", {{"AccessKeyId", "testid"},
-                                {"Action", "DescribeDedicatedHosts"},
-                                {"Format", "JSON"},
-                                {"RegionId", "cn-beijing"},
-                                {"SignatureMethod", "HMAC-SHA1"},
-                                {"SignatureNonce", "edb2b34af0af9a6d14deaf7c1a5315eb"},
-                                {"SignatureVersion", "1.0"},
-                                {"Timestamp", "2023-03-13T08:34:30Z"},
-                                {"Version", "2014-05-26"},
-                                {"Signature", "ignored"}});
+      *RpcV1StringToSign("GET", {{"AccessKeyId", "testid"},
+                                 {"Action", "DescribeDedicatedHosts"},
+                                 {"Format", "JSON"},
+                                 {"RegionId", "cn-beijing"},
+                                 {"SignatureMethod", "HMAC-SHA1"},
+                                 {"SignatureNonce", "edb2b34af0af9a6d14deaf7c1a5315eb"},
+                                 {"SignatureVersion", "1.0"},
+                                 {"Timestamp", "2023-03-13T08:34:30Z"},
+                                 {"Version", "2014-05-26"},
+                                 {"Signature", "ignored"}});
   EXPECT_EQ(to_sign,
             "GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeDedicatedHosts%26Format%3DJSON%26"
             "RegionId%3Dcn-beijing%26SignatureMethod%3DHMAC-SHA1%26SignatureNonce%3D"
@@ -387,10 +403,13 @@ TEST(RpcV1SignatureTest, EiamCreateUserOverRpcV1) {
       {"Version", "2021-12-01"},
   };
   const char kSecret[] = "ExampleAccessKeySecret0123456789";
-  EXPECT_EQ(RpcV1Signature(kSecret, RpcV1StringToSign("GET", params)),
+  EXPECT_EQ(RpcV1Signature(kSecret, *RpcV1StringToSign("GET", params)),
             "CGMqSxh3hcoLkmb8RThZYX0Xxo4=");
-  EXPECT_EQ(RpcV1Signature(kSecret, RpcV1StringToSign("POST", params)),
+  EXPECT_EQ(RpcV1Signature(kSecret, *RpcV1StringToSign("POST", params)),
             "tA3oj7PM/PgfYKsChGBct4DllHE=");
+  // A key twice (the query's and the body's, say) has no order to sign.
+  params.push_back({"Username", "user_002"});
+  EXPECT_EQ(ErrorReason(RpcV1StringToSign("POST", params).status()), "signature.malformed");
 }
 
 }  // namespace

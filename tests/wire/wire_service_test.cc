@@ -883,3 +883,37 @@ TEST_F(WireServiceTest, AdministratorSetsAPasswordByPatchAndPut) {
 
 }  // namespace
 }  // namespace iam
+
+namespace iam {
+namespace {
+
+TEST_F(WireServiceTest, SignedQueriesMustReadOneWay) {
+  // '+' and %2B sign alike; a key twice signs alike in either order: both are
+  // refused rather than read differently from what was signed.
+  for (const char* query : {"name=a+b", "name=alice.wong&name=admin01"}) {
+    WireRequest r = Req("GET", "/v3/users", "", query);
+    r.headers.push_back({"X-Domain-Id", kTenant});
+    r.headers.push_back({"X-Sdk-Date", FormatSdkDate(clock_.Now())});
+    r.headers.push_back({"Authorization", SignSdkRequest(r, ak_, sk_)});
+    EXPECT_EQ(Send(r).status, 401) << query;
+  }
+  WireRequest ok = Req("GET", "/v3/users", "", "name=a%2Bb");
+  ok.headers.push_back({"X-Sdk-Date", FormatSdkDate(clock_.Now())});
+  ok.headers.push_back({"Authorization", SignSdkRequest(ok, ak_, sk_)});
+  EXPECT_EQ(Send(ok).status, 200);
+}
+
+TEST_F(WireServiceTest, EmptyOrProgrammaticPasswordsAreRefused) {
+  Answer a = Admin("POST", "/v3.0/OS-USER/users", R"({"user": {"name": "bob.smith"}})");
+  const std::string id = a.body["user"]["id"];
+  Answer empty = Admin("PATCH", "/v3/users/" + id, R"({"user": {"password": ""}})");
+  ExpectKeystoneError(empty, 400);
+  Answer programmatic =
+      Admin("PUT", "/v3.0/OS-USER/users/" + id,
+            R"({"user": {"access_mode": "programmatic", "password": "Summer-Breeze7"}})");
+  EXPECT_EQ(programmatic.status, 400) << programmatic.text;
+  EXPECT_EQ(Admin("GET", "/v3.0/OS-USER/users/" + id).body["user"]["access_mode"], "programmatic");
+}
+
+}  // namespace
+}  // namespace iam
