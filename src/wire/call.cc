@@ -67,7 +67,9 @@ absl::StatusOr<const json*> BodyObject(const Call& call, absl::string_view root,
   if (!it->is_object()) {
     return InvalidField(root, "request.invalid_type", absl::StrCat(root, ": must be an object"));
   }
-  for (const auto& [key, value] : it->items()) {
+  for (const auto& member : it->items()) {
+    const std::string& key = member.key();
+    const json& value = member.value();
     const auto spec = std::find_if(fields.begin(), fields.end(),
                                    [&](const FieldSpec& f) { return f.name == key; });
     const std::string field = absl::StrCat(root, ".", key);
