@@ -68,7 +68,9 @@ absl::Status XUserPair(const json& u) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Reply> CreateUser(Call& call) {
+// The "user" object of a create or an update, its shape and its cross-field
+// rules checked (domain, access mode, xuser pair).
+absl::StatusOr<const json*> UserBody(const Call& call) {
   absl::StatusOr<const json*> body = BodyObject(call, "user", kUserFields);
   if (!body.ok()) return body.status();
   const json& u = **body;
@@ -77,6 +79,13 @@ absl::StatusOr<Reply> CreateUser(Call& call) {
   }
   if (absl::Status s = CheckAccessMode(u, u.contains("password")); !s.ok()) return s;
   if (absl::Status s = XUserPair(u); !s.ok()) return s;
+  return body;
+}
+
+absl::StatusOr<Reply> CreateUser(Call& call) {
+  absl::StatusOr<const json*> body = UserBody(call);
+  if (!body.ok()) return body.status();
+  const json& u = **body;
   CreateUserRequest req = BaseCreate(call, u);
   req.phone_region = OptString(u, "areacode").value_or("");
   req.phone = OptString(u, "phone").value_or("");
@@ -94,14 +103,9 @@ absl::StatusOr<Reply> ShowUser(Call& call) {
 }
 
 absl::StatusOr<Reply> UpdateUser(Call& call) {
-  absl::StatusOr<const json*> body = BodyObject(call, "user", kUserFields);
+  absl::StatusOr<const json*> body = UserBody(call);
   if (!body.ok()) return body.status();
   const json& u = **body;
-  if (absl::Status s = SameDomain(call, OptString(u, "domain_id"), "user.domain_id"); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckAccessMode(u, u.contains("password")); !s.ok()) return s;
-  if (absl::Status s = XUserPair(u); !s.ok()) return s;
   absl::StatusOr<User> current = UserById(call, call.params[0]);
   if (!current.ok()) return current.status();
   // The access mode follows from the credentials; it is not set by itself.
