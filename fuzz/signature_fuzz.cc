@@ -33,8 +33,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   r.path = parts[1];
   r.query = parts[2];
   r.body = parts[4];
-  r.headers = {{"Host", parts[3]}, {"Content-Type", "application/json"},
-               {"X-Sdk-Date", "20191115T033655Z"}, {"X-TC-Timestamp", "1700000000"},
+  r.headers = {{"Host", parts[3]},
+               {"Content-Type", "application/json"},
+               {"X-Sdk-Date", "20191115T033655Z"},
+               {"X-TC-Timestamp", "1700000000"},
                {"x-acs-date", "2024-01-01T00:00:00Z"}};
   const std::vector<std::string> names = {"content-type", "host"};
   (void)iam::SdkCanonicalRequest(r, names);

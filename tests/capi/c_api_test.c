@@ -976,8 +976,8 @@ static void test_wire(void) {
   iam_free(headers);
   iam_free(body);
 
-  snprintf(auth, sizeof auth, "[[\"X-Auth-Token\", \"%s\"], [\"Content-Type\", \"application/json\"]]",
-           token);
+  snprintf(auth, sizeof auth,
+           "[[\"X-Auth-Token\", \"%s\"], [\"Content-Type\", \"application/json\"]]", token);
   REQUIRE_OK(iam_wire_handle(wire, "POST", "/v3/users", NULL, auth, create, strlen(create), NULL,
                              &status, &headers, &body, &body_size, err),
              err);
