@@ -89,6 +89,10 @@ struct Profile {
   UsernameRules username;
   ContactRules contact;
   IdFormat user_id;
+  // Group and organizational-unit ids; an empty alphabet = the kind's own
+  // prefix (iam/names.h) and 26 lower-case base32 characters.
+  IdFormat group_id = {};
+  IdFormat ou_id = {};
   AccessKeyFormat access_key;
   PasswordPolicy password;
   int generated_password_length;

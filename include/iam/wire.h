@@ -18,8 +18,12 @@
 //   iam::WireResponse res = wire.Handle(req);   // 201, {"user": {...}}
 //
 // Dialects: Keystone v3 (`/v3/...`, errors {"error": {"code", "message",
-// "title"}}) and Huawei IAM v3.0 (`/v3.0/...`, errors {"error_msg",
-// "error_code"}). Every response carries X-Request-Id. No response, header or
+// "title"}}), Huawei IAM v3.0 (`/v3.0/...`, errors {"error_msg",
+// "error_code"}), Tencent CAM 2019-01-16 (`POST /` with X-TC-Action and a
+// TC3-HMAC-SHA256 signature; every answer HTTP 200 {"Response": {...}}) and
+// Alibaba IDaaS EIAM 2021-12-01 (RPC: x-acs-action or Action=, signed with
+// ACS3-HMAC-SHA256 or the v1 HMAC-SHA1 Signature parameter; errors
+// {"RequestId", "Code", "Message"}). Every response carries X-Request-Id. No response, header or
 // log field carries a password, secret, token or a rejected field's value.
 //
 // Thread-safety: Handle may be called from many threads at once. The engine is
@@ -74,8 +78,11 @@ struct WireOptions {
   // groups).
   std::string public_url = "http://127.0.0.1:8080";
   size_t max_body = size_t{1} << 20;  // larger bodies answer 413
-  // How far an X-Sdk-Date may be from the clock, either way.
+  // How far a signature's time may be from the clock, either way: Huawei's
+  // X-Sdk-Date, Alibaba's x-acs-date and Timestamp (15 minutes, as Alibaba
+  // documents), and Tencent's X-TC-Timestamp (5 minutes, as Tencent does).
   absl::Duration signature_skew = absl::Minutes(15);
+  absl::Duration tencent_signature_skew = absl::Minutes(5);
   Clock* clock = nullptr;  // null = SystemClock()
 };
 

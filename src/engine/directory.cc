@@ -23,7 +23,10 @@ absl::StatusOr<DirectoryEntry> Engine::CreateEntry(const Principal& caller, Dire
   IAM_RETURN_IF_ERROR(I.Admit(caller, KindAction("Create", e.kind), e.tenant));
   IAM_RETURN_IF_ERROR(ValidateEntry(e));
   if (e.kind == EntryKind::kCustomField && e.field_type.empty()) e.field_type = "string";
-  e.id = GenerateId({KindInfo(e.kind).id_prefix, kLowerBase32, 26}, I.random);
+  IdFormat format = {KindInfo(e.kind).id_prefix, kLowerBase32, 26};
+  const IdFormat& own = e.kind == EntryKind::kGroup ? I.profile->group_id : I.profile->ou_id;
+  if (e.kind != EntryKind::kCustomField && !own.alphabet.empty()) format = own;
+  e.id = GenerateId(format, I.random);
   e.created_at = I.clock->Now();
   IAM_RETURN_IF_ERROR(I.store->CreateEntry(e));
   return e;

@@ -129,11 +129,29 @@ Profile Alibaba() {
   p.requires_primary_ou = true;      // seed 003: PrimaryOrganizationalUnitId required
   p.requires_verified_flags = true;  // seed 003: *Verified required with the value
   // Seed 003: duplicate username is 403 ResourceDuplicated.Username.
+  p.group_id = {"group_", kLowerBase32, 26};
+  p.ou_id = {"ou_", kLowerBase32, 26};
+  // EIAM 2021-12-01 error codes, then the POP gateway's signature codes
+  // (docs/WIRE-NOTES-2.md 2.8).
   p.errors = {
       {Code::kAlreadyExists, "username.duplicate", 403, "ResourceDuplicated.Username"},
       {Code::kAlreadyExists, "email.duplicate", 403, "ResourceDuplicated.Email"},
       {Code::kAlreadyExists, "phone.duplicate", 403, "ResourceDuplicated.PhoneNumber"},
+      {Code::kAlreadyExists, "group.duplicate", 403, "ResourceDuplicated.GroupName"},
+      {Code::kAlreadyExists, "ou.duplicate", 403, "ResourceDuplicated.OrganizationalUnitName"},
       {Code::kFailedPrecondition, "idempotency.mismatch", 400, "IdempotentParameterMismatch"},
+      {Code::kNotFound, "user.not_found", 404, "EntityNotExist.User"},
+      {Code::kNotFound, "group.not_found", 404, "EntityNotExist.Group"},
+      {Code::kNotFound, "ou.not_found", 404, "ResourceNotFound.OrganizationalUnit"},
+      {Code::kNotFound, "instance.not_found", 404, "ResourceNotFound.Instance"},
+      {Code::kInvalidArgument, "custom_field.", 400, "InvalidParameter.CustomField"},
+      {Code::kInvalidArgument, "request.missing_field", 400, "MissingParameter"},
+      {Code::kInvalidArgument, "request.unknown_action", 404, "InvalidAction.NotFound"},
+      {Code::kUnauthenticated, "signature.incomplete", 400, "IncompleteSignature"},
+      {Code::kUnauthenticated, "signature.key_unknown", 404, "InvalidAccessKeyId.NotFound"},
+      {Code::kUnauthenticated, "signature.expired", 400, "InvalidTimeStamp.Expired"},
+      {Code::kUnauthenticated, "signature.nonce_used", 400, "SignatureNonceUsed"},
+      {Code::kUnauthenticated, "", 400, "SignatureDoesNotMatch"},
   };
   AppendGenericErrors(&p.errors, {"InvalidParameter", "ResourceDuplicated", "EntityNotExists",
                                   "IdempotentParameterMismatch", "Forbidden", "InternalError",
@@ -165,9 +183,28 @@ Profile Tencent() {
   p.requires_primary_ou = false;
   p.requires_verified_flags = false;
   p.recipient_needs_contact = true;  // seed 001: message recipients
-  // TencentCloud API 3.0 common error codes.
+  p.group_id = {"1", kDigits, 8};  // CAM GroupId is a number
+  // CAM's codes per action (tencentcloud-sdk-go cam/v20190116), then the
+  // API 3.0 common codes (docs/WIRE-NOTES-2.md 1.7). CAM answers every error
+  // with HTTP 200; the statuses here serve the other surfaces.
   p.errors = {
-      {Code::kAlreadyExists, "username.duplicate", 409, "InvalidParameter.UserNameExist"},
+      {Code::kAlreadyExists, "username.duplicate", 409, "InvalidParameter.SubUserNameInUse"},
+      {Code::kAlreadyExists, "group.duplicate", 409, "InvalidParameter.GroupNameInUse"},
+      {Code::kInvalidArgument, "username.", 400, "InvalidParameter.UserNameIllegal"},
+      {Code::kInvalidArgument, "password.", 400, "InvalidParameter.PasswordViolatedRules"},
+      {Code::kInvalidArgument, "request.missing_field", 400, "MissingParameter"},
+      {Code::kInvalidArgument, "request.unknown_field", 400, "UnknownParameter"},
+      {Code::kInvalidArgument, "request.unknown_action", 400, "InvalidAction"},
+      {Code::kInvalidArgument, "", 400, "InvalidParameter.ParamError"},
+      {Code::kNotFound, "user.not_found", 404, "ResourceNotFound.UserNotExist"},
+      {Code::kNotFound, "group.not_found", 404, "InvalidParameter.GroupNotExist"},
+      {Code::kFailedPrecondition, "user.has_keys", 409, "OperationDenied.HaveKeys"},
+      {Code::kFailedPrecondition, "access_key.limit_exceeded", 409,
+       "OperationDenied.AccessKeyOverLimit"},
+      {Code::kPermissionDenied, "", 403, "AuthFailure.UnauthorizedOperation"},
+      {Code::kUnauthenticated, "signature.expired", 401, "AuthFailure.SignatureExpire"},
+      {Code::kUnauthenticated, "signature.key_unknown", 401, "AuthFailure.SecretIdNotFound"},
+      {Code::kUnauthenticated, "", 401, "AuthFailure.SignatureFailure"},
   };
   AppendGenericErrors(&p.errors, {"InvalidParameter", "ResourceInUse", "ResourceNotFound",
                                   "InvalidParameterValue", "UnauthorizedOperation", "InternalError",

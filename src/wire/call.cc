@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
@@ -229,28 +230,68 @@ void WipeJsonStrings(json& value) {
 
 Secret JsonWithSecret(const json& body, absl::string_view root, absl::string_view key,
                       absl::string_view secret) {
-  // A placeholder no client can guess, so none can plant it in another field.
-  const std::string placeholder = absl::StrCat("\x01", NewRequestId(), "\x01");
+  SecretSlot slot;
+  slot.pointer = root.empty() ? absl::StrCat("/", key) : absl::StrCat("/", root, "/", key);
+  slot.value = Secret(secret);
+  return JsonWithSecrets(body, absl::MakeConstSpan(&slot, 1));
+}
+
+Secret JsonWithSecrets(const json& body, absl::Span<const SecretSlot> slots) {
+  // Placeholders no client can guess, so none can plant one in another field.
+  const std::string nonce = NewRequestId();
   json copy = body;
-  json& target = root.empty() ? copy : copy[std::string(root)];
-  target[std::string(key)] = placeholder;
-  const std::string text = Dump(copy);
-  const std::string quoted = json(placeholder).dump();
-  const size_t at = text.find(quoted);
-  if (at == std::string::npos) return Secret();  // unreachable: the placeholder is ours
-  size_t escaped = 2;
-  for (char c : secret) escaped += (c == '"' || c == '\\') ? 2 : 1;
-  std::string out;
-  out.reserve(text.size() - quoted.size() + escaped);  // no reallocation: no stray copy
-  out.append(text, 0, at);
-  out.push_back('"');
-  for (char c : secret) {
-    if (c == '"' || c == '\\') out.push_back('\\');
-    out.push_back(c);
+  std::vector<std::string> quoted;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const std::string placeholder = absl::StrCat("\x01", nonce, ".", i, "\x01");
+    copy[json::json_pointer(slots[i].pointer)] = placeholder;
+    quoted.push_back(json(placeholder).dump());
   }
-  out.push_back('"');
-  out.append(text, at + quoted.size(), std::string::npos);
+  const std::string text = Dump(copy);
+  // (position in text, slot) in text order.
+  std::vector<std::pair<size_t, size_t>> at;
+  size_t size = text.size();
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const size_t pos = text.find(quoted[i]);
+    if (pos == std::string::npos) return Secret();  // unreachable: the placeholders are ours
+    at.emplace_back(pos, i);
+    size -= quoted[i].size();
+    size += 2;
+    for (char c : slots[i].value.view()) size += (c == '"' || c == '\\') ? 2 : 1;
+  }
+  std::sort(at.begin(), at.end());
+  std::string out;
+  out.reserve(size);  // no reallocation: no stray copy of a secret
+  size_t from = 0;
+  for (const auto& [pos, i] : at) {
+    out.append(text, from, pos - from);
+    out.push_back('"');
+    for (char c : slots[i].value.view()) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+    from = pos + quoted[i].size();
+  }
+  out.append(text, from, std::string::npos);
   return Secret(std::move(out));
+}
+
+json NumericId(absl::string_view id) {
+  uint64_t n = 0;
+  if (!id.empty() && id.size() <= 18 && absl::SimpleAtoi(id, &n) && id[0] != '0' &&
+      std::all_of(id.begin(), id.end(), absl::ascii_isdigit)) {
+    return n;
+  }
+  return std::string(id);
+}
+
+std::optional<std::string> IdText(const json& value) {
+  if (value.is_number_unsigned()) return absl::StrCat(value.get<uint64_t>());
+  if (value.is_number_integer() && value.get<int64_t>() > 0) {
+    return absl::StrCat(value.get<int64_t>());
+  }
+  if (value.is_string()) return value.get<std::string>();
+  return std::nullopt;
 }
 
 Reply JsonReply(json body, int status) {
@@ -264,6 +305,43 @@ Reply NoContent() {
   Reply r;
   r.status = 204;
   return r;
+}
+
+absl::Status AddUsersToGroup(Call& call, absl::string_view group, absl::string_view group_field,
+                             const std::vector<std::string>& users) {
+  absl::StatusOr<std::vector<DirectoryEntry>> groups =
+      call.engine.ListEntries(call.caller, EntryKind::kGroup, call.caller.tenant, "");
+  if (!groups.ok()) return groups.status();
+  if (std::none_of(groups->begin(), groups->end(),
+                   [&](const DirectoryEntry& e) { return e.id == group || e.name == group; })) {
+    return MakeError(absl::StatusCode::kNotFound, group_field, "group.not_found",
+                     absl::StrCat(group_field, ": no such group in this tenant"));
+  }
+  std::vector<User> found;
+  for (const std::string& id : users) {
+    absl::StatusOr<User> user = call.engine.GetUser(call.caller, call.caller.tenant, id);
+    if (!user.ok()) return user.status();
+    found.push_back(*std::move(user));
+  }
+  for (const User& user : found) {
+    std::vector<std::string> groups = user.groups;
+    groups.push_back(std::string(group));  // the engine resolves a name and drops a repeat
+    UpdateUserRequest req;
+    req.caller = call.caller;
+    req.tenant = call.caller.tenant;
+    req.user = user.id;
+    req.groups = std::move(groups);
+    absl::StatusOr<User> updated = call.engine.UpdateUser(req);
+    if (!updated.ok()) return updated.status();
+  }
+  return absl::OkStatus();
+}
+
+std::pair<size_t, size_t> PageBounds(size_t total, int64_t page, int64_t size) {
+  if (page < 1 || size < 1) return {0, 0};
+  const uint64_t begin = static_cast<uint64_t>(page - 1) * static_cast<uint64_t>(size);
+  if (page > (int64_t{1} << 31) || size > (int64_t{1} << 31) || begin >= total) return {total, total};
+  return {static_cast<size_t>(begin), static_cast<size_t>(std::min<uint64_t>(total, begin + size))};
 }
 
 }  // namespace iam::wire

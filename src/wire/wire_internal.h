@@ -3,7 +3,8 @@
 // What the wire layer's files share: the route table entry, the call a
 // handler gets, the reply it gives, and the request-body schema checks. One
 // file per dialect adds its routes (keystone_users.cc, keystone_tokens.cc,
-// huawei_users.cc); wire_service.cc routes, authenticates and renders errors.
+// huawei_users.cc) or its actions (tencent_cam.cc, alibaba_eiam.cc);
+// wire_service.cc routes, authenticates and renders errors.
 #ifndef IAM_SRC_WIRE_WIRE_INTERNAL_H_
 #define IAM_SRC_WIRE_WIRE_INTERNAL_H_
 
@@ -20,15 +21,25 @@
 #include "iam/secret.h"
 #include "iam/wire.h"
 #include "nlohmann/json.hpp"
+#include "wire/replay_guard.h"
 
 namespace iam::wire {
 
 using nlohmann::json;
 
-// The error shape of a path family.
+// The error shape of a path family or an action API.
 enum class Dialect : uint8_t {
   kKeystone,  // /v3, /: {"error": {"code", "message", "title"}}
   kHuawei,    // /v3.0: {"error_msg", "error_code"}
+  kTencent,   // X-TC-Action: HTTP 200, {"Response": {"Error": {"Code", "Message"}, "RequestId"}}
+  kAlibaba,   // x-acs-action or Action=: {"RequestId", "Code", "Message"}
+};
+
+// What the signature checks remember across requests (replay_guard.h).
+struct Verifiers {
+  ReplayGuard tc3_signatures{size_t{1} << 20};
+  ReplayGuard nonces{size_t{1} << 20};
+  SigningKeyCache tc3_keys{4096};
 };
 
 struct Call {
@@ -42,10 +53,18 @@ struct Call {
   std::string request_id;           // a create answers with the engine's id instead
 };
 
+// A one-time secret to be placed into a reply's body at a JSON pointer
+// relative to it ("/Password", "/AccessKey/SecretAccessKey").
+struct SecretSlot {
+  std::string pointer;
+  Secret value;
+};
+
 struct Reply {
   int status = 200;
   json body;           // null: no body
   Secret secret_body;  // a JSON text holding a one-time secret; wins over `body`
+  std::vector<SecretSlot> secrets;  // action dialects: added to `body` when rendered
   WireHeaders headers;
 };
 
@@ -69,6 +88,85 @@ struct Route {
 absl::Span<const Route> KeystoneUserRoutes();
 absl::Span<const Route> KeystoneTokenRoutes();
 absl::Span<const Route> HuaweiUserRoutes();
+
+// An action of an RPC-style API (one URL, the action named in a header or a
+// parameter). Every action needs an authenticated caller; `call.body` holds
+// the action's parameters as a JSON object.
+struct ActionRoute {
+  absl::string_view action;
+  Handler handler;
+};
+absl::Span<const ActionRoute> TencentCamActions();
+absl::Span<const ActionRoute> AlibabaEiamActions();
+
+// --- Action parameters: Tencent's JSON bodies and Alibaba's RPC parameters
+// (OrganizationalUnitIds.1, CustomFields.1.FieldName) share one schema check.
+
+enum class ParamKind : uint8_t {
+  kString,
+  kFlag,        // 0/1 (Tencent), true/false, "true"/"false" (RPC)
+  kInteger,     // a JSON integer or, from RPC, a decimal string
+  kStringList,  // a JSON array or RPC Key.1, Key.2, ...
+  kObjectList,  // objects whose members are `members`
+  kObject,      // an object whose members are `members`
+  kUnsupported, // part of the provider's API that iamcore refuses by name
+};
+
+struct ParamSpec {
+  absl::string_view name;
+  ParamKind kind;
+  bool required = false;
+  absl::Span<const ParamSpec> members = {};
+};
+
+// Every member of `params` is in `specs` with its kind; required ones are
+// present. Errors name the parameter as the client spelled it
+// ("CustomFields.1.FieldName"): reasons request.unknown_field,
+// request.missing_field, request.invalid_type.
+absl::Status CheckParams(const json& params, absl::Span<const ParamSpec> specs,
+                         absl::string_view prefix = "");
+// Accessors for checked parameters.
+std::optional<std::string> ParamString(const json& params, absl::string_view name);
+std::optional<bool> ParamFlag(const json& params, absl::string_view name);
+std::optional<int64_t> ParamInteger(const json& params, absl::string_view name);
+std::vector<std::string> ParamStrings(const json& params, absl::string_view name);
+
+// The decoded key/value pairs of a query string or form body, in order.
+std::vector<std::pair<std::string, std::string>> FormPairs(absl::string_view text);
+// The dialect's name for an engine field ("username" is Tencent's "Name").
+std::string DialectFieldName(Dialect dialect, absl::string_view engine_field);
+// `status` about item `prefix` of a list ("Users.2"): its field and message
+// name the item's member in the dialect's spelling.
+absl::Status InItem(Dialect dialect, absl::string_view prefix, const absl::Status& status);
+
+// Adds group `group` (id or name) to each of `users` (ids or names): every
+// user is found before any changes, then each joins in its own commit.
+absl::Status AddUsersToGroup(Call& call, absl::string_view group, absl::string_view group_field,
+                             const std::vector<std::string>& users);
+
+// The [begin, end) of page `page` (from 1) of `size` items out of `total`.
+std::pair<size_t, size_t> PageBounds(size_t total, int64_t page, int64_t size);
+
+// Alibaba's parameters: the query's and, with a form Content-Type, the body's.
+std::vector<std::pair<std::string, std::string>> RpcParams(const WireRequest& request);
+// RPC parameters as one JSON object: "A.1.B=x" becomes {"A": [{"B": "x"}]}
+// (indexes from 1, in numeric order). kInvalidArgument naming the key when a
+// key is given twice or is both a value and a list or object.
+absl::StatusOr<json> UnflattenRpcParams(
+    const std::vector<std::pair<std::string, std::string>>& pairs);
+
+// Who is calling an action API, by the dialect's signature scheme:
+// TC3-HMAC-SHA256 (X-TC-Timestamp within options.tencent_signature_skew), or
+// ACS3-HMAC-SHA256 and RPC v1 (x-acs-date / Timestamp within
+// options.signature_skew, a nonce used once). kUnauthenticated with reasons
+// signature.incomplete, signature.expired, signature.key_unknown,
+// signature.nonce_used, signature.mismatch.
+absl::StatusOr<Principal> AuthenticateTc3(const WireRequest& request, Engine& engine,
+                                          const WireOptions& options, Clock& clock,
+                                          Verifiers& verifiers);
+absl::StatusOr<Principal> AuthenticateAlibaba(const WireRequest& request, Engine& engine,
+                                              const WireOptions& options, Clock& clock,
+                                              Verifiers& verifiers);
 
 // --- Request bodies: the shape is checked here (unknown fields, JSON types);
 // the values are the engine's to judge.
@@ -137,6 +235,15 @@ absl::StatusOr<Principal> AuthenticateCaller(const WireRequest& request, Engine&
 // copy of the secret is left in a JSON value or a freed buffer.
 Secret JsonWithSecret(const json& body, absl::string_view root, absl::string_view key,
                       absl::string_view secret);
+// The same for several secrets, each at its JSON pointer (the parent object
+// must exist or be creatable).
+Secret JsonWithSecrets(const json& body, absl::Span<const SecretSlot> slots);
+
+// A user's id as a JSON number (Tencent's Uin) when it is all digits, else
+// the string.
+json NumericId(absl::string_view id);
+// The text form of an id given as a JSON number or string.
+std::optional<std::string> IdText(const json& value);
 
 // JSON text of `value`; invalid UTF-8 from a client is replaced, never thrown.
 std::string Dump(const json& value);

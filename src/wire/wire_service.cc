@@ -2,13 +2,15 @@
 //
 // WireService::Handle: the request id, the body limit, routing (404, 405),
 // caller authentication, JSON parsing, the handler, and every error rendered
-// in the dialect of the path. Handlers live in one file per dialect.
+// in the dialect of the path or the action API. Handlers live in one file per
+// dialect; what differs between dialects is the table kDialects.
 #include <algorithm>
 #include <exception>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -45,37 +47,34 @@ absl::string_view Title(int status) {
   return "Error";
 }
 
-// Engine field names as each dialect's bodies spell them (the rest keep
-// their engine name under the body's root object).
+// Engine field names as each dialect spells them, by Dialect; "" = the
+// engine's name (under the body's root object for the path dialects).
 struct FieldName {
   absl::string_view engine;
-  absl::string_view keystone;
-  absl::string_view huawei;
+  absl::string_view by_dialect[4];  // keystone, huawei, tencent, alibaba
 };
 constexpr FieldName kFieldNames[] = {
-    {"username", "name", "name"},
-    {"tenant", "domain_id", "domain_id"},
-    {"phone_region", "phone_region", "areacode"},
-    {"external_id", "external_id", "xuser_id"},
-    {"require_password_reset", "pwd_status", "pwd_status"},
+    {"username", {"name", "name", "Name", "Username"}},
+    {"tenant", {"domain_id", "domain_id", "", "InstanceId"}},
+    {"display_name", {"", "", "NickName", "DisplayName"}},
+    {"description", {"", "", "Remark", "Description"}},
+    {"email", {"", "", "Email", "Email"}},
+    {"email_verified", {"", "", "", "EmailVerified"}},
+    {"phone", {"", "", "PhoneNum", "PhoneNumber"}},
+    {"phone_region", {"phone_region", "areacode", "CountryCode", "PhoneRegion"}},
+    {"phone_verified", {"", "", "", "PhoneNumberVerified"}},
+    {"password", {"", "", "Password", "Password"}},
+    {"external_id", {"external_id", "xuser_id", "", "UserExternalId"}},
+    {"primary_ou", {"", "", "", "PrimaryOrganizationalUnitId"}},
+    {"ous", {"", "", "", "OrganizationalUnitIds"}},
+    {"groups", {"", "", "GroupId", "GroupId"}},
+    {"custom_fields", {"", "", "", "CustomFields"}},
+    {"client_token", {"", "", "", "ClientToken"}},
+    {"notify", {"", "", "", "PasswordInitializationConfig.UserNotificationChannels"}},
+    {"require_password_reset",
+     {"pwd_status", "pwd_status", "NeedResetPassword",
+      "PasswordInitializationConfig.PasswordForcedUpdateStatus"}},
 };
-
-// "root.name" for an engine field; fields the wire named itself (request.*
-// reasons, dotted paths, header names) stay as they are.
-std::string WireField(Dialect dialect, absl::string_view root, absl::string_view field,
-                      absl::string_view reason) {
-  if (field.empty() || root.empty() || absl::StartsWith(reason, "request.") ||
-      absl::StrContains(field, '.') || absl::StrContains(field, '-') ||
-      absl::ascii_isupper(field[0])) {
-    return std::string(field);
-  }
-  for (const FieldName& f : kFieldNames) {
-    if (f.engine == field) {
-      return absl::StrCat(root, ".", dialect == Dialect::kHuawei ? f.huawei : f.keystone);
-    }
-  }
-  return absl::StrCat(root, ".", field);
-}
 
 struct ErrorView {
   int status;
@@ -83,32 +82,95 @@ struct ErrorView {
   std::string message;
 };
 
+json KeystoneError(const ErrorView& e, const std::string&) {
+  json error = {{"code", e.status}, {"title", Title(e.status)}, {"message", e.message}};
+  if (!e.provider_code.empty()) error["error_code"] = e.provider_code;
+  return {{"error", std::move(error)}};
+}
+
+json HuaweiError(const ErrorView& e, const std::string& request_id) {
+  return {{"error_msg", e.message}, {"error_code", e.provider_code}, {"request_id", request_id}};
+}
+
+json TencentError(const ErrorView& e, const std::string& request_id) {
+  return {{"Response",
+           {{"Error", {{"Code", e.provider_code}, {"Message", e.message}}},
+            {"RequestId", request_id}}}};
+}
+
+json AlibabaError(const ErrorView& e, const std::string& request_id) {
+  return {{"RequestId", request_id}, {"Code", e.provider_code}, {"Message", e.message}};
+}
+
+// Everything that differs between dialects outside their handlers.
+struct DialectSpec {
+  Dialect dialect;
+  // Whose error table maps statuses to HTTP statuses and provider codes,
+  // whatever rules the engine enforces.
+  absl::string_view profile;
+  json (*error_body)(const ErrorView& e, const std::string& request_id);
+  // Tencent: the SDK reads errors from HTTP 200 answers only.
+  bool errors_answer_200;
+  // An action API's success body sits under this member ("" = the top).
+  absl::string_view success_root;
+  // The header naming the action of an action API ("" for path dialects).
+  absl::string_view action_header;
+  // The provider codes of the errors found before any handler runs.
+  absl::string_view not_found;
+  absl::string_view method_not_allowed;
+  absl::string_view too_large;
+  absl::string_view internal;
+};
+
+constexpr DialectSpec kDialects[] = {
+    {Dialect::kKeystone, "huawei", KeystoneError, false, "", "", "IAM.0004", "IAM.0005",
+     "IAM.0013", "IAM.0006"},
+    {Dialect::kHuawei, "huawei", HuaweiError, false, "", "", "IAM.0004", "IAM.0005", "IAM.0013",
+     "IAM.0006"},
+    {Dialect::kTencent, "tencent", TencentError, true, "Response", "X-TC-Action", "InvalidAction",
+     "UnsupportedProtocol", "RequestSizeLimitExceeded", "InternalError"},
+    {Dialect::kAlibaba, "alibaba", AlibabaError, false, "", "x-acs-action",
+     "InvalidAction.NotFound", "UnsupportedHTTPMethod", "RequestEntityTooLarge", "InternalError"},
+};
+
+const DialectSpec& Spec(Dialect dialect) { return kDialects[static_cast<int>(dialect)]; }
+
+const Profile& ErrorProfile(Dialect dialect) {
+  static const Profile* const profiles[] = {FindProfile(kDialects[0].profile),
+                                            FindProfile(kDialects[1].profile),
+                                            FindProfile(kDialects[2].profile),
+                                            FindProfile(kDialects[3].profile)};
+  return *profiles[static_cast<int>(dialect)];
+}
+
+bool IsActionDialect(Dialect d) { return !Spec(d).action_header.empty(); }
+
 WireResponse Render(Dialect dialect, const ErrorView& e, const std::string& request_id) {
+  const DialectSpec& spec = Spec(dialect);
   WireResponse res;
-  res.status = e.status;
+  res.status = spec.errors_answer_200 ? 200 : e.status;
   res.request_id = request_id;
-  json body;
-  if (dialect == Dialect::kHuawei) {
-    body = {{"error_msg", e.message}, {"error_code", e.provider_code}, {"request_id", request_id}};
-  } else {
-    json error = {{"code", e.status}, {"title", Title(e.status)}, {"message", e.message}};
-    if (!e.provider_code.empty()) error["error_code"] = e.provider_code;
-    body = {{"error", std::move(error)}};
-  }
-  res.body = Secret(Dump(body));
+  res.body = Secret(Dump(spec.error_body(e, request_id)));
   res.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", request_id}};
   return res;
 }
 
-// Both dialects here are Huawei's: their status codes and provider codes
-// come from the huawei profile's table, whatever rules the engine enforces.
-const Profile& DialectProfile() {
-  static const Profile* const huawei = FindProfile("huawei");
-  return *huawei;
+// "root.name" for an engine field; fields the wire named itself (request.*
+// reasons, dotted paths, header names, the action dialects' CamelCase) stay
+// as they are.
+std::string WireField(Dialect dialect, absl::string_view root, absl::string_view field,
+                      absl::string_view reason) {
+  if (field.empty() || (root.empty() && !IsActionDialect(dialect)) ||
+      absl::StartsWith(reason, "request.") || absl::StrContains(field, '.') ||
+      absl::StrContains(field, '-') || absl::ascii_isupper(field[0])) {
+    return std::string(field);
+  }
+  const std::string name = DialectFieldName(dialect, field);
+  return root.empty() ? name : absl::StrCat(root, ".", name);
 }
 
 ErrorView FromStatus(Dialect dialect, absl::string_view root, const absl::Status& status) {
-  const HttpError mapped = MapError(DialectProfile(), status);
+  const HttpError mapped = MapError(ErrorProfile(dialect), status);
   ErrorView e{mapped.http_status, mapped.provider_code, ""};
   const std::string field = ErrorField(status);
   absl::string_view text = status.message();
@@ -119,16 +181,36 @@ ErrorView FromStatus(Dialect dialect, absl::string_view root, const absl::Status
   } else {
     e.message = std::string(text);
   }
-  if (e.status >= 500)
-    e.message =
-        "An unexpected error prevented the server from fulfilling "
-        "your request.";
+  if (e.status >= 500) {
+    e.message = "An unexpected error prevented the server from fulfilling your request.";
+  }
   return e;
 }
 
-Dialect DialectOf(absl::string_view path) {
-  return absl::StartsWith(path, "/v3.0/") || path == "/v3.0" ? Dialect::kHuawei
-                                                             : Dialect::kKeystone;
+// Whether a form body carries `Action=` (an RPC v1 POST without headers).
+bool FormHasAction(const WireRequest& request) {
+  const std::string* type = FindHeader(request.headers, "Content-Type");
+  return type != nullptr &&
+         absl::StrContains(absl::AsciiStrToLower(*type), "x-www-form-urlencoded") &&
+         (absl::StartsWith(request.body, "Action=") ||
+          absl::StrContains(request.body, "&Action="));
+}
+
+// The action APIs by their headers (or RPC's Action parameter on "/"), the
+// path dialects by the path.
+Dialect DialectOf(const WireRequest& request) {
+  for (const DialectSpec& spec : kDialects) {
+    if (!spec.action_header.empty() && FindHeader(request.headers, spec.action_header) != nullptr) {
+      return spec.dialect;
+    }
+  }
+  if (request.path == "/" &&
+      (absl::StartsWith(request.query, "Action=") || absl::StrContains(request.query, "&Action=") ||
+       FormHasAction(request))) {
+    return Dialect::kAlibaba;
+  }
+  return absl::StartsWith(request.path, "/v3.0/") || request.path == "/v3.0" ? Dialect::kHuawei
+                                                                             : Dialect::kKeystone;
 }
 
 // Whether `pattern` matches `segments`, collecting the {} segments.
@@ -180,6 +262,37 @@ bool HasJsonContentType(const WireRequest& request) {
 }
 
 }  // namespace
+
+
+std::string DialectFieldName(Dialect dialect, absl::string_view engine_field) {
+  // "custom_fields[2]" keeps its index: "CustomFields.3" in RPC's numbering.
+  absl::string_view base = engine_field;
+  std::string index;
+  if (const size_t open = base.find('[');
+      open != absl::string_view::npos && !base.empty() && base.back() == ']') {
+    int i = 0;
+    if (absl::SimpleAtoi(base.substr(open + 1, base.size() - open - 2), &i)) {
+      index = IsActionDialect(dialect) ? absl::StrCat(".", i + 1) : absl::StrCat("[", i, "]");
+    }
+    base = base.substr(0, open);
+  }
+  for (const FieldName& f : kFieldNames) {
+    const absl::string_view name = f.by_dialect[static_cast<int>(dialect)];
+    if (f.engine == base && !name.empty()) return absl::StrCat(name, index);
+  }
+  return std::string(engine_field);
+}
+
+absl::Status InItem(Dialect dialect, absl::string_view prefix, const absl::Status& status) {
+  const std::string field = ErrorField(status);
+  if (field.empty()) return status;
+  const std::string named = absl::StrCat(
+      prefix, ".", absl::ascii_isupper(field[0]) ? field : DialectFieldName(dialect, field));
+  absl::string_view text = status.message();
+  absl::ConsumePrefix(&text, absl::StrCat(field, ": "));
+  return MakeError(status.code(), named, ErrorReason(status), absl::StrCat(named, ": ", text));
+}
+
 }  // namespace wire
 
 struct WireService::Impl {
@@ -187,8 +300,11 @@ struct WireService::Impl {
   WireOptions options;
   Clock* clock;
   std::vector<wire::Route> routes;
+  mutable wire::Verifiers verifiers;
 
   WireResponse Handle(const WireRequest& request) const;
+  WireResponse HandleAction(const WireRequest& request, wire::Dialect dialect,
+                            std::string request_id) const;
 };
 
 WireService::WireService(Engine* engine, WireOptions options) : impl_(new Impl) {
@@ -212,12 +328,12 @@ WireResponse WireService::Handle(const WireRequest& request) const {
   } catch (const std::exception&) {
     // Nothing may escape (the C ABI calls this). Store commits are atomic, so
     // no write is half done; one that committed before the throw stands.
-    const std::string id = NewRequestId();
-    return wire::Render(wire::DialectOf(request.path),
-                        {500, "IAM.0006",
+    const wire::Dialect dialect = wire::DialectOf(request);
+    return wire::Render(dialect,
+                        {500, std::string(wire::Spec(dialect).internal),
                          "An unexpected error prevented the server from "
                          "fulfilling your request."},
-                        id);
+                        NewRequestId());
   }
 }
 
@@ -232,20 +348,136 @@ WireResponse WireService::HostError(int status, absl::string_view path) const {
   for (const auto& [code, text] : kMessages) {
     if (code == status) message = text;
   }
-  return wire::Render(wire::DialectOf(path), {status, "", std::string(message)}, NewRequestId());
+  WireRequest request;
+  request.path = std::string(path);
+  return wire::Render(wire::DialectOf(request), {status, "", std::string(message)},
+                      NewRequestId());
+}
+
+WireResponse WireService::Impl::HandleAction(const WireRequest& request, wire::Dialect dialect,
+                                             std::string request_id) const {
+  using namespace wire;  // NOLINT: the layer's own names
+  const DialectSpec& spec = Spec(dialect);
+  const auto error = [&](const absl::Status& status) {
+    return Render(dialect, FromStatus(dialect, "", status), request_id);
+  };
+  const bool tencent = dialect == Dialect::kTencent;
+  if (request.path != "/") {
+    return Render(dialect, {404, std::string(spec.not_found), "The action APIs are served at /."},
+                  request_id);
+  }
+  // Tencent: POST with a JSON body (the SDK's default); Alibaba: GET or POST.
+  if (request.method != "POST" && (tencent || request.method != "GET")) {
+    WireResponse res = Render(dialect,
+                              {405, std::string(spec.method_not_allowed),
+                               tencent ? "Use POST with a JSON body." : "Use GET or POST."},
+                              request_id);
+    res.headers.emplace_back("Allow", tencent ? "POST" : "GET, POST");
+    return res;
+  }
+  absl::StatusOr<Principal> caller =
+      tencent ? AuthenticateTc3(request, *engine, options, *clock, verifiers)
+              : AuthenticateAlibaba(request, *engine, options, *clock, verifiers);
+  if (!caller.ok()) return error(caller.status());
+  Call call{request, *engine, options, *clock, {}, json::object(), *std::move(caller), request_id};
+  std::string action;
+  if (const std::string* header = FindHeader(request.headers, spec.action_header)) action = *header;
+  const absl::string_view version_header = tencent ? "X-TC-Version" : "x-acs-version";
+  std::string version;
+  if (const std::string* v = FindHeader(request.headers, version_header)) version = *v;
+  // The parameters: Tencent's JSON body; Alibaba's query and form, without
+  // the common parameters the signature and routing consumed.
+  static constexpr absl::string_view kCommon[] = {
+      "Action",    "Version",        "Format",           "Timestamp",   "SignatureNonce",
+      "Signature", "SignatureMethod", "SignatureVersion", "AccessKeyId", "SecurityToken",
+      "RegionId"};
+  if (tencent) {
+    if (!HasJsonContentType(request)) {
+      return error(InvalidField("Content-Type", "request.content_type",
+                                "Content-Type: must be application/json"));
+    }
+    if (NestsTooDeep(request.body)) {
+      return error(InvalidField("", "request.too_deep",
+                                absl::StrCat("The request body nests deeper than ", kMaxJsonDepth,
+                                             " levels.")));
+    }
+    call.body = json::parse(request.body.empty() ? absl::string_view("{}") : request.body,
+                            nullptr, /*allow_exceptions=*/false);
+    if (call.body.is_discarded() || !call.body.is_object()) {
+      return error(
+          InvalidField("", "request.invalid_json", "The request body is not a JSON object."));
+    }
+  } else {
+    std::vector<std::pair<std::string, std::string>> pairs = RpcParams(request);
+    std::vector<std::pair<std::string, std::string>> own;
+    for (auto& [key, value] : pairs) {
+      if (key == "Action" && action.empty()) action = value;
+      if (key == "Version" && version.empty()) version = value;
+      if (std::find(std::begin(kCommon), std::end(kCommon), key) == std::end(kCommon)) {
+        own.emplace_back(std::move(key), std::move(value));
+      }
+    }
+    absl::StatusOr<json> params = UnflattenRpcParams(own);
+    for (auto& [key, value] : own) WipeString(value);
+    for (auto& [key, value] : pairs) WipeString(value);
+    if (!params.ok()) return error(params.status());
+    call.body = *std::move(params);
+  }
+  const absl::string_view want = tencent ? "2019-01-16" : "2021-12-01";
+  Handler handler = nullptr;
+  for (const ActionRoute& r : tencent ? TencentCamActions() : AlibabaEiamActions()) {
+    if (r.action == action) handler = r.handler;
+  }
+  absl::StatusOr<Reply> reply =
+      handler == nullptr
+          ? absl::StatusOr<Reply>(InvalidField(
+                "Action", "request.unknown_action",
+                absl::StrCat("Action: '", action.substr(0, 64), "' is not an action of this API")))
+      : (!version.empty() && version != want)
+          ? absl::StatusOr<Reply>(InvalidField(
+                version_header, "request.invalid_version",
+                absl::StrCat(version_header, ": must be ", want)))
+          : handler(call);
+  WipeJsonStrings(call.body);  // it may have held a password
+  if (!reply.ok()) {
+    WireResponse res = error(reply.status());
+    res.principal = call.caller.id;
+    return res;
+  }
+  json body = std::move(reply->body);
+  if (!body.is_object()) body = json::object();
+  body["RequestId"] = call.request_id;
+  std::vector<SecretSlot> secrets = std::move(reply->secrets);
+  if (!spec.success_root.empty()) {
+    body = json{{std::string(spec.success_root), std::move(body)}};
+    for (SecretSlot& slot : secrets) slot.pointer = absl::StrCat("/", spec.success_root, slot.pointer);
+  }
+  WireResponse res;
+  res.status = 200;
+  res.request_id = call.request_id;
+  res.principal = call.caller.id;
+  res.body = secrets.empty() ? Secret(Dump(body)) : JsonWithSecrets(body, secrets);
+  res.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", call.request_id}};
+  if (const std::string* trace = FindHeader(request.headers, "X-TC-TraceId");
+      tencent && trace != nullptr && trace->size() <= 64) {
+    res.headers.emplace_back("X-TC-TraceId", *trace);
+  }
+  return res;
 }
 
 WireResponse WireService::Impl::Handle(const WireRequest& request) const {
   using namespace wire;  // NOLINT: the layer's own names
   std::string request_id = NewRequestId();
-  const Dialect dialect = DialectOf(request.path);
+  const Dialect dialect = DialectOf(request);
+  const DialectSpec& spec = Spec(dialect);
   const auto fail = [&](int status, absl::string_view code, absl::string_view message) {
     return Render(dialect, {status, std::string(code), std::string(message)}, request_id);
   };
   if (request.body.size() > options.max_body) {
-    return fail(413, "IAM.0013",
+    return fail(413, spec.too_large,
                 absl::StrCat("The request body is larger than ", options.max_body, " bytes."));
   }
+  if (IsActionDialect(dialect)) return HandleAction(request, dialect, std::move(request_id));
   const std::vector<absl::string_view> segments =
       absl::StrSplit(request.path, '/', absl::SkipEmpty());
   const Route* route = nullptr;
@@ -260,8 +492,8 @@ WireResponse WireService::Impl::Handle(const WireRequest& request) const {
     allowed.push_back(r.method);
   }
   if (route == nullptr) {
-    if (allowed.empty()) return fail(404, "IAM.0004", "The resource could not be found.");
-    WireResponse res = fail(405, "IAM.0005",
+    if (allowed.empty()) return fail(404, spec.not_found, "The resource could not be found.");
+    WireResponse res = fail(405, spec.method_not_allowed,
                             absl::StrCat("The method ", request.method.substr(0, 16),
                                          " is not allowed for this resource."));
     res.headers.emplace_back("Allow", absl::StrJoin(allowed, ", "));
