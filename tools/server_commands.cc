@@ -100,6 +100,7 @@ struct ServeOptions {
   int64_t timeout_seconds = 10;
   int64_t session_ttl_seconds = 24 * 3600;
   int64_t signature_skew_seconds = 15 * 60;
+  int64_t tencent_signature_skew_seconds = 5 * 60;
   int64_t threads = 0;  // 0 = 16 per core, at least 64
 };
 
@@ -152,6 +153,7 @@ int Serve(const Globals& globals, const ServeOptions& o) {
   wire_options.public_url = public_url;
   wire_options.max_body = static_cast<size_t>(o.max_body);
   wire_options.signature_skew = absl::Seconds(o.signature_skew_seconds);
+  wire_options.tencent_signature_skew = absl::Seconds(o.tencent_signature_skew_seconds);
   const iam::WireService wire(session->engine.get(), wire_options);
 
   std::ofstream log_file;
@@ -369,7 +371,12 @@ void AddServerCommands(Commands& commands) {
       ->type_name("S")
       ->transform(IntegerIn(60, 30 * 86400, "60 to 2592000"));
   cmd->add_option("--signature-skew", serve->signature_skew_seconds,
-                  "how far X-Sdk-Date may be from the clock, in seconds (default 900)")
+                  "how far X-Sdk-Date, x-acs-date or Timestamp may be from the clock, in "
+                  "seconds (default 900)")
+      ->type_name("S")
+      ->transform(IntegerIn(1, 86400, "1 to 86400"));
+  cmd->add_option("--tencent-signature-skew", serve->tencent_signature_skew_seconds,
+                  "how far X-TC-Timestamp may be from the clock, in seconds (default 300)")
       ->type_name("S")
       ->transform(IntegerIn(1, 86400, "1 to 86400"));
   cmd->add_option("--threads", serve->threads,

@@ -61,11 +61,14 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
   if (r.enabled) u.enabled = *r.enabled;
   if (r.display_name) u.display_name = *r.display_name;
   if (r.description) u.description = *r.description;
-  bool email_flag = !I.profile->requires_verified_flags || u.email.empty() || r.email_verified;
-  bool phone_flag = !I.profile->requires_verified_flags || u.phone.empty() || r.phone_verified;
+  // A *_verified flag is required (alibaba) only with a new email or number:
+  // an update that leaves them alone keeps the flags they have.
+  bool email_flag = true;
+  bool phone_flag = true;
   if (r.email) {
     if (*r.email != u.email) {
-      email_flag = r.email_verified.has_value() || r.email->empty();
+      email_flag = !I.profile->requires_verified_flags || r.email_verified.has_value() ||
+                   r.email->empty();
       u.email_verified = false;
     }
     u.email = *r.email;
@@ -73,7 +76,8 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
   if (r.email_verified) u.email_verified = *r.email_verified;
   if (r.phone) {
     if (*r.phone != u.phone) {
-      phone_flag = r.phone_verified.has_value() || r.phone->empty();
+      phone_flag = !I.profile->requires_verified_flags || r.phone_verified.has_value() ||
+                   r.phone->empty();
       u.phone_verified = false;
     }
     u.phone = *r.phone;

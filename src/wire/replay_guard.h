@@ -3,7 +3,7 @@
 // What the signature checks remember between requests, each bounded in size
 // and time:
 //  - ReplayGuard: a key seen within its window, with the value it came with
-//    (a TC3 signature and the unsigned action it carried; an Alibaba nonce).
+//    (an Alibaba signature nonce).
 //  - SigningKeyCache: TC3's derived kSigning per access key, date and
 //    service, so that a verify costs one HMAC of the derivation's four.
 //

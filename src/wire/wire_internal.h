@@ -37,7 +37,6 @@ enum class Dialect : uint8_t {
 
 // What the signature checks remember across requests (replay_guard.h).
 struct Verifiers {
-  ReplayGuard tc3_signatures{size_t{1} << 20};
   ReplayGuard nonces{size_t{1} << 20};
   SigningKeyCache tc3_keys{4096};
 };
