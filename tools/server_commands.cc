@@ -319,6 +319,26 @@ int Bootstrap(const Globals& globals, const std::string& tenant, const std::stri
   request.require_password_reset = false;  // the administrator logs in with it
   request.access_key = true;
   request.policies = {"AdministratorAccess"};
+  // A profile whose users need a primary organizational unit (alibaba) gets
+  // one named "root" for its first user; a rerun after a failure reuses it.
+  if (engine.profile().requires_primary_ou) {
+    absl::StatusOr<std::vector<iam::DirectoryEntry>> ous =
+        engine.ListEntries({}, iam::EntryKind::kOrganizationalUnit, tenant, "root");
+    if (!ous.ok()) return PrintError(*globals.profile, ous.status());
+    for (const iam::DirectoryEntry& e : *ous) {
+      if (e.name == "root") request.primary_ou = e.id;
+    }
+    if (request.primary_ou.empty()) {
+      iam::DirectoryEntry root;
+      root.kind = iam::EntryKind::kOrganizationalUnit;
+      root.tenant = tenant;
+      root.name = "root";
+      root.description = "The instance's first organizational unit";
+      absl::StatusOr<iam::DirectoryEntry> made = engine.CreateEntry({}, root);
+      if (!made.ok()) return PrintError(*globals.profile, made.status());
+      request.primary_ou = made->id;
+    }
+  }
   // The user first: it is the step with rules to fail; registering the tenant
   // then cannot fail on input.
   absl::StatusOr<iam::CreateUserResult> created = engine.CreateUser(request);

@@ -151,7 +151,7 @@ Profile Alibaba() {
       {Code::kUnauthenticated, "signature.key_unknown", 404, "InvalidAccessKeyId.NotFound"},
       {Code::kUnauthenticated, "signature.expired", 400, "InvalidTimeStamp.Expired"},
       {Code::kUnauthenticated, "signature.nonce_used", 400, "SignatureNonceUsed"},
-      {Code::kUnauthenticated, "", 400, "SignatureDoesNotMatch"},
+      {Code::kUnauthenticated, "signature.", 400, "SignatureDoesNotMatch"},
   };
   AppendGenericErrors(&p.errors, {"InvalidParameter", "ResourceDuplicated", "EntityNotExists",
                                   "IdempotentParameterMismatch", "Forbidden", "InternalError",
@@ -204,7 +204,7 @@ Profile Tencent() {
       {Code::kPermissionDenied, "", 403, "AuthFailure.UnauthorizedOperation"},
       {Code::kUnauthenticated, "signature.expired", 401, "AuthFailure.SignatureExpire"},
       {Code::kUnauthenticated, "signature.key_unknown", 401, "AuthFailure.SecretIdNotFound"},
-      {Code::kUnauthenticated, "", 401, "AuthFailure.SignatureFailure"},
+      {Code::kUnauthenticated, "signature.", 401, "AuthFailure.SignatureFailure"},
   };
   AppendGenericErrors(&p.errors, {"InvalidParameter", "ResourceInUse", "ResourceNotFound",
                                   "InvalidParameterValue", "UnauthorizedOperation", "InternalError",
