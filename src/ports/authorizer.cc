@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "iam/error.h"
 #include "iam/store.h"
@@ -59,7 +60,10 @@ absl::Status AdministratorAuthorizer::AuthorizeTarget(const Principal& caller,
   }
   const bool self_action =
       std::find(std::begin(kSelfActions), std::end(kSelfActions), action) != std::end(kSelfActions);
-  return self_action && target == caller.id ? absl::OkStatus() : denied();
+  // The target may name the caller by id or by username (CAM's GetUser
+  // {Name}); an ASCII case-insensitive match is the same canonical user.
+  const bool self = target == caller.id || absl::EqualsIgnoreCase(target, user->user.username);
+  return self_action && self ? absl::OkStatus() : denied();
 }
 
 }  // namespace iam

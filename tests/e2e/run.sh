@@ -12,18 +12,25 @@ here=$(cd "$(dirname "$0")" && pwd)
 iamctl=$build/tools/iamctl
 scratch=$(mktemp -d /tmp/iam-e2e.XXXXXX)
 server_pid=""
-cleanup() {
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
+action_pids=()
+stop() {
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    kill -TERM "$1" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$1" 2>/dev/null || true
   fi
+}
+cleanup() {
+  stop "$server_pid"
+  for pid in "${action_pids[@]}"; do stop "$pid"; done
   rm -rf "$scratch"
 }
 trap cleanup EXIT
 
-# The SDK, pinned by package-lock.json; npm ci only when it is not installed.
-if [ ! -d "$here/node_modules/@huaweicloud/huaweicloud-sdk-iam" ]; then
+# The SDKs, pinned by package-lock.json; npm ci only when one is not installed.
+if [ ! -d "$here/node_modules/@huaweicloud/huaweicloud-sdk-iam" ] ||
+   [ ! -d "$here/node_modules/tencentcloud-sdk-nodejs" ] ||
+   [ ! -d "$here/node_modules/@alicloud/pop-core" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
@@ -84,4 +91,55 @@ for secret in secrets:
     assert secret not in open(path).read(), "a secret reached the access log"
 print("access log: %d lines, all JSON, no query strings, no secrets" % len(lines))
 PY
+# The action APIs: one server per profile, each bootstrapped with its own key.
+# start_action_server PROFILE TENANT: prints the server's URL and the
+# bootstrap output's path; the server is stopped by cleanup.
+start_action_server() {
+  local dir=$scratch/$1
+  mkdir -p "$dir"
+  "$iamctl" --profile "$1" --db "$dir/iam.db" bootstrap --tenant "$2" --admin admin01 >"$dir/boot.json"
+  if [ "$1" = alibaba ]; then
+    "$iamctl" --profile alibaba --db "$dir/iam.db" create-custom-field --tenant "$2" --name age \
+      --type number >/dev/null
+    "$iamctl" --profile alibaba --db "$dir/iam.db" create-ou --tenant "$2" --name sales >"$dir/ou.json"
+  fi
+  "$iamctl" --profile "$1" --db "$dir/iam.db" serve --listen 127.0.0.1:0 \
+    --access-log "$dir/access.log" --timeout 3 >"$dir/serve.out" 2>"$dir/serve.err" &
+  action_pids+=($!)
+  for _ in $(seq 100); do [ -s "$dir/serve.out" ] && break; sleep 0.1; done
+  [ -s "$dir/serve.out" ] || { echo "iamctl serve ($1) did not start"; cat "$dir/serve.err"; exit 1; }
+}
+start_action_server tencent 100000000001
+start_action_server alibaba idaas_e2etest01
+eval "$(/usr/bin/python3 - "$scratch" <<'PY'
+import json, shlex, sys
+scratch = sys.argv[1]
+def load(profile, name):
+    return json.load(open("%s/%s/%s" % (scratch, profile, name)))
+def url(profile):
+    return "http://" + json.loads(open("%s/%s/serve.out" % (scratch, profile)).readline())["listening"]
+t, a = load("tencent", "boot.json"), load("alibaba", "boot.json")
+env = {"TC_URL": url("tencent"), "TC_AK": t["access_key"]["id"], "TC_SK": t["access_key"]["secret"],
+       "ALI_URL": url("alibaba"), "ALI_INSTANCE": a["tenant"], "ALI_AK": a["access_key"]["id"],
+       "ALI_SK": a["access_key"]["secret"], "ALI_OU": a["user"]["primary_ou"],
+       "ALI_OU2": load("alibaba", "ou.json")["ou"]["id"]}
+for k, v in env.items():
+    print("export %s=%s" % (k, shlex.quote(v)))
+PY
+)"
+echo "== e2e: the Tencent CAM and Alibaba EIAM SDKs (node --test)"
+(cd "$here" && node --test tencent_sdk.test.mjs alibaba_sdk.test.mjs)
+for profile in tencent alibaba; do
+  pid=${action_pids[0]}
+  action_pids=("${action_pids[@]:1}")
+  kill -TERM "$pid"
+  status=0
+  wait "$pid" || status=$?
+  [ "$status" -eq 0 ] || { echo "iamctl serve ($profile) exited $status"; exit 1; }
+  # RPC parameters, the password among them, travel in the URL: never logged.
+  if grep -q -e "Pa55word" -e "P@ssw0rd" -e '?' "$scratch/$profile/access.log"; then
+    echo "a query string or a password reached the $profile access log"; exit 1
+  fi
+  echo "$profile access log: $(wc -l <"$scratch/$profile/access.log") lines, no query, no password"
+done
 echo "== e2e: all passed"
