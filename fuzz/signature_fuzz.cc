@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_split.h"
 #include "iam/request_signature.h"
+#include "wire/wire_internal.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
@@ -52,6 +53,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (auto s = iam::RpcV1StringToSign("GET", params); s.ok()) {
     (void)iam::RpcV1Signature("SK", *s);
+  }
+  // The RPC parameters as the EIAM handlers get them, checked against a
+  // schema with every kind (CustomFields.1.FieldName, flags, lists).
+  using K = iam::wire::ParamKind;
+  static constexpr iam::wire::ParamSpec kMember[] = {{"FieldName", K::kString, true},
+                                                     {"FieldValue", K::kString}};
+  static constexpr iam::wire::ParamSpec kSpec[] = {
+      {"Username", K::kString},
+      {"EmailVerified", K::kFlag},
+      {"PageSize", K::kInteger},
+      {"OrganizationalUnitIds", K::kStringList},
+      {"CustomFields", K::kObjectList, false, kMember},
+      {"PasswordInitializationConfig", K::kObject, false, kMember},
+      {"MaxResults", K::kUnsupported}};
+  if (auto json = iam::wire::UnflattenRpcParams(iam::wire::FormPairs(parts[2])); json.ok()) {
+    (void)iam::wire::CheckParams(*json, kSpec);
+    (void)iam::wire::ParamStrings(*json, "OrganizationalUnitIds");
   }
   return 0;
 }

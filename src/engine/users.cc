@@ -67,8 +67,8 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
   bool phone_flag = true;
   if (r.email) {
     if (*r.email != u.email) {
-      email_flag = !I.profile->requires_verified_flags || r.email_verified.has_value() ||
-                   r.email->empty();
+      email_flag =
+          !I.profile->requires_verified_flags || r.email_verified.has_value() || r.email->empty();
       u.email_verified = false;
     }
     u.email = *r.email;
@@ -76,8 +76,8 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
   if (r.email_verified) u.email_verified = *r.email_verified;
   if (r.phone) {
     if (*r.phone != u.phone) {
-      phone_flag = !I.profile->requires_verified_flags || r.phone_verified.has_value() ||
-                   r.phone->empty();
+      phone_flag =
+          !I.profile->requires_verified_flags || r.phone_verified.has_value() || r.phone->empty();
       u.phone_verified = false;
     }
     u.phone = *r.phone;

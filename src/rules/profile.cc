@@ -183,7 +183,7 @@ Profile Tencent() {
   p.requires_primary_ou = false;
   p.requires_verified_flags = false;
   p.recipient_needs_contact = true;  // seed 001: message recipients
-  p.group_id = {"1", kDigits, 8};  // CAM GroupId is a number
+  p.group_id = {"1", kDigits, 8};    // CAM GroupId is a number
   // CAM's codes per action (tencentcloud-sdk-go cam/v20190116), then the
   // API 3.0 common codes (docs/WIRE-NOTES-2.md 1.7). CAM answers every error
   // with HTTP 200; the statuses here serve the other surfaces.

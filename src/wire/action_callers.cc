@@ -14,9 +14,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/status_macros.h"
 #include "iam/error.h"
 #include "iam/request_signature.h"
-#include "base/status_macros.h"
 #include "wire/digests.h"
 #include "wire/wire_internal.h"
 
@@ -28,8 +28,7 @@ absl::Status Refused(absl::string_view reason, absl::string_view message) {
 }
 
 // A signature time `t` within `skew` of the clock.
-absl::Status WithinSkew(Clock& clock, absl::Time t, absl::Duration skew,
-                        absl::string_view field) {
+absl::Status WithinSkew(Clock& clock, absl::Time t, absl::Duration skew, absl::string_view field) {
   if (absl::AbsDuration(clock.Now() - t) > skew) {
     return Refused("signature.expired",
                    absl::StrCat(field, ": the signature's time is more than ",
@@ -62,10 +61,10 @@ bool SignsAll(const std::vector<std::string>& signed_headers,
 }
 
 // A nonce is accepted once per access key while its signature could be fresh.
-absl::Status UseNonce(Verifiers& verifiers, Clock& clock, absl::string_view key_id, absl::string_view nonce, absl::Time signed_at,
-                      absl::Duration skew) {
-  if (!verifiers.nonces.Admit(absl::StrCat(key_id, "\n", nonce), "", clock.Now(),
-                              signed_at + skew, ReplayGuard::Repeat::kRefuse)) {
+absl::Status UseNonce(Verifiers& verifiers, Clock& clock, absl::string_view key_id,
+                      absl::string_view nonce, absl::Time signed_at, absl::Duration skew) {
+  if (!verifiers.nonces.Admit(absl::StrCat(key_id, "\n", nonce), "", clock.Now(), signed_at + skew,
+                              ReplayGuard::Repeat::kRefuse)) {
     return Refused("signature.nonce_used", "The signature nonce was used already.");
   }
   return absl::OkStatus();
@@ -110,8 +109,8 @@ absl::StatusOr<Principal> FromAcs3(const WireRequest& request, absl::string_view
   if (!ConstantTimeEqual(Acs3Signature(key->secret.view(), *canonical), auth->signature)) {
     return Mismatch();
   }
-  IAM_RETURN_IF_ERROR(UseNonce(verifiers, clock, auth->access_key_id, nonce, date,
-                               options.signature_skew));
+  IAM_RETURN_IF_ERROR(
+      UseNonce(verifiers, clock, auth->access_key_id, nonce, date, options.signature_skew));
   return Principal{key->user_id, key->tenant};
 }
 
@@ -150,8 +149,7 @@ absl::StatusOr<Principal> FromRpcV1(const WireRequest& request,
   if (!ConstantTimeEqual(RpcV1Signature(key->secret.view(), *to_sign), signature)) {
     return Mismatch();
   }
-  IAM_RETURN_IF_ERROR(
-      UseNonce(verifiers, clock, key_id, nonce, date, options.signature_skew));
+  IAM_RETURN_IF_ERROR(UseNonce(verifiers, clock, key_id, nonce, date, options.signature_skew));
   return Principal{key->user_id, key->tenant};
 }
 
@@ -160,9 +158,8 @@ absl::StatusOr<Principal> FromRpcV1(const WireRequest& request,
 std::vector<std::pair<std::string, std::string>> RpcParams(const WireRequest& request) {
   std::vector<std::pair<std::string, std::string>> params = FormPairs(request.query);
   const std::string* type = FindHeader(request.headers, "Content-Type");
-  if (type != nullptr &&
-      absl::StartsWithIgnoreCase(absl::StripLeadingAsciiWhitespace(*type),
-                                 "application/x-www-form-urlencoded")) {
+  if (type != nullptr && absl::StartsWithIgnoreCase(absl::StripLeadingAsciiWhitespace(*type),
+                                                    "application/x-www-form-urlencoded")) {
     for (auto& pair : FormPairs(request.body)) params.push_back(std::move(pair));
   }
   return params;
@@ -235,9 +232,9 @@ absl::StatusOr<Principal> AuthenticateTc3(const WireRequest& request, Engine& en
   Secret signing = verifiers.tc3_keys.Find(cache_id);
   const bool cached = !signing.empty();
   if (!cached) signing = Tc3SigningKey(key->secret.view(), auth->date, auth->service);
-  if (!ConstantTimeEqual(Tc3SignatureWithKey(signing, timestamp, auth->date, auth->service,
-                                             *canonical),
-                         auth->signature)) {
+  if (!ConstantTimeEqual(
+          Tc3SignatureWithKey(signing, timestamp, auth->date, auth->service, *canonical),
+          auth->signature)) {
     return Mismatch();
   }
   if (!cached) verifiers.tc3_keys.Insert(cache_id, signing);

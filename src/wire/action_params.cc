@@ -17,8 +17,7 @@
 namespace iam::wire {
 namespace {
 
-absl::Status ParamError(absl::string_view field, absl::string_view reason,
-                        absl::string_view what) {
+absl::Status ParamError(absl::string_view field, absl::string_view reason, absl::string_view what) {
   return InvalidField(field, reason, absl::StrCat(field, ": ", what));
 }
 
@@ -142,8 +141,8 @@ absl::Status CheckParams(const json& params, absl::Span<const ParamSpec> specs,
     return prefix.empty() ? std::string(name) : absl::StrCat(prefix, ".", name);
   };
   for (const auto& [key, value] : params.items()) {
-    const auto spec = std::find_if(specs.begin(), specs.end(),
-                                   [&](const ParamSpec& s) { return s.name == key; });
+    const auto spec =
+        std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == key; });
     const std::string field = name_of(key);
     if (spec == specs.end()) {
       return ParamError(field, "request.unknown_field", "is not a parameter of this action");
@@ -167,7 +166,8 @@ absl::Status CheckParams(const json& params, absl::Span<const ParamSpec> specs,
         ok = value.is_array();
         for (size_t i = 0; ok && i < value.size(); ++i) {
           // RPC numbers items from 1, so do the names here.
-          IAM_RETURN_IF_ERROR(CheckParams(value[i], spec->members, absl::StrCat(field, ".", i + 1)));
+          IAM_RETURN_IF_ERROR(
+              CheckParams(value[i], spec->members, absl::StrCat(field, ".", i + 1)));
         }
         break;
       case ParamKind::kObject:

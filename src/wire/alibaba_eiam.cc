@@ -83,8 +83,7 @@ json UserSummary(const User& u) {
           {"RegisterTime", EpochMillis(u.created_at)}};
 }
 
-constexpr ParamSpec kCustomField[] = {{"FieldName", K::kString, true},
-                                      {"FieldValue", K::kString}};
+constexpr ParamSpec kCustomField[] = {{"FieldName", K::kString, true}, {"FieldValue", K::kString}};
 constexpr ParamSpec kPasswordInitialization[] = {
     {"PasswordInitializationPolicyPriority", K::kString},
     {"PasswordForcedUpdateStatus", K::kString},
@@ -212,8 +211,9 @@ absl::StatusOr<Reply> GetUser(Call& call) {
   user["OrganizationalUnits"] = std::move(ou_list);
   json group_list = json::array();
   for (const std::string& id : u->groups) {
-    group_list.push_back(
-        {{"GroupId", id}, {"GroupName", (*groups)[id].name}, {"Description", (*groups)[id].description}});
+    group_list.push_back({{"GroupId", id},
+                          {"GroupName", (*groups)[id].name},
+                          {"Description", (*groups)[id].description}});
   }
   user["Groups"] = std::move(group_list);
   json fields = json::array();
@@ -276,23 +276,28 @@ absl::StatusOr<Reply> ListUsers(Call& call) {
                                       ParamString(p, "DisplayNameStartsWith").value_or("")) &&
            (ids.empty() || std::find(ids.begin(), ids.end(), u.id) != ids.end());
   };
-  users->erase(std::remove_if(users->begin(), users->end(), [&](const User& u) { return !keep(u); }),
-               users->end());
+  users->erase(
+      std::remove_if(users->begin(), users->end(), [&](const User& u) { return !keep(u); }),
+      users->end());
   const auto [begin, end] = PageBounds(users->size(), page, size);
   json out = json::array();
   for (size_t i = begin; i < end; ++i) out.push_back(UserSummary((*users)[i]));
   return JsonReply({{"TotalCount", users->size()}, {"Users", std::move(out)}});
 }
 
-constexpr ParamSpec kFieldChange[] = {{"FieldName", K::kString, true},
-                                      {"FieldValue", K::kString},
-                                      {"Operation", K::kString}};
+constexpr ParamSpec kFieldChange[] = {
+    {"FieldName", K::kString, true}, {"FieldValue", K::kString}, {"Operation", K::kString}};
 constexpr ParamSpec kUpdateUser[] = {
-    {"InstanceId", K::kString, true}, {"UserId", K::kString, true},
-    {"Username", K::kString},         {"DisplayName", K::kString},
-    {"Email", K::kString},            {"EmailVerified", K::kFlag},
-    {"PhoneRegion", K::kString},      {"PhoneNumber", K::kString},
-    {"PhoneNumberVerified", K::kFlag}, {"CustomFields", K::kObjectList, false, kFieldChange},
+    {"InstanceId", K::kString, true},
+    {"UserId", K::kString, true},
+    {"Username", K::kString},
+    {"DisplayName", K::kString},
+    {"Email", K::kString},
+    {"EmailVerified", K::kFlag},
+    {"PhoneRegion", K::kString},
+    {"PhoneNumber", K::kString},
+    {"PhoneNumberVerified", K::kFlag},
+    {"CustomFields", K::kObjectList, false, kFieldChange},
 };
 
 absl::StatusOr<Reply> UpdateUser(Call& call) {
@@ -302,7 +307,8 @@ absl::StatusOr<Reply> UpdateUser(Call& call) {
   if (!current.ok()) return current.status();
   if (std::optional<std::string> name = ParamString(p, "Username");
       name.has_value() && *name != current->username) {
-    return InvalidField("Username", "user.rename_unsupported", "Username: a user cannot be renamed");
+    return InvalidField("Username", "user.rename_unsupported",
+                        "Username: a user cannot be renamed");
   }
   UpdateUserRequest req;
   req.caller = call.caller;
@@ -396,7 +402,9 @@ absl::StatusOr<Reply> CreateOrganizationalUnit(Call& call) {
 }
 
 constexpr ParamSpec kListOus[] = {
-    {"InstanceId", K::kString, true}, {"PageNumber", K::kInteger}, {"PageSize", K::kInteger},
+    {"InstanceId", K::kString, true},
+    {"PageNumber", K::kInteger},
+    {"PageSize", K::kInteger},
     {"ParentId", K::kString},
 };
 
@@ -406,8 +414,8 @@ absl::StatusOr<Reply> ListOrganizationalUnits(Call& call) {
   const int64_t size = ParamInteger(call.body, "PageSize").value_or(20);
   if (page < 1) return Invalid("PageNumber", "must be 1 or more");
   if (size < 1 || size > 100) return Invalid("PageSize", "must be 1 to 100");
-  absl::StatusOr<std::vector<DirectoryEntry>> ous = call.engine.ListEntries(
-      call.caller, EntryKind::kOrganizationalUnit, call.caller.tenant, "");
+  absl::StatusOr<std::vector<DirectoryEntry>> ous =
+      call.engine.ListEntries(call.caller, EntryKind::kOrganizationalUnit, call.caller.tenant, "");
   if (!ous.ok()) return ous.status();
   std::optional<std::string> parent = ParamString(call.body, "ParentId");
   if (parent.has_value() && *parent != call.caller.tenant) ous->clear();  // no nesting
@@ -456,8 +464,7 @@ absl::StatusOr<Reply> AddUsersToGroupAction(Call& call) {
                        "user.not_found", absl::StrCat("UserIds.", i + 1, ": no such user"));
     }
   }
-  IAM_RETURN_IF_ERROR(
-      AddUsersToGroup(call, *ParamString(call.body, "GroupId"), "GroupId", users));
+  IAM_RETURN_IF_ERROR(AddUsersToGroup(call, *ParamString(call.body, "GroupId"), "GroupId", users));
   return JsonReply(json::object());
 }
 

@@ -340,7 +340,8 @@ absl::Status AddUsersToGroup(Call& call, absl::string_view group, absl::string_v
 std::pair<size_t, size_t> PageBounds(size_t total, int64_t page, int64_t size) {
   if (page < 1 || size < 1) return {0, 0};
   const uint64_t begin = static_cast<uint64_t>(page - 1) * static_cast<uint64_t>(size);
-  if (page > (int64_t{1} << 31) || size > (int64_t{1} << 31) || begin >= total) return {total, total};
+  if (page > (int64_t{1} << 31) || size > (int64_t{1} << 31) || begin >= total)
+    return {total, total};
   return {static_cast<size_t>(begin), static_cast<size_t>(std::min<uint64_t>(total, begin + size))};
 }
 

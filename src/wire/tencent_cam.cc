@@ -38,9 +38,9 @@ absl::StatusOr<std::string> TargetUser(const Call& call) {
 }
 
 constexpr ParamSpec kAddUser[] = {
-    {"Name", K::kString, true},  {"Remark", K::kString},      {"ConsoleLogin", K::kFlag},
-    {"UseApi", K::kFlag},        {"Password", K::kString},    {"NeedResetPassword", K::kFlag},
-    {"PhoneNum", K::kString},    {"CountryCode", K::kString}, {"Email", K::kString},
+    {"Name", K::kString, true}, {"Remark", K::kString},      {"ConsoleLogin", K::kFlag},
+    {"UseApi", K::kFlag},       {"Password", K::kString},    {"NeedResetPassword", K::kFlag},
+    {"PhoneNum", K::kString},   {"CountryCode", K::kString}, {"Email", K::kString},
 };
 
 absl::StatusOr<CreateUserRequest> AddUserRequest(const Call& call, const json& p) {
@@ -72,7 +72,8 @@ absl::StatusOr<CreateUserRequest> AddUserRequest(const Call& call, const json& p
 // AddUser's answer for one created user; the one-time secrets as slots under
 // `at` ("" or "/Users/2").
 json Created(const CreateUserResult& r, const std::string& at, std::vector<SecretSlot>* secrets) {
-  json out = {{"Uin", NumericId(r.user.id)}, {"Name", r.user.username}, {"Uid", NumericId(r.user.id)}};
+  json out = {
+      {"Uin", NumericId(r.user.id)}, {"Name", r.user.username}, {"Uid", NumericId(r.user.id)}};
   if (!r.generated_password.empty()) {
     secrets->push_back({absl::StrCat(at, "/Password"), Secret(r.generated_password.view())});
   }
@@ -167,9 +168,9 @@ absl::StatusOr<Reply> ListUsers(Call& call) {
 }
 
 constexpr ParamSpec kUpdateUser[] = {
-    {"Name", K::kString, true},     {"Remark", K::kString},   {"ConsoleLogin", K::kFlag},
-    {"Password", K::kString},       {"NeedResetPassword", K::kFlag}, {"PhoneNum", K::kString},
-    {"CountryCode", K::kString},    {"Email", K::kString},
+    {"Name", K::kString, true},  {"Remark", K::kString},          {"ConsoleLogin", K::kFlag},
+    {"Password", K::kString},    {"NeedResetPassword", K::kFlag}, {"PhoneNum", K::kString},
+    {"CountryCode", K::kString}, {"Email", K::kString},
 };
 
 absl::StatusOr<Reply> UpdateUser(Call& call) {
@@ -243,8 +244,7 @@ absl::StatusOr<Reply> CreateAccessKey(Call& call) {
       call.engine.CreateAccessKey(call.caller, call.caller.tenant, *target, description);
   if (!key.ok()) return key.status();
   Reply reply;
-  reply.body = {{"AccessKey",
-                 KeyInfo({key->id, *target, true, key->created_at, description})}};
+  reply.body = {{"AccessKey", KeyInfo({key->id, *target, true, key->created_at, description})}};
   reply.secrets.push_back({"/AccessKey/SecretAccessKey", Secret(key->secret.view())});
   return reply;
 }
@@ -295,7 +295,8 @@ constexpr ParamSpec kUpdateAccessKey[] = {
 absl::StatusOr<Reply> UpdateAccessKey(Call& call) {
   IAM_RETURN_IF_ERROR(CheckParams(call.body, kUpdateAccessKey));
   const std::string status = *ParamString(call.body, "Status");
-  if (status != "Active" && status != "Inactive") return Invalid("Status", "must be Active or Inactive");
+  if (status != "Active" && status != "Inactive")
+    return Invalid("Status", "must be Active or Inactive");
   absl::StatusOr<std::string> id = OwnKey(call);
   if (!id.ok()) return id.status();
   IAM_RETURN_IF_ERROR(
@@ -346,9 +347,9 @@ absl::StatusOr<Reply> ListGroups(Call& call) {
   const int64_t rp = ParamInteger(call.body, "Rp").value_or(20);
   if (page < 1) return Invalid("Page", "must be 1 or more");
   if (rp < 1 || rp > 200) return Invalid("Rp", "must be 1 to 200");
-  absl::StatusOr<std::vector<DirectoryEntry>> groups = call.engine.ListEntries(
-      call.caller, EntryKind::kGroup, call.caller.tenant,
-      ParamString(call.body, "Keyword").value_or(""));
+  absl::StatusOr<std::vector<DirectoryEntry>> groups =
+      call.engine.ListEntries(call.caller, EntryKind::kGroup, call.caller.tenant,
+                              ParamString(call.body, "Keyword").value_or(""));
   if (!groups.ok()) return groups.status();
   const auto [begin, end] = PageBounds(groups->size(), page, rp);
   json out = json::array();

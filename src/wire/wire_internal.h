@@ -61,8 +61,8 @@ struct SecretSlot {
 
 struct Reply {
   int status = 200;
-  json body;           // null: no body
-  Secret secret_body;  // a JSON text holding a one-time secret; wins over `body`
+  json body;                        // null: no body
+  Secret secret_body;               // a JSON text holding a one-time secret; wins over `body`
   std::vector<SecretSlot> secrets;  // action dialects: added to `body` when rendered
   WireHeaders headers;
 };
@@ -103,12 +103,12 @@ absl::Span<const ActionRoute> AlibabaEiamActions();
 
 enum class ParamKind : uint8_t {
   kString,
-  kFlag,        // 0/1 (Tencent), true/false, "true"/"false" (RPC)
-  kInteger,     // a JSON integer or, from RPC, a decimal string
-  kStringList,  // a JSON array or RPC Key.1, Key.2, ...
-  kObjectList,  // objects whose members are `members`
-  kObject,      // an object whose members are `members`
-  kUnsupported, // part of the provider's API that iamcore refuses by name
+  kFlag,         // 0/1 (Tencent), true/false, "true"/"false" (RPC)
+  kInteger,      // a JSON integer or, from RPC, a decimal string
+  kStringList,   // a JSON array or RPC Key.1, Key.2, ...
+  kObjectList,   // objects whose members are `members`
+  kObject,       // an object whose members are `members`
+  kUnsupported,  // part of the provider's API that iamcore refuses by name
 };
 
 struct ParamSpec {

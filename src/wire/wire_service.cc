@@ -123,8 +123,8 @@ struct DialectSpec {
 };
 
 constexpr DialectSpec kDialects[] = {
-    {Dialect::kKeystone, "huawei", KeystoneError, false, "", "", "IAM.0004", "IAM.0005",
-     "IAM.0013", "IAM.0006"},
+    {Dialect::kKeystone, "huawei", KeystoneError, false, "", "", "IAM.0004", "IAM.0005", "IAM.0013",
+     "IAM.0006"},
     {Dialect::kHuawei, "huawei", HuaweiError, false, "", "", "IAM.0004", "IAM.0005", "IAM.0013",
      "IAM.0006"},
     {Dialect::kTencent, "tencent", TencentError, true, "Response", "X-TC-Action", "InvalidAction",
@@ -136,10 +136,9 @@ constexpr DialectSpec kDialects[] = {
 const DialectSpec& Spec(Dialect dialect) { return kDialects[static_cast<int>(dialect)]; }
 
 const Profile& ErrorProfile(Dialect dialect) {
-  static const Profile* const profiles[] = {FindProfile(kDialects[0].profile),
-                                            FindProfile(kDialects[1].profile),
-                                            FindProfile(kDialects[2].profile),
-                                            FindProfile(kDialects[3].profile)};
+  static const Profile* const profiles[] = {
+      FindProfile(kDialects[0].profile), FindProfile(kDialects[1].profile),
+      FindProfile(kDialects[2].profile), FindProfile(kDialects[3].profile)};
   return *profiles[static_cast<int>(dialect)];
 }
 
@@ -192,8 +191,7 @@ bool FormHasAction(const WireRequest& request) {
   const std::string* type = FindHeader(request.headers, "Content-Type");
   return type != nullptr &&
          absl::StrContains(absl::AsciiStrToLower(*type), "x-www-form-urlencoded") &&
-         (absl::StartsWith(request.body, "Action=") ||
-          absl::StrContains(request.body, "&Action="));
+         (absl::StartsWith(request.body, "Action=") || absl::StrContains(request.body, "&Action="));
 }
 
 // The action APIs by their headers (or RPC's Action parameter on "/"), the
@@ -262,7 +260,6 @@ bool HasJsonContentType(const WireRequest& request) {
 }
 
 }  // namespace
-
 
 std::string DialectFieldName(Dialect dialect, absl::string_view engine_field) {
   // "custom_fields[2]" keeps its index: "CustomFields.3" in RPC's numbering.
@@ -350,8 +347,7 @@ WireResponse WireService::HostError(int status, absl::string_view path) const {
   }
   WireRequest request;
   request.path = std::string(path);
-  return wire::Render(wire::DialectOf(request), {status, "", std::string(message)},
-                      NewRequestId());
+  return wire::Render(wire::DialectOf(request), {status, "", std::string(message)}, NewRequestId());
 }
 
 WireResponse WireService::Impl::HandleAction(const WireRequest& request, wire::Dialect dialect,
@@ -388,21 +384,21 @@ WireResponse WireService::Impl::HandleAction(const WireRequest& request, wire::D
   // The parameters: Tencent's JSON body; Alibaba's query and form, without
   // the common parameters the signature and routing consumed.
   static constexpr absl::string_view kCommon[] = {
-      "Action",    "Version",        "Format",           "Timestamp",   "SignatureNonce",
-      "Signature", "SignatureMethod", "SignatureVersion", "AccessKeyId", "SecurityToken",
-      "RegionId"};
+      "Action",         "Version",       "Format",          "Timestamp",
+      "SignatureNonce", "Signature",     "SignatureMethod", "SignatureVersion",
+      "AccessKeyId",    "SecurityToken", "RegionId"};
   if (tencent) {
     if (!HasJsonContentType(request)) {
       return error(InvalidField("Content-Type", "request.content_type",
                                 "Content-Type: must be application/json"));
     }
     if (NestsTooDeep(request.body)) {
-      return error(InvalidField("", "request.too_deep",
-                                absl::StrCat("The request body nests deeper than ", kMaxJsonDepth,
-                                             " levels.")));
+      return error(InvalidField(
+          "", "request.too_deep",
+          absl::StrCat("The request body nests deeper than ", kMaxJsonDepth, " levels.")));
     }
-    call.body = json::parse(request.body.empty() ? absl::string_view("{}") : request.body,
-                            nullptr, /*allow_exceptions=*/false);
+    call.body = json::parse(request.body.empty() ? absl::string_view("{}") : request.body, nullptr,
+                            /*allow_exceptions=*/false);
     if (call.body.is_discarded() || !call.body.is_object()) {
       return error(
           InvalidField("", "request.invalid_json", "The request body is not a JSON object."));
@@ -434,9 +430,8 @@ WireResponse WireService::Impl::HandleAction(const WireRequest& request, wire::D
                 "Action", "request.unknown_action",
                 absl::StrCat("Action: '", action.substr(0, 64), "' is not an action of this API")))
       : (!version.empty() && version != want)
-          ? absl::StatusOr<Reply>(InvalidField(
-                version_header, "request.invalid_version",
-                absl::StrCat(version_header, ": must be ", want)))
+          ? absl::StatusOr<Reply>(InvalidField(version_header, "request.invalid_version",
+                                               absl::StrCat(version_header, ": must be ", want)))
           : handler(call);
   WipeJsonStrings(call.body);  // it may have held a password
   if (!reply.ok()) {
@@ -450,7 +445,8 @@ WireResponse WireService::Impl::HandleAction(const WireRequest& request, wire::D
   std::vector<SecretSlot> secrets = std::move(reply->secrets);
   if (!spec.success_root.empty()) {
     body = json{{std::string(spec.success_root), std::move(body)}};
-    for (SecretSlot& slot : secrets) slot.pointer = absl::StrCat("/", spec.success_root, slot.pointer);
+    for (SecretSlot& slot : secrets)
+      slot.pointer = absl::StrCat("/", spec.success_root, slot.pointer);
   }
   WireResponse res;
   res.status = 200;

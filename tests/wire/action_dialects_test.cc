@@ -118,9 +118,14 @@ class TencentCamTest : public ActionApiTest {
 };
 
 TEST_F(TencentCamTest, AddUserAnswersAsTheSdkExpectsAndTheKeySigns) {
-  json r = Call("AddUser", {{"Name", "alice"}, {"Remark", "r"}, {"ConsoleLogin", 1},
-                            {"UseApi", 1}, {"Password", "P@ssw0rd!23x"}, {"NeedResetPassword", 0},
-                            {"PhoneNum", "13800000000"}, {"CountryCode", "86"},
+  json r = Call("AddUser", {{"Name", "alice"},
+                            {"Remark", "r"},
+                            {"ConsoleLogin", 1},
+                            {"UseApi", 1},
+                            {"Password", "P@ssw0rd!23x"},
+                            {"NeedResetPassword", 0},
+                            {"PhoneNum", "13800000000"},
+                            {"CountryCode", "86"},
                             {"Email", "a@example.com"}});
   ASSERT_FALSE(r.contains("Error")) << r;
   EXPECT_TRUE(r["Uin"].is_number_unsigned());
@@ -225,16 +230,17 @@ TEST_F(TencentCamTest, UsersKeysAndGroupsThroughTheirActions) {
   EXPECT_FALSE(keys["AccessKeys"][0].contains("SecretAccessKey"));
   EXPECT_EQ(Code(Call("CreateAccessKey", {{"TargetUin", uin}})),
             "OperationDenied.AccessKeyOverLimit");
-  EXPECT_EQ(Code(Call("DeleteAccessKey", {{"AccessKeyId", key["AccessKey"]["AccessKeyId"]},
-                                          {"TargetUin", uin}})),
+  EXPECT_EQ(Code(Call("DeleteAccessKey",
+                      {{"AccessKeyId", key["AccessKey"]["AccessKeyId"]}, {"TargetUin", uin}})),
             "");
   EXPECT_EQ(Call("ListAccessKeys", {{"TargetUin", uin}})["AccessKeys"].size(), 1u);
 
   json group = Call("CreateGroup", {{"GroupName", "ops"}, {"Remark", "on call"}});
   ASSERT_TRUE(group["GroupId"].is_number_unsigned()) << group;
   EXPECT_EQ(Code(Call("CreateGroup", {{"GroupName", "ops"}})), "InvalidParameter.GroupNameInUse");
-  EXPECT_EQ(Code(Call("AddUserToGroup", {{"Info", {{{"GroupId", group["GroupId"]}, {"Uin", uin}}}}})),
-            "");
+  EXPECT_EQ(
+      Code(Call("AddUserToGroup", {{"Info", {{{"GroupId", group["GroupId"]}, {"Uin", uin}}}}})),
+      "");
   EXPECT_EQ(Code(Call("AddUserToGroup", {{"Info", {{{"GroupId", 999}, {"Uin", uin}}}}})),
             "InvalidParameter.GroupNotExist");
   json groups = Call("ListGroups", {{"Keyword", "op"}});
@@ -250,15 +256,18 @@ TEST_F(TencentCamTest, UsersKeysAndGroupsThroughTheirActions) {
 
 TEST_F(TencentCamTest, BatchAddUsersIsAllOrNoneAndQuickCreateMakesAdministrators) {
   const size_t before = Users();
-  json bad = Call("BatchAddUsers", {{"Users", {{{"Name", "u1"}, {"ConsoleLogin", 1}},
-                                               {{"Name", "bad name"}, {"ConsoleLogin", 1}}}}});
+  json bad = Call(
+      "BatchAddUsers",
+      {{"Users",
+        {{{"Name", "u1"}, {"ConsoleLogin", 1}}, {{"Name", "bad name"}, {"ConsoleLogin", 1}}}}});
   EXPECT_EQ(Code(bad), "InvalidParameter.UserNameIllegal");
   EXPECT_NE(bad["Error"]["Message"].get<std::string>().find("Users.2.Name"), std::string::npos)
       << bad;
   EXPECT_EQ(Users(), before);
   json ok = Call("BatchAddUsers", {{"QuickCreate", 1},
-                                   {"Users", {{{"Name", "u1"}, {"ConsoleLogin", 1}},
-                                              {{"Name", "u2"}, {"ConsoleLogin", 1}, {"UseApi", 1}}}}});
+                                   {"Users",
+                                    {{{"Name", "u1"}, {"ConsoleLogin", 1}},
+                                     {{"Name", "u2"}, {"ConsoleLogin", 1}, {"UseApi", 1}}}}});
   ASSERT_EQ(ok["Users"].size(), 2u) << ok;
   EXPECT_EQ(ok["Users"][0]["Password"].get<std::string>().size(), 32u);
   EXPECT_EQ(ok["Users"][1]["SecretKey"].get<std::string>().size(), 32u);
@@ -266,7 +275,8 @@ TEST_F(TencentCamTest, BatchAddUsersIsAllOrNoneAndQuickCreateMakesAdministrators
   const std::vector<std::string> policies = engine_->GetUser({}, tenant_, "u2")->policies;
   EXPECT_NE(std::find(policies.begin(), policies.end(), "AdministratorAccess"), policies.end());
   json eleven = json::array();
-  for (int i = 0; i < 11; ++i) eleven.push_back({{"Name", absl::StrCat("b", i)}, {"ConsoleLogin", 1}});
+  for (int i = 0; i < 11; ++i)
+    eleven.push_back({{"Name", absl::StrCat("b", i)}, {"ConsoleLogin", 1}});
   EXPECT_EQ(Code(Call("BatchAddUsers", {{"Users", eleven}})), "InvalidParameter.ParamError");
   EXPECT_EQ(Users(), before + 2);
 }
@@ -315,8 +325,8 @@ class AlibabaEiamTest : public ActionApiTest {
     r.headers = {{"host", "127.0.0.1:8080"},
                  {"x-acs-version", "2021-12-01"},
                  {"x-acs-action", action},
-                 {"x-acs-date", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_.Now() + skew,
-                                                 absl::UTCTimeZone())},
+                 {"x-acs-date",
+                  absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_.Now() + skew, absl::UTCTimeZone())},
                  {"x-acs-signature-nonce", nonce.empty() ? absl::StrCat("n", ++nonces_) : nonce},
                  {"x-acs-content-sha256", SdkPayloadHash("")}};
     r.headers.push_back(
@@ -325,15 +335,16 @@ class AlibabaEiamTest : public ActionApiTest {
   }
   // RPC v1 as @alicloud/pop-core 1.8.0 signs: GET with the signature last.
   WireRequest RpcV1(const std::string& action, Params params, const std::string& nonce = "") {
-    params.insert(params.end(), {{"Action", action},
-                                 {"Version", "2021-12-01"},
-                                 {"Format", "JSON"},
-                                 {"AccessKeyId", ak_},
-                                 {"SignatureMethod", "HMAC-SHA1"},
-                                 {"SignatureVersion", "1.0"},
-                                 {"SignatureNonce", nonce.empty() ? absl::StrCat("r", ++nonces_) : nonce},
-                                 {"Timestamp", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_.Now(),
-                                                                absl::UTCTimeZone())}});
+    params.insert(
+        params.end(),
+        {{"Action", action},
+         {"Version", "2021-12-01"},
+         {"Format", "JSON"},
+         {"AccessKeyId", ak_},
+         {"SignatureMethod", "HMAC-SHA1"},
+         {"SignatureVersion", "1.0"},
+         {"SignatureNonce", nonce.empty() ? absl::StrCat("r", ++nonces_) : nonce},
+         {"Timestamp", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_.Now(), absl::UTCTimeZone())}});
     std::sort(params.begin(), params.end());
     params.push_back({"Signature", RpcV1Signature(sk_, *RpcV1StringToSign("GET", params))});
     WireRequest r;
@@ -471,7 +482,8 @@ TEST_F(AlibabaEiamTest, EveryWrongSignatureIsRefusedWithItsCode) {
   ASSERT_EQ(created.status, 200) << created.text;
   EXPECT_EQ(code(rpc), "SignatureNonceUsed");
   WireRequest tampered = RpcV1("GetUser", {{"InstanceId", kInstance}, {"UserId", admin_id_}});
-  tampered.query = absl::StrReplaceAll(tampered.query, {{admin_id_, created.body["UserId"].get<std::string>()}});
+  tampered.query =
+      absl::StrReplaceAll(tampered.query, {{admin_id_, created.body["UserId"].get<std::string>()}});
   EXPECT_EQ(code(tampered), "SignatureDoesNotMatch");
   ASSERT_TRUE(engine_->SetAccessKeyEnabled({}, tenant_, ak_, false).ok());
   EXPECT_EQ(code(Acs3("CreateUser", Seed003("u3"))), "InvalidAccessKeyId.NotFound");
@@ -485,9 +497,9 @@ TEST_F(AlibabaEiamTest, UsersOusAndGroupsThroughTheirActions) {
     EXPECT_FALSE(a.body.contains("Code")) << a.text;  // pop-core would throw
     return a.body;
   };
-  json ou = ok("CreateOrganizationalUnit", {{"InstanceId", kInstance},
-                                            {"OrganizationalUnitName", "sales"},
-                                            {"ParentId", kInstance}});
+  json ou =
+      ok("CreateOrganizationalUnit",
+         {{"InstanceId", kInstance}, {"OrganizationalUnitName", "sales"}, {"ParentId", kInstance}});
   second_ou_ = ou["OrganizationalUnitId"];
   EXPECT_EQ(second_ou_.substr(0, 3), "ou_");
   EXPECT_EQ(ok("ListOrganizationalUnits", {{"InstanceId", kInstance}})["TotalCount"], 2);
@@ -498,8 +510,11 @@ TEST_F(AlibabaEiamTest, UsersOusAndGroupsThroughTheirActions) {
   ok("AddUsersToGroup", {{"InstanceId", kInstance}, {"GroupId", gid}, {"UserIds.1", id}});
   json u = ok("GetUser", {{"InstanceId", kInstance}, {"UserId", id}})["User"];
   EXPECT_EQ(u["Groups"][0]["GroupName"], "ops");
-  ok("UpdateUser", {{"InstanceId", kInstance}, {"UserId", id}, {"DisplayName", "Renamed"},
-                    {"CustomFields.1.FieldName", "age"}, {"CustomFields.1.Operation", "remove"}});
+  ok("UpdateUser", {{"InstanceId", kInstance},
+                    {"UserId", id},
+                    {"DisplayName", "Renamed"},
+                    {"CustomFields.1.FieldName", "age"},
+                    {"CustomFields.1.Operation", "remove"}});
   u = ok("GetUser", {{"InstanceId", kInstance}, {"UserId", id}})["User"];
   EXPECT_EQ(u["DisplayName"], "Renamed");
   EXPECT_TRUE(u["CustomFields"].empty());
@@ -508,9 +523,10 @@ TEST_F(AlibabaEiamTest, UsersOusAndGroupsThroughTheirActions) {
   ASSERT_EQ(list["TotalCount"], 1);
   EXPECT_EQ(list["Users"][0]["UserId"], id);
   ok("EnableUser", {{"InstanceId", kInstance}, {"UserId", id}});
-  EXPECT_EQ(ok("ListUsers", {{"InstanceId", kInstance}, {"PageSize", "1"}, {"PageNumber", "2"}})
-                ["Users"].size(),
-            1u);
+  EXPECT_EQ(
+      ok("ListUsers", {{"InstanceId", kInstance}, {"PageSize", "1"}, {"PageNumber", "2"}})["Users"]
+          .size(),
+      1u);
   ok("DeleteUser", {{"InstanceId", kInstance}, {"UserId", id}});
   EXPECT_EQ(Send(Acs3("GetUser", {{"InstanceId", kInstance}, {"UserId", id}})).status, 404);
 }
