@@ -310,11 +310,7 @@ absl::StatusOr<Reply> UpdateUser(Call& call) {
     return InvalidField("Username", "user.rename_unsupported",
                         "Username: a user cannot be renamed");
   }
-  UpdateUserRequest req;
-  req.caller = call.caller;
-  req.tenant = call.caller.tenant;
-  req.user = current->id;
-  req.expected_version = current->version;
+  UpdateUserRequest req = UpdateOf(call, *current);
   req.display_name = ParamString(p, "DisplayName");
   req.email = ParamString(p, "Email");
   req.email_verified = ParamFlag(p, "EmailVerified");
@@ -357,10 +353,7 @@ absl::StatusOr<Reply> SetEnabled(Call& call, bool enabled) {
   IAM_RETURN_IF_ERROR(Admit(call, kByUser));
   absl::StatusOr<User> u = UserParam(call);
   if (!u.ok()) return u.status();
-  UpdateUserRequest req;
-  req.caller = call.caller;
-  req.tenant = call.caller.tenant;
-  req.user = u->id;
+  UpdateUserRequest req = UpdateOf(call, *u);
   req.enabled = enabled;
   absl::StatusOr<User> updated = call.engine.UpdateUser(req);
   if (!updated.ok()) return updated.status();

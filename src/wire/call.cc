@@ -167,6 +167,15 @@ absl::StatusOr<std::vector<User>> AllPages(Engine& engine, ListUsersRequest requ
   return out;
 }
 
+UpdateUserRequest UpdateOf(const Call& call, const User& current) {
+  UpdateUserRequest req;
+  req.caller = call.caller;
+  req.tenant = call.caller.tenant;
+  req.user = current.id;
+  req.expected_version = current.version;
+  return req;
+}
+
 CreateUserRequest BaseCreate(const Call& call, const json& u) {
   CreateUserRequest req;
   req.caller = call.caller;
@@ -191,11 +200,7 @@ absl::StatusOr<UpdateUserRequest> BaseUpdate(const Call& call, const json& u, co
     return InvalidField("user.name", "user.rename_unsupported",
                         "user.name: a user cannot be renamed");
   }
-  UpdateUserRequest req;
-  req.caller = call.caller;
-  req.tenant = call.caller.tenant;
-  req.user = current.id;
-  req.expected_version = current.version;
+  UpdateUserRequest req = UpdateOf(call, current);
   req.enabled = OptBool(u, "enabled");
   req.description = OptString(u, "description");
   req.email = OptString(u, "email");
@@ -326,10 +331,7 @@ absl::Status AddUsersToGroup(Call& call, absl::string_view group, absl::string_v
   for (const User& user : found) {
     std::vector<std::string> groups = user.groups;
     groups.push_back(std::string(group));  // the engine resolves a name and drops a repeat
-    UpdateUserRequest req;
-    req.caller = call.caller;
-    req.tenant = call.caller.tenant;
-    req.user = user.id;
+    UpdateUserRequest req = UpdateOf(call, user);
     req.groups = std::move(groups);
     absl::StatusOr<User> updated = call.engine.UpdateUser(req);
     if (!updated.ok()) return updated.status();

@@ -258,11 +258,7 @@ absl::StatusOr<Reply> ChangeMembership(Call& call, bool add) {
   } else {
     groups.erase(it);
   }
-  UpdateUserRequest req;
-  req.caller = call.caller;
-  req.tenant = call.caller.tenant;
-  req.user = user->id;
-  req.expected_version = user->version;
+  UpdateUserRequest req = UpdateOf(call, *user);
   req.groups = std::move(groups);
   absl::StatusOr<User> updated = call.engine.UpdateUser(req);
   if (!updated.ok()) return updated.status();

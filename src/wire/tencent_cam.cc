@@ -179,11 +179,7 @@ absl::StatusOr<Reply> UpdateUser(Call& call) {
   absl::StatusOr<User> current =
       call.engine.GetUser(call.caller, call.caller.tenant, *ParamString(p, "Name"));
   if (!current.ok()) return current.status();
-  UpdateUserRequest req;
-  req.caller = call.caller;
-  req.tenant = call.caller.tenant;
-  req.user = current->id;
-  req.expected_version = current->version;
+  UpdateUserRequest req = UpdateOf(call, *current);
   req.description = ParamString(p, "Remark");
   req.email = ParamString(p, "Email");
   req.phone = ParamString(p, "PhoneNum");

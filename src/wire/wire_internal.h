@@ -205,6 +205,10 @@ json ListLinks(const Call& call);
 // as Keystone answers GET /v3/users/{name}.
 absl::StatusOr<User> UserById(Call& call, absl::string_view id);
 
+// An update of `current` at the version the caller read (a concurrent change
+// fails with kAborted), by the caller, in its tenant.
+UpdateUserRequest UpdateOf(const Call& call, const User& current);
+
 // The create both dialects start from: the caller's tenant, and from the
 // body `u` name, description, email, enabled (default true) and a password
 // set by the administrator, which needs no reset unless pwd_status says so.
