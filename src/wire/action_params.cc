@@ -140,7 +140,10 @@ absl::Status CheckParams(const json& params, absl::Span<const ParamSpec> specs,
   const auto name_of = [&](absl::string_view name) {
     return prefix.empty() ? std::string(name) : absl::StrCat(prefix, ".", name);
   };
-  for (const auto& [key, value] : params.items()) {
+  for (const auto& item : params.items()) {
+    // Not a structured binding: clang's C++17 cannot capture one in a lambda.
+    const std::string& key = item.key();
+    const json& value = item.value();
     const auto spec =
         std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == key; });
     const std::string field = name_of(key);
