@@ -135,9 +135,8 @@ TEST(MapError, OtherDuplicates) {
   EXPECT_EQ(MapError(*FindProfile("huawei"), email).http_status, 409);
   EXPECT_EQ(MapError(*FindProfile("huawei"), email).provider_code, "1110");
   // An AlreadyExists with no specific row falls back to the generic one.
-  const absl::Status other =
-      MakeError(absl::StatusCode::kAlreadyExists, "custom_field", "custom_field.duplicate",
-                "custom_field: taken");
+  const absl::Status other = MakeError(absl::StatusCode::kAlreadyExists, "custom_field",
+                                       "custom_field.duplicate", "custom_field: taken");
   EXPECT_EQ(MapError(*FindProfile("alibaba"), other).http_status, 409);
   EXPECT_EQ(MapError(*FindProfile("alibaba"), other).provider_code, "ResourceDuplicated");
   EXPECT_EQ(MapError(*FindProfile("tencent"), DuplicateUsername()).http_status, 409);
