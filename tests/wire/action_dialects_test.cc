@@ -72,6 +72,25 @@ class ActionApiTest : public ::testing::Test {
     a.body = json::parse(a.text, nullptr, false);
     return a;
   }
+  // The key of a new user who is then disabled: {id, secret}.
+  std::pair<std::string, std::string> DisabledUsersKey() {
+    CreateUserRequest r;
+    r.tenant = tenant_;
+    r.username = "disabled01";
+    r.primary_ou = primary_ou_;
+    r.access_key = true;
+    r.email = "disabled01@example.com";
+    r.email_verified = true;
+    auto created = engine_->CreateUser(r);
+    EXPECT_TRUE(created.ok()) << created.status();
+    if (!created.ok()) return {};
+    UpdateUserRequest off;
+    off.tenant = tenant_;
+    off.user = created->user.id;
+    off.enabled = false;
+    EXPECT_TRUE(engine_->UpdateUser(off).ok());
+    return {created->access_key->id, created->access_key->secret.Reveal()};
+  }
   size_t Users() {
     ListUsersRequest r;
     r.tenant = tenant_;
@@ -208,10 +227,12 @@ TEST_F(TencentCamTest, EveryWrongSignatureIsRefusedWithItsCode) {
   WireRequest as_delete = get;
   as_delete.headers[1].second = "DeleteUser";
   EXPECT_EQ(code(as_delete), "AuthFailure.SignatureFailure");
-  // A disabled key and a disabled user's key are unknown.
+  // A disabled user's key and a disabled key are unknown.
+  const auto [user_ak, user_sk] = DisabledUsersKey();
+  EXPECT_EQ(code(Signed("AddUser", body, user_sk, user_ak)), "AuthFailure.SecretIdNotFound");
   ASSERT_TRUE(engine_->SetAccessKeyEnabled({}, tenant_, ak_, false).ok());
   EXPECT_EQ(code(Signed("AddUser", body)), "AuthFailure.SecretIdNotFound");
-  EXPECT_EQ(Users(), before);
+  EXPECT_EQ(Users(), before + 1);  // the disabled user only
 }
 
 TEST_F(TencentCamTest, UsersKeysAndGroupsThroughTheirActions) {
@@ -485,9 +506,12 @@ TEST_F(AlibabaEiamTest, EveryWrongSignatureIsRefusedWithItsCode) {
   tampered.query =
       absl::StrReplaceAll(tampered.query, {{admin_id_, created.body["UserId"].get<std::string>()}});
   EXPECT_EQ(code(tampered), "SignatureDoesNotMatch");
+  const auto [user_ak, user_sk] = DisabledUsersKey();
+  EXPECT_EQ(code(Acs3("CreateUser", Seed003("u4"), user_sk, user_ak)),
+            "InvalidAccessKeyId.NotFound");
   ASSERT_TRUE(engine_->SetAccessKeyEnabled({}, tenant_, ak_, false).ok());
   EXPECT_EQ(code(Acs3("CreateUser", Seed003("u3"))), "InvalidAccessKeyId.NotFound");
-  EXPECT_EQ(Users(), before + 1);  // the RPC user only
+  EXPECT_EQ(Users(), before + 2);  // the RPC user and the disabled one
 }
 
 TEST_F(AlibabaEiamTest, UsersOusAndGroupsThroughTheirActions) {
