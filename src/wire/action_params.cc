@@ -191,9 +191,7 @@ absl::Status CheckParams(const json& params, absl::Span<const ParamSpec> specs,
 }
 
 std::optional<std::string> ParamString(const json& params, absl::string_view name) {
-  auto it = params.find(std::string(name));
-  if (it == params.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
+  return OptString(params, name);
 }
 
 std::optional<bool> ParamFlag(const json& params, absl::string_view name) {

@@ -259,6 +259,81 @@ bool HasJsonContentType(const WireRequest& request) {
          absl::StartsWithIgnoreCase(absl::StripLeadingAsciiWhitespace(*type), "application/json");
 }
 
+// The action and version a request names: from headers, or (RPC) from
+// its parameters.
+struct ActionName {
+  std::string action;
+  std::string version;
+};
+
+// Tencent's parameters: the JSON body ({} when empty).
+absl::StatusOr<json> JsonBodyParams(const WireRequest& request, ActionName*) {
+  if (!HasJsonContentType(request)) {
+    return InvalidField("Content-Type", "request.content_type",
+                        "Content-Type: must be application/json");
+  }
+  if (NestsTooDeep(request.body)) {
+    return InvalidField(
+        "", "request.too_deep",
+        absl::StrCat("The request body nests deeper than ", kMaxJsonDepth, " levels."));
+  }
+  json body = json::parse(request.body.empty() ? absl::string_view("{}") : request.body, nullptr,
+                          /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) {
+    return InvalidField("", "request.invalid_json", "The request body is not a JSON object.");
+  }
+  return body;
+}
+
+// Alibaba's parameters: query and form, without the common parameters the
+// signature and routing consume (Action and Version fill in `named`).
+absl::StatusOr<json> RpcActionParams(const WireRequest& request, ActionName* named) {
+  static constexpr absl::string_view kCommon[] = {
+      "Action",         "Version",       "Format",          "Timestamp",
+      "SignatureNonce", "Signature",     "SignatureMethod", "SignatureVersion",
+      "AccessKeyId",    "SecurityToken", "RegionId"};
+  std::vector<std::pair<std::string, std::string>> pairs = RpcParams(request);
+  std::vector<std::pair<std::string, std::string>> own;
+  for (auto& [key, value] : pairs) {
+    if (key == "Action" && named->action.empty()) named->action = value;
+    if (key == "Version" && named->version.empty()) named->version = value;
+    if (std::find(std::begin(kCommon), std::end(kCommon), key) == std::end(kCommon)) {
+      own.emplace_back(std::move(key), std::move(value));
+    }
+  }
+  absl::StatusOr<json> params = UnflattenRpcParams(own);
+  for (auto& [key, value] : own) WipeString(value);
+  for (auto& [key, value] : pairs) WipeString(value);
+  return params;
+}
+
+// What an action API adds to its dialect's row in kDialects.
+struct ActionApi {
+  Dialect dialect;
+  absl::string_view version_header;  // where the API version is named
+  absl::string_view version;         // the one version served
+  bool allows_get;                   // RPC: GET with a query as well as POST
+  absl::string_view echo_header;     // sent back when the request has it ("" = none)
+  absl::StatusOr<Principal> (*authenticate)(const WireRequest&, Engine&, const WireOptions&, Clock&,
+                                            Verifiers&);
+  absl::StatusOr<json> (*read_params)(const WireRequest&, ActionName*);
+  absl::Span<const ActionRoute> (*actions)();
+};
+
+constexpr ActionApi kActionApis[] = {
+    {Dialect::kTencent, "X-TC-Version", "2019-01-16", false, "X-TC-TraceId", AuthenticateTc3,
+     JsonBodyParams, TencentCamActions},
+    {Dialect::kAlibaba, "x-acs-version", "2021-12-01", true, "", AuthenticateAlibaba,
+     RpcActionParams, AlibabaEiamActions},
+};
+
+const ActionApi& ActionApiOf(Dialect dialect) {
+  for (const ActionApi& api : kActionApis) {
+    if (api.dialect == dialect) return api;
+  }
+  return kActionApis[0];  // unreachable: only action dialects get here
+}
+
 }  // namespace
 
 std::string DialectFieldName(Dialect dialect, absl::string_view engine_field) {
@@ -354,84 +429,46 @@ WireResponse WireService::Impl::HandleAction(const WireRequest& request, wire::D
                                              std::string request_id) const {
   using namespace wire;  // NOLINT: the layer's own names
   const DialectSpec& spec = Spec(dialect);
+  const ActionApi& api = ActionApiOf(dialect);
   const auto error = [&](const absl::Status& status) {
     return Render(dialect, FromStatus(dialect, "", status), request_id);
   };
-  const bool tencent = dialect == Dialect::kTencent;
   if (request.path != "/") {
     return Render(dialect, {404, std::string(spec.not_found), "The action APIs are served at /."},
                   request_id);
   }
-  // Tencent: POST with a JSON body (the SDK's default); Alibaba: GET or POST.
-  if (request.method != "POST" && (tencent || request.method != "GET")) {
+  if (request.method != "POST" && !(api.allows_get && request.method == "GET")) {
     WireResponse res = Render(dialect,
                               {405, std::string(spec.method_not_allowed),
-                               tencent ? "Use POST with a JSON body." : "Use GET or POST."},
+                               api.allows_get ? "Use GET or POST." : "Use POST with a JSON body."},
                               request_id);
-    res.headers.emplace_back("Allow", tencent ? "POST" : "GET, POST");
+    res.headers.emplace_back("Allow", api.allows_get ? "GET, POST" : "POST");
     return res;
   }
-  absl::StatusOr<Principal> caller =
-      tencent ? AuthenticateTc3(request, *engine, options, *clock, verifiers)
-              : AuthenticateAlibaba(request, *engine, options, *clock, verifiers);
+  absl::StatusOr<Principal> caller = api.authenticate(request, *engine, options, *clock, verifiers);
   if (!caller.ok()) return error(caller.status());
   Call call{request, *engine, options, *clock, {}, json::object(), *std::move(caller), request_id};
-  std::string action;
-  if (const std::string* header = FindHeader(request.headers, spec.action_header)) action = *header;
-  const absl::string_view version_header = tencent ? "X-TC-Version" : "x-acs-version";
-  std::string version;
-  if (const std::string* v = FindHeader(request.headers, version_header)) version = *v;
-  // The parameters: Tencent's JSON body; Alibaba's query and form, without
-  // the common parameters the signature and routing consumed.
-  static constexpr absl::string_view kCommon[] = {
-      "Action",         "Version",       "Format",          "Timestamp",
-      "SignatureNonce", "Signature",     "SignatureMethod", "SignatureVersion",
-      "AccessKeyId",    "SecurityToken", "RegionId"};
-  if (tencent) {
-    if (!HasJsonContentType(request)) {
-      return error(InvalidField("Content-Type", "request.content_type",
-                                "Content-Type: must be application/json"));
-    }
-    if (NestsTooDeep(request.body)) {
-      return error(InvalidField(
-          "", "request.too_deep",
-          absl::StrCat("The request body nests deeper than ", kMaxJsonDepth, " levels.")));
-    }
-    call.body = json::parse(request.body.empty() ? absl::string_view("{}") : request.body, nullptr,
-                            /*allow_exceptions=*/false);
-    if (call.body.is_discarded() || !call.body.is_object()) {
-      return error(
-          InvalidField("", "request.invalid_json", "The request body is not a JSON object."));
-    }
-  } else {
-    std::vector<std::pair<std::string, std::string>> pairs = RpcParams(request);
-    std::vector<std::pair<std::string, std::string>> own;
-    for (auto& [key, value] : pairs) {
-      if (key == "Action" && action.empty()) action = value;
-      if (key == "Version" && version.empty()) version = value;
-      if (std::find(std::begin(kCommon), std::end(kCommon), key) == std::end(kCommon)) {
-        own.emplace_back(std::move(key), std::move(value));
-      }
-    }
-    absl::StatusOr<json> params = UnflattenRpcParams(own);
-    for (auto& [key, value] : own) WipeString(value);
-    for (auto& [key, value] : pairs) WipeString(value);
-    if (!params.ok()) return error(params.status());
-    call.body = *std::move(params);
+  ActionName named;
+  if (const std::string* header = FindHeader(request.headers, spec.action_header)) {
+    named.action = *header;
   }
-  const absl::string_view want = tencent ? "2019-01-16" : "2021-12-01";
+  if (const std::string* v = FindHeader(request.headers, api.version_header)) named.version = *v;
+  absl::StatusOr<json> params = api.read_params(request, &named);
+  if (!params.ok()) return error(params.status());
+  call.body = *std::move(params);
   Handler handler = nullptr;
-  for (const ActionRoute& r : tencent ? TencentCamActions() : AlibabaEiamActions()) {
-    if (r.action == action) handler = r.handler;
+  for (const ActionRoute& r : api.actions()) {
+    if (r.action == named.action) handler = r.handler;
   }
   absl::StatusOr<Reply> reply =
       handler == nullptr
-          ? absl::StatusOr<Reply>(InvalidField(
-                "Action", "request.unknown_action",
-                absl::StrCat("Action: '", action.substr(0, 64), "' is not an action of this API")))
-      : (!version.empty() && version != want)
-          ? absl::StatusOr<Reply>(InvalidField(version_header, "request.invalid_version",
-                                               absl::StrCat(version_header, ": must be ", want)))
+          ? absl::StatusOr<Reply>(InvalidField("Action", "request.unknown_action",
+                                               absl::StrCat("Action: '", named.action.substr(0, 64),
+                                                            "' is not an action of this API")))
+      : (!named.version.empty() && named.version != api.version)
+          ? absl::StatusOr<Reply>(
+                InvalidField(api.version_header, "request.invalid_version",
+                             absl::StrCat(api.version_header, ": must be ", api.version)))
           : handler(call);
   WipeJsonStrings(call.body);  // it may have held a password
   if (!reply.ok()) {
@@ -445,8 +482,9 @@ WireResponse WireService::Impl::HandleAction(const WireRequest& request, wire::D
   std::vector<SecretSlot> secrets = std::move(reply->secrets);
   if (!spec.success_root.empty()) {
     body = json{{std::string(spec.success_root), std::move(body)}};
-    for (SecretSlot& slot : secrets)
+    for (SecretSlot& slot : secrets) {
       slot.pointer = absl::StrCat("/", spec.success_root, slot.pointer);
+    }
   }
   WireResponse res;
   res.status = 200;
@@ -454,9 +492,10 @@ WireResponse WireService::Impl::HandleAction(const WireRequest& request, wire::D
   res.principal = call.caller.id;
   res.body = secrets.empty() ? Secret(Dump(body)) : JsonWithSecrets(body, secrets);
   res.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", call.request_id}};
-  if (const std::string* trace = FindHeader(request.headers, "X-TC-TraceId");
-      tencent && trace != nullptr && trace->size() <= 64) {
-    res.headers.emplace_back("X-TC-TraceId", *trace);
+  if (const std::string* echo =
+          api.echo_header.empty() ? nullptr : FindHeader(request.headers, api.echo_header);
+      echo != nullptr && echo->size() <= 64) {
+    res.headers.emplace_back(std::string(api.echo_header), *echo);
   }
   return res;
 }
