@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "iam/export.h"
+#include "iam/policy.h"
 
 namespace iam {
 
@@ -28,6 +29,7 @@ namespace iam {
 struct Principal {
   std::string id;  // the calling user's id ("" = anonymous)
   std::string tenant;
+  RequestContext context = {};  // what the host knows of the request (conditions)
 };
 
 class IAM_EXPORT Authorizer {
@@ -68,6 +70,28 @@ class IAM_EXPORT AdministratorAuthorizer final : public Authorizer {
  private:
   Store* store_;
   std::string policy_;
+};
+
+// Permission policies (iam/policy.h), what `iamctl serve` runs: a caller is
+// an enabled user of the tenant acted on, its effective policies are the
+// system policies of the profile it has attached, and the decision is
+// Evaluate's over the target rendered as the profile's resource name (an
+// access key's resource is its user's). Explicit Deny wins, then Allow;
+// beyond that every user may read itself and list its own keys. A caller's
+// rights never reach another tenant. The store is borrowed and must outlive
+// it; thread-safe.
+class IAM_EXPORT PolicyAuthorizer final : public Authorizer {
+ public:
+  PolicyAuthorizer(Store* store, const Profile& profile);
+  absl::Status Authorize(const Principal& caller, absl::string_view action,
+                         absl::string_view tenant) override;
+  absl::Status AuthorizeTarget(const Principal& caller, absl::string_view action,
+                               absl::string_view tenant, absl::string_view target) override;
+
+ private:
+  Store* store_;
+  const PolicyCatalog& catalog_;
+  const Profile* profile_;
 };
 
 }  // namespace iam

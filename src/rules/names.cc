@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/unicode.h"
@@ -45,7 +46,7 @@ const CharSet& IdChars() {
 }
 
 const CharSet& PolicyChars() {
-  static const CharSet kSet = CharSet::Of(absl::StrCat(kAlnum, "+=,.@_-:/*"));
+  static const CharSet kSet = CharSet::Of(absl::StrCat(kAlnum, "+=,.@_-:/* "));
   return kSet;
 }
 
@@ -111,6 +112,10 @@ absl::Status ValidatePolicyName(absl::string_view name, absl::string_view field)
   }
   if (!AllIn(name, PolicyChars())) {
     return Invalid(field, "policy.invalid", "contains a character not allowed in policy names");
+  }
+  // Huawei's system policies have inner spaces ("Security Administrator").
+  if (name.front() == ' ' || name.back() == ' ' || absl::StrContains(name, "  ")) {
+    return Invalid(field, "policy.invalid", "may not begin or end with a space or repeat one");
   }
   return absl::OkStatus();
 }

@@ -84,10 +84,24 @@ absl::StatusOr<Principal> FromSignature(const WireRequest& request, absl::string
     return MakeError(absl::StatusCode::kPermissionDenied, "X-Domain-Id", "domain.forbidden",
                      "X-Domain-Id: is not the access key's domain");
   }
-  return Principal{key->user_id, key->tenant};
+  return CallerOf(request, key->user_id, key->tenant, "access_key");
 }
 
 }  // namespace
+
+Principal CallerOf(const WireRequest& request, std::string user_id, std::string tenant,
+                   absl::string_view auth_method) {
+  Principal p{std::move(user_id), std::move(tenant), {}};
+  absl::string_view address = request.peer;
+  if (absl::ConsumePrefix(&address, "[")) {  // [v6]:port
+    address = address.substr(0, address.find(']'));
+  } else if (std::count(address.begin(), address.end(), ':') == 1) {  // v4:port
+    address = address.substr(0, address.find(':'));
+  }
+  p.context.source_ip = std::string(address);
+  p.context.auth_method = std::string(auth_method);
+  return p;
+}
 
 absl::StatusOr<Principal> AuthenticateCaller(const WireRequest& request, Engine& engine,
                                              const WireOptions& options, Clock& clock) {
@@ -100,7 +114,7 @@ absl::StatusOr<Principal> AuthenticateCaller(const WireRequest& request, Engine&
       }
       return session.status();
     }
-    return Principal{session->user_id, session->tenant};
+    return CallerOf(request, session->user_id, session->tenant, "token");
   }
   if (const std::string* header = FindHeader(request.headers, "Authorization");
       header != nullptr && absl::StartsWith(*header, kSdkHmacSha256)) {

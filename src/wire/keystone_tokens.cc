@@ -202,7 +202,7 @@ absl::StatusOr<Reply> IssueToken(Call& call) {
     (void)call.engine.RevokeSession(login->token.view());
     return AuthFailed();
   }
-  call.caller = Principal{login->session.user_id, login->session.tenant};
+  call.caller = CallerOf(call.request, login->session.user_id, login->session.tenant, "token");
   Reply r = JsonReply(
       TokenView(call, login->session, login->user, scope, login->session.issued_at, true), 201);
   r.headers.emplace_back("X-Subject-Token", std::string(login->token.view()));

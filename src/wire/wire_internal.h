@@ -226,6 +226,12 @@ absl::StatusOr<std::vector<User>> AllPages(Engine& engine, ListUsersRequest requ
 absl::StatusOr<std::vector<User>> AllUsers(Call& call, const std::optional<std::string>& name,
                                            std::optional<bool> enabled);
 
+// The principal `user_id` of `tenant` as this request shows it: the source
+// address from request.peer (port dropped) and how it authenticated
+// ("token", "access_key"), for policy conditions.
+Principal CallerOf(const WireRequest& request, std::string user_id, std::string tenant,
+                   absl::string_view auth_method);
+
 // Who is calling: the session of X-Auth-Token, else the access key of a valid
 // SDK-HMAC-SHA256 signature (X-Sdk-Date within options.signature_skew, the
 // key and its user enabled). kUnauthenticated otherwise; kPermissionDenied

@@ -28,7 +28,13 @@ TEST(NamesTest, TenantIdsAreOpaqueButBounded) {
 TEST(NamesTest, PolicyNamesClientTokensAndProjectIds) {
   EXPECT_TRUE(ValidatePolicyName("AdministratorAccess", "policies[0]").ok());
   EXPECT_TRUE(ValidatePolicyName("qcs::cam::uin/1:policy/*", "policies[0]").ok());
-  ExpectRefused(ValidatePolicyName("Admin Access", "policies[1]"), "policies[1]", "policy.invalid");
+  EXPECT_TRUE(ValidatePolicyName("Security Administrator", "policies[0]").ok());  // Huawei's
+  ExpectRefused(ValidatePolicyName(" Admin", "policies[1]"), "policies[1]", "policy.invalid");
+  ExpectRefused(ValidatePolicyName("Admin ", "policies[1]"), "policies[1]", "policy.invalid");
+  ExpectRefused(ValidatePolicyName("Admin  Access", "policies[1]"), "policies[1]",
+                "policy.invalid");
+  ExpectRefused(ValidatePolicyName("Admin\tAccess", "policies[1]"), "policies[1]",
+                "policy.invalid");
   ExpectRefused(ValidatePolicyName(std::string(kNameRules.policy_name_max + 1, 'p'), "p"), "p",
                 "policy.invalid");
   EXPECT_TRUE(ValidateClientToken("").ok());

@@ -1,0 +1,97 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// PolicyAuthorizer: the caller's attached policies evaluated over the target
+// rendered as the profile's resource name.
+#include <algorithm>
+#include <vector>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/strings/str_cat.h"
+#include "iam/authorizer.h"
+#include "iam/error.h"
+#include "iam/names.h"
+#include "iam/store.h"
+#include "iam/username.h"
+#include "rules/policy_tables.h"
+
+namespace iam {
+
+namespace {
+
+// What every user may do to itself when no policy says otherwise.
+constexpr absl::string_view kSelfActions[] = {"iam:GetUser", "iam:ListAccessKeys"};
+// The actions whose target is an access key id (acting on its user).
+constexpr absl::string_view kKeyTargetActions[] = {"iam:UpdateAccessKey", "iam:DeleteAccessKey"};
+
+bool In(absl::Span<const absl::string_view> set, absl::string_view value) {
+  return std::find(set.begin(), set.end(), value) != set.end();
+}
+
+absl::string_view ResourceKindOf(absl::string_view action) {
+  const int i = EngineActionIndex(action);
+  return i < 0 ? "user" : internal::EngineActionTable()[static_cast<size_t>(i)].resource_kind;
+}
+
+absl::Status Denied(absl::string_view action) {
+  return MakeError(absl::StatusCode::kPermissionDenied, "", "authorization.denied",
+                   absl::StrCat("the caller is not allowed ", action, " on this resource"));
+}
+
+}  // namespace
+
+PolicyAuthorizer::PolicyAuthorizer(Store* store, const Profile& profile)
+    : store_(store), catalog_(PolicyCatalog::For(profile)), profile_(&profile) {}
+
+absl::Status PolicyAuthorizer::Authorize(const Principal& caller, absl::string_view action,
+                                         absl::string_view tenant) {
+  return AuthorizeTarget(caller, action, tenant, "");
+}
+
+absl::Status PolicyAuthorizer::AuthorizeTarget(const Principal& caller, absl::string_view action,
+                                               absl::string_view tenant, absl::string_view target) {
+  if (caller.id.empty() || caller.tenant != tenant) return Denied(action);
+  absl::StatusOr<UserRecord> me = store_->FindUser(tenant, UserKey::kId, caller.id);
+  if (absl::IsNotFound(me.status())) return Denied(action);
+  if (!me.ok()) return me.status();
+  if (!me->user.enabled) return Denied(action);
+
+  absl::InlinedVector<const CompiledPolicy*, 8> policies;
+  for (const std::string& name : me->user.policies) policies.push_back(catalog_.SystemPolicy(name));
+
+  // The target as the profile names it: a user by id and name (a key's
+  // user for key actions), an entry by id and name; "" = the collection.
+  const absl::string_view kind = ResourceKindOf(action);
+  std::string id(target), name(target);
+  if (!target.empty() && kind == "user") {
+    absl::StatusOr<UserRecord> user = absl::NotFoundError("");
+    if (In(kKeyTargetActions, action)) {
+      absl::StatusOr<AccessKeyRecord> key = store_->FindAccessKey(target);
+      if (key.ok() && key->tenant == tenant) {
+        user = store_->FindUser(tenant, UserKey::kId, key->user_id);
+      }
+    } else {
+      user = store_->FindUser(tenant, UserKey::kId, target);
+      if (absl::IsNotFound(user.status())) {
+        absl::StatusOr<std::string> canonical = UsernameLookupKey(*profile_, target);
+        if (canonical.ok()) user = store_->FindUser(tenant, UserKey::kUsername, *canonical);
+      }
+    }
+    if (!user.ok() && !absl::IsNotFound(user.status())) return user.status();
+    if (user.ok()) id = user->user.id, name = user->user.username;
+  } else if (!target.empty()) {
+    const EntryKindInfo* info = FindKind(kind);
+    absl::StatusOr<DirectoryEntry> entry =
+        info ? store_->FindEntry(info->kind, tenant, target) : absl::NotFoundError("");
+    if (!entry.ok() && !absl::IsNotFound(entry.status())) return entry.status();
+    if (entry.ok()) id = entry->id, name = entry->name;
+  }
+  const std::string resource = catalog_.RenderResource(kind, tenant, id, name);
+  const Decision decision = Evaluate(policies, {action, resource, &caller.context});
+  if (decision == Decision::kAllow) return absl::OkStatus();
+  if (decision == Decision::kImplicitDeny && In(kSelfActions, action) && id == caller.id) {
+    return absl::OkStatus();
+  }
+  return Denied(action);
+}
+
+}  // namespace iam
