@@ -143,9 +143,9 @@ int Serve(const Globals& globals, const ServeOptions& o) {
       OpenSession(globals, [&](iam::EngineOptions& options, Session& s) {
         options.base_url = public_url;
         options.session_ttl = absl::Seconds(o.session_ttl_seconds);
-        // Only a tenant's administrators (bootstrap's policy) act over HTTP.
-        s.authorizer =
-            std::make_unique<iam::AdministratorAuthorizer>(s.store.get(), options.admin_policy);
+        // Callers act by the policies attached to them (bootstrap's
+        // administrator has AdministratorAccess), within their own tenant.
+        s.authorizer = std::make_unique<iam::PolicyAuthorizer>(s.store.get(), *options.profile);
         options.authorizer = s.authorizer.get();
       });
   if (!session.ok()) return PrintError(*globals.profile, session.status());

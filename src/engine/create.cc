@@ -250,6 +250,7 @@ absl::Status Engine::Impl::Issue(const CreateUserRequest& r, Prepared& p, WriteS
 absl::StatusOr<CreateUserResult> Engine::CreateUser(const CreateUserRequest& request) {
   Impl& I = *impl_;
   IAM_RETURN_IF_ERROR(I.Admit(request.caller, "iam:CreateUser", request.tenant));
+  IAM_RETURN_IF_ERROR(I.AdmitPolicies(request));
   const absl::Time now = I.clock->Now();
   absl::StatusOr<Impl::Prepared> prepared = I.Prepare(request, now);
   if (!prepared.ok()) return prepared.status();
@@ -307,6 +308,7 @@ absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
   for (size_t i = 0; i < requests.size(); ++i) {
     const CreateUserRequest& r = requests[i];
     absl::Status s = I.Admit(r.caller, "iam:CreateUser", r.tenant);
+    if (s.ok()) s = I.AdmitPolicies(r);
     if (s.ok() && !r.client_token.empty()) {
       s = Invalid("client_token", "batch.client_token_unsupported",
                   "is not supported inside a batch");

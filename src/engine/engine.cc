@@ -109,6 +109,11 @@ absl::Status Engine::Impl::Admit(const Principal& caller, absl::string_view acti
   return absl::OkStatus();
 }
 
+absl::Status Engine::Impl::AdmitPolicies(const CreateUserRequest& request) {
+  if (request.policies.empty() && !request.quick_create) return absl::OkStatus();
+  return authorizer->AuthorizeTarget(request.caller, "iam:AttachUserPolicy", request.tenant, "");
+}
+
 absl::Status Engine::Impl::AdmitSelfService(absl::string_view tenant) {
   IAM_RETURN_IF_ERROR(init);
   return ValidateTenantId(tenant);

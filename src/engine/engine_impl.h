@@ -77,6 +77,9 @@ struct Engine::Impl {
   // engine is initialised and the tenant id well formed. An unregistered
   // tenant has no users, so these answer as for an unknown user.
   absl::Status AdmitSelfService(absl::string_view tenant);
+  // Attaching policies is its own right (iam:AttachUserPolicy): a user who
+  // may create or update users may not thereby grant more than it has.
+  absl::Status AdmitPolicies(const CreateUserRequest& request);
 
   std::shared_ptr<const PasswordChecker> CheckerFor(absl::string_view tenant) const;
   std::string SelfLink(absl::string_view user_id) const;

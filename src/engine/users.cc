@@ -53,6 +53,10 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
   absl::StatusOr<UserRecord> loaded = I.Load(r.tenant, r.user);
   if (!loaded.ok()) return loaded.status();
   UserRecord rec = std::move(*loaded);
+  if (r.policies && *r.policies != rec.user.policies) {
+    IAM_RETURN_IF_ERROR(
+        I.authorizer->AuthorizeTarget(r.caller, "iam:AttachUserPolicy", r.tenant, rec.user.id));
+  }
   const int64_t current = rec.user.version;
   if (r.expected_version != 0 && r.expected_version != current) return internal::VersionConflict();
   User& u = rec.user;

@@ -144,6 +144,7 @@ Profile Alibaba() {
       {Code::kNotFound, "group.not_found", 404, "EntityNotExist.Group"},
       {Code::kNotFound, "ou.not_found", 404, "ResourceNotFound.OrganizationalUnit"},
       {Code::kNotFound, "instance.not_found", 404, "ResourceNotFound.Instance"},
+      {Code::kPermissionDenied, "authorization.denied", 403, "Forbidden.NoPermission"},
       {Code::kInvalidArgument, "custom_field.", 400, "InvalidParameter.CustomField"},
       {Code::kInvalidArgument, "request.missing_field", 400, "MissingParameter"},
       {Code::kInvalidArgument, "request.unknown_action", 404, "InvalidAction.NotFound"},

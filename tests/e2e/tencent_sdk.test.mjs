@@ -37,6 +37,7 @@ async function rejectsWith(promise, code) {
 
 describe('Tencent CAM through tencentcloud-sdk-nodejs', () => {
   let alice;
+  let quick;
   test('AddUser with a password and an access key; the new key signs its own calls', async () => {
     alice = await admin.AddUser({
       Name: name('alice'), Remark: 'first', ConsoleLogin: 1, UseApi: 1, Password: 'P@ssw0rd!23x',
@@ -113,6 +114,20 @@ describe('Tencent CAM through tencentcloud-sdk-nodejs', () => {
     assert.equal(batch.Users.length, 2);
     assert.equal(batch.Users[0].Password.length, 32);
     assert.equal(batch.Users[1].SecretKey.length, 32);
+    quick = batch.Users[1];
+  });
+
+  test('policies decide: a sub-user with none is refused, a quick-created one is an administrator', async () => {
+    const alices = cam(alice.SecretId, alice.SecretKey);
+    await rejectsWith(alices.AddUser({ Name: name('sneaky'), ConsoleLogin: 1 }),
+                      'AuthFailure.UnauthorizedOperation');
+    await rejectsWith(alices.ListUsers(), 'AuthFailure.UnauthorizedOperation');
+    await rejectsWith(alices.DeleteUser({ Name: name('bob'), Force: 1 }), 'AuthFailure.UnauthorizedOperation');
+    await rejectsWith(admin.GetUser({ Name: name('sneaky') }), 'ResourceNotFound.UserNotExist');
+    assert.equal((await admin.GetUser({ Name: name('bob') })).Name, name('bob'));
+    // Seed 001: quick-created users have AdministratorAccess by default.
+    const made = await cam(quick.SecretId, quick.SecretKey).AddUser({ Name: name('byquick'), ConsoleLogin: 1 });
+    assert.equal(made.Name, name('byquick'));
   });
 
   test('DeleteUser refuses a user with keys unless Force is 1', async () => {

@@ -35,6 +35,8 @@ class PolicyAuthorizerTest : public ::testing::Test {
     r.tenant = tenant;
     r.username = name;
     r.email = name + "@example.com";
+    r.email_verified = true;
+    r.primary_ou = ou_;
     r.policies = std::move(policies);
     r.access_key = true;
     auto created = setup_->CreateUser(r);
@@ -48,6 +50,8 @@ class PolicyAuthorizerTest : public ::testing::Test {
     r.tenant = tenant;
     r.username = name;
     r.email = name + "@example.com";
+    r.email_verified = true;
+    r.primary_ou = ou_;
     return guarded_->CreateUser(r).status();
   }
   absl::Status List(const Principal& caller) {
@@ -66,6 +70,7 @@ class PolicyAuthorizerTest : public ::testing::Test {
   std::unique_ptr<Engine> setup_, guarded_;
   std::unique_ptr<PolicyAuthorizer> authorizer_;
   std::map<std::string, std::string> keys_;
+  std::string ou_;  // the primary OU (alibaba)
 };
 
 TEST_F(PolicyAuthorizerTest, AdministratorAccessMayDoEverythingInItsTenant) {
@@ -164,6 +169,44 @@ TEST_F(PolicyAuthorizerTest, EachCloudsSystemPolicies) {
   // A Huawei name means nothing under the tencent profile.
   const Principal huawei = Make("100000000001", "secadmin", {"Security Administrator"});
   ExpectDenied(Create(huawei, "100000000001", "carol"), "iam:CreateUser");
+}
+
+TEST_F(PolicyAuthorizerTest, AttachingPoliciesIsItsOwnRight) {
+  Use("alibaba");
+  DirectoryEntry root;
+  root.kind = EntryKind::kOrganizationalUnit;
+  root.tenant = "idaas_t1";
+  root.name = "root";
+  ou_ = setup_->CreateEntry({}, root)->id;
+  // EIAM full access: every eiam: action, none of which attaches a policy.
+  const Principal eiam = Make("idaas_t1", "eiamadmin", {"AliyunEIAMFullAccess"});
+  const Principal admin = Make("idaas_t1", "admin01", {"AdministratorAccess"});
+  EXPECT_TRUE(Create(eiam, "idaas_t1", "alice").ok());
+  CreateUserRequest r;
+  r.caller = eiam;
+  r.tenant = "idaas_t1";
+  r.username = "mallory";
+  r.email = "mallory@example.com";
+  r.email_verified = true;
+  r.primary_ou = ou_;
+  r.policies = {"AdministratorAccess"};
+  const absl::Status refused = guarded_->CreateUser(r).status();
+  ExpectDenied(refused, "iam:AttachUserPolicy");
+  EXPECT_EQ(MapError(*FindProfile("alibaba"), refused).provider_code, "Forbidden.NoPermission");
+  EXPECT_EQ(MapError(*FindProfile("alibaba"), refused).http_status, 403);
+  UpdateUserRequest grant;
+  grant.caller = eiam;
+  grant.tenant = "idaas_t1";
+  grant.user = eiam.id;
+  grant.policies = std::vector<std::string>{"AdministratorAccess"};
+  ExpectDenied(guarded_->UpdateUser(grant).status(), "iam:AttachUserPolicy");
+  // Other edits, and the same list again, need no such right.
+  grant.policies = std::vector<std::string>{"AliyunEIAMFullAccess"};
+  grant.display_name = "EIAM admin";
+  EXPECT_TRUE(guarded_->UpdateUser(grant).ok());
+  grant.caller = admin;
+  grant.policies = std::vector<std::string>{"AdministratorAccess"};
+  EXPECT_TRUE(guarded_->UpdateUser(grant).ok());
 }
 
 }  // namespace

@@ -771,8 +771,8 @@ TEST_F(WireServiceTest, AccessModeFollowsTheCredentials) {
       200);
 }
 
-// --- Authorization: with AdministratorAuthorizer (what iamctl serve runs),
-// only the tenant's administrators act; everyone can still log in.
+// --- Authorization: with PolicyAuthorizer (what iamctl serve runs), callers
+// act by their attached policies; everyone can still log in.
 
 class WireAuthorizationTest : public WireServiceTest {
  protected:
@@ -797,7 +797,7 @@ class WireAuthorizationTest : public WireServiceTest {
     plain_ak_ = created->access_key->id;
     plain_sk_ = created->access_key->secret.Reveal();
     // Rebuild engine and wire with the authorizer over the same store.
-    authorizer_ = std::make_unique<AdministratorAuthorizer>(&store_);
+    authorizer_ = std::make_unique<PolicyAuthorizer>(&store_, *FindProfile("huawei"));
     EngineOptions o;
     o.clock = &clock_;
     o.argon2 = Argon2Params::ForTests();
@@ -810,7 +810,7 @@ class WireAuthorizationTest : public WireServiceTest {
     w.clock = &clock_;
     wire_ = std::make_unique<WireService>(engine_.get(), w);
   }
-  std::unique_ptr<AdministratorAuthorizer> authorizer_;
+  std::unique_ptr<PolicyAuthorizer> authorizer_;
   std::string plain_id_, plain_ak_, plain_sk_;
 };
 
@@ -847,6 +847,26 @@ TEST_F(WireAuthorizationTest, OnlyAdministratorsActEveryoneLogsIn) {
           {"password", {{"user", {{"id", plain_id_}, {"password", "Summer-Breeze7"}}}}}}},
         {"scope", {{"domain", {{"id", kTenant}}}}}}}};
   EXPECT_EQ(Send(Req("POST", "/v3/auth/tokens", by_id.dump())).status, 201);
+}
+
+TEST_F(WireAuthorizationTest, AttachedReadOnlyPolicyReadsButCannotWrite) {
+  const std::string plain_token = Token("plain.user", "Summer-Breeze7");
+  EXPECT_EQ(As(plain_token, "GET", "/v3/users/" + admin_id_).status, 403);
+  UpdateUserRequest grant;
+  grant.caller = {admin_id_, kTenant, {}};
+  grant.tenant = kTenant;
+  grant.user = plain_id_;
+  grant.policies = std::vector<std::string>{"IAM ReadOnlyAccess"};
+  ASSERT_TRUE(engine_->UpdateUser(grant).ok());
+  // The next call sees the new attachment: reads pass, writes do not.
+  EXPECT_EQ(As(plain_token, "GET", "/v3/users/" + admin_id_).status, 200);
+  EXPECT_EQ(Send(Signed("GET", "/v3/users", "", plain_ak_, plain_sk_)).status, 200);
+  ExpectKeystoneError(As(plain_token, "POST", "/v3/users", R"({"user": {"name": "sneaky01"}})"),
+                      403);
+  Answer del = Send(Signed("DELETE", "/v3/users/" + admin_id_, "", plain_ak_, plain_sk_));
+  EXPECT_EQ(del.status, 403) << del.text;
+  EXPECT_NE(del.text.find("iam:DeleteUser"), std::string::npos) << "the denial names the action";
+  EXPECT_EQ(del.text.find("ReadOnly"), std::string::npos) << "never the policy";
 }
 
 }  // namespace
