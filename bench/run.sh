@@ -28,7 +28,7 @@ mkdir -p "$OUT_DIR"
 # repetitions over the whole run, so a burst of load elsewhere does not land on
 # one implementation only and skew a ratio.
 # Each program's JSON, console table and plot share one stem.
-for name in validation engine capi wire; do
+for name in validation engine capi wire policy; do
   program="$BUILD_DIR/bench/${name}_bench"
   [ -x "$program" ] || continue
   "$program" \

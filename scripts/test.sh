@@ -95,6 +95,7 @@ smoke validation_bench '^(username|password/iamcore|blocklist/iamcore|generate/i
 smoke engine_bench 'Memory_NoPassword|DuplicateRejected|ReplayAnswered'
 smoke capi_bench '.'
 smoke wire_bench '.'
+smoke policy_bench '.'
 # The server benchmark and its Keystone peer, one second per case.
 IAM_BENCH_OUT=/tmp/iam_server_smoke.json bash bench/server/run.sh build-test 1 >/tmp/iam_smoke.txt 2>&1 \
   || { cat /tmp/iam_smoke.txt; exit 1; }

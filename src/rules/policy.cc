@@ -61,7 +61,11 @@ struct ResourcePattern {
   std::string prefix;  // up to the first wildcard
   std::string rest;    // from it ("" = exact)
   bool Matches(absl::string_view resource) const {
-    if (!absl::StartsWith(resource, prefix)) return false;
+    // Prefixes share their start (the service and tenant) and differ near
+    // their end: the last byte first rejects most without a full compare.
+    if (resource.size() < prefix.size()) return false;
+    if (!prefix.empty() && resource[prefix.size() - 1] != prefix.back()) return false;
+    if (std::memcmp(resource.data(), prefix.data(), prefix.size()) != 0) return false;
     resource.remove_prefix(prefix.size());
     return rest.empty() ? resource.empty() : GlobMatch(rest, resource);
   }
