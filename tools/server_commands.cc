@@ -57,7 +57,10 @@ iam::WireRequest ToWire(const httplib::Request& req) {
     w.headers.emplace_back(name, value);
   }
   w.body = req.body;
-  w.peer = absl::StrCat(req.remote_addr, ":", req.remote_port);
+  // "ip:port", an IPv6 address in brackets ("[::1]:port") so that it reads
+  // one way (iam::wire::CallerOf takes the address for policy conditions).
+  const bool v6 = req.remote_addr.find(':') != std::string::npos;
+  w.peer = absl::StrCat(v6 ? "[" : "", req.remote_addr, v6 ? "]:" : ":", req.remote_port);
   return w;
 }
 

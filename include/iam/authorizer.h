@@ -54,24 +54,6 @@ IAM_EXPORT Authorizer* AllowAllAuthorizer();
 
 class Store;
 
-// Allows a caller who is an enabled user of the tenant acted on and has
-// `policy` attached (what `iamctl bootstrap` gives the first administrator);
-// any other user of the tenant may only read itself and list its own access
-// keys (target = its id); an anonymous caller nothing. The policy engine of a
-// real deployment replaces it. The store is borrowed and must outlive it.
-class IAM_EXPORT AdministratorAuthorizer final : public Authorizer {
- public:
-  explicit AdministratorAuthorizer(Store* store, std::string policy = "AdministratorAccess");
-  absl::Status Authorize(const Principal& caller, absl::string_view action,
-                         absl::string_view tenant) override;
-  absl::Status AuthorizeTarget(const Principal& caller, absl::string_view action,
-                               absl::string_view tenant, absl::string_view target) override;
-
- private:
-  Store* store_;
-  std::string policy_;
-};
-
 // Permission policies (iam/policy.h), what `iamctl serve` runs: a caller is
 // an enabled user of the tenant acted on, its effective policies are the
 // system policies of the profile it has attached, and the decision is

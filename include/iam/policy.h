@@ -42,11 +42,10 @@ struct RequestContext {
   bool mfa = false;         // the caller proved a second factor
 };
 
-// The engine's operations, each with one stable action name.
+// The engine's operations, each with one stable action name
+// ("iam:CreateUser", ...; the table is in policy_catalog.cc).
 inline constexpr size_t kMaxEngineActions = 64;
-// "iam:CreateUser", ...; the index of each is its bit in a compiled statement.
-IAM_EXPORT absl::Span<const absl::string_view> EngineActions();
-// The index of `action` in EngineActions(), or -1.
+// The index of engine action `action` (its bit in a compiled statement), or -1.
 IAM_EXPORT int EngineActionIndex(absl::string_view action);
 
 class CompiledPolicy;

@@ -54,7 +54,7 @@ struct WireRequest {
   std::string query;    // as received, without the '?'
   WireHeaders headers;  // names compare case-insensitively
   std::string body;
-  std::string peer;  // the client's address, "ip:port" (informational)
+  std::string peer;  // the client: "ip:port" or "[ipv6]:port"; policies may test its address
 };
 
 // The first value of header `name` (case-insensitive), or null.

@@ -10,6 +10,7 @@
 #include "iam/contact.h"
 #include "iam/names.h"
 #include "iam/username.h"
+#include "store/store_keys.h"
 
 namespace iam {
 
@@ -131,11 +132,8 @@ std::string Engine::Impl::SelfLink(absl::string_view user_id) const {
 
 absl::StatusOr<UserRecord> Engine::Impl::Load(absl::string_view tenant,
                                               absl::string_view id_or_username) {
-  absl::StatusOr<UserRecord> r = store->FindUser(tenant, UserKey::kId, id_or_username);
-  if (absl::IsNotFound(r.status())) {
-    absl::StatusOr<std::string> canonical = UsernameLookupKey(*profile, id_or_username);
-    if (canonical.ok()) r = store->FindUser(tenant, UserKey::kUsername, *canonical);
-  }
+  absl::StatusOr<UserRecord> r =
+      internal::FindUserByIdOrName(*store, *profile, tenant, id_or_username);
   if (absl::IsNotFound(r.status())) {
     return NotFound("user", "user.not_found", "no such user in this tenant");
   }

@@ -11,8 +11,8 @@
 #include "iam/error.h"
 #include "iam/names.h"
 #include "iam/store.h"
-#include "iam/username.h"
 #include "rules/policy_tables.h"
+#include "store/store_keys.h"
 
 namespace iam {
 
@@ -70,11 +70,7 @@ absl::Status PolicyAuthorizer::AuthorizeTarget(const Principal& caller, absl::st
         user = store_->FindUser(tenant, UserKey::kId, key->user_id);
       }
     } else {
-      user = store_->FindUser(tenant, UserKey::kId, target);
-      if (absl::IsNotFound(user.status())) {
-        absl::StatusOr<std::string> canonical = UsernameLookupKey(*profile_, target);
-        if (canonical.ok()) user = store_->FindUser(tenant, UserKey::kUsername, *canonical);
-      }
+      user = internal::FindUserByIdOrName(*store_, *profile_, tenant, target);
     }
     if (!user.ok() && !absl::IsNotFound(user.status())) return user.status();
     if (user.ok()) id = user->user.id, name = user->user.username;

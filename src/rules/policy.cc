@@ -130,8 +130,7 @@ struct Condition {
 struct Statement {
   bool deny = false;
   std::bitset<kMaxEngineActions> actions;
-  bool any_resource = false;
-  std::vector<ResourcePattern> resources;
+  std::vector<ResourcePattern> resources;  // empty = every resource ("*")
   std::vector<Condition> conditions;
 };
 
@@ -148,17 +147,6 @@ namespace {
 absl::Status Bad(const std::string& field, absl::string_view message) {
   return MakeError(absl::StatusCode::kInvalidArgument, field, "policy.document_invalid",
                    absl::StrCat(field, ": ", message));
-}
-
-// The member named `name` in any case ("Statement", "statement"), or null.
-const json* Member(const json& object, absl::string_view name, std::string* key_out = nullptr) {
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    if (absl::EqualsIgnoreCase(it.key(), name)) {
-      if (key_out) *key_out = it.key();
-      return &it.value();
-    }
-  }
-  return nullptr;
 }
 
 // A string or a non-empty array of strings, as a list.
@@ -245,11 +233,10 @@ absl::Status CompileConditions(const json& block, const std::string& field,
     if (op == nullptr) return Bad(op_field, "unknown condition operator");
     if (!op_it->is_object() || op_it->empty()) return Bad(op_field, "must be a non-empty object");
     for (auto key_it = op_it->begin(); key_it != op_it->end(); ++key_it) {
-      auto c_or = CompileCondition(*op, key_it.key(), key_it.value(),
-                                   absl::StrCat(op_field, ".", key_it.key()));
-      if (!c_or.ok()) return c_or.status();
-      Condition c = *std::move(c_or);
-      out->push_back(std::move(c));
+      absl::StatusOr<Condition> c = CompileCondition(*op, key_it.key(), key_it.value(),
+                                                     absl::StrCat(op_field, ".", key_it.key()));
+      if (!c.ok()) return c.status();
+      out->push_back(*std::move(c));
     }
   }
   return absl::OkStatus();
@@ -259,7 +246,7 @@ absl::StatusOr<Statement> CompileStatement(const json& s, const std::string& fie
                                            absl::Span<const internal::ActionAlias> aliases) {
   if (!s.is_object()) return Bad(field, "must be an object");
   Statement out;
-  bool has_effect = false, has_action = false, has_resource = false;
+  bool has_effect = false, has_action = false, has_resource = false, any_resource = false;
   for (auto it = s.begin(); it != s.end(); ++it) {
     const std::string key = absl::AsciiStrToLower(it.key());
     const std::string at = absl::StrCat(field, ".", it.key());
@@ -286,7 +273,7 @@ absl::StatusOr<Statement> CompileStatement(const json& s, const std::string& fie
       if (!resources_or.ok()) return resources_or.status();
       std::vector<std::string> resources = *std::move(resources_or);
       for (const std::string& r : resources) {
-        if (r == "*") out.any_resource = true;
+        if (r == "*") any_resource = true;
         const size_t wild = r.find_first_of("*?");
         out.resources.push_back(
             {r.substr(0, wild), wild == std::string::npos ? "" : r.substr(wild)});
@@ -301,7 +288,7 @@ absl::StatusOr<Statement> CompileStatement(const json& s, const std::string& fie
   if (!has_effect) return Bad(field + ".Effect", "is required");
   if (!has_action) return Bad(field + ".Action", "is required");
   if (!has_resource) return Bad(field + ".Resource", "is required");
-  if (out.any_resource) out.resources.clear();
+  if (any_resource) out.resources.clear();
   return out;
 }
 
@@ -376,22 +363,26 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompilePolicy(absl::string
   const json doc = json::parse(document.begin(), document.end(), nullptr, false);
   if (doc.is_discarded()) return Bad("document", "is not valid JSON");
   if (!doc.is_object()) return Bad("document", "must be a JSON object");
+  // Keys in any case ("Statement", Tencent's "statement"); errors use the
+  // document's own spelling.
+  const json* version = nullptr;
+  const json* statements = nullptr;
+  std::string version_key = "Version", statement_key = "Statement";
   for (auto it = doc.begin(); it != doc.end(); ++it) {
-    const std::string key = absl::AsciiStrToLower(it.key());
-    if (key != "version" && key != "statement") {
+    if (absl::EqualsIgnoreCase(it.key(), "Version")) {
+      version = &it.value(), version_key = it.key();
+    } else if (absl::EqualsIgnoreCase(it.key(), "Statement")) {
+      statements = &it.value(), statement_key = it.key();
+    } else {
       return Bad(it.key(), "is not supported (Version, Statement)");
     }
   }
-  std::string version_key = "Version";
-  const json* version = Member(doc, "Version", &version_key);
   if (version == nullptr) return Bad("Version", "is required");
   static constexpr absl::string_view kVersions[] = {"1", "1.1", "2.0", "2012-10-17"};
   if (!version->is_string() || std::find(std::begin(kVersions), std::end(kVersions),
                                          version->get<std::string>()) == std::end(kVersions)) {
     return Bad(version_key, "must be \"1\", \"1.1\", \"2.0\" or \"2012-10-17\"");
   }
-  std::string statement_key = "Statement";
-  const json* statements = Member(doc, "Statement", &statement_key);
   if (statements == nullptr) return Bad("Statement", "is required");
   json list = statements->is_object() ? json::array({*statements}) : *statements;
   if (!list.is_array() || list.empty()) {

@@ -110,12 +110,23 @@ constexpr ProfileAliases kAliases[] = {
     {"alibaba", kEiamAliases},
 };
 
-struct NamedKey {
+template <typename T>
+struct Named {
   absl::string_view name;
-  ConditionKey key;
+  T value;
 };
+
+// The value of the row named `name` (case-insensitive), or null.
+template <typename T, size_t N>
+const T* FindNamed(const Named<T> (&rows)[N], absl::string_view name) {
+  for (const Named<T>& row : rows) {
+    if (absl::EqualsIgnoreCase(row.name, name)) return &row.value;
+  }
+  return nullptr;
+}
+
 // Each cloud's name for what a condition may test.
-constexpr NamedKey kConditionKeys[] = {
+constexpr Named<ConditionKey> kConditionKeys[] = {
     {"acs:SourceIp", ConditionKey::kSourceIp},
     {"qcs:ip", ConditionKey::kSourceIp},
     {"g:SourceIp", ConditionKey::kSourceIp},
@@ -130,12 +141,8 @@ constexpr NamedKey kConditionKeys[] = {
     {"qcs:auth_method", ConditionKey::kAuthMethod},
 };
 
-struct NamedOp {
-  absl::string_view name;
-  ConditionOp op;
-};
 // AWS/Alibaba operator names, then Tencent CAM's.
-constexpr NamedOp kConditionOps[] = {
+constexpr Named<ConditionOp> kConditionOps[] = {
     {"IpAddress", ConditionOp::kIpAddress},
     {"NotIpAddress", ConditionOp::kNotIpAddress},
     {"Bool", ConditionOp::kBool},
@@ -162,17 +169,11 @@ absl::Span<const ActionAlias> ActionAliases(absl::string_view profile) {
 }
 
 const ConditionKey* FindConditionKey(absl::string_view name) {
-  for (const NamedKey& k : kConditionKeys) {
-    if (absl::EqualsIgnoreCase(k.name, name)) return &k.key;
-  }
-  return nullptr;
+  return FindNamed(kConditionKeys, name);
 }
 
 const ConditionOp* FindConditionOp(absl::string_view name) {
-  for (const NamedOp& o : kConditionOps) {
-    if (absl::EqualsIgnoreCase(o.name, name)) return &o.op;
-  }
-  return nullptr;
+  return FindNamed(kConditionOps, name);
 }
 
 bool OperatorFits(ConditionOp op, ConditionKey key) {
@@ -190,20 +191,11 @@ bool OperatorFits(ConditionOp op, ConditionKey key) {
 
 }  // namespace internal
 
-absl::Span<const absl::string_view> EngineActions() {
-  static const std::vector<absl::string_view>* const names = [] {
-    auto* v = new std::vector<absl::string_view>();
-    for (const internal::EngineAction& a : internal::EngineActionTable()) v->push_back(a.name);
-    return v;
-  }();
-  return *names;
-}
-
 int EngineActionIndex(absl::string_view action) {
   static const absl::flat_hash_map<absl::string_view, int>* const index = [] {
     auto* m = new absl::flat_hash_map<absl::string_view, int>();
-    const absl::Span<const absl::string_view> names = EngineActions();
-    for (size_t i = 0; i < names.size(); ++i) m->emplace(names[i], static_cast<int>(i));
+    const absl::Span<const internal::EngineAction> actions = internal::EngineActionTable();
+    for (size_t i = 0; i < actions.size(); ++i) m->emplace(actions[i].name, static_cast<int>(i));
     return m;
   }();
   auto it = index->find(action);

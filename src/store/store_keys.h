@@ -10,8 +10,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "iam/error.h"
+#include "iam/profile.h"
 #include "iam/store.h"
+#include "iam/username.h"
 
 namespace iam::internal {
 
@@ -63,6 +66,19 @@ inline const char* KeyName(UserKey key) {
       return "login";
   }
   return "key";
+}
+
+// The user `id_or_username` names: by id, else by username in `profile`'s
+// canonical form. The store's kNotFound when neither matches.
+inline absl::StatusOr<UserRecord> FindUserByIdOrName(Store& store, const Profile& profile,
+                                                     absl::string_view tenant,
+                                                     absl::string_view id_or_username) {
+  absl::StatusOr<UserRecord> r = store.FindUser(tenant, UserKey::kId, id_or_username);
+  if (absl::IsNotFound(r.status())) {
+    absl::StatusOr<std::string> canonical = UsernameLookupKey(profile, id_or_username);
+    if (canonical.ok()) r = store.FindUser(tenant, UserKey::kUsername, *canonical);
+  }
+  return r;
 }
 
 inline absl::Status DuplicateError(UserKey key) {

@@ -71,8 +71,8 @@ std::string Mismatch(const json& pattern, const json& actual, const std::string&
     }
     return "";
   }
-  // Numbers compare by value (a number pattern matches 10000042 or "10000042"
-  // as CAM's ids are numbers in requests and answers alike).
+  // Numbers compare by value, whatever their JSON type (10000042 matches
+  // 10000042u, 2 matches 2.0).
   if (pattern.is_number() && actual.is_number()) {
     return pattern.get<double>() == actual.get<double>() ? "" : where + ": " + actual.dump();
   }

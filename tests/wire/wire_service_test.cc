@@ -16,6 +16,7 @@
 #include "iam/wire.h"
 #include "nlohmann/json.hpp"
 #include "re2/re2.h"
+#include "wire/wire_internal.h"
 
 namespace iam {
 namespace {
@@ -933,6 +934,28 @@ TEST_F(WireServiceTest, EmptyOrProgrammaticPasswordsAreRefused) {
             R"({"user": {"access_mode": "programmatic", "password": "Summer-Breeze7"}})");
   EXPECT_EQ(programmatic.status, 400) << programmatic.text;
   EXPECT_EQ(Admin("GET", "/v3.0/OS-USER/users/" + id).body["user"]["access_mode"], "programmatic");
+}
+
+}  // namespace
+}  // namespace iam
+
+namespace iam {
+namespace {
+
+// The caller's address, for policy conditions, whatever form the host gave.
+TEST(CallerOfTest, TakesTheAddressOutOfThePeer) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"10.1.2.3:5555", "10.1.2.3"},      {"[::1]:8080", "::1"},
+      {"[2001:db8::5]:1", "2001:db8::5"}, {"::1", "::1"},
+      {"10.1.2.3", "10.1.2.3"},           {"", ""}};
+  for (const auto& [peer, address] : cases) {
+    WireRequest r;
+    r.peer = peer;
+    const Principal p = wire::CallerOf(r, "u1", "t1", "token");
+    EXPECT_EQ(p.context.source_ip, address) << peer;
+    EXPECT_EQ(p.context.auth_method, "token");
+    EXPECT_EQ(p.id, "u1");
+  }
 }
 
 }  // namespace
