@@ -4,6 +4,8 @@
 // notifiers, behind the C ABI.
 #include "host_ports.h"
 
+#include <cstddef>
+#include <cstring>
 #include <stdexcept>
 #include <utility>
 
@@ -63,7 +65,13 @@ std::vector<T> ParseArray(const BufferImpl& buffer, Decode decode) {
 
 // ---- HostStore ---------------------------------------------------------------
 
-HostStore::HostStore(const iam_store_methods& methods, void* ctx) : m_(methods), ctx_(ctx) {}
+// A version-1 table ends before update_entry: only the fields of the host's
+// version are read.
+HostStore::HostStore(const iam_store_methods& methods, void* ctx) : m_(), ctx_(ctx) {
+  const size_t known =
+      methods.version >= 2 ? sizeof(iam_store_methods) : offsetof(iam_store_methods, update_entry);
+  std::memcpy(&m_, &methods, known);
+}
 
 HostStore::~HostStore() {
   if (m_.destroy != nullptr) m_.destroy(ctx_);
@@ -145,6 +153,16 @@ absl::StatusOr<std::vector<DirectoryEntry>> HostStore::ListEntries(EntryKind kin
                                    std::string(keyword).c_str(), H(&out), H(&e));
     if (rc != IAM_OK) return StatusFromCallback(rc, e, "store.list_entries");
     return ParseArray<DirectoryEntry>(out, EntryFromJson);
+  });
+}
+
+absl::Status HostStore::UpdateEntry(const DirectoryEntry& entry, int64_t expected_version) {
+  if (m_.update_entry == nullptr) return Store::UpdateEntry(entry, expected_version);
+  return Guard("host store update_entry", [&]() -> absl::Status {
+    const std::string text = ToJson(entry).dump();
+    ErrorImpl e;
+    return StatusFromCallback(m_.update_entry(ctx_, text.c_str(), expected_version, H(&e)), e,
+                              "store.update_entry");
   });
 }
 

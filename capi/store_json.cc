@@ -104,7 +104,11 @@ json ToJson(const DirectoryEntry& e) {
           {"max_length", e.max_length},
           {"allowed_values", e.allowed_values},
           {"pattern", e.pattern},
-          {"created_at", TimeToNanos(e.created_at)}};
+          {"document", e.document},
+          {"policies", e.policies},
+          {"version", e.version},
+          {"created_at", TimeToNanos(e.created_at)},
+          {"updated_at", TimeToNanos(e.updated_at)}};
 }
 
 DirectoryEntry EntryFromJson(const json& j) {
@@ -121,7 +125,11 @@ DirectoryEntry EntryFromJson(const json& j) {
   e.max_length = ValueOr<int>(j, "max_length", 0);
   e.allowed_values = Strings(j, "allowed_values");
   e.pattern = Str(j, "pattern");
+  e.document = Str(j, "document");
+  e.policies = Strings(j, "policies");
+  e.version = ValueOr<int64_t>(j, "version", 1);
   e.created_at = TimeFromNanos(j.value("created_at", json()), absl::InfinitePast());
+  e.updated_at = TimeFromNanos(j.value("updated_at", json()), absl::InfinitePast());
   return e;
 }
 

@@ -16,7 +16,11 @@
 #ifndef IAM_AUTHORIZER_H_
 #define IAM_AUTHORIZER_H_
 
+#include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -55,8 +59,9 @@ IAM_EXPORT Authorizer* AllowAllAuthorizer();
 class Store;
 
 // Permission policies (iam/policy.h), what `iamctl serve` runs: a caller is
-// an enabled user of the tenant acted on, its effective policies are the
-// system policies of the profile it has attached, and the decision is
+// an enabled user of the tenant acted on, its effective policies are those
+// attached to it and to its groups (the profile's system policies and the
+// tenant's own, compiled once per version and cached), and the decision is
 // Evaluate's over the target rendered as the profile's resource name (an
 // access key's resource is its user's). Explicit Deny wins, then Allow;
 // beyond that every user may read itself and list its own keys. A caller's
@@ -65,15 +70,30 @@ class Store;
 class IAM_EXPORT PolicyAuthorizer final : public Authorizer {
  public:
   PolicyAuthorizer(Store* store, const Profile& profile);
+  ~PolicyAuthorizer() override;
   absl::Status Authorize(const Principal& caller, absl::string_view action,
                          absl::string_view tenant) override;
   absl::Status AuthorizeTarget(const Principal& caller, absl::string_view action,
                                absl::string_view tenant, absl::string_view target) override;
 
  private:
+  // The tenant policy `name` compiled at its stored version: a policy edited
+  // since the last call is compiled again (the key is tenant and id, the
+  // version checked on every read).
+  absl::StatusOr<std::shared_ptr<const CompiledPolicy>> TenantPolicy(absl::string_view tenant,
+                                                                     absl::string_view name);
+
+  struct Cached {
+    int64_t version = 0;
+    std::shared_ptr<const CompiledPolicy> compiled;
+  };
+  static constexpr size_t kMaxCachedPolicies = 4096;  // then the cache starts over
+
   Store* store_;
   const PolicyCatalog& catalog_;
   const Profile* profile_;
+  std::mutex cache_mu_;  // guards cache_
+  std::unordered_map<std::string, Cached> cache_;
 };
 
 }  // namespace iam

@@ -214,6 +214,20 @@ struct SigningKey {
   std::string user_id;
 };
 
+// What Engine::UpdateEntry changes; unset fields stay as they are.
+struct EntryUpdate {
+  Principal caller;
+  EntryKind kind = EntryKind::kPolicy;
+  std::string tenant;
+  std::string id_or_name;
+  std::optional<std::string> description;
+  std::optional<std::string> document;               // policies
+  std::optional<std::vector<std::string>> policies;  // groups: the whole new list
+  // The version the caller read: kAborted "<kind>.version_conflict" when the
+  // entry has changed since. nullopt = whatever is stored now.
+  std::optional<int64_t> expected_version;
+};
+
 struct BatchCreateResult {
   bool committed = false;  // all were created, or none
   std::vector<absl::StatusOr<CreateUserResult>> items;
@@ -338,12 +352,29 @@ class IAM_EXPORT Engine {
   // for an unknown key, a disabled one and one of a disabled user.
   absl::StatusOr<SigningKey> SigningKeyFor(absl::string_view access_key_id);
 
-  // Groups, organizational units and custom-field definitions. For a custom
-  // field, `entry` carries field_type, max_length, allowed_values, pattern.
+  // Groups, organizational units, custom-field definitions and permission
+  // policies. For a custom field, `entry` carries field_type, max_length,
+  // allowed_values, pattern; for a policy, its document (iam/policy.h, compiled
+  // for the profile: a malformed one is refused naming the field, as
+  // "document: Statement[0].Effect ..."); a group may carry policies. Every
+  // policy name attached must be one of the profile's system policies or the
+  // tenant's own (kNotFound "policy.not_found"). A tenant policy cannot take a
+  // system policy's name (kAlreadyExists "policy.duplicate").
   absl::StatusOr<DirectoryEntry> CreateEntry(const Principal& caller, DirectoryEntry entry);
+  // By id, else by name. For policies, the profile's system policies (system
+  // = true, read-only) come first, then the tenant's own.
+  absl::StatusOr<DirectoryEntry> GetEntry(const Principal& caller, EntryKind kind,
+                                          absl::string_view tenant, absl::string_view id_or_name);
   absl::StatusOr<std::vector<DirectoryEntry>> ListEntries(const Principal& caller, EntryKind kind,
                                                           absl::string_view tenant,
                                                           absl::string_view keyword);
+  // A new description and document of a tenant policy (its version goes up
+  // by one: every later decision uses the new document), or a new description
+  // and policy list of a group (iam:AttachGroupPolicy as well when the list
+  // changes). Other kinds, and system policies, are read-only.
+  absl::StatusOr<DirectoryEntry> UpdateEntry(const EntryUpdate& update);
+  // A policy still attached to a user or a group is refused
+  // (kFailedPrecondition "policy.in_use"), as an entry with members is.
   absl::Status DeleteEntry(const Principal& caller, EntryKind kind, absl::string_view tenant,
                            absl::string_view id_or_name);
 

@@ -342,13 +342,16 @@ IAM_EXPORT int iam_store_pending_outbox(iam_store* store, int64_t* count, iam_er
  * stale version: IAM_ABORTED, reason "user.version_conflict"; the stored
  * version becomes expected_version + 1 unless keep_version; revoke_tokens:
  * delete every token of that user before new_tokens are added). Entry kinds are
- * "group", "organizational_unit" and "custom_field". */
+ * "group", "organizational_unit", "custom_field" and "policy"; entries also
+ * carry document (policies), policies (groups), version and updated_at, and a
+ * policy is in use (IAM_FAILED_PRECONDITION "policy.in_use") while a user's or
+ * a group's `policies` names it, ignoring ASCII case. */
 
 typedef struct iam_buffer iam_buffer;
 /* Copies `size` bytes of `data` into the buffer (replacing what it held). */
 IAM_EXPORT int iam_buffer_set(iam_buffer* buffer, const char* data, size_t size);
 
-#define IAM_STORE_METHODS_VERSION 1
+#define IAM_STORE_METHODS_VERSION 2
 
 typedef struct iam_store_methods {
   /* Required: IAM_STORE_METHODS_VERSION of the header the host compiled with.
@@ -410,12 +413,19 @@ typedef struct iam_store_methods {
   int (*reschedule_outbox)(void* ctx, int64_t id, int attempts, int64_t next_attempt_at,
                            const char* last_error, iam_error* err);
   int (*pending_outbox)(void* ctx, int64_t* count, iam_error* err);
+  /* Version 2. Optional (without it, updating a group's policies or a policy
+   * answers IAM_UNIMPLEMENTED): replaces the description, document, policies
+   * and updated_at of the entry {kind, tenant, id, ...} when its stored
+   * version equals `expected_version`, else IAM_ABORTED reason
+   * "<kind>.version_conflict"; the stored version becomes expected_version + 1.
+   * IAM_NOT_FOUND when there is no such entry. */
+  int (*update_entry)(void* ctx, const char* entry_json, int64_t expected_version, iam_error* err);
 } iam_store_methods;
 
 #define IAM_STORE_METHODS_INIT                                                                   \
   {                                                                                              \
     IAM_STORE_METHODS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-        NULL, NULL, NULL, NULL, NULL, NULL, NULL                                                 \
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL                                           \
   }
 
 /* A store over the host's table. The table is copied; `ctx` is passed to

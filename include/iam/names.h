@@ -32,8 +32,9 @@ struct NameRules {
   int entry_name_max;          // code points, no control or invisible ones
   int entry_description_max;   // code points
   int custom_field_length_max;
+  int policy_document_max;  // bytes of a tenant policy's JSON (Tencent CAM's 6,144)
 };
-inline constexpr NameRules kNameRules = {64, 128, 64, 64, 64, 256, 4096};
+inline constexpr NameRules kNameRules = {64, 128, 64, 64, 64, 256, 4096, 6144};
 
 // What each directory-entry kind is called: in error reasons ("ou.not_found"),
 // in JSON ("organizational_unit"), in ids ("ou_...") and in action names
@@ -58,7 +59,10 @@ IAM_EXPORT absl::Status ValidateClientToken(absl::string_view token);
 // At most default_project_id_max printable ASCII. Field "default_project_id".
 IAM_EXPORT absl::Status ValidateDefaultProjectId(absl::string_view id);
 // The name, description and (custom fields) type, length, allowed values and
-// pattern of an entry about to be created.
+// pattern of an entry about to be created; a policy's name follows
+// ValidatePolicyName and its document is 1 to policy_document_max bytes (the
+// engine compiles it for the profile). Only policies have a document and only
+// groups attach policies.
 IAM_EXPORT absl::Status ValidateEntry(const DirectoryEntry& entry);
 // A user's value for the custom field `definition`, reported under `field`.
 IAM_EXPORT absl::Status ValidateCustomFieldValue(const DirectoryEntry& definition,

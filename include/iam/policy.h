@@ -77,19 +77,25 @@ class IAM_EXPORT PolicyCatalog {
   static const PolicyCatalog& For(const Profile& profile);
 
   // The resource an action is on, in the profile's form: `kind` is "user",
-  // "group", "organizational_unit", "custom_field" or "tenant"; `id` and
+  // "group", "organizational_unit", "custom_field", "policy" or "tenant"; `id` and
   // `name` "" render as "*" (the tenant's whole collection).
   std::string RenderResource(absl::string_view kind, absl::string_view tenant, absl::string_view id,
                              absl::string_view name) const;
-  // The compiled system policy `name`, or null.
+  // The compiled system policy `name` (exactly), or null.
   const CompiledPolicy* SystemPolicy(absl::string_view name) const;
-  // The system policies' names and documents, in catalog order.
+  // The system policies' ids, names and documents, in catalog order. Ids are
+  // numbers ("1" to "99", what Tencent's PolicyId reads) that tenant
+  // policies' ids never take.
   struct Entry {
+    std::string id;
     std::string name;
     std::string description;
     std::string document;
   };
   const std::vector<Entry>& system_policies() const { return entries_; }
+  // The system policy whose id is `id_or_name`, else whose name equals it
+  // ignoring ASCII case; null when none.
+  const Entry* FindSystemPolicy(absl::string_view id_or_name) const;
 
   struct Formats;  // per-kind resource templates (policy_catalog.cc)
 

@@ -89,10 +89,11 @@ struct Profile {
   UsernameRules username;
   ContactRules contact;
   IdFormat user_id;
-  // Group and organizational-unit ids; an empty alphabet = the kind's own
+  // Group, organizational-unit and policy ids; an empty alphabet = the kind's own
   // prefix (iam/names.h) and 26 lower-case base32 characters.
   IdFormat group_id = {};
   IdFormat ou_id = {};
+  IdFormat policy_id = {};  // tenant policies' ids, the same way
   AccessKeyFormat access_key;
   PasswordPolicy password;
   int generated_password_length;

@@ -73,6 +73,7 @@ class IAM_EXPORT SqliteStore final : public Store {
                                            absl::string_view id_or_name) override;
   absl::StatusOr<std::vector<DirectoryEntry>> ListEntries(EntryKind kind, absl::string_view tenant,
                                                           absl::string_view keyword) override;
+  absl::Status UpdateEntry(const DirectoryEntry& entry, int64_t expected_version) override;
   absl::Status DeleteEntry(EntryKind kind, absl::string_view tenant, absl::string_view id) override;
   absl::StatusOr<AccessKeyRecord> FindAccessKey(absl::string_view access_key_id) override;
   absl::StatusOr<std::vector<AccessKeyRecord>> ListAccessKeys(absl::string_view tenant,

@@ -115,7 +115,15 @@ class IAM_EXPORT Store {
   virtual absl::StatusOr<std::vector<DirectoryEntry>> ListEntries(EntryKind kind,
                                                                   absl::string_view tenant,
                                                                   absl::string_view keyword) = 0;
-  // kFailedPrecondition reason "<kind>.in_use" while a user references it.
+  // Replaces the description, document, policies and updated_at of the entry
+  // with entry.kind, entry.tenant and entry.id (its name and kind stay) when its
+  // version equals `expected_version`, else kAborted reason
+  // "<kind>.version_conflict"; the stored version becomes expected_version + 1.
+  // kNotFound reason "<kind>.not_found" when there is no such entry. The
+  // default answers kUnimplemented (stores written before entries changed).
+  virtual absl::Status UpdateEntry(const DirectoryEntry& entry, int64_t expected_version);
+  // kFailedPrecondition reason "<kind>.in_use" while a user references it (or,
+  // for a policy, a user or a group has it attached).
   virtual absl::Status DeleteEntry(EntryKind kind, absl::string_view tenant,
                                    absl::string_view id) = 0;
 

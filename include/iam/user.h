@@ -59,9 +59,15 @@ struct UserRecord {
   absl::Time locked_until = absl::InfinitePast();
 };
 
-enum class EntryKind : uint8_t { kGroup = 0, kOrganizationalUnit = 1, kCustomField = 2 };
+enum class EntryKind : uint8_t {
+  kGroup = 0,
+  kOrganizationalUnit = 1,
+  kCustomField = 2,
+  kPolicy = 3,  // a tenant's own permission policy (iam/policy.h)
+};
 
-// A group, an organizational unit, or a custom-field definition.
+// A group, an organizational unit, a custom-field definition or a tenant's
+// permission policy.
 struct DirectoryEntry {
   EntryKind kind = EntryKind::kGroup;
   std::string tenant;
@@ -73,7 +79,18 @@ struct DirectoryEntry {
   int max_length = 0;  // 0 = unlimited
   std::vector<std::string> allowed_values;
   std::string pattern;  // RE2, whole-value match
+  // Policies only: the JSON document (iam/policy.h's grammar).
+  std::string document;
+  // Groups only: the names of the policies attached to the group; every
+  // member's effective policies include them.
+  std::vector<std::string> policies;
+  // 1 when created, one more on each update (Store::UpdateEntry's check).
+  int64_t version = 1;
+  // Policies only: one of the profile's read-only system policies, present in
+  // every tenant and never stored.
+  bool system = false;
   absl::Time created_at = absl::InfinitePast();
+  absl::Time updated_at = absl::InfinitePast();  // InfinitePast = never updated
 };
 
 struct AccessKeyRecord {

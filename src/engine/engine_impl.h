@@ -113,8 +113,24 @@ struct Engine::Impl {
                              User* u);
   absl::Status ResolveCustomFields(const std::string& tenant,
                                    const std::vector<CustomFieldValue>& fields, User* u);
+  // The user's policies: each one of the profile's system policies or the
+  // tenant's own (kNotFound "policy.not_found" naming policies[i]), stored
+  // under its own spelling, once; quick creation adds the admin policy.
   absl::Status ResolvePolicies(const std::vector<std::string>& names, bool quick_create,
                                User* u) const;
+
+  // --- directory.cc ---
+
+  // `document` compiles for the profile; else kInvalidArgument with the field
+  // "document.<where>" ("document.Statement[0].Effect").
+  absl::Status CheckPolicyDocument(absl::string_view document) const;
+  // The spelling of the system or tenant policy `name` (field `field` when
+  // there is none).
+  absl::StatusOr<std::string> ResolvePolicy(absl::string_view tenant, absl::string_view name,
+                                            absl::string_view field) const;
+  // ResolvePolicy over `names` (fields "policies[i]"), without repeats.
+  absl::Status ResolvePolicyList(absl::string_view tenant, const std::vector<std::string>& names,
+                                 std::vector<std::string>* out) const;
 
   // --- create.cc ---
 

@@ -135,13 +135,9 @@ absl::Status Engine::Impl::ResolveCustomFields(const std::string& tenant,
 
 absl::Status Engine::Impl::ResolvePolicies(const std::vector<std::string>& names, bool quick_create,
                                            User* u) const {
-  std::set<std::string> seen;
-  u->policies.clear();
-  for (size_t i = 0; i < names.size(); ++i) {
-    IAM_RETURN_IF_ERROR(ValidatePolicyName(names[i], absl::StrCat("policies[", i, "]")));
-    if (seen.insert(names[i]).second) u->policies.push_back(names[i]);
-  }
-  if (quick_create && seen.insert(options.admin_policy).second) {
+  IAM_RETURN_IF_ERROR(ResolvePolicyList(u->tenant, names, &u->policies));
+  if (quick_create && std::find(u->policies.begin(), u->policies.end(), options.admin_policy) ==
+                          u->policies.end()) {
     u->policies.push_back(options.admin_policy);
   }
   return absl::OkStatus();

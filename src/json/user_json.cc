@@ -175,6 +175,13 @@ nlohmann::json ToJson(const DirectoryEntry& e) {
     j["allowed_values"] = e.allowed_values;
     j["pattern"] = e.pattern;
   }
+  if (e.kind == EntryKind::kGroup) j["policies"] = e.policies;
+  if (e.kind == EntryKind::kPolicy) {
+    j["type"] = e.system ? "system" : "custom";
+    j["document"] = e.document;
+  }
+  j["version"] = e.version;
+  j["updated_at"] = TimeJson(e.updated_at);
   return j;
 }
 

@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "base/unicode.h"
 #include "iam/error.h"
 #include "iam/profile.h"
@@ -24,6 +25,7 @@ constexpr EntryKindInfo kKinds[] = {
     {EntryKind::kGroup, "group", "group", "grp_", "Group"},
     {EntryKind::kOrganizationalUnit, "ou", "organizational_unit", "ou_", "OrganizationalUnit"},
     {EntryKind::kCustomField, "custom_field", "custom_field", "cf_", "CustomField"},
+    {EntryKind::kPolicy, "policy", "policy", "pol_", "Policy"},
 };
 
 constexpr absl::string_view kFieldTypes[] = {"string", "number", "boolean", "enum"};
@@ -139,6 +141,23 @@ absl::Status ValidateDefaultProjectId(absl::string_view id) {
 }
 
 absl::Status ValidateEntry(const DirectoryEntry& e) {
+  if (e.kind != EntryKind::kPolicy && !e.document.empty()) {
+    return Invalid("document", "entry.unexpected_field", "only policies have a document");
+  }
+  if (e.kind != EntryKind::kGroup && !e.policies.empty()) {
+    return Invalid("policies", "entry.unexpected_field", "only users and groups attach policies");
+  }
+  for (size_t i = 0; i < e.policies.size(); ++i) {
+    IAM_RETURN_IF_ERROR(ValidatePolicyName(e.policies[i], absl::StrCat("policies[", i, "]")));
+  }
+  if (e.kind == EntryKind::kPolicy) {
+    IAM_RETURN_IF_ERROR(ValidatePolicyName(e.name, "name"));
+    if (e.document.empty() ||
+        e.document.size() > static_cast<size_t>(kNameRules.policy_document_max)) {
+      return Invalid("document", "policy.document_invalid",
+                     absl::StrCat("must be 1 to ", kNameRules.policy_document_max, " bytes"));
+    }
+  }
   const ptrdiff_t name_length = internal::CountCodePoints(e.name);
   if (name_length < 1 || name_length > kNameRules.entry_name_max) {
     return Invalid(

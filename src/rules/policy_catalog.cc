@@ -31,14 +31,24 @@ constexpr EngineAction kEngineActions[] = {
     {"iam:UpdateAccessKey", "user"},
     {"iam:DeleteAccessKey", "user"},
     {"iam:CreateGroup", "group"},
+    {"iam:GetGroup", "group"},
     {"iam:ListGroup", "group"},
+    {"iam:UpdateGroup", "group"},
+    {"iam:AttachGroupPolicy", "group"},
     {"iam:DeleteGroup", "group"},
     {"iam:CreateOrganizationalUnit", "organizational_unit"},
+    {"iam:GetOrganizationalUnit", "organizational_unit"},
     {"iam:ListOrganizationalUnit", "organizational_unit"},
     {"iam:DeleteOrganizationalUnit", "organizational_unit"},
     {"iam:CreateCustomField", "custom_field"},
+    {"iam:GetCustomField", "custom_field"},
     {"iam:ListCustomField", "custom_field"},
     {"iam:DeleteCustomField", "custom_field"},
+    {"iam:CreatePolicy", "policy"},
+    {"iam:GetPolicy", "policy"},
+    {"iam:ListPolicy", "policy"},
+    {"iam:UpdatePolicy", "policy"},
+    {"iam:DeletePolicy", "policy"},
 };
 static_assert(sizeof(kEngineActions) / sizeof(kEngineActions[0]) <= kMaxEngineActions);
 
@@ -57,8 +67,18 @@ constexpr ActionAlias kCamAliases[] = {
     {"cam:UpdateAccessKey", "iam:UpdateAccessKey"},
     {"cam:DeleteAccessKey", "iam:DeleteAccessKey"},
     {"cam:CreateGroup", "iam:CreateGroup"},
+    {"cam:GetGroup", "iam:GetGroup"},
     {"cam:ListGroups", "iam:ListGroup"},
+    {"cam:UpdateGroup", "iam:UpdateGroup"},
     {"cam:DeleteGroup", "iam:DeleteGroup"},
+    {"cam:DetachUserPolicy", "iam:AttachUserPolicy"},
+    {"cam:AttachGroupPolicy", "iam:AttachGroupPolicy"},
+    {"cam:DetachGroupPolicy", "iam:AttachGroupPolicy"},
+    {"cam:CreatePolicy", "iam:CreatePolicy"},
+    {"cam:GetPolicy", "iam:GetPolicy"},
+    {"cam:ListPolicies", "iam:ListPolicy"},
+    {"cam:UpdatePolicy", "iam:UpdatePolicy"},
+    {"cam:DeletePolicy", "iam:DeletePolicy"},
 };
 
 // Alibaba IDaaS EIAM 2021-12-01 (seed 003's `eiam:CreateUser`).
@@ -96,8 +116,16 @@ constexpr ActionAlias kHuaweiAliases[] = {
     {"iam:credentials:updateCredential", "iam:UpdateAccessKey"},
     {"iam:credentials:deleteCredential", "iam:DeleteAccessKey"},
     {"iam:groups:createGroup", "iam:CreateGroup"},
+    {"iam:groups:getGroup", "iam:GetGroup"},
     {"iam:groups:listGroups", "iam:ListGroup"},
+    {"iam:groups:updateGroup", "iam:UpdateGroup"},
     {"iam:groups:deleteGroup", "iam:DeleteGroup"},
+    {"iam:permissions:grantRoleToGroup", "iam:AttachGroupPolicy"},
+    {"iam:roles:createRole", "iam:CreatePolicy"},
+    {"iam:roles:getRole", "iam:GetPolicy"},
+    {"iam:roles:listRoles", "iam:ListPolicy"},
+    {"iam:roles:updateRole", "iam:UpdatePolicy"},
+    {"iam:roles:deleteRole", "iam:DeletePolicy"},
 };
 
 struct ProfileAliases {
@@ -205,7 +233,7 @@ int EngineActionIndex(absl::string_view action) {
 // Resource templates: {tenant}, {id} and {name} are replaced.
 struct PolicyCatalog::Formats {
   absl::string_view profile;
-  absl::string_view user, group, organizational_unit, custom_field;
+  absl::string_view user, group, organizational_unit, custom_field, policy;
 };
 
 namespace {
@@ -216,19 +244,23 @@ namespace {
 // Huawei: iam:{region}:{domain}:user:{name}. nist: AWS's arn form.
 constexpr PolicyCatalog::Formats kFormats[] = {
     {"huawei", "iam::{tenant}:user:{name}", "iam::{tenant}:group:{name}", "iam::{tenant}:ou:{name}",
-     "iam::{tenant}:customfield:{name}"},
+     "iam::{tenant}:customfield:{name}", "iam::{tenant}:policy:{name}"},
     {"tencent", "qcs::cam::uin/{tenant}:uin/{id}", "qcs::cam::uin/{tenant}:groupid/{id}",
-     "qcs::cam::uin/{tenant}:ou/{id}", "qcs::cam::uin/{tenant}:customfield/{name}"},
+     "qcs::cam::uin/{tenant}:ou/{id}", "qcs::cam::uin/{tenant}:customfield/{name}",
+     "qcs::cam::uin/{tenant}:policyid/{id}"},
     {"alibaba", "acs:eiam::{tenant}:instance/{tenant}/user/{id}",
      "acs:eiam::{tenant}:instance/{tenant}/group/{id}",
      "acs:eiam::{tenant}:instance/{tenant}/organizationalunit/{id}",
-     "acs:eiam::{tenant}:instance/{tenant}/customfield/{name}"},
+     "acs:eiam::{tenant}:instance/{tenant}/customfield/{name}",
+     "acs:eiam::{tenant}:instance/{tenant}/policy/{name}"},
     {"nist", "arn:iam::{tenant}:user/{name}", "arn:iam::{tenant}:group/{name}",
-     "arn:iam::{tenant}:ou/{name}", "arn:iam::{tenant}:customfield/{name}"},
+     "arn:iam::{tenant}:ou/{name}", "arn:iam::{tenant}:customfield/{name}",
+     "arn:iam::{tenant}:policy/{name}"},
 };
 
 struct SystemPolicyRow {
   absl::string_view profile;  // "" = every profile
+  absl::string_view id;       // unique across the table
   absl::string_view name;
   absl::string_view description;
   absl::string_view document;
@@ -237,24 +269,24 @@ struct SystemPolicyRow {
 // Read-only, present in every tenant. AdministratorAccess is in every profile
 // (what `iamctl bootstrap` attaches); the others are each cloud's own.
 constexpr SystemPolicyRow kSystemPolicies[] = {
-    {"", "AdministratorAccess", "every action on every resource",
+    {"", "1", "AdministratorAccess", "every action on every resource",
      R"({"Version":"1","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"},
-    {"huawei", "Security Administrator", "every IAM action (seeds 000, 004)",
+    {"huawei", "2", "Security Administrator", "every IAM action (seeds 000, 004)",
      R"({"Version":"1.1","Statement":[{"Effect":"Allow","Action":["iam:*"],"Resource":"*"}]})"},
-    {"huawei", "IAM ReadOnlyAccess", "read and list IAM users, groups and credentials",
+    {"huawei", "3", "IAM ReadOnlyAccess", "read and list IAM users, groups and credentials",
      R"({"Version":"1.1","Statement":[{"Effect":"Allow","Action":["iam:Get*","iam:List*",
         "iam:*:get*","iam:*:list*"],"Resource":"*"}]})"},
-    {"tencent", "QcloudCamFullAccess", "every CAM action (seed 001)",
+    {"tencent", "4", "QcloudCamFullAccess", "every CAM action (seed 001)",
      R"({"version":"2.0","statement":[{"effect":"allow","action":["cam:*"],"resource":"*"}]})"},
-    {"tencent", "ReadOnlyAccess", "read and list every resource",
+    {"tencent", "5", "ReadOnlyAccess", "read and list every resource",
      R"({"version":"2.0","statement":[{"effect":"allow","action":["cam:Get*","cam:List*",
         "iam:Get*","iam:List*"],"resource":"*"}]})"},
-    {"alibaba", "AliyunEIAMFullAccess", "every IDaaS EIAM action (seed 003)",
+    {"alibaba", "6", "AliyunEIAMFullAccess", "every IDaaS EIAM action (seed 003)",
      R"({"Version":"1","Statement":[{"Effect":"Allow","Action":"eiam:*","Resource":"*"}]})"},
-    {"alibaba", "AliyunEIAMReadOnlyAccess", "read and list IDaaS EIAM resources",
+    {"alibaba", "7", "AliyunEIAMReadOnlyAccess", "read and list IDaaS EIAM resources",
      R"({"Version":"1","Statement":[{"Effect":"Allow","Action":["eiam:Get*","eiam:List*"],
         "Resource":"*"}]})"},
-    {"nist", "IAMReadOnlyAccess", "read and list users, groups and keys",
+    {"nist", "8", "IAMReadOnlyAccess", "read and list users, groups and keys",
      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:Get*",
         "iam:List*"],"Resource":"*"}]})"},
 };
@@ -274,8 +306,8 @@ const PolicyCatalog& PolicyCatalog::For(const Profile& profile) {
         absl::StatusOr<std::shared_ptr<const CompiledPolicy>> compiled =
             CompilePolicy(row.document, *p);
         if (!compiled.ok()) std::abort();  // a broken table is a build defect
-        c.entries_.push_back(
-            {std::string(row.name), std::string(row.description), std::string(row.document)});
+        c.entries_.push_back({std::string(row.id), std::string(row.name),
+                              std::string(row.description), std::string(row.document)});
         c.compiled_.push_back(*std::move(compiled));
       }
       all->emplace(std::string(f.profile), std::move(c));
@@ -293,9 +325,20 @@ std::string PolicyCatalog::RenderResource(absl::string_view kind, absl::string_v
   if (kind == "group") format = formats_->group;
   if (kind == "organizational_unit") format = formats_->organizational_unit;
   if (kind == "custom_field") format = formats_->custom_field;
+  if (kind == "policy") format = formats_->policy;
   return absl::StrReplaceAll(format, {{"{tenant}", tenant},
                                       {"{id}", id.empty() ? "*" : id},
                                       {"{name}", name.empty() ? "*" : name}});
+}
+
+const PolicyCatalog::Entry* PolicyCatalog::FindSystemPolicy(absl::string_view id_or_name) const {
+  for (const Entry& e : entries_) {
+    if (e.id == id_or_name) return &e;
+  }
+  for (const Entry& e : entries_) {
+    if (absl::EqualsIgnoreCase(e.name, id_or_name)) return &e;
+  }
+  return nullptr;
 }
 
 const CompiledPolicy* PolicyCatalog::SystemPolicy(absl::string_view name) const {

@@ -12,8 +12,9 @@
 namespace iam::internal {
 
 struct EngineAction {
-  absl::string_view name;           // "iam:CreateUser"
-  absl::string_view resource_kind;  // "user", "group", "organizational_unit", "custom_field"
+  absl::string_view name;  // "iam:CreateUser"
+  // "user", "group", "organizational_unit", "custom_field", "policy"
+  absl::string_view resource_kind;
 };
 absl::Span<const EngineAction> EngineActionTable();
 

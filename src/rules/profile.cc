@@ -185,6 +185,7 @@ Profile Tencent() {
   p.requires_verified_flags = false;
   p.recipient_needs_contact = true;  // seed 001: message recipients
   p.group_id = {"1", kDigits, 8};    // CAM GroupId is a number
+  p.policy_id = {"2", kDigits, 8};   // so is PolicyId (system policies are 1 to 99)
   // CAM's codes per action (tencentcloud-sdk-go cam/v20190116), then the
   // API 3.0 common codes (docs/WIRE-NOTES-2.md 1.7). CAM answers every error
   // with HTTP 200; the statuses here serve the other surfaces.

@@ -25,6 +25,13 @@ std::string FoldName(absl::string_view name) {
   return out;
 }
 
+absl::Status Store::UpdateEntry(const DirectoryEntry& entry, int64_t expected_version) {
+  (void)entry;
+  (void)expected_version;
+  return MakeError(absl::StatusCode::kUnimplemented, "", "store.unsupported",
+                   "this store cannot update directory entries");
+}
+
 namespace {
 
 std::string Key(absl::string_view tenant, UserKey key, absl::string_view value) {
@@ -265,6 +272,20 @@ absl::StatusOr<std::vector<DirectoryEntry>> MemoryStore::ListEntries(EntryKind k
   return out;
 }
 
+absl::Status MemoryStore::UpdateEntry(const DirectoryEntry& entry, int64_t expected_version) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  auto it = rep_->entries.find(EntryKey(entry.kind, entry.tenant, entry.id));
+  if (it == rep_->entries.end()) return NotFound(KindInfo(entry.kind).reason_name);
+  DirectoryEntry& stored = it->second;
+  if (stored.version != expected_version) return internal::EntryVersionConflict(entry.kind);
+  stored.description = entry.description;
+  stored.document = entry.document;
+  stored.policies = entry.policies;
+  stored.updated_at = entry.updated_at;
+  stored.version = expected_version + 1;
+  return absl::OkStatus();
+}
+
 absl::Status MemoryStore::DeleteEntry(EntryKind kind, absl::string_view tenant,
                                       absl::string_view id) {
   std::lock_guard<std::mutex> lock(rep_->mu);
@@ -273,8 +294,15 @@ absl::Status MemoryStore::DeleteEntry(EntryKind kind, absl::string_view tenant,
   if (it == rep_->entries.end()) return NotFound(kind_name);
   for (const auto& [uid, r] : rep_->users) {
     if (r.user.tenant == tenant && internal::References(r.user, it->second)) {
-      return MakeError(absl::StatusCode::kFailedPrecondition, "id", kind_name + ".in_use",
-                       "id: the " + kind_name + " still has members");
+      return internal::EntryInUse(kind);
+    }
+  }
+  if (kind == EntryKind::kPolicy) {
+    for (const auto& [key, group] : rep_->entries) {
+      if (group.kind == EntryKind::kGroup && group.tenant == tenant &&
+          internal::NamesPolicy(group.policies, it->second.name)) {
+        return internal::EntryInUse(kind);
+      }
     }
   }
   rep_->entry_names.erase(EntryKey(kind, tenant, FoldName(it->second.name)));

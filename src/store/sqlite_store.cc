@@ -190,6 +190,15 @@ INSERT INTO user_keys (tenant, kind, value, user_id)
     R"sql(
 ALTER TABLE access_keys ADD COLUMN description TEXT NOT NULL DEFAULT '';
 )sql",
+    // Version 4: tenant permission policies (entries of kind 3 with a
+    // document), policies attached to groups, and entry versions. A policy's
+    // attachments are read from users.policies and entries.policies (JSON).
+    R"sql(
+ALTER TABLE entries ADD COLUMN document TEXT NOT NULL DEFAULT '';
+ALTER TABLE entries ADD COLUMN policies TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE entries ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE entries ADD COLUMN updated_at INTEGER NOT NULL DEFAULT -9223372036854775808;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -219,7 +228,7 @@ GROUP BY tenant, value HAVING count(*) > 1 LIMIT 5
 
 #define IAM_ENTRY_COLUMNS                                                                      \
   "tenant, kind, id, name, folded_name, description, field_type, max_length, allowed_values, " \
-  "pattern, created_at"
+  "pattern, created_at, document, policies, version, updated_at"
 
 #define IAM_ACCESS_KEY_COLUMNS \
   "id, tenant, user_id, sealed_secret, key_id, enabled, created_at, last_used_at, description"
@@ -936,6 +945,10 @@ absl::StatusOr<DirectoryEntry> ReadEntry(const Stmt& st) {
   IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(8), "entry.allowed_values", &e.allowed_values));
   e.pattern = st.ColStr(9);
   e.created_at = st.ColTime(10);
+  e.document = st.ColStr(11);
+  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(12), "entry.policies", &e.policies));
+  e.version = st.ColInt(13);
+  e.updated_at = st.ColTime(14);
   return e;
 }
 
@@ -944,9 +957,12 @@ absl::StatusOr<DirectoryEntry> ReadEntry(const Stmt& st) {
 absl::Status SqliteStore::CreateEntry(const DirectoryEntry& entry) {
   absl::StatusOr<std::string> allowed = EncodeJson(entry.allowed_values, "allowed_values");
   if (!allowed.ok()) return allowed.status();
+  absl::StatusOr<std::string> policies = EncodeJson(entry.policies, "policies");
+  if (!policies.ok()) return policies.status();
   std::lock_guard<std::mutex> lock(rep_->mu);
-  Stmt st = rep_->Sql("INSERT INTO entries (" IAM_ENTRY_COLUMNS
-                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  Stmt st =
+      rep_->Sql("INSERT INTO entries (" IAM_ENTRY_COLUMNS
+                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
   st.Text(entry.tenant)
       .Int(static_cast<int>(entry.kind))
       .Text(entry.id)
@@ -957,7 +973,11 @@ absl::Status SqliteStore::CreateEntry(const DirectoryEntry& entry) {
       .Int(entry.max_length)
       .Text(*allowed)
       .Text(entry.pattern)
-      .Time(entry.created_at);
+      .Time(entry.created_at)
+      .Text(entry.document)
+      .Text(*policies)
+      .Int(entry.version)
+      .Time(entry.updated_at);
   absl::Status s = st.Run();
   if (st.unique_violation()) {
     const std::string kind = std::string(KindInfo(entry.kind).reason_name);
@@ -1000,6 +1020,35 @@ absl::StatusOr<std::vector<DirectoryEntry>> SqliteStore::ListEntries(EntryKind k
   return out;
 }
 
+absl::Status SqliteStore::UpdateEntry(const DirectoryEntry& entry, int64_t expected_version) {
+  absl::StatusOr<std::string> policies = EncodeJson(entry.policies, "policies");
+  if (!policies.ok()) return policies.status();
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Rep::Transaction txn(rep_.get());
+  IAM_RETURN_IF_ERROR(txn.Begin());
+  {
+    Stmt st = rep_->Sql("SELECT version FROM entries WHERE tenant = ?1 AND kind = ?2 AND id = ?3");
+    absl::StatusOr<bool> row =
+        st.Text(entry.tenant).Int(static_cast<int>(entry.kind)).Text(entry.id).Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return NotFound(std::string(KindInfo(entry.kind).reason_name));
+    if (st.ColInt(0) != expected_version) return internal::EntryVersionConflict(entry.kind);
+  }
+  IAM_RETURN_IF_ERROR(rep_->Sql("UPDATE entries SET description = ?4, document = ?5, policies = ?6,"
+                                " version = ?7, updated_at = ?8"
+                                " WHERE tenant = ?1 AND kind = ?2 AND id = ?3")
+                          .Text(entry.tenant)
+                          .Int(static_cast<int>(entry.kind))
+                          .Text(entry.id)
+                          .Text(entry.description)
+                          .Text(entry.document)
+                          .Text(*policies)
+                          .Int(expected_version + 1)
+                          .Time(entry.updated_at)
+                          .Run());
+  return txn.Commit();
+}
+
 absl::Status SqliteStore::DeleteEntry(EntryKind kind, absl::string_view tenant,
                                       absl::string_view id) {
   std::lock_guard<std::mutex> lock(rep_->mu);
@@ -1008,24 +1057,32 @@ absl::Status SqliteStore::DeleteEntry(EntryKind kind, absl::string_view tenant,
   // check and the delete, from this process or another.
   Rep::Transaction txn(rep_.get());
   IAM_RETURN_IF_ERROR(txn.Begin());
-  std::string ref;  // what a user references it by: the id, or a custom field's name
+  std::string ref;  // what a user references it by: the id, or a name
   {
     Stmt st = rep_->Sql("SELECT name FROM entries WHERE tenant = ?1 AND kind = ?2 AND id = ?3");
     absl::StatusOr<bool> row = st.Text(tenant).Int(static_cast<int>(kind)).Text(id).Step();
     if (!row.ok()) return row.status();
     if (!*row) return NotFound(kind_name);
-    ref = kind == EntryKind::kCustomField ? st.ColStr(0) : std::string(id);
+    ref = kind == EntryKind::kCustomField || kind == EntryKind::kPolicy ? st.ColStr(0)
+                                                                        : std::string(id);
   }
-  {
-    Stmt st =
-        rep_->Sql("SELECT 1 FROM memberships WHERE tenant = ?1 AND kind = ?2 AND ref = ?3 LIMIT 1");
-    absl::StatusOr<bool> row = st.Text(tenant).Int(static_cast<int>(kind)).Text(ref).Step();
-    if (!row.ok()) return row.status();
-    if (*row) {
-      return MakeError(absl::StatusCode::kFailedPrecondition, "id", kind_name + ".in_use",
-                       "id: the " + kind_name + " still has members");
-    }
-  }
+  // Policies are attached by name (any ASCII case) in users' and groups'
+  // JSON lists; the other kinds are in memberships.
+  Stmt in_use =
+      kind == EntryKind::kPolicy
+          ? rep_->Sql(
+                "SELECT 1 FROM users u, json_each(u.policies) j"
+                " WHERE u.tenant = ?1 AND lower(j.value) = lower(?3)"
+                " UNION ALL SELECT 1 FROM entries e, json_each(e.policies) j"
+                " WHERE e.tenant = ?1 AND e.kind = ?2 AND lower(j.value) = lower(?3) LIMIT 1")
+          : rep_->Sql(
+                "SELECT 1 FROM memberships WHERE tenant = ?1 AND kind = ?2 AND ref = ?3"
+                " LIMIT 1");
+  const int kind_tested =
+      kind == EntryKind::kPolicy ? static_cast<int>(EntryKind::kGroup) : static_cast<int>(kind);
+  absl::StatusOr<bool> used = in_use.Text(tenant).Int(kind_tested).Text(ref).Step();
+  if (!used.ok()) return used.status();
+  if (*used) return internal::EntryInUse(kind);
   IAM_RETURN_IF_ERROR(rep_->Sql("DELETE FROM entries WHERE tenant = ?1 AND kind = ?2 AND id = ?3")
                           .Text(tenant)
                           .Int(static_cast<int>(kind))

@@ -11,7 +11,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "iam/error.h"
+#include "iam/names.h"
 #include "iam/profile.h"
 #include "iam/store.h"
 #include "iam/username.h"
@@ -103,6 +106,23 @@ inline absl::Status IdempotencyConflict() {
                    "client_token: a request with this token is already recorded");
 }
 
+inline absl::Status EntryVersionConflict(EntryKind kind) {
+  const absl::string_view kind_name = KindInfo(kind).reason_name;
+  return MakeError(
+      absl::StatusCode::kAborted, "version", absl::StrCat(kind_name, ".version_conflict"),
+      absl::StrCat("version: the ", kind_name, " was changed by another request; read it again"));
+}
+
+// A policy still attached to a user or a group, or another entry a user
+// references.
+inline absl::Status EntryInUse(EntryKind kind) {
+  const absl::string_view kind_name = KindInfo(kind).reason_name;
+  return MakeError(absl::StatusCode::kFailedPrecondition, "id", absl::StrCat(kind_name, ".in_use"),
+                   kind == EntryKind::kPolicy
+                       ? "id: the policy is still attached to a user or a group"
+                       : absl::StrCat("id: the ", kind_name, " still has members"));
+}
+
 inline absl::Status VersionConflict() {
   return MakeError(absl::StatusCode::kAborted, "version", "user.version_conflict",
                    "version: the user was changed by another request; read it again");
@@ -114,8 +134,16 @@ inline absl::Status BatchSiblingError() {
                    "not created: another user in the batch failed");
 }
 
-// True when `user` references `entry` (groups and OUs by id, custom fields by
-// name).
+// True when `names` holds the policy `name`, ignoring ASCII case.
+inline bool NamesPolicy(const std::vector<std::string>& names, absl::string_view name) {
+  for (const std::string& n : names) {
+    if (absl::EqualsIgnoreCase(n, name)) return true;
+  }
+  return false;
+}
+
+// True when `user` references `entry` (groups and OUs by id, custom fields and
+// policies by name).
 inline bool References(const User& user, const DirectoryEntry& entry) {
   const std::string& id = entry.id;
   switch (entry.kind) {
@@ -132,6 +160,8 @@ inline bool References(const User& user, const DirectoryEntry& entry) {
       return false;
     case EntryKind::kCustomField:
       return user.custom_fields.count(entry.name) > 0;
+    case EntryKind::kPolicy:
+      return NamesPolicy(user.policies, entry.name);
   }
   return false;
 }

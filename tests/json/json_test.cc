@@ -44,11 +44,20 @@ TEST(JsonTest, EntryHasOneShapeForEveryKind) {
   e.tenant = "t1";
   e.id = "ou_x";
   e.name = "Engineering";
-  EXPECT_EQ(Keys(ToJson(e)),
-            (std::set<std::string>{"kind", "tenant", "id", "name", "description", "created_at"}));
+  EXPECT_EQ(Keys(ToJson(e)), (std::set<std::string>{"kind", "tenant", "id", "name", "description",
+                                                    "version", "created_at", "updated_at"}));
   EXPECT_EQ(ToJson(e)["kind"], "organizational_unit");
   e.kind = EntryKind::kCustomField;
   EXPECT_EQ(Keys(ToJson(e)).count("allowed_values"), 1u);
+  e.kind = EntryKind::kGroup;
+  e.policies = {"ReadOnly"};
+  EXPECT_EQ(ToJson(e)["policies"], nlohmann::json::array({"ReadOnly"}));
+  e.kind = EntryKind::kPolicy;
+  e.document = R"({"Version":"1","Statement":[]})";
+  EXPECT_EQ(ToJson(e)["document"], e.document);
+  EXPECT_EQ(ToJson(e)["type"], "custom");
+  e.system = true;
+  EXPECT_EQ(ToJson(e)["type"], "system");
 }
 
 TEST(JsonTest, ErrorShapeNamesCodeReasonFieldAndTheDialect) {

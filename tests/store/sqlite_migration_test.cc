@@ -37,6 +37,14 @@ void Exec(const std::string& path, const char* sql) {
   sqlite3_close(db);
 }
 
+// What migration 4 added, taken away again.
+constexpr const char* kDropVersion4 = R"sql(
+ALTER TABLE entries DROP COLUMN document;
+ALTER TABLE entries DROP COLUMN policies;
+ALTER TABLE entries DROP COLUMN version;
+ALTER TABLE entries DROP COLUMN updated_at;
+)sql";
+
 // A file as schema version 1 left it: `users` committed by today's store,
 // then `downgrade` turning their rows back into version 1's form.
 void MakeVersion1File(const std::string& path, std::vector<UserRecord> users,
@@ -48,9 +56,44 @@ void MakeVersion1File(const std::string& path, std::vector<UserRecord> users,
   w.new_users = std::move(users);
   ASSERT_TRUE((*store)->Commit(w).ok());
   store->reset();
-  Exec(path, ("ALTER TABLE access_keys DROP COLUMN description;\n" + downgrade +
-              "\nPRAGMA user_version = 1;")
+  Exec(path, (std::string(kDropVersion4) + "ALTER TABLE access_keys DROP COLUMN description;\n" +
+              downgrade + "\nPRAGMA user_version = 1;")
                  .c_str());
+}
+
+// Version 4 adds policies: a version-3 group reads back at version 1 with no
+// policies, takes some through an update, and the file holds tenant policies.
+TEST(SqliteMigrationTest, Version3EntriesGainVersionsAndPolicies) {
+  TempDbPath db;
+  {
+    auto store = SqliteStore::Open(db.path());
+    ASSERT_TRUE(store.ok());
+    DirectoryEntry g;
+    g.tenant = "t1";
+    g.id = "grp_1";
+    g.name = "Admins";
+    ASSERT_TRUE((*store)->CreateEntry(g).ok());
+  }
+  Exec(db.path(), (std::string(kDropVersion4) + "PRAGMA user_version = 3;").c_str());
+  auto store = SqliteStore::Open(db.path());
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto group = (*store)->FindEntry(EntryKind::kGroup, "t1", "admins");
+  ASSERT_TRUE(group.ok()) << group.status();
+  EXPECT_EQ(group->version, 1);
+  EXPECT_TRUE(group->policies.empty());
+  EXPECT_EQ(group->updated_at, absl::InfinitePast());
+  group->policies = {"ReadOnly"};
+  ASSERT_TRUE((*store)->UpdateEntry(*group, 1).ok());
+  EXPECT_EQ((*store)->FindEntry(EntryKind::kGroup, "t1", "grp_1")->policies,
+            std::vector<std::string>{"ReadOnly"});
+  DirectoryEntry p;
+  p.kind = EntryKind::kPolicy;
+  p.tenant = "t1";
+  p.id = "pol_1";
+  p.name = "ReadOnly";
+  p.document = R"({"Version":"1","Statement":[]})";
+  ASSERT_TRUE((*store)->CreateEntry(p).ok());
+  EXPECT_EQ((*store)->FindEntry(EntryKind::kPolicy, "t1", "readonly")->document, p.document);
 }
 
 // Version 3 adds access keys' descriptions: a version-2 key reads back with
@@ -72,7 +115,9 @@ TEST(SqliteMigrationTest, Version2AccessKeysGainAnEmptyDescription) {
     w.new_access_keys = {k};
     ASSERT_TRUE((*store)->Commit(w).ok());
   }
-  Exec(db.path(), "ALTER TABLE access_keys DROP COLUMN description; PRAGMA user_version = 2;");
+  Exec(db.path(), (std::string(kDropVersion4) +
+                   "ALTER TABLE access_keys DROP COLUMN description; PRAGMA user_version = 2;")
+                      .c_str());
   auto store = SqliteStore::Open(db.path());
   ASSERT_TRUE(store.ok()) << store.status();
   auto key = (*store)->FindAccessKey("AK1");

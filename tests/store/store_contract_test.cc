@@ -1138,6 +1138,64 @@ void RaceForOneUsername(const std::vector<Store*>& stores) {
   }
 }
 
+// Entries change only through UpdateEntry, at the version read.
+TEST_P(StoreContractTest, UpdateEntryChecksTheVersionAndKeepsTheName) {
+  DirectoryEntry p = MakeEntry(EntryKind::kPolicy, "p1", "Readers");
+  p.document = R"({"Version":"1","Statement":[]})";
+  ASSERT_TRUE(store().CreateEntry(p).ok());
+  EXPECT_EQ(store().FindEntry(EntryKind::kPolicy, "t1", "readers")->version, 1);
+  p.name = "Renamed";  // ignored: names stay
+  p.document = R"({"Version":"1","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]})";
+  p.description = "edited";
+  p.updated_at = kNow + absl::Seconds(1);
+  ASSERT_TRUE(store().UpdateEntry(p, 1).ok());
+  absl::StatusOr<DirectoryEntry> got = store().FindEntry(EntryKind::kPolicy, "t1", "p1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->name, "Readers");
+  EXPECT_EQ(got->document, p.document);
+  EXPECT_EQ(got->description, "edited");
+  EXPECT_EQ(got->version, 2);
+  EXPECT_EQ(got->updated_at, kNow + absl::Seconds(1));
+  EXPECT_EQ(got->created_at, kNow);
+  p.description = "lost";
+  EXPECT_TRUE(IsError(store().UpdateEntry(p, 1), absl::StatusCode::kAborted,
+                      "policy.version_conflict", "version"));
+  EXPECT_EQ(store().FindEntry(EntryKind::kPolicy, "t1", "p1")->description, "edited");
+  EXPECT_TRUE(IsError(store().UpdateEntry(MakeEntry(EntryKind::kGroup, "nope", "x"), 1),
+                      absl::StatusCode::kNotFound, "group.not_found"));
+  // Another tenant's entry with the same id is not this one.
+  p.tenant = "t2";
+  EXPECT_EQ(store().UpdateEntry(p, 2).code(), absl::StatusCode::kNotFound);
+}
+
+// A policy is in use while a user or a group of its tenant names it, in any
+// ASCII case.
+TEST_P(StoreContractTest, AnAttachedPolicyIsInUse) {
+  DirectoryEntry p = MakeEntry(EntryKind::kPolicy, "p1", "Readers");
+  p.document = "{}";
+  ASSERT_TRUE(store().CreateEntry(p).ok());
+  UserRecord r = MakeUser("u1", "alice");
+  r.user.policies = {"READERS"};
+  Add(r);
+  UserRecord other = MakeUser("x1", "bob", "t2");  // another tenant's name does not count
+  other.user.policies = {"Writers"};
+  Add(other);
+  EXPECT_TRUE(IsError(store().DeleteEntry(EntryKind::kPolicy, "t1", "p1"),
+                      absl::StatusCode::kFailedPrecondition, "policy.in_use", "id"));
+  r.user.policies.clear();
+  ASSERT_TRUE(store().Commit(UpdateUser(r, 1)).ok());
+  DirectoryEntry g = MakeEntry(EntryKind::kGroup, "g1", "Ops");
+  g.policies = {"readers"};
+  ASSERT_TRUE(store().CreateEntry(g).ok());
+  EXPECT_EQ(store().FindEntry(EntryKind::kGroup, "t1", "g1")->policies,
+            std::vector<std::string>{"readers"});
+  EXPECT_TRUE(IsError(store().DeleteEntry(EntryKind::kPolicy, "t1", "p1"),
+                      absl::StatusCode::kFailedPrecondition, "policy.in_use", "id"));
+  g.policies.clear();
+  ASSERT_TRUE(store().UpdateEntry(g, 1).ok());
+  EXPECT_TRUE(store().DeleteEntry(EntryKind::kPolicy, "t1", "p1").ok());
+}
+
 TEST_P(StoreContractTest, ThreadsRacingForOneUsername) { RaceForOneUsername({&store()}); }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreContractTest,

@@ -88,6 +88,7 @@ STORE_DUE_OUTBOX = CFUNCTYPE(c_int, c_void_p, c_int64, c_int, BufferP, ErrorP)
 STORE_COMPLETE_OUTBOX = CFUNCTYPE(c_int, c_void_p, c_int64, ErrorP)
 STORE_RESCHEDULE_OUTBOX = CFUNCTYPE(c_int, c_void_p, c_int64, c_int, c_int64, c_char_p, ErrorP)
 STORE_PENDING_OUTBOX = CFUNCTYPE(c_int, c_void_p, POINTER(c_int64), ErrorP)
+STORE_UPDATE_ENTRY = CFUNCTYPE(c_int, c_void_p, c_char_p, c_int64, ErrorP)
 NOTIFIER_SEND = CFUNCTYPE(c_int, c_void_p, NotificationP, ErrorP)
 AUTHORIZER_AUTHORIZE = CFUNCTYPE(c_int, c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, ErrorP)
 
@@ -113,6 +114,7 @@ class StoreMethods(Structure):
         ("complete_outbox", STORE_COMPLETE_OUTBOX),
         ("reschedule_outbox", STORE_RESCHEDULE_OUTBOX),
         ("pending_outbox", STORE_PENDING_OUTBOX),
+        ("update_entry", STORE_UPDATE_ENTRY),
     ]
 
 

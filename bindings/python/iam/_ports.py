@@ -171,6 +171,9 @@ class Store:
     def pending_outbox(self) -> int:
         raise NotImplementedError
 
+    def update_entry(self, entry: Dict[str, Any], expected_version: int) -> None:
+        raise NotImplementedError
+
 
 @_ffi.STORE_COMMIT
 def _store_commit(ctx, write_set, err):  # type: ignore[no-untyped-def]
@@ -287,12 +290,20 @@ def _store_pending_outbox(ctx, count, err):  # type: ignore[no-untyped-def]
     return _guard(err, body)
 
 
+@_ffi.STORE_UPDATE_ENTRY
+def _store_update_entry(ctx, entry, expected_version, err):  # type: ignore[no-untyped-def]
+    def body() -> int:
+        _target(ctx).update_entry(_load(entry), int(expected_version))
+        return _ffi.OK
+    return _guard(err, body)
+
+
 _STORE_METHODS = _ffi.StoreMethods(
-    1, _destroy, _store_commit, _store_find_user, _store_list_users, _store_find_idempotency,
+    2, _destroy, _store_commit, _store_find_user, _store_list_users, _store_find_idempotency,
     _store_create_entry, _store_find_entry, _store_list_entries, _store_delete_entry,
     _store_find_access_key, _store_list_access_keys, _store_find_token, _store_register_tenant,
     _store_tenant_exists, _store_due_outbox, _store_complete_outbox, _store_reschedule_outbox,
-    _store_pending_outbox)
+    _store_pending_outbox, _store_update_entry)
 
 
 # ---------------------------------------------------------------------------

@@ -20,7 +20,12 @@ from ._ports import Store
 Record = Dict[str, Any]
 
 # Entry kinds as error reasons name them (iam/store.h).
-_KIND_REASON = {"group": "group", "organizational_unit": "ou", "custom_field": "custom_field"}
+_KIND_REASON = {"group": "group", "organizational_unit": "ou", "custom_field": "custom_field",
+                "policy": "policy"}
+
+
+def _names(names: List[str], name: str) -> bool:
+    return _fold(name) in (_fold(n) for n in names)
 
 
 def _fold(name: str) -> str:
@@ -229,12 +234,34 @@ class DictStore(Store):
                     continue
                 used = (kind == "group" and id in u.get("groups", [])) or \
                     (kind == "organizational_unit" and (u.get("primary_ou") == id or id in u.get("ous", []))) or \
-                    (kind == "custom_field" and entry["name"] in u.get("custom_fields", {}))
+                    (kind == "custom_field" and entry["name"] in u.get("custom_fields", {})) or \
+                    (kind == "policy" and _names(u.get("policies", []), entry["name"]))
                 if used:
-                    raise Error("id: the %s still has members" % reason,
-                                code=Status.FAILED_PRECONDITION, reason=reason + ".in_use",
-                                field="id")
+                    raise self._in_use(reason)
+            if kind == "policy" and any(
+                    k == "group" and t == tenant and _names(g.get("policies", []), entry["name"])
+                    for (k, t, _), g in self.entries.items()):
+                raise self._in_use(reason)
             del self.entries[(kind, tenant, id)]
+
+    @staticmethod
+    def _in_use(reason: str) -> Error:
+        return Error("id: the %s is still in use" % reason, code=Status.FAILED_PRECONDITION,
+                     reason=reason + ".in_use", field="id")
+
+    def update_entry(self, entry: Record, expected_version: int) -> None:
+        with self._lock:
+            key = (entry["kind"], entry["tenant"], entry["id"])
+            stored = self.entries.get(key)
+            reason = _KIND_REASON[entry["kind"]]
+            if stored is None:
+                raise NotFound("%s: not found" % reason, reason=reason + ".not_found", field=reason)
+            if stored.get("version", 1) != expected_version:
+                raise Conflict("version: the %s was changed by another request" % reason,
+                               reason=reason + ".version_conflict", field="version")
+            for name in ("description", "document", "policies", "updated_at"):
+                stored[name] = copy.deepcopy(entry.get(name))
+            stored["version"] = expected_version + 1
 
     # -- access keys, tokens, tenants ------------------------------------------
 
