@@ -126,6 +126,10 @@ struct ListRequestImpl {
 
 struct EntryImpl {
   DirectoryEntry entry;
+  // What an update changes (iam_engine_update_entry): the fields set.
+  bool description_set = false;
+  bool document_set = false;
+  bool policies_set = false;
 };
 
 struct EngineImpl {

@@ -92,13 +92,13 @@ absl::Status ToUpdate(const RequestImpl& r, UpdateUserRequest* out) {
 
 bool ValidKind(int kind) {
   return kind == IAM_ENTRY_GROUP || kind == IAM_ENTRY_ORGANIZATIONAL_UNIT ||
-         kind == IAM_ENTRY_CUSTOM_FIELD;
+         kind == IAM_ENTRY_CUSTOM_FIELD || kind == IAM_ENTRY_POLICY;
 }
 
 absl::Status BadKind() {
   return InvalidField("kind", "entry.invalid_kind",
-                      "kind: must be IAM_ENTRY_GROUP, IAM_ENTRY_ORGANIZATIONAL_UNIT or "
-                      "IAM_ENTRY_CUSTOM_FIELD");
+                      "kind: must be IAM_ENTRY_GROUP, IAM_ENTRY_ORGANIZATIONAL_UNIT, "
+                      "IAM_ENTRY_CUSTOM_FIELD or IAM_ENTRY_POLICY");
 }
 
 }  // namespace
@@ -477,10 +477,38 @@ void iam_entry_destroy(iam_entry* entry) { delete Impl(entry); }
   }
 IAM_ENTRY_STRING(tenant, tenant)
 IAM_ENTRY_STRING(name, name)
-IAM_ENTRY_STRING(description, description)
 IAM_ENTRY_STRING(field_type, field_type)
 IAM_ENTRY_STRING(pattern, pattern)
 #undef IAM_ENTRY_STRING
+
+int iam_entry_set_description(iam_entry* entry, const char* description) {
+  IAM_SETTER_BEGIN(entry)
+  Impl(entry)->entry.description = Str(description);
+  Impl(entry)->description_set = true;
+  IAM_SETTER_END
+}
+
+int iam_entry_set_document(iam_entry* entry, const char* document) {
+  IAM_SETTER_BEGIN(entry)
+  Impl(entry)->entry.document = Str(document);
+  Impl(entry)->document_set = true;
+  IAM_SETTER_END
+}
+
+int iam_entry_add_policy(iam_entry* entry, const char* policy) {
+  if (policy == nullptr) return IAM_INVALID_ARGUMENT;
+  IAM_SETTER_BEGIN(entry)
+  Impl(entry)->entry.policies.emplace_back(policy);
+  Impl(entry)->policies_set = true;
+  IAM_SETTER_END
+}
+
+int iam_entry_clear_policies(iam_entry* entry) {
+  IAM_SETTER_BEGIN(entry)
+  Impl(entry)->entry.policies.clear();
+  Impl(entry)->policies_set = true;
+  IAM_SETTER_END
+}
 
 int iam_entry_set_max_length(iam_entry* entry, int max_length) {
   IAM_SETTER_BEGIN(entry)
@@ -841,6 +869,47 @@ int iam_engine_list_entries(iam_engine* engine, const iam_principal* caller, int
       },
       [](const iam::Engine&, const std::vector<iam::DirectoryEntry>& entries) {
         return iam::capi::ArrayText(entries);
+      });
+}
+
+int iam_engine_get_entry(iam_engine* engine, const iam_principal* caller, int kind,
+                         const char* tenant, const char* id_or_name, char** out_json,
+                         iam_error* err) {
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::DirectoryEntry> {
+        IAM_RETURN_IF_ERROR(
+            Required({{tenant, "tenant"}, {id_or_name, "id_or_name"}, {out_json, "out_json"}}));
+        if (!iam::capi::ValidKind(kind)) return iam::capi::BadKind();
+        return e.GetEntry(iam::capi::CallerOf(caller), static_cast<iam::EntryKind>(kind), tenant,
+                          id_or_name);
+      },
+      [](const iam::Engine&, const iam::DirectoryEntry& found) {
+        return iam::ToJson(found).dump();
+      });
+}
+
+int iam_engine_update_entry(iam_engine* engine, const iam_principal* caller,
+                            const iam_entry* changes, const char* id_or_name,
+                            int64_t expected_version, char** out_json, iam_error* err) {
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::DirectoryEntry> {
+        IAM_RETURN_IF_ERROR(Required({{changes, "changes"}, {id_or_name, "id_or_name"}}));
+        const iam::capi::EntryImpl& c = *Impl(changes);
+        iam::EntryUpdate u;
+        u.caller = iam::capi::CallerOf(caller);
+        u.kind = c.entry.kind;
+        u.tenant = c.entry.tenant;
+        u.id_or_name = id_or_name;
+        if (c.description_set) u.description = c.entry.description;
+        if (c.document_set) u.document = c.entry.document;
+        if (c.policies_set) u.policies = c.entry.policies;
+        if (expected_version != 0) u.expected_version = expected_version;
+        return e.UpdateEntry(u);
+      },
+      [](const iam::Engine&, const iam::DirectoryEntry& updated) {
+        return iam::ToJson(updated).dump();
       });
 }
 

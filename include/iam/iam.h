@@ -646,12 +646,14 @@ IAM_EXPORT int iam_list_request_set_ou(iam_list_request* request, const char* ou
 /* 1 enabled only, 0 disabled only, -1 both (the default). */
 IAM_EXPORT int iam_list_request_set_enabled(iam_list_request* request, int enabled);
 
-/* A group, an organizational unit or a custom-field definition to create. */
+/* A group, an organizational unit, a custom-field definition or a permission
+ * policy to create, or the changes to one (iam_engine_update_entry). */
 typedef struct iam_entry iam_entry;
 
 #define IAM_ENTRY_GROUP 0
 #define IAM_ENTRY_ORGANIZATIONAL_UNIT 1
 #define IAM_ENTRY_CUSTOM_FIELD 2
+#define IAM_ENTRY_POLICY 3
 
 IAM_EXPORT IAM_NODISCARD int iam_entry_create(int kind, iam_entry** out, iam_error* err);
 IAM_EXPORT void iam_entry_destroy(iam_entry* entry);
@@ -663,6 +665,12 @@ IAM_EXPORT int iam_entry_set_field_type(iam_entry* entry, const char* type);
 IAM_EXPORT int iam_entry_set_max_length(iam_entry* entry, int max_length);
 IAM_EXPORT int iam_entry_add_allowed_value(iam_entry* entry, const char* value);
 IAM_EXPORT int iam_entry_set_pattern(iam_entry* entry, const char* re2_pattern);
+/* Policies only: the JSON document ({"Version", "Statement": [...]}). */
+IAM_EXPORT int iam_entry_set_document(iam_entry* entry, const char* document);
+/* Groups only: a policy (system or the tenant's, by name) to attach; in an
+ * update, the whole new list. iam_entry_clear_policies: an update to none. */
+IAM_EXPORT int iam_entry_add_policy(iam_entry* entry, const char* policy);
+IAM_EXPORT int iam_entry_clear_policies(iam_entry* entry);
 
 /* ------------------------------------------------------------------------ */
 /* The engine                                                               */
@@ -829,10 +837,15 @@ IAM_EXPORT IAM_NODISCARD int iam_engine_access_key_secret(iam_engine* engine,
                                                           const char* access_key_id,
                                                           char** out_secret, iam_error* err);
 
-/* Groups, organizational units and custom-field definitions. An entry is
- * {"kind": "group"|"organizational_unit"|"custom_field", "tenant", "id",
- * "name", "description", "created_at"} plus, for a custom field, "type",
- * "max_length", "allowed_values", "pattern". */
+/* Groups, organizational units, custom-field definitions and permission
+ * policies. An entry is {"kind": "group"|"organizational_unit"|"custom_field"|
+ * "policy", "tenant", "id", "name", "description", "version", "created_at",
+ * "updated_at"} plus, for a custom field, "type", "max_length",
+ * "allowed_values", "pattern"; for a group, "policies"; for a policy, "type"
+ * ("system" | "custom") and "document". A policy's document is compiled for the
+ * engine's profile: a malformed one is IAM_INVALID_ARGUMENT with the field
+ * ("document.Statement[0].Effect"). The profile's system policies are listed
+ * first and are read-only. */
 IAM_EXPORT IAM_NODISCARD int iam_engine_create_entry(iam_engine* engine,
                                                      const iam_principal* caller,
                                                      const iam_entry* entry, char** out_json,
@@ -842,8 +855,21 @@ IAM_EXPORT IAM_NODISCARD int iam_engine_list_entries(iam_engine* engine,
                                                      const iam_principal* caller, int kind,
                                                      const char* tenant, const char* keyword,
                                                      char** out_json, iam_error* err);
+/* By id, else by name (case-insensitive); `*out_json` an entry. */
+IAM_EXPORT IAM_NODISCARD int iam_engine_get_entry(iam_engine* engine, const iam_principal* caller,
+                                                  int kind, const char* tenant,
+                                                  const char* id_or_name, char** out_json,
+                                                  iam_error* err);
+/* Changes the group or policy `id_or_name` of changes' kind and tenant: the
+ * fields set on `changes` (description; document for a policy; policies for a
+ * group). Its version goes up by one; expected_version (0 = whatever is
+ * current) other than the stored one is IAM_ABORTED "<kind>.version_conflict".
+ * `*out_json` the updated entry. */
+IAM_EXPORT IAM_NODISCARD int iam_engine_update_entry(
+    iam_engine* engine, const iam_principal* caller, const iam_entry* changes,
+    const char* id_or_name, int64_t expected_version, char** out_json, iam_error* err);
 /* By id or name; IAM_FAILED_PRECONDITION reason "<kind>.in_use" while a user
- * references it. */
+ * references it (a policy: while a user or a group has it attached). */
 IAM_EXPORT IAM_NODISCARD int iam_engine_delete_entry(iam_engine* engine,
                                                      const iam_principal* caller, int kind,
                                                      const char* tenant, const char* id_or_name,

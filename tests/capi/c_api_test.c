@@ -767,6 +767,63 @@ static void test_engine(const char* scratch) {
   CHECK(array_length(json) == 0);
   iam_free(json);
 
+  /* A tenant policy: created, refused when malformed (naming the field),
+   * edited (its version goes up), attached to a group, in use, deleted. */
+  REQUIRE_OK(iam_entry_create(IAM_ENTRY_POLICY, &entry, err), err);
+  iam_entry_set_tenant(entry, TENANT);
+  iam_entry_set_name(entry, "UserReaders");
+  iam_entry_set_document(entry,
+                         "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Allow\","
+                         "\"Action\":\"iam:GetUser\",\"Resource\":\"*\"}]}");
+  REQUIRE_OK(iam_engine_create_entry(engine, admin, entry, &json, err), err);
+  CHECK(int_at(member(json, "version")) == 1);
+  string_at(member(json, "type"), text, sizeof text);
+  CHECK(strcmp(text, "custom") == 0);
+  iam_free(json);
+  iam_entry_set_name(entry, "Broken");
+  iam_entry_set_document(entry,
+                         "{\"Version\":\"1\",\"Statement\":[{\"Effect\":\"Perhaps\","
+                         "\"Action\":\"*\",\"Resource\":\"*\"}]}");
+  CHECK(iam_engine_create_entry(engine, admin, entry, NULL, err) == IAM_INVALID_ARGUMENT);
+  CHECK(strcmp(iam_error_field(err), "document.Statement[0].Effect") == 0);
+  iam_entry_destroy(entry);
+  REQUIRE_OK(iam_entry_create(IAM_ENTRY_POLICY, &entry, err), err);
+  iam_entry_set_tenant(entry, TENANT);
+  iam_entry_set_description(entry, "readers of users");
+  REQUIRE_OK(iam_engine_update_entry(engine, admin, entry, "userreaders", 1, &json, err), err);
+  CHECK(int_at(member(json, "version")) == 2);
+  CHECK(strstr(json, "iam:GetUser") != NULL); /* the document is unchanged */
+  iam_free(json);
+  CHECK(iam_engine_update_entry(engine, admin, entry, "userreaders", 1, NULL, err) == IAM_ABORTED);
+  CHECK(strcmp(iam_error_reason(err), "policy.version_conflict") == 0);
+  iam_entry_destroy(entry);
+  REQUIRE_OK(iam_engine_get_entry(engine, admin, IAM_ENTRY_POLICY, TENANT, "AdministratorAccess",
+                                  &json, err),
+             err);
+  string_at(member(json, "type"), text, sizeof text);
+  CHECK(strcmp(text, "system") == 0);
+  iam_free(json);
+  REQUIRE_OK(iam_entry_create(IAM_ENTRY_GROUP, &entry, err), err);
+  iam_entry_set_tenant(entry, TENANT);
+  iam_entry_set_name(entry, "readers");
+  REQUIRE_OK(iam_engine_create_entry(engine, admin, entry, NULL, err), err);
+  iam_entry_add_policy(entry, "UserReaders");
+  REQUIRE_OK(iam_engine_update_entry(engine, admin, entry, "readers", 0, &json, err), err);
+  CHECK(strstr(json, "\"policies\":[\"UserReaders\"]") != NULL);
+  iam_free(json);
+  CHECK(iam_engine_delete_entry(engine, admin, IAM_ENTRY_POLICY, TENANT, "UserReaders", err) ==
+        IAM_FAILED_PRECONDITION);
+  CHECK(strcmp(iam_error_reason(err), "policy.in_use") == 0);
+  iam_entry_clear_policies(entry);
+  REQUIRE_OK(iam_engine_update_entry(engine, admin, entry, "readers", 0, NULL, err), err);
+  iam_entry_destroy(entry);
+  REQUIRE_OK(iam_engine_delete_entry(engine, admin, IAM_ENTRY_POLICY, TENANT, "UserReaders", err),
+             err);
+  CHECK(iam_engine_get_entry(engine, admin, IAM_ENTRY_POLICY, TENANT, "UserReaders", NULL, err) ==
+        IAM_INVALID_ARGUMENT); /* out_json is required */
+  CHECK(iam_engine_get_entry(engine, admin, 9, TENANT, "x", &json, err) == IAM_INVALID_ARGUMENT);
+  CHECK(strcmp(iam_error_reason(err), "entry.invalid_kind") == 0);
+
   REQUIRE_OK(iam_engine_dispatch_outbox(engine, &delivered, err), err);
   CHECK(delivered == 0);
   iam_list_request_destroy(list);
