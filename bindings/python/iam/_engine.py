@@ -42,7 +42,7 @@ Duration = Union[int, float, _dt.timedelta]
 
 _PASSWORD_MODES = {"none": 0, "manual": 1, "generated": 2, "first_login_link": 3}
 _CHANNELS = {"email": 0, "sms": 1}
-_KINDS = {"group": 0, "organizational_unit": 1, "custom_field": 2}
+_KINDS = {"group": 0, "organizational_unit": 1, "custom_field": 2, "policy": 3}
 _ARGON2 = {"owasp": 0, "interactive": 1, "tests": 2}
 
 # Create fields that are plain strings, booleans and lists, with their setters.
@@ -588,7 +588,8 @@ class Engine:
     def _create_entry(self, kind: str, tenant: str, name: str, description: Optional[str],
                       caller: Caller, field_type: Optional[str] = None, max_length: int = 0,
                       allowed_values: Optional[Iterable[str]] = None,
-                      pattern: Optional[str] = None) -> DirectoryEntry:
+                      pattern: Optional[str] = None, document: Optional[str] = None,
+                      policies: Optional[Iterable[str]] = None) -> DirectoryEntry:
         entry = _ffi.EntryP()
         _ffi.call(lib.iam_entry_create, _KINDS[kind], byref(entry))
         try:
@@ -604,6 +605,10 @@ class Engine:
                 lib.iam_entry_add_allowed_value(entry, encode(value, "value"))
             if pattern is not None:
                 lib.iam_entry_set_pattern(entry, encode(pattern, "pattern"))
+            if document is not None:
+                lib.iam_entry_set_document(entry, encode(document, "document"))
+            for policy in policies or ():
+                lib.iam_entry_add_policy(entry, encode(policy, "policies"))
             with principal_handle(caller) as who:
                 text = self._call_string(lib.iam_engine_create_entry, who, entry)
         finally:
@@ -611,8 +616,10 @@ class Engine:
         return DirectoryEntry.from_json(_json(text))
 
     def create_group(self, *, tenant: str, name: str, description: Optional[str] = None,
+                     policies: Optional[Iterable[str]] = None,
                      caller: Caller = None) -> DirectoryEntry:
-        return self._create_entry("group", tenant, name, description, caller)
+        """A group; ``policies`` (system or the tenant's, by name) apply to every member."""
+        return self._create_entry("group", tenant, name, description, caller, policies=policies)
 
     def create_organizational_unit(self, *, tenant: str, name: str,
                                    description: Optional[str] = None,
@@ -627,6 +634,76 @@ class Engine:
         "enum" (with allowed_values); an optional RE2 whole-value pattern."""
         return self._create_entry("custom_field", tenant, name, description, caller, type,
                                   max_length, allowed_values, pattern)
+
+    # -- permission policies -------------------------------------------------------
+
+    def create_policy(self, *, tenant: str, name: str, document: str,
+                      description: Optional[str] = None, caller: Caller = None) -> DirectoryEntry:
+        """A tenant's own permission policy: ``document`` is the JSON grammar the
+        clouds share ({"Version", "Statement": [{"Effect", "Action", "Resource",
+        "Condition"}]}); a malformed one raises InvalidParameter naming the
+        field ("document.Statement[0].Effect")."""
+        return self._create_entry("policy", tenant, name, description, caller, document=document)
+
+    def _get_entry(self, kind: str, tenant: str, id_or_name: str,
+                   caller: Caller) -> DirectoryEntry:
+        with principal_handle(caller) as who:
+            text = self._call_string(lib.iam_engine_get_entry, who, _KINDS[kind],
+                                     encode(tenant, "tenant"), encode(id_or_name, "id_or_name"))
+        return DirectoryEntry.from_json(_json(text))
+
+    def get_policy(self, *, tenant: str, policy: str, caller: Caller = None) -> DirectoryEntry:
+        """A system policy (type "system") or the tenant's own, by id or name."""
+        return self._get_entry("policy", tenant, policy, caller)
+
+    def list_policies(self, *, tenant: str, keyword: str = "",
+                      caller: Caller = None) -> List[DirectoryEntry]:
+        """The profile's system policies, then the tenant's own."""
+        return self._list_entries("policy", tenant, keyword, caller)
+
+    def _update_entry(self, kind: str, tenant: str, id_or_name: str, caller: Caller,
+                      expected_version: Optional[int], description: Optional[str] = None,
+                      document: Optional[str] = None,
+                      policies: Optional[Iterable[str]] = None) -> DirectoryEntry:
+        entry = _ffi.EntryP()
+        _ffi.call(lib.iam_entry_create, _KINDS[kind], byref(entry))
+        try:
+            lib.iam_entry_set_tenant(entry, encode(tenant, "tenant"))
+            if description is not None:
+                lib.iam_entry_set_description(entry, encode(description, "description"))
+            if document is not None:
+                lib.iam_entry_set_document(entry, encode(document, "document"))
+            if policies is not None:
+                lib.iam_entry_clear_policies(entry)
+                for policy in policies:
+                    lib.iam_entry_add_policy(entry, encode(policy, "policies"))
+            with principal_handle(caller) as who:
+                text = self._call_string(
+                    lib.iam_engine_update_entry, who, entry, encode(id_or_name, "id_or_name"),
+                    _ffi.integer(expected_version or 0, "expected_version"))
+        finally:
+            lib.iam_entry_destroy(entry)
+        return DirectoryEntry.from_json(_json(text))
+
+    def update_policy(self, *, tenant: str, policy: str, document: Optional[str] = None,
+                      description: Optional[str] = None, expected_version: Optional[int] = None,
+                      caller: Caller = None) -> DirectoryEntry:
+        """A new document and/or description; the version goes up by one and
+        every later decision uses the new document. A stale expected_version
+        raises Conflict (policy.version_conflict)."""
+        return self._update_entry("policy", tenant, policy, caller, expected_version,
+                                  description, document)
+
+    def set_group_policies(self, *, tenant: str, group: str, policies: Iterable[str],
+                           expected_version: Optional[int] = None,
+                           caller: Caller = None) -> DirectoryEntry:
+        """The whole list of policies attached to a group ([] detaches all)."""
+        return self._update_entry("group", tenant, group, caller, expected_version,
+                                  policies=list(policies))
+
+    def delete_policy(self, *, tenant: str, policy: str, caller: Caller = None) -> None:
+        """FAILED_PRECONDITION (policy.in_use) while a user or a group has it."""
+        self._delete_entry("policy", tenant, policy, caller)
 
     def _list_entries(self, kind: str, tenant: str, keyword: str,
                       caller: Caller) -> List[DirectoryEntry]:

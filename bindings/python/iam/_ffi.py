@@ -319,6 +319,9 @@ _FUNCTIONS = [
     ("iam_entry_set_max_length", c_int, [EntryP, c_int], _check_code),
     ("iam_entry_add_allowed_value", c_int, [EntryP, c_char_p], _check_code),
     ("iam_entry_set_pattern", c_int, [EntryP, c_char_p], _check_code),
+    ("iam_entry_set_document", c_int, [EntryP, c_char_p], _check_code),
+    ("iam_entry_add_policy", c_int, [EntryP, c_char_p], _check_code),
+    ("iam_entry_clear_policies", c_int, [EntryP], _check_code),
     ("iam_engine_create", c_int, [OptionsP, StoreP, POINTER(EngineP), ErrorP], _check_err),
     ("iam_engine_destroy", None, [EngineP], None),
     ("iam_engine_profile", c_int, [EngineP, POINTER(c_void_p), ErrorP], _check_err),
@@ -351,6 +354,8 @@ _FUNCTIONS = [
     ("iam_engine_create_entry", c_int, [EngineP, PrincipalP, EntryP, POINTER(c_void_p), ErrorP], _check_err),
     ("iam_engine_list_entries", c_int, [EngineP, PrincipalP, c_int, c_char_p, c_char_p, POINTER(c_void_p), ErrorP], _check_err),
     ("iam_engine_delete_entry", c_int, [EngineP, PrincipalP, c_int, c_char_p, c_char_p, ErrorP], _check_err),
+    ("iam_engine_get_entry", c_int, [EngineP, PrincipalP, c_int, c_char_p, c_char_p, POINTER(c_void_p), ErrorP], _check_err),
+    ("iam_engine_update_entry", c_int, [EngineP, PrincipalP, EntryP, c_char_p, c_int64, POINTER(c_void_p), ErrorP], _check_err),
     ("iam_engine_dispatch_outbox", c_int, [EngineP, POINTER(c_int), ErrorP], _check_err),
 ]
 

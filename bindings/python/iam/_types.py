@@ -190,7 +190,10 @@ class AccessKeyVerification:
 
 @dataclass(frozen=True)
 class DirectoryEntry:
-    """A group, an organizational unit or a custom-field definition."""
+    """A group, an organizational unit, a custom-field definition or a
+    permission policy. ``type`` is a custom field's value type, or a policy's
+    "system" | "custom"; ``document`` a policy's JSON; ``policies`` the
+    policies attached to a group; ``version`` goes up by one on each update."""
 
     kind: str
     tenant: str
@@ -202,13 +205,19 @@ class DirectoryEntry:
     max_length: int = 0
     allowed_values: List[str] = field(default_factory=list)
     pattern: str = ""
+    document: str = ""
+    policies: List[str] = field(default_factory=list)
+    version: int = 1
+    updated_at: Optional[_dt.datetime] = None
 
     @classmethod
     def from_json(cls, j: Dict[str, Any]) -> "DirectoryEntry":
         return cls(kind=j["kind"], tenant=j.get("tenant", ""), id=j["id"], name=j["name"],
                    description=j.get("description", ""), created_at=parse_time(j.get("created_at")),
                    type=j.get("type"), max_length=int(j.get("max_length", 0)),
-                   allowed_values=list(j.get("allowed_values", [])), pattern=j.get("pattern", ""))
+                   allowed_values=list(j.get("allowed_values", [])), pattern=j.get("pattern", ""),
+                   document=j.get("document", ""), policies=list(j.get("policies", [])),
+                   version=int(j.get("version", 1)), updated_at=parse_time(j.get("updated_at")))
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def test_every_create_field(engine):
         description="builds things", email="bob@example.com", email_verified=True,
         phone_region="86", phone="13800001111", phone_verified=True, external_id="ext-42",
         enabled=True, default_project_id="proj1", primary_ou="Engineering", ous=["research"],
-        groups=["ADMINS"], custom_fields={"level": "senior"}, policies=["ReadOnlyAccess"],
+        groups=["ADMINS"], custom_fields={"level": "senior"}, policies=["IAM ReadOnlyAccess"],
         require_password_reset=False, sms_login_verification=True, quick_create=True)
     u = result.user
     assert (u.display_name, u.description, u.email, u.phone_region, u.phone) == (
@@ -99,7 +99,7 @@ def test_every_create_field(engine):
     assert u.external_id == "ext-42" and u.default_project_id == "proj1"
     assert u.primary_ou == ou.id and u.ous == [ou2.id] and u.groups == [group.id]
     assert u.custom_fields == {"level": "senior"}
-    assert u.policies == ["ReadOnlyAccess", "AdministratorAccess"]  # quick create adds admin
+    assert u.policies == ["IAM ReadOnlyAccess", "AdministratorAccess"]  # quick create adds admin
     assert not u.password_reset_required and result.generated_password is None
     with pytest.raises(iam.InvalidParameter) as e:
         engine.create_user(tenant=TENANT, username="carol.jones", password="Correct-Horse1",
@@ -419,3 +419,44 @@ def test_wrong_types_are_refused_not_coerced(engine):
         engine.create_user(tenant=TENANT, username="alice.wong", password="Summer-Breeze7",
                            groups=[42])
     assert engine.list_users(tenant=TENANT).users == []
+
+
+ALLOW_GET_USER = json.dumps({"Version": "1", "Statement": [
+    {"Effect": "Allow", "Action": ["iam:GetUser"], "Resource": "*"}]})
+
+
+def test_tenant_policies(engine):
+    system = engine.list_policies(tenant=TENANT)
+    assert [p.name for p in system] == ["AdministratorAccess", "Security Administrator",
+                                        "IAM ReadOnlyAccess"]
+    assert {p.type for p in system} == {"system"}
+    created = engine.create_policy(tenant=TENANT, name="UserReaders", document=ALLOW_GET_USER,
+                                   description="read users")
+    assert (created.type, created.version, created.document) == ("custom", 1, ALLOW_GET_USER)
+    assert engine.get_policy(tenant=TENANT, policy="userreaders").id == created.id
+    assert [p.name for p in engine.list_policies(tenant=TENANT, keyword="READ")] == [
+        "IAM ReadOnlyAccess", "UserReaders"]
+    with pytest.raises(iam.InvalidParameter) as e:
+        engine.create_policy(tenant=TENANT, name="Broken", document=json.dumps(
+            {"Version": "1", "Statement": [{"Effect": "Allow", "Action": 7, "Resource": "*"}]}))
+    assert e.value.field == "document.Statement[0].Action"
+    with pytest.raises(iam.AlreadyExists):
+        engine.create_policy(tenant=TENANT, name="AdministratorAccess", document=ALLOW_GET_USER)
+    edited = engine.update_policy(tenant=TENANT, policy="UserReaders", description="v2",
+                                  expected_version=1)
+    assert (edited.version, edited.description, edited.document) == (2, "v2", ALLOW_GET_USER)
+    with pytest.raises(iam.Conflict) as e:
+        engine.update_policy(tenant=TENANT, policy="UserReaders", description="v3",
+                             expected_version=1)
+    assert e.value.reason == "policy.version_conflict"
+    # Attached to a group, in use; detached, deleted.
+    group = engine.create_group(tenant=TENANT, name="readers", policies=["userreaders"])
+    assert group.policies == ["UserReaders"]
+    with pytest.raises(iam.Error) as e:
+        engine.delete_policy(tenant=TENANT, policy="UserReaders")
+    assert e.value.reason == "policy.in_use"
+    assert engine.set_group_policies(tenant=TENANT, group="readers", policies=[]).version == 2
+    engine.delete_policy(tenant=TENANT, policy="UserReaders")
+    with pytest.raises(iam.NotFound) as e:
+        engine.create_user(tenant=TENANT, username="carol.jones", policies=["UserReaders"])
+    assert (e.value.reason, e.value.field) == ("policy.not_found", "policies[0]")

@@ -72,6 +72,32 @@ def test_python_store_end_to_end(outbox):
         engine.delete_group(tenant=TENANT, group="admins")
 
 
+def test_python_store_holds_policies_and_group_attachments():
+    store = iam.DictStore()
+    document = '{"Version":"1","Statement":[{"Effect":"Allow","Action":"iam:Get*","Resource":"*"}]}'
+    with iam.Engine(store=store, argon2="tests") as engine:
+        policy = engine.create_policy(tenant=TENANT, name="Getters", document=document)
+        assert store.find_entry("policy", TENANT, "GETTERS")["document"] == document
+        engine.create_group(tenant=TENANT, name="ops")
+        group = engine.set_group_policies(tenant=TENANT, group="ops", policies=["getters"])
+        assert group.version == 2 and store.find_entry("group", TENANT, "ops")["policies"] == [
+            "Getters"]
+        with pytest.raises(iam.Conflict) as e:
+            engine.set_group_policies(tenant=TENANT, group="ops", policies=[], expected_version=1)
+        assert e.value.reason == "group.version_conflict"
+        with pytest.raises(iam.Error) as e:
+            engine.delete_policy(tenant=TENANT, policy=policy.id)
+        assert e.value.reason == "policy.in_use"
+        engine.create_user(tenant=TENANT, username="alice.wong", policies=["Getters"])
+        engine.set_group_policies(tenant=TENANT, group="ops", policies=[])
+        with pytest.raises(iam.Error) as e:  # still the user's
+            engine.delete_policy(tenant=TENANT, policy="getters")
+        assert e.value.reason == "policy.in_use"
+        engine.update_user(tenant=TENANT, username="alice.wong", policies=[])
+        engine.delete_policy(tenant=TENANT, policy="getters")
+        assert store.find_entry("policy", TENANT, "Getters") is None
+
+
 def test_python_store_with_registered_tenants():
     store = iam.DictStore()
     with iam.Engine(store=store, argon2="tests", require_registered_tenant=True) as engine:
