@@ -3,7 +3,9 @@
 // create-user, batch-create-users, get-user; the group, OU and custom-field
 // commands (one set of builders for the three); dispatch-outbox.
 #include <climits>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "commands.h"
 #include "iam/error.h"
@@ -131,10 +133,26 @@ void AddGetUser(Commands& commands) {
                  });
 }
 
+// A policy document given as "@FILE" is read from that file.
+absl::Status ReadDocument(std::string* document) {
+  if (document->empty() || document->front() != '@') return absl::OkStatus();
+  const std::string path = document->substr(1);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return iam::MakeError(absl::StatusCode::kNotFound, "document", "file.not_found",
+                          "document: cannot read " + path);
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  *document = text.str();
+  return absl::OkStatus();
+}
+
 // One kind of directory entry and the names its commands print.
 struct EntryKindInfo {
   iam::EntryKind kind;
-  const char* noun;      // in the command names: create-NOUN, list-NOUNs, delete-NOUN
+  const char* noun;      // in the command names: create-NOUN, get-NOUN, delete-NOUN
+  const char* nouns;     // list-NOUNS
   const char* title;     // in the descriptions: one entry
   const char* titles;    // in the descriptions: a list
   const char* singular;  // JSON key of one entry
@@ -147,6 +165,8 @@ void AddCreateEntry(Commands& commands, const EntryKindInfo& info) {
   CLI::App* cmd =
       commands.Add(std::string("create-") + info.noun, std::string("Creates ") + info.title + ".",
                    [e, &info](const Globals& g) {
+                     absl::Status read = ReadDocument(&e->document);
+                     if (!read.ok()) return PrintError(*g.profile, read);
                      return WithEngine(g, e->tenant, [&](iam::Engine& engine) {
                        auto created = engine.CreateEntry({}, *e);
                        if (!created.ok()) return PrintError(*g.profile, created.status());
@@ -157,6 +177,15 @@ void AddCreateEntry(Commands& commands, const EntryKindInfo& info) {
   AddTenant(cmd, &e->tenant);
   AddText(cmd, "--name", &e->name, "NAME", "the name")->required();
   AddText(cmd, "--description", &e->description, "S", "a description");
+  if (info.kind == iam::EntryKind::kGroup) {
+    AddList(cmd, "--policy", &e->policies, "P",
+            "a policy (system or the tenant's) every member has");
+  }
+  if (info.kind == iam::EntryKind::kPolicy) {
+    AddText(cmd, "--document", &e->document, "JSON|@FILE",
+            "the policy document, or @ and the file holding it")
+        ->required();
+  }
   if (info.kind != iam::EntryKind::kCustomField) return;
   AddText(cmd, "--type", &e->field_type, "string|number|boolean|enum", "the value type");
   cmd->add_option("--max-length", e->max_length, "the longest value (default 0: unlimited)")
@@ -172,8 +201,8 @@ void AddListEntries(Commands& commands, const EntryKindInfo& info) {
   };
   auto o = std::make_shared<Options>();
   CLI::App* cmd =
-      commands.Add(std::string("list-") + info.noun + "s",
-                   std::string("Lists the ") + info.titles + ".", [o, &info](const Globals& g) {
+      commands.Add(std::string("list-") + info.nouns, std::string("Lists the ") + info.titles + ".",
+                   [o, &info](const Globals& g) {
                      return WithEngine(g, o->tenant, [&](iam::Engine& engine) {
                        auto entries = engine.ListEntries({}, info.kind, o->tenant, o->keyword);
                        if (!entries.ok()) return PrintError(*g.profile, entries.status());
@@ -185,6 +214,74 @@ void AddListEntries(Commands& commands, const EntryKindInfo& info) {
                    });
   AddTenant(cmd, &o->tenant);
   AddText(cmd, "--keyword", &o->keyword, "K", "a keyword the names are matched against");
+}
+
+void AddGetEntry(Commands& commands, const EntryKindInfo& info) {
+  struct Options {
+    std::string tenant, name;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd =
+      commands.Add(std::string("get-") + info.noun, std::string("Prints ") + info.title + ".",
+                   [o, &info](const Globals& g) {
+                     return WithEngine(g, o->tenant, [&](iam::Engine& engine) {
+                       auto found = engine.GetEntry({}, info.kind, o->tenant, o->name);
+                       if (!found.ok()) return PrintError(*g.profile, found.status());
+                       PrintJson({{info.singular, iam::ToJson(*found)}});
+                       return kExitOk;
+                     });
+                   });
+  AddTenant(cmd, &o->tenant);
+  AddText(cmd, "--name", &o->name, "NAME|ID", "the name or id")->required();
+}
+
+// update-group (description, policies) and update-policy (description,
+// document): the version goes up by one.
+void AddUpdateEntry(Commands& commands, const EntryKindInfo& info) {
+  struct Options {
+    iam::EntryUpdate update;
+    int64_t expected_version = 0;
+  };
+  auto o = std::make_shared<Options>();
+  o->update.kind = info.kind;
+  CLI::App* cmd =
+      commands.Add(std::string("update-") + info.noun, std::string("Changes ") + info.title + ".",
+                   [o, &info](const Globals& g) {
+                     iam::EntryUpdate& u = o->update;
+                     if (u.document) {
+                       absl::Status read = ReadDocument(&*u.document);
+                       if (!read.ok()) return PrintError(*g.profile, read);
+                     }
+                     if (o->expected_version != 0) u.expected_version = o->expected_version;
+                     return WithEngine(g, u.tenant, [&](iam::Engine& engine) {
+                       auto updated = engine.UpdateEntry(u);
+                       if (!updated.ok()) return PrintError(*g.profile, updated.status());
+                       PrintJson({{info.singular, iam::ToJson(*updated)}});
+                       return kExitOk;
+                     });
+                   });
+  AddTenant(cmd, &o->update.tenant);
+  AddText(cmd, "--name", &o->update.id_or_name, "NAME|ID", "the name or id")->required();
+  AddOptionalText(cmd, "--description", &o->update.description, "S", "a new description");
+  cmd->add_option("--expected-version", o->expected_version,
+                  "refuse the change if the version is no longer N")
+      ->type_name("N")
+      ->transform(IntegerIn(1, INT_MAX, "a version"));
+  if (info.kind == iam::EntryKind::kPolicy) {
+    AddOptionalText(cmd, "--document", &o->update.document, "JSON|@FILE",
+                    "the new policy document, or @ and the file holding it");
+    return;
+  }
+  auto* field = &o->update.policies;
+  CLI::Option* values =
+      cmd->add_option_function<std::vector<std::string>>(
+             "--policy", [field](const std::vector<std::string>& v) { *field = v; },
+             "a policy every member has (repeatable; replaces the list)")
+          ->type_name("P")
+          ->allow_extra_args(false);
+  cmd->add_flag_callback(
+         "--clear-policies", [field] { field->emplace(); }, "detach every policy")
+      ->excludes(values);
 }
 
 void AddDeleteEntry(Commands& commands, const EntryKindInfo& info) {
@@ -225,15 +322,22 @@ void AddUserCommands(Commands& commands) {
   AddBatchCreateUsers(commands);
   AddGetUser(commands);
   static const EntryKindInfo kEntryKinds[] = {
-      {iam::EntryKind::kGroup, "group", "a group", "groups", "group", "groups"},
-      {iam::EntryKind::kOrganizationalUnit, "ou", "an organizational unit", "organizational units",
-       "ou", "ous"},
-      {iam::EntryKind::kCustomField, "custom-field", "a custom field definition",
+      {iam::EntryKind::kGroup, "group", "groups", "a group", "groups", "group", "groups"},
+      {iam::EntryKind::kOrganizationalUnit, "ou", "ous", "an organizational unit",
+       "organizational units", "ou", "ous"},
+      {iam::EntryKind::kCustomField, "custom-field", "custom-fields", "a custom field definition",
        "custom field definitions", "custom_field", "custom_fields"},
+      {iam::EntryKind::kPolicy, "policy", "policies", "a permission policy",
+       "permission policies (the profile's system policies, then the tenant's)", "policy",
+       "policies"},
   };
   for (const EntryKindInfo& info : kEntryKinds) {
     AddCreateEntry(commands, info);
+    AddGetEntry(commands, info);
     AddListEntries(commands, info);
+    if (info.kind == iam::EntryKind::kGroup || info.kind == iam::EntryKind::kPolicy) {
+      AddUpdateEntry(commands, info);
+    }
     AddDeleteEntry(commands, info);
   }
   AddDispatchOutbox(commands);

@@ -45,6 +45,43 @@ def test_generate_password_respects_profile_and_length(cli):
     assert code == 1 and out["error"]["field"] == "length"
 
 
+def test_policies_end_to_end(cli, tmp_path):
+    document = ('{"Version":"1","Statement":[{"Effect":"Allow","Action":["iam:GetUser"],'
+                '"Resource":"*"}]}')
+    created = cli.ok("create-policy", "--tenant", "acme", "--name", "UserReaders",
+                     "--document", document)["policy"]
+    assert (created["type"], created["version"], created["document"]) == ("custom", 1, document)
+    names = [p["name"] for p in cli.ok("list-policies", "--tenant", "acme")["policies"]]
+    assert names == ["AdministratorAccess", "Security Administrator", "IAM ReadOnlyAccess",
+                     "UserReaders"]
+    code, out, _ = cli.run("create-policy", "--tenant", "acme", "--name", "Broken", "--document",
+                           '{"Version":"1","Statement":[{"Effect":"Allow","Resource":"*"}]}')
+    assert code == 1 and out["error"]["field"] == "document.Statement[0].Action"
+    path = tmp_path / "deny.json"
+    path.write_text('{"Version":"1","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}')
+    edited = cli.ok("update-policy", "--tenant", "acme", "--name", "userreaders",
+                    "--document", "@" + str(path), "--expected-version", "1")["policy"]
+    assert edited["version"] == 2 and '"Deny"' in edited["document"]
+    code, out, _ = cli.run("update-policy", "--tenant", "acme", "--name", "UserReaders",
+                           "--description", "late", "--expected-version", "1")
+    assert code == 1 and out["error"]["reason"] == "policy.version_conflict"
+    group = cli.ok("create-group", "--tenant", "acme", "--name", "Readers",
+                   "--policy", "UserReaders")["group"]
+    assert group["policies"] == ["UserReaders"]
+    code, out, _ = cli.run("delete-policy", "--tenant", "acme", "--name", "UserReaders")
+    assert code == 1 and out["error"]["reason"] == "policy.in_use"
+    assert cli.ok("update-group", "--tenant", "acme", "--name", "readers",
+                  "--clear-policies")["group"]["policies"] == []
+    assert cli.ok("delete-policy", "--tenant", "acme", "--name", "UserReaders") == {
+        "deleted": "UserReaders"}
+    code, out, _ = cli.run("get-policy", "--tenant", "acme", "--name", "UserReaders")
+    assert code == 1 and out["error"]["reason"] == "policy.not_found"
+    assert cli.ok("get-policy", "--tenant", "acme", "--name", "AdministratorAccess")["policy"][
+        "type"] == "system"
+    code, out, _ = cli.run("delete-policy", "--tenant", "acme", "--name", "AdministratorAccess")
+    assert code == 1 and out["error"]["reason"] == "policy.read_only"
+
+
 def test_usage_errors_exit_2(cli):
     assert cli.run("check-username")[0] == 2
     assert cli.run("no-such-command")[0] == 2
@@ -212,16 +249,26 @@ COMMAND_OPTIONS = {
                     "--quick", "--client-token", "--no-reset"],
     "batch-create-users": ["--tenant", "--file"],
     "get-user": ["--tenant", "--username", "--id"],
-    "create-group": ["--tenant", "--name", "--description"],
+    "create-group": ["--tenant", "--name", "--description", "--policy"],
+    "get-group": ["--tenant", "--name"],
     "list-groups": ["--tenant", "--keyword"],
+    "update-group": ["--tenant", "--name", "--description", "--policy", "--clear-policies",
+                     "--expected-version"],
     "delete-group": ["--tenant", "--name"],
     "create-ou": ["--tenant", "--name", "--description"],
+    "get-ou": ["--tenant", "--name"],
     "list-ous": ["--tenant", "--keyword"],
     "delete-ou": ["--tenant", "--name"],
     "create-custom-field": ["--tenant", "--name", "--type", "--max-length", "--allowed-value",
                             "--pattern"],
+    "get-custom-field": ["--tenant", "--name"],
     "list-custom-fields": ["--tenant", "--keyword"],
     "delete-custom-field": ["--tenant", "--name"],
+    "create-policy": ["--tenant", "--name", "--description", "--document"],
+    "get-policy": ["--tenant", "--name"],
+    "list-policies": ["--tenant", "--keyword"],
+    "update-policy": ["--tenant", "--name", "--description", "--document", "--expected-version"],
+    "delete-policy": ["--tenant", "--name"],
     "dispatch-outbox": [],
     "list-users": ["--tenant", "--prefix", "--group", "--ou", "--enabled", "--page-size",
                    "--page-token"],
