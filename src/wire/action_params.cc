@@ -44,6 +44,8 @@ const char* KindText(ParamKind kind) {
       return "must be an integer";
     case ParamKind::kStringList:
       return "must be a list of strings";
+    case ParamKind::kIntegerList:
+      return "must be a list of integers";
     case ParamKind::kObjectList:
       return "must be a list of objects";
     case ParamKind::kObject:
@@ -164,6 +166,9 @@ absl::Status CheckParams(const json& params, absl::Span<const ParamSpec> specs,
       case ParamKind::kStringList:
         ok = value.is_array() &&
              std::all_of(value.begin(), value.end(), [](const json& v) { return v.is_string(); });
+        break;
+      case ParamKind::kIntegerList:
+        ok = value.is_array() && std::all_of(value.begin(), value.end(), IsInteger);
         break;
       case ParamKind::kObjectList:
         ok = value.is_array();

@@ -19,11 +19,6 @@ namespace {
 
 using K = ParamKind;
 
-json CamTime(absl::Time t) {
-  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return "";
-  return absl::FormatTime("%Y-%m-%d %H:%M:%S", t, absl::UTCTimeZone());
-}
-
 absl::Status Invalid(absl::string_view field, absl::string_view message) {
   return InvalidField(field, "request.invalid_value", absl::StrCat(field, ": ", message));
 }
@@ -377,6 +372,19 @@ constexpr ActionRoute kActions[] = {
 
 }  // namespace
 
-absl::Span<const ActionRoute> TencentCamActions() { return kActions; }
+json CamTime(absl::Time t) {
+  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return "";
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S", t, absl::UTCTimeZone());
+}
+
+absl::Span<const ActionRoute> TencentCamActions() {
+  static const std::vector<ActionRoute>* const all = [] {
+    auto* routes = new std::vector<ActionRoute>(std::begin(kActions), std::end(kActions));
+    const absl::Span<const ActionRoute> policies = TencentCamPolicyActions();
+    routes->insert(routes->end(), policies.begin(), policies.end());
+    return routes;
+  }();
+  return *all;
+}
 
 }  // namespace iam::wire

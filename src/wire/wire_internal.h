@@ -96,6 +96,10 @@ struct ActionRoute {
   Handler handler;
 };
 absl::Span<const ActionRoute> TencentCamActions();
+// CAM's time form, "2026-12-03 12:00:00" (UTC); "" for none.
+json CamTime(absl::Time t);
+// CAM's policy actions (tencent_cam_policies.cc), part of TencentCamActions.
+absl::Span<const ActionRoute> TencentCamPolicyActions();
 absl::Span<const ActionRoute> AlibabaEiamActions();
 
 // --- Action parameters: Tencent's JSON bodies and Alibaba's RPC parameters
@@ -106,6 +110,7 @@ enum class ParamKind : uint8_t {
   kFlag,         // 0/1 (Tencent), true/false, "true"/"false" (RPC)
   kInteger,      // a JSON integer or, from RPC, a decimal string
   kStringList,   // a JSON array or RPC Key.1, Key.2, ...
+  kIntegerList,  // a JSON array of integers
   kObjectList,   // objects whose members are `members`
   kObject,       // an object whose members are `members`
   kUnsupported,  // part of the provider's API that iamcore refuses by name

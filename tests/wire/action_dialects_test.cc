@@ -275,6 +275,74 @@ TEST_F(TencentCamTest, UsersKeysAndGroupsThroughTheirActions) {
   EXPECT_EQ(Code(Call("GetUser", {{"Name", "frank"}})), "ResourceNotFound.UserNotExist");
 }
 
+TEST_F(TencentCamTest, PoliciesThroughTheirActions) {
+  const std::string doc =
+      R"({"version":"2.0","statement":[{"effect":"allow","action":["cam:GetUser"],"resource":["*"]}]})";
+  json created =
+      Call("CreatePolicy",
+           {{"PolicyName", "readers"}, {"PolicyDocument", doc}, {"Description", "read users"}});
+  ASSERT_TRUE(created["PolicyId"].is_number_unsigned()) << created;
+  const json id = created["PolicyId"];
+  EXPECT_EQ(Code(Call("CreatePolicy", {{"PolicyName", "READERS"}, {"PolicyDocument", doc}})),
+            "FailedOperation.PolicyNameInUse");
+  json broken = Call("CreatePolicy", {{"PolicyName", "broken"},
+                                      {"PolicyDocument", R"({"version":"2.0","statement":[{}]})"}});
+  EXPECT_EQ(Code(broken), "InvalidParameter.PolicyDocumentError");
+  EXPECT_NE(broken["Error"]["Message"].get<std::string>().find("statement[0]"), std::string::npos)
+      << broken;
+
+  json got = Call("GetPolicy", {{"PolicyId", id}});
+  EXPECT_EQ(got["PolicyName"], "readers");
+  EXPECT_EQ(got["Type"], 1);
+  EXPECT_EQ(got["PolicyDocument"], doc);
+  EXPECT_EQ(got["Description"], "read users");
+  EXPECT_EQ(Call("GetPolicy", {{"PolicyId", 1}})["PolicyName"], "AdministratorAccess");
+  EXPECT_EQ(Call("GetPolicy", {{"PolicyId", 1}})["Type"], 2);
+  EXPECT_EQ(Code(Call("GetPolicy", {{"PolicyId", 99999}})), "ResourceNotFound.PolicyIdNotFound");
+
+  json local = Call("ListPolicies", {{"Scope", "Local"}});
+  EXPECT_EQ(local["TotalNum"], 1);
+  EXPECT_EQ(local["List"][0]["PolicyId"], id);
+  EXPECT_EQ(Call("ListPolicies", {{"Scope", "QCS"}})["TotalNum"], 3);
+  EXPECT_EQ(Call("ListPolicies", json::object())["TotalNum"], 4);
+  EXPECT_EQ(Code(Call("ListPolicies", {{"Scope", "Mine"}})), "InvalidParameter.ParamError");
+
+  EXPECT_EQ(Code(Call("UpdatePolicy", {{"PolicyId", id}, {"Description", "v2"}})), "");
+  json by_name = Call("UpdatePolicy", {{"PolicyName", "readers"}, {"PolicyDocument", doc}});
+  EXPECT_EQ(by_name["PolicyId"], id);  // returned when the policy was named
+  EXPECT_EQ(Code(Call("UpdatePolicy", {{"PolicyId", 1}, {"Description", "mine now"}})),
+            "InvalidParameter.PolicyIdError");
+  EXPECT_EQ(engine_->GetEntry({}, EntryKind::kPolicy, tenant_, "readers")->version, 3);
+
+  // Attached to a sub-user and a group; in use until detached from both.
+  json added = Call("AddUser", {{"Name", "frank"}, {"UseApi", 1}});
+  ASSERT_EQ(Code(added), "") << added;
+  const json uin = Call("GetUser", {{"Name", "frank"}})["Uin"];
+  json attached = Call("AttachUserPolicy", {{"PolicyId", id}, {"AttachUin", uin}});
+  EXPECT_EQ(Code(attached), "") << attached;
+  EXPECT_EQ(Code(Call("AttachUserPolicy", {{"PolicyId", 5}, {"AttachUin", uin}})), "");
+  EXPECT_EQ(engine_->GetUser({}, tenant_, "frank")->policies,
+            (std::vector<std::string>{"readers", "ReadOnlyAccess"}));
+  json group = Call("CreateGroup", {{"GroupName", "ops"}});
+  EXPECT_EQ(
+      Code(Call("AttachGroupPolicy", {{"PolicyId", id}, {"AttachGroupId", group["GroupId"]}})), "");
+  EXPECT_EQ(engine_->GetEntry({}, EntryKind::kGroup, tenant_, "ops")->policies,
+            std::vector<std::string>{"readers"});
+  EXPECT_EQ(Code(Call("DeletePolicy", {{"PolicyId", {id}}})), "ResourceInUse");
+  EXPECT_EQ(Code(Call("DetachUserPolicy", {{"PolicyId", id}, {"DetachUin", uin}})), "");
+  EXPECT_EQ(
+      Code(Call("DetachGroupPolicy", {{"PolicyId", id}, {"DetachGroupId", group["GroupId"]}})), "");
+  EXPECT_EQ(engine_->GetUser({}, tenant_, "frank")->policies,
+            std::vector<std::string>{"ReadOnlyAccess"});
+  // One unknown id among several deletes nothing.
+  EXPECT_EQ(Code(Call("DeletePolicy", {{"PolicyId", {id, 99999}}})),
+            "ResourceNotFound.PolicyIdNotFound");
+  EXPECT_EQ(Code(Call("GetPolicy", {{"PolicyId", id}})), "");
+  EXPECT_EQ(Code(Call("DeletePolicy", {{"PolicyId", {id}}})), "");
+  EXPECT_EQ(Code(Call("GetPolicy", {{"PolicyId", id}})), "ResourceNotFound.PolicyIdNotFound");
+  EXPECT_EQ(Code(Call("DeletePolicy", {{"PolicyId", {"x"}}})), "InvalidParameter.ParamError");
+}
+
 TEST_F(TencentCamTest, BatchAddUsersIsAllOrNoneAndQuickCreateMakesAdministrators) {
   const size_t before = Users();
   json bad = Call(
