@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "iam/error.h"
 #include "wire/wire_internal.h"
 
@@ -95,14 +96,11 @@ absl::StatusOr<Reply> CreateUser(Call& call) {
 absl::StatusOr<Reply> ListUsers(Call& call) {
   absl::StatusOr<std::optional<bool>> enabled = EnabledFilter(call);
   if (!enabled.ok()) return enabled.status();
-  std::vector<User> users;
-  const std::optional<std::string> domain = QueryParam(call, "domain_id");
-  if (!domain.has_value() || *domain == call.caller.tenant) {
-    absl::StatusOr<std::vector<User>> all = AllUsers(call, QueryParam(call, "name"), *enabled);
-    if (!all.ok()) return all.status();
-    users = *std::move(all);
-  }
-  return JsonReply(UserList(call, users));
+  // Another domain's users are not the caller's to list (403, as Keystone).
+  IAM_RETURN_IF_ERROR(SameDomain(call, QueryParam(call, "domain_id"), "domain_id"));
+  absl::StatusOr<std::vector<User>> users = AllUsers(call, QueryParam(call, "name"), *enabled);
+  if (!users.ok()) return users.status();
+  return JsonReply(UserList(call, *users));
 }
 
 absl::StatusOr<Reply> ShowUser(Call& call) {
@@ -202,6 +200,7 @@ absl::StatusOr<Reply> CreateGroup(Call& call) {
 }
 
 absl::StatusOr<Reply> ListGroups(Call& call) {
+  IAM_RETURN_IF_ERROR(SameDomain(call, QueryParam(call, "domain_id"), "domain_id"));
   absl::StatusOr<std::vector<DirectoryEntry>> groups = Groups(call);
   if (!groups.ok()) return groups.status();
   const std::optional<std::string> name = QueryParam(call, "name");

@@ -4,11 +4,14 @@
 // test, one test per endpoint, every status a client can cause (each error
 // changes nothing), Keystone tokens, and AK/SK signatures refused for every
 // way they can be wrong.
+#include <map>
 #include <memory>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "iam/engine.h"
 #include "iam/memory_store.h"
@@ -868,6 +871,139 @@ TEST_F(WireAuthorizationTest, AttachedReadOnlyPolicyReadsButCannotWrite) {
   EXPECT_EQ(del.status, 403) << del.text;
   EXPECT_NE(del.text.find("iam:DeleteUser"), std::string::npos) << "the denial names the action";
   EXPECT_EQ(del.text.find("ReadOnly"), std::string::npos) << "never the policy";
+}
+
+// Tenant A (the fixture's) and tenant B, each with an AdministratorAccess
+// administrator: B's reaches none of A's users, groups or keys through any
+// route, by token or by signed key, and A is exactly as it was.
+TEST_F(WireAuthorizationTest, AnotherTenantsAdministratorGets403Or404OnEveryRoute) {
+  constexpr char kOther[] = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0";
+  CreateUserRequest b;
+  b.tenant = kOther;
+  b.username = "admin.b";
+  b.password_mode = PasswordMode::kManual;
+  b.password = Secret(std::string("Other-Admin9"));
+  b.require_password_reset = false;
+  b.access_key = true;
+  b.policies = {"AdministratorAccess"};
+  EngineOptions o;  // allows all: builds the tenants and reads them back
+  o.argon2 = Argon2Params::ForTests();
+  o.host_key = std::string(32, 'w');
+  o.clock = &clock_;
+  Engine builder(o, &store_);
+  auto admin_b = builder.CreateUser(b);
+  ASSERT_TRUE(admin_b.ok()) << admin_b.status();
+  const std::string ak_b = admin_b->access_key->id, sk_b = admin_b->access_key->secret.Reveal();
+  // A's resources: a group with a member, the plain user's key.
+  DirectoryEntry g;
+  g.tenant = kTenant;
+  g.name = "a.ops";
+  auto group = builder.CreateEntry({}, g);
+  ASSERT_TRUE(group.ok());
+  UpdateUserRequest join;
+  join.tenant = kTenant;
+  join.user = plain_id_;
+  join.groups = std::vector<std::string>{group->id};
+  ASSERT_TRUE(builder.UpdateUser(join).ok());
+  auto snapshot = [&] {
+    std::string out;
+    ListUsersRequest r;
+    r.tenant = kTenant;
+    const absl::StatusOr<ListUsersResult> users = builder.ListUsers(r);
+    EXPECT_TRUE(users.ok());
+    for (const User& u : users.ok() ? users->users : std::vector<User>{}) {
+      absl::StrAppend(&out, u.id, " v", u.version, " ", u.enabled, ";");
+      const auto keys = builder.ListAccessKeys({}, kTenant, u.id);
+      for (const AccessKeyInfo& k : keys.ok() ? *keys : std::vector<AccessKeyInfo>{}) {
+        absl::StrAppend(&out, k.id, k.enabled, ";");
+      }
+    }
+    const auto groups = builder.ListEntries({}, EntryKind::kGroup, kTenant, "");
+    for (const DirectoryEntry& e : groups.ok() ? *groups : std::vector<DirectoryEntry>{}) {
+      absl::StrAppend(&out, e.id, " v", e.version, ";");
+    }
+    return out;
+  };
+  const std::string before = snapshot();
+
+  // Login by B's administrator: a domain-scoped token of B.
+  const json login = {
+      {"auth",
+       {{"identity",
+         {{"methods", {"password"}},
+          {"password",
+           {{"user",
+             {{"name", "admin.b"}, {"password", "Other-Admin9"}, {"domain", {{"id", kOther}}}}}}}}},
+        {"scope", {{"domain", {{"id", kOther}}}}}}}};
+  Answer issued = Send(Req("POST", "/v3/auth/tokens", login.dump()));
+  const std::string* token_b = issued.Header("X-Subject-Token");
+  ASSERT_NE(token_b, nullptr) << issued.text;
+
+  // What each kind of path segment names of A's.
+  auto fill = [&](absl::string_view pattern) {
+    std::vector<std::string> parts = absl::StrSplit(pattern, '/');
+    for (size_t i = 1; i < parts.size(); ++i) {
+      if (parts[i] != "{}") continue;
+      const std::string& kind = parts[i - 1];
+      parts[i] = kind == "users"         ? plain_id_
+                 : kind == "groups"      ? group->id
+                 : kind == "domains"     ? std::string(kTenant)
+                 : kind == "credentials" ? plain_ak_
+                                         : "unknown";
+    }
+    return absl::StrJoin(parts, "/");
+  };
+  const std::map<std::string, std::string> bodies = {
+      {"PUT credential", R"({"credential": {"status": "inactive"}})"},
+      {"user", R"({"user": {"name": "intruder01", "domain_id": ")" + std::string(kTenant) +
+                   R"(", "enabled": false, "password": "Intruder-Pass9"}})"},
+      {"group",
+       R"({"group": {"name": "intruders", "domain_id": ")" + std::string(kTenant) + "\"}}"},
+      {"credential", R"({"credential": {"user_id": ")" + plain_id_ + R"("}})"},
+  };
+  const std::string query = absl::StrCat("domain_id=", kTenant, "&user_id=", plain_id_);
+  int tried = 0;
+  std::vector<wire::Route> routes;
+  for (const wire::Route& r : wire::KeystoneUserRoutes()) routes.push_back(r);
+  for (const wire::Route& r : wire::HuaweiUserRoutes()) routes.push_back(r);
+  for (const wire::Route& route : routes) {
+    const std::string method(route.method), path = fill(route.pattern);
+    const bool lists_domains =
+        route.pattern == "/v3/domains" || route.pattern == "/v3/auth/domains";
+    const std::string root(route.body_root);
+    const std::string body = root.empty() ? ""
+                             : bodies.count(method + " " + root) > 0
+                                 ? bodies.at(method + " " + root)
+                                 : bodies.at(root);
+    const std::string q = method == "GET" && !lists_domains ? query : "";
+    for (int signed_request = 0; signed_request < 2; ++signed_request) {
+      Answer a;
+      if (signed_request) {
+        WireRequest r = Req(method, path, body, q);
+        r.headers.push_back({"X-Domain-Id", kOther});
+        r.headers.push_back({"X-Sdk-Date", FormatSdkDate(clock_.Now())});
+        r.headers.push_back({"Authorization", SignSdkRequest(r, ak_b, sk_b)});
+        a = Send(r);
+      } else {
+        a = As(*token_b, method, path, body, q);
+      }
+      ++tried;
+      const std::string what = method + " " + path + (signed_request ? " (signed)" : " (token)");
+      if (lists_domains) {
+        // Lists the caller's own domain, never another.
+        EXPECT_EQ(a.status, 200) << what;
+        EXPECT_EQ(a.text.find(kTenant), std::string::npos) << what << ": " << a.text;
+        continue;
+      }
+      EXPECT_TRUE(a.status == 403 || a.status == 404) << what << ": " << a.status << " " << a.text;
+      EXPECT_EQ(a.text.find(plain_ak_), std::string::npos) << what;
+      EXPECT_EQ(a.text.find("plain.user"), std::string::npos) << what;
+    }
+  }
+  EXPECT_EQ(tried, 2 * static_cast<int>(routes.size()));
+  EXPECT_EQ(snapshot(), before);
+  EXPECT_EQ(builder.GetUser({}, kTenant, "intruder01").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 }  // namespace
