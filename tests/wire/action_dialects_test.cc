@@ -4,7 +4,9 @@
 // IDaaS EIAM (ACS3-HMAC-SHA256 and RPC v1), signed as their SDKs sign. Seed
 // 003's own CreateUser example as a golden test; every way a signature can be
 // wrong refused with the dialect's code, and nothing changed.
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,11 +16,14 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "iam/authorizer.h"
 #include "iam/engine.h"
 #include "iam/memory_store.h"
+#include "iam/profile.h"
 #include "iam/request_signature.h"
 #include "iam/wire.h"
 #include "nlohmann/json.hpp"
+#include "wire/wire_internal.h"
 
 namespace iam {
 namespace {
@@ -96,15 +101,91 @@ class ActionApiTest : public ::testing::Test {
     r.tenant = tenant_;
     return engine_->ListUsers(r)->users.size();
   }
+  // An administrator (AdministratorAccess) of another tenant: {key id, secret}.
+  std::pair<std::string, std::string> OtherTenantsAdministrator(const std::string& tenant) {
+    std::string ou;
+    if (!primary_ou_.empty()) {
+      DirectoryEntry root;
+      root.kind = EntryKind::kOrganizationalUnit;
+      root.tenant = tenant;
+      root.name = "root";
+      ou = engine_->CreateEntry({}, root)->id;
+    }
+    CreateUserRequest r;
+    r.tenant = tenant;
+    r.username = "admin.b";
+    r.primary_ou = ou;
+    r.access_key = true;
+    r.policies = {"AdministratorAccess"};
+    auto created = engine_->CreateUser(r);
+    EXPECT_TRUE(created.ok()) << created.status();
+    if (!created.ok()) return {};
+    return {created->access_key->id, created->access_key->secret.Reveal()};
+  }
+  // From here on the engine authorizes by policies, as `iamctl serve` does.
+  void AuthorizeByPolicies(const char* profile) {
+    UpdateUserRequest promote;
+    promote.tenant = tenant_;
+    promote.user = admin_id_;
+    promote.policies = std::vector<std::string>{"AdministratorAccess"};
+    ASSERT_TRUE(engine_->UpdateUser(promote).ok());
+    authorizer_ = std::make_unique<PolicyAuthorizer>(&store_, *FindProfile(profile));
+    EngineOptions o;
+    o.profile = FindProfile(profile);
+    o.clock = &clock_;
+    o.argon2 = Argon2Params::ForTests();
+    o.host_key = std::string(32, 'a');
+    o.authorizer = authorizer_.get();
+    wire_.reset();
+    guarded_ = std::make_unique<Engine>(o, &store_);
+    WireOptions w;
+    w.clock = &clock_;
+    wire_ = std::make_unique<WireService>(guarded_.get(), w);
+  }
+  // Everything of this tenant a caller could change, as text.
+  std::string Snapshot() {
+    std::string out;
+    ListUsersRequest r;
+    r.tenant = tenant_;
+    const absl::StatusOr<ListUsersResult> users = engine_->ListUsers(r);
+    EXPECT_TRUE(users.ok());
+    for (const User& u : users.ok() ? users->users : std::vector<User>{}) {
+      absl::StrAppend(&out, u.username, " v", u.version, ";");
+      const auto keys = engine_->ListAccessKeys({}, tenant_, u.id);
+      for (const AccessKeyInfo& k : keys.ok() ? *keys : std::vector<AccessKeyInfo>{}) {
+        absl::StrAppend(&out, k.id, k.enabled, ";");
+      }
+    }
+    for (EntryKind kind : {EntryKind::kGroup, EntryKind::kOrganizationalUnit, EntryKind::kPolicy}) {
+      const auto entries = engine_->ListEntries({}, kind, tenant_, "");
+      for (const DirectoryEntry& e : entries.ok() ? *entries : std::vector<DirectoryEntry>{}) {
+        absl::StrAppend(&out, e.name, " v", e.version, ";");
+      }
+    }
+    return out;
+  }
+  // The provider codes the profile answers with 403 or 404.
+  static std::set<std::string> DeniedOrNotFoundCodes(const char* profile) {
+    std::set<std::string> codes;
+    for (const ErrorMapping& m : FindProfile(profile)->errors) {
+      if (m.http_status == 403 || m.http_status == 404) codes.insert(std::string(m.provider_code));
+    }
+    return codes;
+  }
 
   FakeClock clock_{absl::FromUnixSeconds(1'700'000'000)};
   MemoryStore store_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Engine> engine_;  // allows all: the test's own view
+  std::unique_ptr<PolicyAuthorizer> authorizer_;
+  std::unique_ptr<Engine> guarded_;  // AuthorizeByPolicies: what the wire serves
   std::unique_ptr<WireService> wire_;
   std::string tenant_, primary_ou_, admin_id_, ak_, sk_;
 };
 
 // --- Tencent CAM -------------------------------------------------------------
+
+// An id as CAM sends it: a number.
+json NumericIdOf(const std::string& id) { return json(std::stoull(id)); }
 
 class TencentCamTest : public ActionApiTest {
  protected:
@@ -341,6 +422,81 @@ TEST_F(TencentCamTest, PoliciesThroughTheirActions) {
   EXPECT_EQ(Code(Call("DeletePolicy", {{"PolicyId", {id}}})), "");
   EXPECT_EQ(Code(Call("GetPolicy", {{"PolicyId", id}})), "ResourceNotFound.PolicyIdNotFound");
   EXPECT_EQ(Code(Call("DeletePolicy", {{"PolicyId", {"x"}}})), "InvalidParameter.ParamError");
+}
+
+// Tenant A (the fixture's) and B, each with an AdministratorAccess
+// administrator: B's, signing with its own key, names A's users, keys, groups
+// and policies in every action and gets a not-found or denied code for each;
+// the actions that name nothing act in B only; A is unchanged.
+TEST_F(TencentCamTest, AnotherTenantsAdministratorReachesNothingOfThisTenant) {
+  const auto [ak_b, sk_b] = OtherTenantsAdministrator("100000000002");
+  CreateUserRequest v;
+  v.tenant = tenant_;
+  v.username = "victim01";
+  v.access_key = true;
+  auto victim = engine_->CreateUser(v);
+  ASSERT_TRUE(victim.ok()) << victim.status();
+  DirectoryEntry g;
+  g.tenant = tenant_;
+  g.name = "a.ops";
+  const json group = NumericIdOf(engine_->CreateEntry({}, g)->id);
+  DirectoryEntry p;
+  p.kind = EntryKind::kPolicy;
+  p.tenant = tenant_;
+  p.name = "APolicy";
+  p.document = R"({"version":"2.0","statement":[{"effect":"allow","action":"*","resource":"*"}]})";
+  const json policy = NumericIdOf(engine_->CreateEntry({}, p)->id);
+  const json uin = NumericIdOf(victim->user.id);
+  const std::string key = victim->access_key->id;
+  AuthorizeByPolicies("tencent");
+  const std::string before = Snapshot();
+
+  // Every action: what it is sent, naming A's resources where it names any.
+  const std::map<std::string, json> targeted = {
+      {"GetUser", {{"Name", "victim01"}}},
+      {"UpdateUser", {{"Name", "victim01"}, {"Remark", "mine"}}},
+      {"DeleteUser", {{"Name", "victim01"}, {"Force", 1}}},
+      {"CreateAccessKey", {{"TargetUin", uin}}},
+      {"ListAccessKeys", {{"TargetUin", uin}}},
+      {"DeleteAccessKey", {{"AccessKeyId", key}, {"TargetUin", uin}}},
+      {"UpdateAccessKey", {{"AccessKeyId", key}, {"Status", "Inactive"}, {"TargetUin", uin}}},
+      {"AddUserToGroup", {{"Info", {{{"GroupId", group}, {"Uin", uin}}}}}},
+      {"GetPolicy", {{"PolicyId", policy}}},
+      {"UpdatePolicy", {{"PolicyId", policy}, {"Description", "mine"}}},
+      {"DeletePolicy", {{"PolicyId", {policy}}}},
+      {"AttachUserPolicy", {{"PolicyId", 1}, {"AttachUin", uin}}},
+      {"DetachUserPolicy", {{"PolicyId", 1}, {"DetachUin", uin}}},
+      {"AttachGroupPolicy", {{"PolicyId", 1}, {"AttachGroupId", group}}},
+      {"DetachGroupPolicy", {{"PolicyId", 1}, {"DetachGroupId", group}}},
+  };
+  // These name no resource: they act in the caller's tenant only.
+  const std::map<std::string, json> own_tenant = {
+      {"AddUser", {{"Name", "b.user0"}, {"UseApi", 1}}},
+      {"BatchAddUsers", {{"Users", {{{"Name", "b.user1"}, {"UseApi", 1}}}}}},
+      {"ListUsers", json::object()},
+      {"CreateGroup", {{"GroupName", "a.ops"}}},
+      {"ListGroups", json::object()},
+      {"CreatePolicy", {{"PolicyName", "APolicy"}, {"PolicyDocument", p.document}}},
+      {"ListPolicies", {{"Scope", "Local"}}},
+  };
+  const std::set<std::string> refused = DeniedOrNotFoundCodes("tencent");
+  for (const wire::ActionRoute& route : wire::TencentCamActions()) {
+    const std::string action(route.action);
+    SCOPED_TRACE(action);
+    const bool names_a = targeted.count(action) > 0;
+    ASSERT_TRUE(names_a || own_tenant.count(action) > 0) << "an action without a row";
+    Answer a =
+        Send(Signed(action, names_a ? targeted.at(action) : own_tenant.at(action), sk_b, ak_b));
+    const json& response = a.body["Response"];
+    if (names_a) {
+      EXPECT_EQ(refused.count(Code(response)), 1u) << a.text;
+    } else {
+      EXPECT_EQ(Code(response), "") << a.text;  // done, in B
+    }
+    EXPECT_EQ(a.text.find(key), std::string::npos) << a.text;
+    EXPECT_EQ(a.text.find(victim->user.id), std::string::npos) << a.text;
+  }
+  EXPECT_EQ(Snapshot(), before);
 }
 
 TEST_F(TencentCamTest, BatchAddUsersIsAllOrNoneAndQuickCreateMakesAdministrators) {
@@ -580,6 +736,65 @@ TEST_F(AlibabaEiamTest, EveryWrongSignatureIsRefusedWithItsCode) {
   ASSERT_TRUE(engine_->SetAccessKeyEnabled({}, tenant_, ak_, false).ok());
   EXPECT_EQ(code(Acs3("CreateUser", Seed003("u3"))), "InvalidAccessKeyId.NotFound");
   EXPECT_EQ(Users(), before + 2);  // the RPC user and the disabled one
+}
+
+// Another instance's administrator (AdministratorAccess), signing with its
+// own key, gets 403 or 404 from every action: naming this instance, or its
+// own instance with this one's user and group ids. This instance is unchanged.
+TEST_F(AlibabaEiamTest, AnotherInstancesAdministratorGets403Or404FromEveryAction) {
+  const std::string other = "idaas_otherinstance0000000000";
+  const auto [ak_b, sk_b] = OtherTenantsAdministrator(other);
+  CreateUserRequest v;
+  v.tenant = kInstance;
+  v.username = "victim01";
+  v.primary_ou = primary_ou_;
+  v.email = "victim01@example.com";
+  v.email_verified = true;
+  auto victim = engine_->CreateUser(v);
+  ASSERT_TRUE(victim.ok()) << victim.status();
+  DirectoryEntry g;
+  g.tenant = kInstance;
+  g.name = "a.ops";
+  const std::string group = engine_->CreateEntry({}, g)->id;
+  const std::string user = victim->user.id;
+  AuthorizeByPolicies("alibaba");
+  const std::string before = Snapshot();
+
+  // Each action's parameters; "{instance}" is filled with the instance tried.
+  const std::map<std::string, Params> actions = {
+      {"CreateUser", {{"Username", "intruder01"}, {"PrimaryOrganizationalUnitId", primary_ou_}}},
+      {"GetUser", {{"UserId", user}}},
+      {"ListUsers", {}},
+      {"UpdateUser", {{"UserId", user}, {"DisplayName", "mine"}}},
+      {"DeleteUser", {{"UserId", user}}},
+      {"EnableUser", {{"UserId", user}}},
+      {"DisableUser", {{"UserId", user}}},
+      {"CreateOrganizationalUnit", {{"OrganizationalUnitName", "mine"}, {"ParentId", kInstance}}},
+      {"ListOrganizationalUnits", {}},
+      {"CreateGroup", {{"GroupName", "mine"}}},
+      {"AddUsersToGroup", {{"GroupId", group}, {"UserIds.1", user}}},
+  };
+  // Names this instance's resources, so its own instance is tried as well.
+  const std::set<std::string> names_resources = {"GetUser",    "UpdateUser",  "DeleteUser",
+                                                 "EnableUser", "DisableUser", "AddUsersToGroup"};
+  int tried = 0;
+  for (const wire::ActionRoute& route : wire::AlibabaEiamActions()) {
+    const std::string action(route.action);
+    SCOPED_TRACE(action);
+    ASSERT_EQ(actions.count(action), 1u) << "an action without a row";
+    for (const std::string& instance : {std::string(kInstance), other}) {
+      if (instance == other && names_resources.count(action) == 0) continue;
+      Params params = {{"InstanceId", instance}};
+      params.insert(params.end(), actions.at(action).begin(), actions.at(action).end());
+      Answer a = Send(Acs3(action, params, sk_b, ak_b));
+      ++tried;
+      EXPECT_TRUE(a.status == 403 || a.status == 404)
+          << instance << ": " << a.status << " " << a.text;
+      EXPECT_EQ(a.text.find("victim01"), std::string::npos) << a.text;
+    }
+  }
+  EXPECT_EQ(tried, 11 + 6);
+  EXPECT_EQ(Snapshot(), before);
 }
 
 TEST_F(AlibabaEiamTest, UsersOusAndGroupsThroughTheirActions) {
