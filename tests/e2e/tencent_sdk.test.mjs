@@ -130,6 +130,52 @@ describe('Tencent CAM through tencentcloud-sdk-nodejs', () => {
     assert.equal(made.Name, name('byquick'));
   });
 
+  test('a policy allowing only GetUser, attached to the sub-user: it reads, never creates or deletes', async () => {
+    const doc = JSON.stringify({ version: '2.0', statement: [
+      { effect: 'allow', action: ['cam:GetUser'], resource: ['*'] }] });
+    const { PolicyId } = await admin.CreatePolicy({ PolicyName: name('getonly'), PolicyDocument: doc,
+                                                    Description: 'read sub-users' });
+    assert.equal(typeof PolicyId, 'number');
+    const got = await admin.GetPolicy({ PolicyId });
+    assert.equal(got.PolicyName, name('getonly'));
+    assert.equal(got.Type, 1);
+    assert.equal(got.PolicyDocument, doc);
+    const local = await admin.ListPolicies({ Scope: 'Local', Keyword: name('getonly') });
+    assert.equal(local.TotalNum, 1);
+    assert.equal(local.List[0].PolicyId, PolicyId);
+    await admin.AttachUserPolicy({ PolicyId, AttachUin: alice.Uin });
+    const alices = cam(alice.SecretId, alice.SecretKey);
+    assert.equal((await alices.GetUser({ Name: name('bob') })).Name, name('bob'));
+    await rejectsWith(alices.AddUser({ Name: name('sneaky2'), ConsoleLogin: 1 }),
+                      'AuthFailure.UnauthorizedOperation');
+    await rejectsWith(alices.DeleteUser({ Name: name('bob'), Force: 1 }),
+                      'AuthFailure.UnauthorizedOperation');
+    // Edited: the next call is decided by the new version.
+    await admin.UpdatePolicy({ PolicyId, PolicyDocument: JSON.stringify({ version: '2.0', statement: [
+      { effect: 'allow', action: ['cam:ListUsers'], resource: ['*'] }] }) });
+    await rejectsWith(alices.GetUser({ Name: name('bob') }), 'AuthFailure.UnauthorizedOperation');
+    assert.ok((await alices.ListUsers()).Data.length >= 2);
+    await rejectsWith(admin.DeletePolicy({ PolicyId: [PolicyId] }), 'ResourceInUse');
+    await admin.DetachUserPolicy({ PolicyId, DetachUin: alice.Uin });
+    await admin.DeletePolicy({ PolicyId: [PolicyId] });
+    await rejectsWith(admin.GetPolicy({ PolicyId }), 'ResourceNotFound.PolicyIdNotFound');
+  });
+
+  test('an explicit Deny on every user beats AdministratorAccess', async () => {
+    const quicks = cam(quick.SecretId, quick.SecretKey);
+    const deny = JSON.stringify({ version: '2.0', statement: [
+      { effect: 'deny', action: ['cam:AddUser', 'cam:DeleteUser'], resource: ['qcs::cam::uin/*:uin/*'] }] });
+    const { PolicyId } = await admin.CreatePolicy({ PolicyName: name('nousers'), PolicyDocument: deny });
+    await admin.AttachUserPolicy({ PolicyId, AttachUin: quick.Uin });
+    await rejectsWith(quicks.AddUser({ Name: name('denied'), ConsoleLogin: 1 }),
+                      'AuthFailure.UnauthorizedOperation');
+    await rejectsWith(quicks.DeleteUser({ Name: name('byquick'), Force: 1 }),
+                      'AuthFailure.UnauthorizedOperation');
+    assert.equal((await quicks.GetUser({ Name: name('byquick') })).Name, name('byquick'));
+    await admin.DetachUserPolicy({ PolicyId, DetachUin: quick.Uin });
+    assert.equal((await quicks.AddUser({ Name: name('allowed'), ConsoleLogin: 1 })).Name, name('allowed'));
+  });
+
   test('DeleteUser refuses a user with keys unless Force is 1', async () => {
     await rejectsWith(admin.DeleteUser({ Name: name('alice') }), 'OperationDenied.HaveKeys');
     await admin.DeleteUser({ Name: name('alice'), Force: 1 });
