@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "iam/authorizer.h"
 #include "iam/engine.h"
 #include "iam/memory_store.h"
 #include "iam/password_hash.h"
@@ -50,6 +51,7 @@ struct Fixture {
       store = std::move(*opened);
     }
     iam::EngineOptions o;
+    o.authorizer = iam::AllowAllAuthorizer();  // by name
     o.argon2 = argon2;
     o.host_key = std::string(32, 'b');
     engine = std::make_unique<iam::Engine>(o, store.get());
@@ -179,6 +181,7 @@ enum class Login { kUnknownUser, kWrongPassword, kLockedWrongPassword };
 void BM_Authenticate(benchmark::State& state, Login login) {
   iam::MemoryStore store;
   iam::EngineOptions o;
+  o.authorizer = iam::AllowAllAuthorizer();  // by name
   o.host_key = std::string(32, 'b');
   o.max_failed_logins = login == Login::kWrongPassword ? 1'000'000'000 : 5;
   iam::Engine engine(o, &store);

@@ -110,6 +110,7 @@ BENCHMARK(BM_NaiveReparse)->Name("BM_Decision/naive_reparse_allow_last");
 void BM_PolicyAuthorizer(benchmark::State& state) {
   iam::MemoryStore store;
   iam::EngineOptions o;
+  o.authorizer = iam::AllowAllAuthorizer();  // by name
   o.argon2 = iam::Argon2Params::ForTests();
   o.host_key = std::string(32, 'b');
   iam::Engine setup(o, &store);

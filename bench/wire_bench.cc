@@ -12,6 +12,7 @@
 #include <string>
 
 #include "benchmark/benchmark.h"
+#include "iam/authorizer.h"
 #include "iam/engine.h"
 #include "iam/memory_store.h"
 #include "iam/request_signature.h"
@@ -146,6 +147,7 @@ BENCHMARK(BM_RpcV1SignatureCheck);
 struct Fixture {
   Fixture() {
     EngineOptions o;
+    o.authorizer = iam::AllowAllAuthorizer();  // by name
     o.argon2 = Argon2Params::ForTests();
     o.host_key = std::string(32, 'b');
     engine = std::make_unique<Engine>(o, &store);

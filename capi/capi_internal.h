@@ -85,6 +85,7 @@ struct OptionsImpl {
   EngineOptions options;
   std::shared_ptr<Notifier> notifier;
   std::shared_ptr<Authorizer> authorizer;
+  bool allow_all = false;  // iam_options_set_allow_all: AllowAllAuthorizer by name
   std::shared_ptr<Clock> clock;
 };
 

@@ -257,6 +257,14 @@ int iam_options_set_notifier(iam_options* options, iam_notifier* notifier) {
 int iam_options_set_authorizer(iam_options* options, iam_authorizer* authorizer) {
   IAM_SETTER_BEGIN(options)
   Impl(options)->authorizer = authorizer != nullptr ? Impl(authorizer)->authorizer : nullptr;
+  if (authorizer != nullptr) Impl(options)->allow_all = false;
+  IAM_SETTER_END
+}
+
+int iam_options_set_allow_all(iam_options* options, int allow_all) {
+  IAM_SETTER_BEGIN(options)
+  Impl(options)->allow_all = allow_all != 0;
+  if (allow_all != 0) Impl(options)->authorizer = nullptr;
   IAM_SETTER_END
 }
 
@@ -532,11 +540,13 @@ int iam_engine_create(const iam_options* options, iam_store* store, iam_engine**
   IAM_REQUIRE(out, err);
   auto impl = std::make_unique<iam::capi::EngineImpl>();
   iam::EngineOptions o;
+  bool allow_all = false;
   if (options != nullptr) {
     o = Impl(options)->options;
     impl->notifier = Impl(options)->notifier;
     impl->authorizer = Impl(options)->authorizer;
     impl->clock = Impl(options)->clock;
+    allow_all = Impl(options)->allow_all;
   }
   // A malformed host key would fail every later call; refuse it here.
   auto bad_key = [](const std::string& id, const std::string& key) {
@@ -552,7 +562,10 @@ int iam_engine_create(const iam_options* options, iam_store* store, iam_engine**
   }
   impl->store = store != nullptr ? Impl(store)->store : std::make_shared<iam::MemoryStore>();
   o.notifier = impl->notifier.get();
-  o.authorizer = impl->authorizer.get();
+  // No host authorizer: the policy evaluator, unless every call is allowed by name.
+  o.authorizer = impl->authorizer != nullptr ? impl->authorizer.get()
+                 : allow_all                 ? iam::AllowAllAuthorizer()
+                                             : nullptr;
   o.clock = impl->clock.get();
   impl->engine = std::make_unique<iam::Engine>(std::move(o), impl->store.get());
   iam::WipeString(o.host_key);

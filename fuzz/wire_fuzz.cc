@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "iam/authorizer.h"
 #include "iam/engine.h"
 #include "iam/memory_store.h"
 #include "iam/wire.h"
@@ -25,6 +26,7 @@ namespace {
 struct World {
   World() {
     iam::EngineOptions o;
+    o.authorizer = iam::AllowAllAuthorizer();  // by name
     o.argon2 = iam::Argon2Params::ForTests();
     o.host_key = std::string(32, 'f');
     engine = std::make_unique<iam::Engine>(o, &store);

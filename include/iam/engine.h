@@ -237,8 +237,12 @@ struct EngineOptions {
   const Profile* profile = nullptr;  // null = huawei
   Clock* clock = nullptr;            // null = SystemClock()
   RandomSource* random = nullptr;    // null = SystemRandom()
-  Authorizer* authorizer = nullptr;  // null = AllowAllAuthorizer()
-  Notifier* notifier = nullptr;      // null = nothing sent; outbox kept
+  // Who may do what. null = the shipped evaluator, PolicyAuthorizer over this
+  // engine's store and profile (callers act by their attached policies; an
+  // anonymous caller may do nothing administrative). Every call is allowed
+  // only when the host asks for it by name: AllowAllAuthorizer().
+  Authorizer* authorizer = nullptr;
+  Notifier* notifier = nullptr;  // null = nothing sent; outbox kept
   Argon2Params argon2 = Argon2Params::Owasp();
   // 32 bytes from the host: seals stored secrets and keys token hashes. Empty =
   // a random key for this Engine's lifetime (WARNING: then sealed values and

@@ -549,9 +549,14 @@ IAM_EXPORT IAM_NODISCARD int iam_options_add_previous_host_key(iam_options* opti
                                                                const unsigned char* key,
                                                                size_t size);
 /* Borrowed handles: the engine made from these options keeps them alive.
- * NULL restores the default (no notifier: outbox kept; allow-all; real time). */
+ * NULL restores the default (no notifier: outbox kept; the policy evaluator;
+ * real time). Without a host authorizer, callers act by their attached
+ * permission policies and a NULL caller may do nothing administrative. */
 IAM_EXPORT int iam_options_set_notifier(iam_options* options, iam_notifier* notifier);
 IAM_EXPORT int iam_options_set_authorizer(iam_options* options, iam_authorizer* authorizer);
+/* 1: allow every call (the behaviour before policies), asked for by name;
+ * it replaces a host authorizer set earlier. 0: back to the default. */
+IAM_EXPORT int iam_options_set_allow_all(iam_options* options, int allow_all);
 IAM_EXPORT int iam_options_set_clock(iam_options* options, iam_clock* clock);
 IAM_EXPORT int iam_options_set_idempotency_window_seconds(iam_options* options, int64_t seconds);
 IAM_EXPORT int iam_options_set_login_link_ttl_seconds(iam_options* options, int64_t seconds);

@@ -67,7 +67,12 @@ Engine::Impl::Impl(EngineOptions opts, Store* s)
       store(s),
       clock(options.clock != nullptr ? options.clock : SystemClock()),
       random(options.random != nullptr ? options.random : SystemRandom()),
-      authorizer(options.authorizer != nullptr ? options.authorizer : AllowAllAuthorizer()),
+      own_authorizer(options.authorizer != nullptr || s == nullptr
+                         ? nullptr
+                         : std::make_unique<PolicyAuthorizer>(s, *profile)),
+      authorizer(options.authorizer != nullptr ? options.authorizer
+                 : own_authorizer != nullptr   ? own_authorizer.get()
+                                               : AllowAllAuthorizer()),
       notifier(options.notifier),
       hasher(options.argon2) {
   std::string key = options.host_key;

@@ -45,6 +45,9 @@ struct Engine::Impl {
   Store* store;
   Clock* clock;
   RandomSource* random;
+  // The default authorizer (options.authorizer null); declared before
+  // `authorizer`, which may point at it.
+  std::unique_ptr<Authorizer> own_authorizer;
   Authorizer* authorizer;
   Notifier* notifier;
   PasswordHasher hasher;

@@ -1,6 +1,7 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 //
-// AllowAllAuthorizer, the default (PolicyAuthorizer: policy_authorizer.cc).
+// AllowAllAuthorizer, for hosts that ask for it by name (the default is
+// PolicyAuthorizer: policy_authorizer.cc).
 #include "iam/authorizer.h"
 
 namespace iam {

@@ -606,6 +606,7 @@ static void test_engine(const char* scratch) {
   REQUIRE_OK(iam_options_set_profile(options, "huawei", err), err);
   CHECK(iam_options_set_argon2_preset(options, IAM_ARGON2_TESTS) == IAM_OK);
   CHECK(iam_options_set_notifier(options, notifier) == IAM_OK);
+  CHECK(iam_options_set_allow_all(options, 1) == IAM_OK);
   REQUIRE_OK(iam_engine_create(options, NULL, &engine, err), err);
   /* The engine keeps the notifier alive. */
   iam_notifier_destroy(notifier);
@@ -841,6 +842,7 @@ static void test_engine(const char* scratch) {
     unlink(path);
     REQUIRE_OK(iam_options_create(&options, err), err);
     iam_options_set_argon2_preset(options, IAM_ARGON2_TESTS);
+    iam_options_set_allow_all(options, 1);
     REQUIRE_OK(iam_store_open_sqlite(path, 0, 0, &store, err), err);
     REQUIRE_OK(iam_engine_create(options, store, &engine, err), err);
     for (i = 0; i < 2; ++i) {
@@ -902,6 +904,7 @@ static void test_host_store(void) {
   REQUIRE_OK(iam_store_open_host(&m, &hs, &store, err), err);
   REQUIRE_OK(iam_options_create(&options, err), err);
   iam_options_set_argon2_preset(options, IAM_ARGON2_TESTS);
+  iam_options_set_allow_all(options, 1);
   REQUIRE_OK(iam_engine_create(options, store, &engine, err), err);
   iam_options_destroy(options);
   iam_store_destroy(store); /* the engine holds it */
@@ -990,6 +993,7 @@ static int header_value(const char* headers, const char* name, char* out, size_t
 }
 
 static void test_wire(void) {
+  char* json = NULL;
   iam_error* err = NULL;
   iam_options* options = NULL;
   iam_engine* engine = NULL;
@@ -1008,6 +1012,18 @@ static void test_wire(void) {
   REQUIRE_OK(iam_error_create(&err), err);
   REQUIRE_OK(iam_options_create(&options, err), err);
   CHECK(iam_options_set_argon2_preset(options, IAM_ARGON2_TESTS) == IAM_OK);
+  /* Without a host authorizer the policy evaluator decides: a NULL caller may
+   * do nothing administrative. Allow-all is asked for by name. */
+  REQUIRE_OK(iam_engine_create(options, NULL, &engine, err), err);
+  REQUIRE_OK(iam_request_create(&req, err), err);
+  iam_request_set_tenant(req, TENANT);
+  iam_request_set_username(req, "nobody.asked");
+  iam_request_set_password_mode(req, IAM_PASSWORD_GENERATED);
+  CHECK(iam_engine_create_user(engine, NULL, req, &json, err) == IAM_PERMISSION_DENIED);
+  CHECK(json == NULL && strcmp(iam_error_reason(err), "authorization.denied") == 0);
+  iam_request_destroy(req);
+  iam_engine_destroy(engine);
+  CHECK(iam_options_set_allow_all(options, 1) == IAM_OK);
   REQUIRE_OK(iam_engine_create(options, NULL, &engine, err), err);
   iam_options_destroy(options);
   REQUIRE_OK(iam_request_create(&req, err), err);

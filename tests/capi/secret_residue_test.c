@@ -109,6 +109,7 @@ int main(void) {
   real_free = (void (*)(void*))dlsym(RTLD_NEXT, "free");
   if (iam_options_create(&options, NULL) != IAM_OK ||
       iam_options_set_argon2_preset(options, IAM_ARGON2_TESTS) != IAM_OK ||
+      iam_options_set_allow_all(options, 1) != IAM_OK ||
       iam_engine_create(options, NULL, &engine, NULL) != IAM_OK) {
     printf("FAIL engine\n");
     return 1;

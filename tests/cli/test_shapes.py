@@ -19,7 +19,7 @@ def c_engine():
         pytest.fail("set IAM_LIBRARY to the built libiam.so (scripts/test.sh does)")
     import iam  # noqa: E402 - needs IAM_LIBRARY
 
-    engine = iam.Engine(profile="huawei")
+    engine = iam.Engine(authorizer="allow_all", profile="huawei")
     raw = []
     call = engine._call_string
 

@@ -11,6 +11,7 @@
 
 #include "gtest/gtest.h"
 #include "iam/access_key.h"
+#include "iam/authorizer.h"
 #include "iam/error.h"
 #include "iam/json.h"
 #include "iam/memory_store.h"
@@ -25,6 +26,7 @@ class EngineTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   EngineOptions Options(const char* profile = "huawei") {
     EngineOptions o;
+    o.authorizer = iam::AllowAllAuthorizer();  // by name
     o.profile = FindProfile(profile);
     o.clock = &clock_;
     o.notifier = &notifier_;

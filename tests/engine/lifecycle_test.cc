@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "iam/authorizer.h"
 #include "iam/engine.h"
 #include "iam/error.h"
 #include "iam/json.h"
@@ -22,6 +23,7 @@ class LifecycleTest : public ::testing::TestWithParam<StoreKind> {
   LifecycleTest() { engine_ = std::make_unique<Engine>(Options(), store_.get()); }
   EngineOptions Options() {
     EngineOptions o;
+    o.authorizer = iam::AllowAllAuthorizer();  // by name
     o.profile = FindProfile("huawei");
     o.clock = &clock_;
     o.notifier = &notifier_;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "iam/authorizer.h"
 #include "iam/engine.h"
 #include "iam/error.h"
 #include "iam/memory_store.h"
@@ -126,7 +127,7 @@ EngineOptions Options(Authorizer* authorizer) {
   EngineOptions o;
   o.argon2 = Argon2Params::ForTests();
   o.host_key = std::string(32, 'k');
-  o.authorizer = authorizer;
+  o.authorizer = authorizer != nullptr ? authorizer : iam::AllowAllAuthorizer();  // by name
   o.require_registered_tenant = true;
   return o;
 }

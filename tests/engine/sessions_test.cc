@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "iam/authorizer.h"
 #include "iam/engine.h"
 #include "iam/error.h"
 #include "store_param.h"
@@ -17,6 +18,7 @@ class SessionsTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   EngineOptions Options(const std::string& key = std::string(32, 's')) {
     EngineOptions o;
+    o.authorizer = iam::AllowAllAuthorizer();  // by name
     o.clock = &clock_;
     o.argon2 = Argon2Params::ForTests();
     o.host_key = key;

@@ -2,6 +2,7 @@
 // Built against the installed headers and library only.
 #include <iostream>
 
+#include "iam/authorizer.h"
 #include "iam/engine.h"
 #include "iam/memory_store.h"
 #include "iam/username.h"
@@ -13,6 +14,7 @@ int main() {
   }
   iam::MemoryStore store;
   iam::EngineOptions options;
+  options.authorizer = iam::AllowAllAuthorizer();  // by name
   options.argon2 = iam::Argon2Params::ForTests();
   iam::Engine engine(options, &store);
   iam::CreateUserRequest request;

@@ -20,6 +20,7 @@ class PolicyAuthorizerTest : public ::testing::Test {
  protected:
   void Use(const char* profile) {
     EngineOptions o;
+    o.authorizer = iam::AllowAllAuthorizer();  // by name
     o.profile = FindProfile(profile);
     o.argon2 = Argon2Params::ForTests();
     o.host_key = std::string(32, 'k');

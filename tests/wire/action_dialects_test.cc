@@ -43,6 +43,7 @@ class ActionApiTest : public ::testing::Test {
   void Start(const char* profile, const std::string& tenant) {
     tenant_ = tenant;
     EngineOptions o;
+    o.authorizer = iam::AllowAllAuthorizer();  // by name
     o.profile = FindProfile(profile);
     o.clock = &clock_;
     o.argon2 = Argon2Params::ForTests();
@@ -131,6 +132,7 @@ class ActionApiTest : public ::testing::Test {
     ASSERT_TRUE(engine_->UpdateUser(promote).ok());
     authorizer_ = std::make_unique<PolicyAuthorizer>(&store_, *FindProfile(profile));
     EngineOptions o;
+    o.authorizer = iam::AllowAllAuthorizer();  // by name
     o.profile = FindProfile(profile);
     o.clock = &clock_;
     o.argon2 = Argon2Params::ForTests();

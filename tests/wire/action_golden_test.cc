@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "credentials/sealer.h"
 #include "gtest/gtest.h"
+#include "iam/authorizer.h"
 #include "iam/engine.h"
 #include "iam/memory_store.h"
 #include "iam/wire.h"
@@ -117,6 +118,7 @@ class GoldenReplayTest : public ::testing::TestWithParam<const char*> {
     ASSERT_TRUE(fixture_.is_object()) << "cannot read " << GetParam();
     tenant_ = fixture_["tenant"];
     EngineOptions o;
+    o.authorizer = iam::AllowAllAuthorizer();  // by name
     o.profile = FindProfile(fixture_["profile"].get<std::string>());
     ASSERT_NE(o.profile, nullptr);
     o.clock = &clock_;

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "iam/authorizer.h"
 #include "iam/engine.h"
 #include "iam/memory_store.h"
 #include "iam/request_signature.h"
@@ -42,6 +43,7 @@ class WireServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     EngineOptions o;
+    o.authorizer = iam::AllowAllAuthorizer();  // by name
     o.clock = &clock_;
     o.argon2 = Argon2Params::ForTests();
     o.host_key = std::string(32, 'w');
@@ -803,6 +805,7 @@ class WireAuthorizationTest : public WireServiceTest {
     // Rebuild engine and wire with the authorizer over the same store.
     authorizer_ = std::make_unique<PolicyAuthorizer>(&store_, *FindProfile("huawei"));
     EngineOptions o;
+    o.authorizer = iam::AllowAllAuthorizer();  // by name
     o.clock = &clock_;
     o.argon2 = Argon2Params::ForTests();
     o.host_key = std::string(32, 'w');
@@ -886,7 +889,8 @@ TEST_F(WireAuthorizationTest, AnotherTenantsAdministratorGets403Or404OnEveryRout
   b.require_password_reset = false;
   b.access_key = true;
   b.policies = {"AdministratorAccess"};
-  EngineOptions o;  // allows all: builds the tenants and reads them back
+  EngineOptions o;                           // allows all: builds the tenants and reads them back
+  o.authorizer = iam::AllowAllAuthorizer();  // by name
   o.argon2 = Argon2Params::ForTests();
   o.host_key = std::string(32, 'w');
   o.clock = &clock_;

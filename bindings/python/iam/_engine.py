@@ -180,7 +180,10 @@ class Engine:
         notifier: a callable ``f(notification)``, an object with ``send()``, or
             an :class:`iam.JsonLinesNotifier`; None keeps messages in the outbox.
         authorizer: a callable ``f(caller, action, tenant)`` or an object with
-            ``authorize()``; None allows everything.
+            ``authorize()``; "allow_all" allows every call (asked for by name);
+            None (the default) is the shipped policy evaluator: callers act by
+            their attached permission policies, and ``caller=None`` may do
+            nothing administrative.
         clock: an :class:`iam.FakeClock` for tests.
         argon2: "owasp" (default), "interactive", "tests" (WARNING: tests only),
             or ``(ops_limit, mem_limit_bytes)``.
@@ -237,7 +240,11 @@ class Engine:
                 if handle is not notifier:
                     owned.append(handle)
                 lib.iam_options_set_notifier(options, handle.handle)
-            if authorizer is not None:
+            if authorizer == "allow_all":
+                lib.iam_options_set_allow_all(options, 1)
+            elif isinstance(authorizer, str):
+                raise ValueError('authorizer: "allow_all", a callable or an object with authorize()')
+            elif authorizer is not None:
                 handle = HostAuthorizer(authorizer)
                 owned.append(handle)
                 lib.iam_options_set_authorizer(options, handle.handle)

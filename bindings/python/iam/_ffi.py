@@ -253,6 +253,7 @@ _FUNCTIONS = [
     ("iam_options_add_previous_host_key", c_int, [OptionsP, c_char_p, c_char_p, c_size_t], _check_code),
     ("iam_options_set_notifier", c_int, [OptionsP, NotifierP], _check_code),
     ("iam_options_set_authorizer", c_int, [OptionsP, AuthorizerP], _check_code),
+    ("iam_options_set_allow_all", c_int, [OptionsP, c_int], _check_code),
     ("iam_options_set_clock", c_int, [OptionsP, ClockP], _check_code),
     ("iam_options_set_idempotency_window_seconds", c_int, [OptionsP, c_int64], _check_code),
     ("iam_options_set_login_link_ttl_seconds", c_int, [OptionsP, c_int64], _check_code),

@@ -44,7 +44,7 @@ def test_duplicate_username_error(engine):
 
 
 def test_alibaba_dialect_errors():
-    with iam.Engine(profile="alibaba", argon2="tests") as engine:
+    with iam.Engine(authorizer="allow_all", profile="alibaba", argon2="tests") as engine:
         with pytest.raises(iam.InvalidParameter) as e:
             engine.create_user(tenant=TENANT, username="alice", password="Summer-Breeze7")
         assert e.value.reason == "ou.primary_required"
@@ -153,7 +153,7 @@ def test_get_list_update_delete(engine):
 
 def test_authenticate_change_password_and_lockout(outbox):
     clock = iam.FakeClock(1_700_000_000)
-    with iam.Engine(argon2="tests", clock=clock, max_failed_logins=3,
+    with iam.Engine(authorizer="allow_all", argon2="tests", clock=clock, max_failed_logins=3,
                     lockout_duration=600) as engine:
         created = engine.create_user(tenant=TENANT, username="alice.wong", generate_password=True)
         password = created.generated_password
@@ -334,24 +334,24 @@ def test_registered_tenants_and_authorizer():
 def test_sqlite_store_persists(tmp_path):
     key = bytes(range(32))
     path = tmp_path / "iam.db"
-    with iam.Engine(store="sqlite:///" + str(path), argon2="tests", host_key=key) as engine:
+    with iam.Engine(authorizer="allow_all", store="sqlite:///" + str(path), argon2="tests", host_key=key) as engine:
         created = engine.create_user(tenant=TENANT, username="alice.wong", password="Summer-Breeze7",
                                      require_password_reset=False, access_key=True)
-    with iam.Engine(store=str(path), argon2="tests", host_key=key) as engine:
+    with iam.Engine(authorizer="allow_all", store=str(path), argon2="tests", host_key=key) as engine:
         assert engine.get_user(tenant=TENANT, username="alice.wong").id == created.user.id
         assert engine.authenticate(tenant=TENANT, identifier="alice.wong",
                                    password="Summer-Breeze7").ok
         assert engine.verify_access_key(created.access_key.id, created.access_key.secret).valid
     # One store handle shared by two engines.
     with iam.SqliteStore(path) as store:
-        with iam.Engine(store=store, argon2="tests", host_key=key) as a, \
-                iam.Engine(store=store, argon2="tests", host_key=key) as b:
+        with iam.Engine(authorizer="allow_all", store=store, argon2="tests", host_key=key) as a, \
+                iam.Engine(authorizer="allow_all", store=store, argon2="tests", host_key=key) as b:
             a.create_user(tenant=TENANT, username="bob.smith", generate_password=True)
             assert b.get_user(tenant=TENANT, username="bob.smith").username == "bob.smith"
     with pytest.raises(ValueError):
-        iam.Engine(store="postgres://localhost/iam")
+        iam.Engine(authorizer="allow_all", store="postgres://localhost/iam")
     with pytest.raises(iam.InvalidParameter) as e:
-        iam.Engine(host_key=b"short")
+        iam.Engine(authorizer="allow_all", host_key=b"short")
     assert e.value.reason == "host_key.invalid"
 
 
@@ -359,7 +359,7 @@ def test_outbox_retries_and_json_lines(tmp_path):
     outbox = Outbox()
     outbox.fail = 1
     clock = iam.FakeClock(1_700_000_000)
-    with iam.MemoryStore() as store, iam.Engine(store=store, notifier=outbox, clock=clock,
+    with iam.MemoryStore() as store, iam.Engine(authorizer="allow_all", store=store, notifier=outbox, clock=clock,
                                                 argon2="tests", outbox_backoff=(10, 60)) as engine:
         engine.create_user(tenant=TENANT, username="alice.wong", email="a@example.com",
                            generate_password=True, notify="email")
@@ -370,7 +370,7 @@ def test_outbox_retries_and_json_lines(tmp_path):
         assert outbox.sent[0].kind == "generated_password"
     path = tmp_path / "mail.jsonl"
     with iam.JsonLinesNotifier(str(path)) as notifier:
-        with iam.Engine(notifier=notifier, argon2="tests") as engine:
+        with iam.Engine(authorizer="allow_all", notifier=notifier, argon2="tests") as engine:
             engine.create_user(tenant=TENANT, username="bob.smith", email="b@example.com",
                                first_login_link=True)
     line = json.loads(path.read_text().splitlines()[0])
@@ -378,14 +378,14 @@ def test_outbox_retries_and_json_lines(tmp_path):
 
 
 def test_engine_lifetime():
-    engine = iam.Engine(argon2="tests")
+    engine = iam.Engine(authorizer="allow_all", argon2="tests")
     with engine:
         engine.create_user(tenant=TENANT, username="alice.wong", generate_password=True)
     with pytest.raises(ValueError):
         engine.get_user(tenant=TENANT, username="alice.wong")
     engine.close()  # idempotent
     with pytest.raises(iam.InvalidParameter):
-        iam.Engine(profile="klingon")
+        iam.Engine(authorizer="allow_all", profile="klingon")
 
 
 def test_embedded_nul_is_refused_never_cut(engine):

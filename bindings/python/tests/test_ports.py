@@ -14,7 +14,7 @@ from iam import _ports
 
 def test_python_store_end_to_end(outbox):
     store = iam.DictStore()
-    with iam.Engine(store=store, notifier=outbox, argon2="tests") as engine:
+    with iam.Engine(authorizer="allow_all", store=store, notifier=outbox, argon2="tests") as engine:
         created = engine.create_user(tenant=TENANT, username="alice.wong",
                                      email="alice@example.com", generate_password=True,
                                      access_key=True, notify=["email"], client_token="t-1")
@@ -75,7 +75,7 @@ def test_python_store_end_to_end(outbox):
 def test_python_store_holds_policies_and_group_attachments():
     store = iam.DictStore()
     document = '{"Version":"1","Statement":[{"Effect":"Allow","Action":"iam:Get*","Resource":"*"}]}'
-    with iam.Engine(store=store, argon2="tests") as engine:
+    with iam.Engine(authorizer="allow_all", store=store, argon2="tests") as engine:
         policy = engine.create_policy(tenant=TENANT, name="Getters", document=document)
         assert store.find_entry("policy", TENANT, "GETTERS")["document"] == document
         engine.create_group(tenant=TENANT, name="ops")
@@ -100,7 +100,7 @@ def test_python_store_holds_policies_and_group_attachments():
 
 def test_python_store_with_registered_tenants():
     store = iam.DictStore()
-    with iam.Engine(store=store, argon2="tests", require_registered_tenant=True) as engine:
+    with iam.Engine(authorizer="allow_all", store=store, argon2="tests", require_registered_tenant=True) as engine:
         with pytest.raises(iam.NotFound):
             engine.create_user(tenant=TENANT, username="alice.wong", generate_password=True)
         engine.register_tenant(TENANT)
@@ -124,7 +124,7 @@ class FailingStore(iam.DictStore):
 
 def test_exceptions_inside_store_callbacks():
     store = FailingStore()
-    with iam.Engine(store=store, argon2="tests") as engine:
+    with iam.Engine(authorizer="allow_all", store=store, argon2="tests") as engine:
         store.raise_next = RuntimeError("disk on fire")
         with pytest.raises(iam.CallbackFailed) as e:
             engine.create_user(tenant=TENANT, username="alice.wong", generate_password=True)
@@ -148,7 +148,7 @@ class BadRecords(iam.DictStore):
 
 
 def test_malformed_records_from_a_store():
-    with iam.Engine(store=BadRecords(), argon2="tests") as engine:
+    with iam.Engine(authorizer="allow_all", store=BadRecords(), argon2="tests") as engine:
         with pytest.raises(iam.CallbackFailed) as e:
             engine.create_user(tenant=TENANT, username="alice.wong", groups=["admins"],
                                generate_password=True)
@@ -157,7 +157,7 @@ def test_malformed_records_from_a_store():
 
 def test_notifier_callable_and_failures():
     received = []
-    with iam.Engine(notifier=received.append, argon2="tests") as engine:
+    with iam.Engine(authorizer="allow_all", notifier=received.append, argon2="tests") as engine:
         engine.create_user(tenant=TENANT, username="alice.wong", email="a@example.com",
                            first_login_link=True)
     assert [n.kind for n in received] == ["login_link"]
@@ -172,7 +172,7 @@ def test_notifier_callable_and_failures():
             return False  # not delivered: rescheduled
 
     refusing = Refusing()
-    with iam.MemoryStore() as store, iam.Engine(store=store, notifier=refusing,
+    with iam.MemoryStore() as store, iam.Engine(authorizer="allow_all", store=store, notifier=refusing,
                                                 argon2="tests") as engine:
         engine.create_user(tenant=TENANT, username="bob.smith", email="b@example.com",
                            first_login_link=True)
@@ -209,11 +209,35 @@ def test_destroy_runs_once_per_port():
     assert len(_ports._registry) == before
     # A store shared by two engines lives until the last one closes.
     handle = _ports.HostStore(store)
-    a = iam.Engine(store=handle, argon2="tests")
-    b = iam.Engine(store=handle, argon2="tests")
+    a = iam.Engine(authorizer="allow_all", store=handle, argon2="tests")
+    b = iam.Engine(authorizer="allow_all", store=handle, argon2="tests")
     handle.close()
     a.close()
     assert len(_ports._registry) == before + 1
     assert b.get_user(tenant=TENANT, username="alice.wong").username == "alice.wong"
     b.close()
     assert len(_ports._registry) == before
+
+
+def test_the_default_authorizer_is_the_policy_evaluator():
+    store = iam.MemoryStore()
+    with iam.Engine(store=store, authorizer="allow_all", argon2="tests") as setup:
+        admin = setup.create_user(tenant=TENANT, username="admin01",
+                                  policies=["AdministratorAccess"], generate_password=True).user
+        reader = setup.create_user(tenant=TENANT, username="reader01",
+                                   policies=["IAM ReadOnlyAccess"], generate_password=True).user
+    with iam.Engine(store=store, argon2="tests") as engine:  # no authorizer named
+        with pytest.raises(iam.Error) as e:
+            engine.create_user(tenant=TENANT, username="anon01", generate_password=True)
+        assert (e.value.code, e.value.reason) == (iam.Status.PERMISSION_DENIED,
+                                                  "authorization.denied")
+        made = engine.create_user(tenant=TENANT, username="bob01", generate_password=True,
+                                  caller=iam.Principal(admin.id, TENANT))
+        assert made.user.username == "bob01"
+        assert engine.get_user(tenant=TENANT, username="bob01",
+                               caller=(reader.id, TENANT)).id == made.user.id
+        with pytest.raises(iam.Error) as e:
+            engine.delete_user(tenant=TENANT, username="bob01", caller=(reader.id, TENANT))
+        assert "iam:DeleteUser" in e.value.message
+    with pytest.raises(ValueError):
+        iam.Engine(authorizer="allow_everything")

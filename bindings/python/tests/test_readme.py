@@ -39,7 +39,7 @@ def test_python_example_runs(tmp_path):
 
 def test_c_example_runs(tmp_path):
     code = snippet("c")
-    assert len(code.strip().splitlines()) <= 16
+    assert len(code.strip().splitlines()) <= 17  # short: one line more for allow-all by name
     cc = shutil.which("cc") or shutil.which("gcc")
     assert cc is not None, "a C compiler is needed (scripts/deps.sh installs g++ and gcc)"
     source = tmp_path / "example.c"

@@ -18,7 +18,7 @@ PER_THREAD = 12
 def test_concurrent_creates_and_reads(store_kind, tmp_path):
     store = iam.DictStore() if store_kind == "python" else None
     outbox = Outbox()
-    with iam.Engine(store=store, notifier=outbox, argon2="tests") as engine:
+    with iam.Engine(authorizer="allow_all", store=store, notifier=outbox, argon2="tests") as engine:
         def work(t: int) -> list:
             ids = []
             for i in range(PER_THREAD):
@@ -44,7 +44,7 @@ def test_concurrent_creates_and_reads(store_kind, tmp_path):
 @pytest.mark.parametrize("store_kind", ["memory", "python"])
 def test_concurrent_duplicates_one_winner(store_kind):
     store = iam.DictStore() if store_kind == "python" else None
-    with iam.Engine(store=store, argon2="tests") as engine:
+    with iam.Engine(authorizer="allow_all", store=store, argon2="tests") as engine:
         barrier = threading.Barrier(THREADS)
         outcomes = []
         lock = threading.Lock()
@@ -69,7 +69,7 @@ def test_concurrent_duplicates_one_winner(store_kind):
 
 
 def test_close_waits_for_calls_in_flight():
-    engine = iam.Engine(argon2="tests")
+    engine = iam.Engine(authorizer="allow_all", argon2="tests")
     started = threading.Event()
 
     def hammer() -> int:
