@@ -46,11 +46,13 @@ absl::Status Engine::Impl::CheckPolicyDocument(absl::string_view document) const
   absl::StatusOr<std::shared_ptr<const CompiledPolicy>> compiled =
       CompilePolicy(document, *profile);
   if (compiled.ok()) return absl::OkStatus();
+  // The compiler's field and message ("Statement[0].Effect: ...") under "document".
   const std::string inner = ErrorField(compiled.status());
-  const std::string field =
-      inner.empty() || inner == "document" ? "document" : absl::StrCat("document.", inner);
-  return MakeError(absl::StatusCode::kInvalidArgument, field, ErrorReason(compiled.status()),
-                   absl::StrCat("document: ", compiled.status().message()));
+  const bool whole = inner.empty() || inner == "document";
+  return MakeError(absl::StatusCode::kInvalidArgument,
+                   whole ? "document" : absl::StrCat("document.", inner),
+                   ErrorReason(compiled.status()),
+                   absl::StrCat(whole ? "document: " : "document.", compiled.status().message()));
 }
 
 absl::StatusOr<std::string> Engine::Impl::ResolvePolicy(absl::string_view tenant,

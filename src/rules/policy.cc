@@ -243,7 +243,8 @@ absl::Status CompileConditions(const json& block, const std::string& field,
 }
 
 absl::StatusOr<Statement> CompileStatement(const json& s, const std::string& field,
-                                           absl::Span<const internal::ActionAlias> aliases) {
+                                           absl::Span<const internal::ActionAlias> aliases,
+                                           bool resource_optional) {
   if (!s.is_object()) return Bad(field, "must be an object");
   Statement out;
   bool has_effect = false, has_action = false, has_resource = false, any_resource = false;
@@ -287,7 +288,7 @@ absl::StatusOr<Statement> CompileStatement(const json& s, const std::string& fie
   }
   if (!has_effect) return Bad(field + ".Effect", "is required");
   if (!has_action) return Bad(field + ".Action", "is required");
-  if (!has_resource) return Bad(field + ".Resource", "is required");
+  if (!has_resource && !resource_optional) return Bad(field + ".Resource", "is required");
   if (any_resource) out.resources.clear();
   return out;
 }
@@ -378,9 +379,20 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompilePolicy(absl::string
     }
   }
   if (version == nullptr) return Bad("Version", "is required");
-  static constexpr absl::string_view kVersions[] = {"1", "1.1", "2.0", "2012-10-17"};
-  if (!version->is_string() || std::find(std::begin(kVersions), std::end(kVersions),
-                                         version->get<std::string>()) == std::end(kVersions)) {
+  // The grammars' versions: Alibaba RAM "1", Huawei's fine-grained "1.1" (where
+  // a statement without Resource is on every resource), Tencent CAM "2.0",
+  // AWS "2012-10-17".
+  struct Grammar {
+    absl::string_view version;
+    bool resource_optional;
+  };
+  static constexpr Grammar kGrammars[] = {
+      {"1", false}, {"1.1", true}, {"2.0", false}, {"2012-10-17", false}};
+  const Grammar* grammar = nullptr;
+  for (const Grammar& g : kGrammars) {
+    if (version->is_string() && version->get<std::string>() == g.version) grammar = &g;
+  }
+  if (grammar == nullptr) {
     return Bad(version_key, "must be \"1\", \"1.1\", \"2.0\" or \"2012-10-17\"");
   }
   if (statements == nullptr) return Bad("Statement", "is required");
@@ -394,7 +406,8 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicy>> CompilePolicy(absl::string
   auto policy = std::make_shared<CompiledPolicy>();
   const absl::Span<const internal::ActionAlias> aliases = internal::ActionAliases(profile.name);
   for (size_t i = 0; i < list.size(); ++i) {
-    auto s_or = CompileStatement(list[i], absl::StrCat(statement_key, "[", i, "]"), aliases);
+    auto s_or = CompileStatement(list[i], absl::StrCat(statement_key, "[", i, "]"), aliases,
+                                 grammar->resource_optional);
     if (!s_or.ok()) return s_or.status();
 
     Statement s = *std::move(s_or);

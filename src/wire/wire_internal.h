@@ -87,6 +87,7 @@ struct Route {
 absl::Span<const Route> KeystoneUserRoutes();
 absl::Span<const Route> KeystoneTokenRoutes();
 absl::Span<const Route> HuaweiUserRoutes();
+absl::Span<const Route> HuaweiPolicyRoutes();  // custom policies and their group grants
 
 // An action of an RPC-style API (one URL, the action named in a header or a
 // parameter). Every action needs an authenticated caller; `call.body` holds

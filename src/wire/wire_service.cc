@@ -386,8 +386,8 @@ WireService::WireService(Engine* engine, WireOptions options) : impl_(new Impl) 
   }
   impl_->clock = options.clock != nullptr ? options.clock : SystemClock();
   impl_->options = std::move(options);
-  for (auto table :
-       {wire::KeystoneTokenRoutes(), wire::KeystoneUserRoutes(), wire::HuaweiUserRoutes()}) {
+  for (auto table : {wire::KeystoneTokenRoutes(), wire::KeystoneUserRoutes(),
+                     wire::HuaweiUserRoutes(), wire::HuaweiPolicyRoutes()}) {
     impl_->routes.insert(impl_->routes.end(), table.begin(), table.end());
   }
 }

@@ -258,6 +258,16 @@ TEST(PolicyTest, OneStatementObjectAndTencentLowerCaseGrammarCompile) {
   EXPECT_NE(Compile(ManyStatements(100)), nullptr);
 }
 
+// Huawei's fine-grained grammar (Version 1.1) may leave Resource out: every
+// resource. The other grammars require it (the BadCase above).
+TEST(PolicyTest, HuaweiFineGrainedStatementsMayOmitResource) {
+  auto fine = Compile(
+      R"({"Version":"1.1","Statement":[{"Effect":"Allow","Action":["iam:users:getUser"]}]})");
+  ASSERT_NE(fine, nullptr);
+  EXPECT_EQ(Decide({fine}, "iam:GetUser", kAlice), Decision::kAllow);
+  EXPECT_EQ(Decide({fine}, "iam:DeleteUser", kAlice), Decision::kImplicitDeny);
+}
+
 TEST(PolicyCatalogTest, ResourcesInEachProfilesForm) {
   EXPECT_EQ(PolicyCatalog::For(*FindProfile("alibaba"))
                 .RenderResource("user", "idaas_x", "user_abc", "alice"),

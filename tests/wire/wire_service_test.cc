@@ -6,11 +6,13 @@
 // way they can be wrong.
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "iam/authorizer.h"
@@ -876,6 +878,66 @@ TEST_F(WireAuthorizationTest, AttachedReadOnlyPolicyReadsButCannotWrite) {
   EXPECT_EQ(del.text.find("ReadOnly"), std::string::npos) << "never the policy";
 }
 
+// Huawei's custom policies (/v3.0/OS-ROLE/roles) granted to a group in the
+// domain: the group's members act by them, and lose them when revoked.
+TEST_F(WireAuthorizationTest, CustomPoliciesGrantedToAGroupDecideForItsMembers) {
+  const std::string plain_token = Token("plain.user", "Summer-Breeze7");
+  ExpectKeystoneError(As(plain_token, "GET", "/v3/users"), 403);
+  const std::string role = R"({"role": {"display_name": "UserLister", "type": "AX",
+      "description": "lists users", "policy": {"Version": "1.1", "Statement": [
+        {"Effect": "Allow", "Action": ["iam:users:listUsers"]}]}}})";
+  Answer made = Admin("POST", "/v3.0/OS-ROLE/roles", role);
+  ASSERT_EQ(made.status, 201) << made.text;
+  const std::string id = made.body["role"]["id"];
+  EXPECT_EQ(made.body["role"]["display_name"], "UserLister");
+  EXPECT_EQ(made.body["role"]["catalog"], "CUSTOMED");
+  EXPECT_EQ(made.body["role"]["policy"]["Statement"][0]["Action"][0], "iam:users:listUsers");
+  EXPECT_EQ(Admin("POST", "/v3.0/OS-ROLE/roles", role).status, 409);
+  Answer bad = Admin("POST", "/v3.0/OS-ROLE/roles",
+                     R"({"role": {"display_name": "Bad", "type": "AX", "policy": {"Version": "1.1",
+                       "Statement": [{"Effect": "Perhaps", "Action": ["iam:*"]}]}}})");
+  EXPECT_EQ(bad.status, 400) << bad.text;
+  EXPECT_NE(bad.text.find("role.policy.Statement[0].Effect"), std::string::npos) << bad.text;
+  EXPECT_EQ(Admin("GET", "/v3.0/OS-ROLE/roles").body["roles"].size(), 1u);
+  EXPECT_EQ(Admin("GET", "/v3.0/OS-ROLE/roles/" + id).body["role"]["description"], "lists users");
+
+  // A group holding the plain user, then the grant.
+  Answer group = Admin("POST", "/v3/groups", R"({"group": {"name": "listers"}})");
+  ASSERT_EQ(group.status, 201) << group.text;
+  const std::string gid = group.body["group"]["id"];
+  ASSERT_EQ(Admin("PUT", "/v3/groups/" + gid + "/users/" + plain_id_).status, 204);
+  const std::string grant = absl::StrCat("/v3/domains/", kTenant, "/groups/", gid, "/roles/", id);
+  EXPECT_EQ(Admin("HEAD", grant).status, 404);
+  EXPECT_EQ(Admin("PUT", grant).status, 204);
+  EXPECT_EQ(Admin("PUT", grant).status, 204);  // again: nothing changes
+  EXPECT_EQ(Admin("HEAD", grant).status, 204);
+  Answer held = Admin("GET", absl::StrCat("/v3/domains/", kTenant, "/groups/", gid, "/roles"));
+  ASSERT_EQ(held.body["roles"].size(), 1u) << held.text;
+  EXPECT_EQ(held.body["roles"][0]["id"], id);
+  EXPECT_EQ(As(plain_token, "GET", "/v3/users").status, 200);
+  ExpectKeystoneError(As(plain_token, "POST", "/v3/users", R"({"user": {"name": "nope01"}})"), 403);
+  // Edited: the next call is decided by the new version.
+  Answer edited = Admin("PATCH", "/v3.0/OS-ROLE/roles/" + id,
+                        R"({"role": {"policy": {"Version": "1.1", "Statement": [
+                          {"Effect": "Allow", "Action": ["iam:users:getUser"]}]}}})");
+  ASSERT_EQ(edited.status, 200) << edited.text;
+  EXPECT_EQ(As(plain_token, "GET", "/v3/users").status, 403);
+  EXPECT_EQ(Admin("PATCH", "/v3.0/OS-ROLE/roles/" + id, R"({"role": {"display_name": "Renamed"}})")
+                .status,
+            400);
+  // In use while granted; revoked, then deleted.
+  EXPECT_EQ(Admin("DELETE", "/v3.0/OS-ROLE/roles/" + id).status, 409);
+  EXPECT_EQ(Admin("DELETE", grant).status, 204);
+  EXPECT_EQ(Admin("DELETE", grant).status, 404);
+  EXPECT_EQ(Admin("DELETE", "/v3.0/OS-ROLE/roles/" + id).status, 200);
+  EXPECT_EQ(Admin("GET", "/v3.0/OS-ROLE/roles/" + id).status, 404);
+  // Another domain in the path is refused.
+  EXPECT_EQ(
+      Admin("GET", absl::StrCat("/v3/domains/", std::string(32, 'f'), "/groups/", gid, "/roles"))
+          .status,
+      403);
+}
+
 // Tenant A (the fixture's) and tenant B, each with an AdministratorAccess
 // administrator: B's reaches none of A's users, groups or keys through any
 // route, by token or by signed key, and A is exactly as it was.
@@ -898,10 +960,18 @@ TEST_F(WireAuthorizationTest, AnotherTenantsAdministratorGets403Or404OnEveryRout
   auto admin_b = builder.CreateUser(b);
   ASSERT_TRUE(admin_b.ok()) << admin_b.status();
   const std::string ak_b = admin_b->access_key->id, sk_b = admin_b->access_key->secret.Reveal();
-  // A's resources: a group with a member, the plain user's key.
+  // A's resources: a group with a member and a policy, the plain user's key.
+  DirectoryEntry pol;
+  pol.kind = EntryKind::kPolicy;
+  pol.tenant = kTenant;
+  pol.name = "APolicy";
+  pol.document = R"({"Version":"1.1","Statement":[{"Effect":"Allow","Action":["iam:*"]}]})";
+  auto policy = builder.CreateEntry({}, pol);
+  ASSERT_TRUE(policy.ok()) << policy.status();
   DirectoryEntry g;
   g.tenant = kTenant;
   g.name = "a.ops";
+  g.policies = {"APolicy"};
   auto group = builder.CreateEntry({}, g);
   ASSERT_TRUE(group.ok());
   UpdateUserRequest join;
@@ -922,9 +992,11 @@ TEST_F(WireAuthorizationTest, AnotherTenantsAdministratorGets403Or404OnEveryRout
         absl::StrAppend(&out, k.id, k.enabled, ";");
       }
     }
-    const auto groups = builder.ListEntries({}, EntryKind::kGroup, kTenant, "");
-    for (const DirectoryEntry& e : groups.ok() ? *groups : std::vector<DirectoryEntry>{}) {
-      absl::StrAppend(&out, e.id, " v", e.version, ";");
+    for (EntryKind kind : {EntryKind::kGroup, EntryKind::kPolicy}) {
+      const auto entries = builder.ListEntries({}, kind, kTenant, "");
+      for (const DirectoryEntry& e : entries.ok() ? *entries : std::vector<DirectoryEntry>{}) {
+        absl::StrAppend(&out, e.id, " v", e.version, " ", absl::StrJoin(e.policies, ","), ";");
+      }
     }
     return out;
   };
@@ -953,6 +1025,7 @@ TEST_F(WireAuthorizationTest, AnotherTenantsAdministratorGets403Or404OnEveryRout
                  : kind == "groups"      ? group->id
                  : kind == "domains"     ? std::string(kTenant)
                  : kind == "credentials" ? plain_ak_
+                 : kind == "roles"       ? policy->id
                                          : "unknown";
     }
     return absl::StrJoin(parts, "/");
@@ -964,23 +1037,30 @@ TEST_F(WireAuthorizationTest, AnotherTenantsAdministratorGets403Or404OnEveryRout
       {"group",
        R"({"group": {"name": "intruders", "domain_id": ")" + std::string(kTenant) + "\"}}"},
       {"credential", R"({"credential": {"user_id": ")" + plain_id_ + R"("}})"},
+      {"role", R"({"role": {"display_name": "intruders", "type": "AX", "policy": {"Version": "1.1",
+                 "Statement": [{"Effect": "Deny", "Action": ["iam:*"]}]}}})"},
   };
+  // Routes that name nothing of A's: they act in the caller's own tenant.
+  const std::set<std::string> own_tenant = {"GET /v3/domains", "GET /v3/auth/domains",
+                                            "POST /v3.0/OS-ROLE/roles", "GET /v3.0/OS-ROLE/roles"};
   const std::string query = absl::StrCat("domain_id=", kTenant, "&user_id=", plain_id_);
   int tried = 0;
   std::vector<wire::Route> routes;
   for (const wire::Route& r : wire::KeystoneUserRoutes()) routes.push_back(r);
   for (const wire::Route& r : wire::HuaweiUserRoutes()) routes.push_back(r);
+  for (const wire::Route& r : wire::HuaweiPolicyRoutes()) routes.push_back(r);
   for (const wire::Route& route : routes) {
     const std::string method(route.method), path = fill(route.pattern);
-    const bool lists_domains =
-        route.pattern == "/v3/domains" || route.pattern == "/v3/auth/domains";
+    const bool names_nothing = own_tenant.count(absl::StrCat(route.method, " ", route.pattern)) > 0;
     const std::string root(route.body_root);
-    const std::string body = root.empty() ? ""
-                             : bodies.count(method + " " + root) > 0
-                                 ? bodies.at(method + " " + root)
-                                 : bodies.at(root);
-    const std::string q = method == "GET" && !lists_domains ? query : "";
+    const std::string shape = root.empty() ? ""
+                              : bodies.count(method + " " + root) > 0
+                                  ? bodies.at(method + " " + root)
+                                  : bodies.at(root);
+    const std::string q = method == "GET" && !names_nothing ? query : "";
     for (int signed_request = 0; signed_request < 2; ++signed_request) {
+      const std::string body =
+          absl::StrReplaceAll(shape, {{"intruders", absl::StrCat("intruders", signed_request)}});
       Answer a;
       if (signed_request) {
         WireRequest r = Req(method, path, body, q);
@@ -993,10 +1073,11 @@ TEST_F(WireAuthorizationTest, AnotherTenantsAdministratorGets403Or404OnEveryRout
       }
       ++tried;
       const std::string what = method + " " + path + (signed_request ? " (signed)" : " (token)");
-      if (lists_domains) {
-        // Lists the caller's own domain, never another.
-        EXPECT_EQ(a.status, 200) << what;
+      if (names_nothing) {
+        // Acts in (or lists) the caller's own domain, never another.
+        EXPECT_TRUE(a.status == 200 || a.status == 201) << what << ": " << a.text;
         EXPECT_EQ(a.text.find(kTenant), std::string::npos) << what << ": " << a.text;
+        EXPECT_EQ(a.text.find("APolicy"), std::string::npos) << what << ": " << a.text;
         continue;
       }
       EXPECT_TRUE(a.status == 403 || a.status == 404) << what << ": " << a.status << " " << a.text;
