@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -165,6 +166,33 @@ absl::StatusOr<std::vector<User>> AllPages(Engine& engine, ListUsersRequest requ
     request.page_token = page->next_page_token;
   } while (!request.page_token.empty());
   return out;
+}
+
+bool SetPolicyName(std::vector<std::string>* names, absl::string_view policy, bool attached) {
+  auto it = std::find_if(names->begin(), names->end(),
+                         [&](const std::string& n) { return absl::EqualsIgnoreCase(n, policy); });
+  if (attached == (it != names->end())) return false;
+  if (attached) {
+    names->emplace_back(policy);
+  } else {
+    names->erase(it);
+  }
+  return true;
+}
+
+absl::StatusOr<bool> SetGroupPolicy(Call& call, const DirectoryEntry& group,
+                                    absl::string_view policy, bool attached) {
+  EntryUpdate u;
+  u.caller = call.caller;
+  u.kind = EntryKind::kGroup;
+  u.tenant = call.caller.tenant;
+  u.id_or_name = group.id;
+  u.expected_version = group.version;
+  u.policies = group.policies;
+  if (!SetPolicyName(&*u.policies, policy, attached)) return false;
+  absl::StatusOr<DirectoryEntry> updated = call.engine.UpdateEntry(u);
+  if (!updated.ok()) return updated.status();
+  return true;
 }
 
 UpdateUserRequest UpdateOf(const Call& call, const User& current) {

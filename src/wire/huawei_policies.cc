@@ -202,29 +202,12 @@ absl::StatusOr<Reply> ChangeGroupPolicy(Call& call, bool grant) {
   if (!group.ok()) return group.status();
   absl::StatusOr<DirectoryEntry> p = PolicyById(call, call.params[2]);
   if (!p.ok()) return p.status();
-  std::vector<std::string> names = group->policies;
-  if (Holds(*group, *p) == grant) {
-    if (grant) return NoContent();
+  absl::StatusOr<bool> changed = SetGroupPolicy(call, *group, p->name, grant);
+  if (!changed.ok()) return changed.status();
+  if (!*changed && !grant) {
     return MakeError(absl::StatusCode::kNotFound, "role_id", "policy.not_granted",
                      "role_id: the group does not have this policy");
   }
-  if (grant) {
-    names.push_back(p->name);
-  } else {
-    names.erase(
-        std::remove_if(names.begin(), names.end(),
-                       [&](const std::string& n) { return absl::EqualsIgnoreCase(n, p->name); }),
-        names.end());
-  }
-  EntryUpdate u;
-  u.caller = call.caller;
-  u.kind = EntryKind::kGroup;
-  u.tenant = call.caller.tenant;
-  u.id_or_name = group->id;
-  u.expected_version = group->version;
-  u.policies = std::move(names);
-  absl::StatusOr<DirectoryEntry> updated = call.engine.UpdateEntry(u);
-  if (!updated.ok()) return updated.status();
   return NoContent();
 }
 

@@ -182,15 +182,7 @@ absl::StatusOr<Reply> ChangeUserPolicy(Call& call, absl::string_view uin_param, 
   absl::StatusOr<User> user = call.engine.GetUser(call.caller, call.caller.tenant, *uin);
   if (!user.ok()) return user.status();
   std::vector<std::string> names = user->policies;
-  auto it = std::find_if(names.begin(), names.end(), [&](const std::string& n) {
-    return absl::EqualsIgnoreCase(n, policy->name);
-  });
-  if (attach == (it != names.end())) return JsonReply(json::object());  // already so
-  if (attach) {
-    names.push_back(policy->name);
-  } else {
-    names.erase(it);
-  }
+  if (!SetPolicyName(&names, policy->name, attach)) return JsonReply(json::object());  // so already
   UpdateUserRequest req = UpdateOf(call, *user);
   req.policies = std::move(names);
   absl::StatusOr<User> updated = call.engine.UpdateUser(req);
@@ -223,25 +215,8 @@ absl::StatusOr<Reply> ChangeGroupPolicy(Call& call, absl::string_view group_para
   absl::StatusOr<DirectoryEntry> group =
       call.engine.GetEntry(call.caller, EntryKind::kGroup, call.caller.tenant, *group_id);
   if (!group.ok()) return group.status();
-  std::vector<std::string> names = group->policies;
-  auto it = std::find_if(names.begin(), names.end(), [&](const std::string& n) {
-    return absl::EqualsIgnoreCase(n, policy->name);
-  });
-  if (attach == (it != names.end())) return JsonReply(json::object());
-  if (attach) {
-    names.push_back(policy->name);
-  } else {
-    names.erase(it);
-  }
-  EntryUpdate u;
-  u.caller = call.caller;
-  u.kind = EntryKind::kGroup;
-  u.tenant = call.caller.tenant;
-  u.id_or_name = group->id;
-  u.policies = std::move(names);
-  u.expected_version = group->version;
-  absl::StatusOr<DirectoryEntry> updated = call.engine.UpdateEntry(u);
-  if (!updated.ok()) return updated.status();
+  absl::StatusOr<bool> changed = SetGroupPolicy(call, *group, policy->name, attach);
+  if (!changed.ok()) return changed.status();
   return JsonReply(json::object());
 }
 

@@ -211,6 +211,14 @@ json ListLinks(const Call& call);
 // as Keystone answers GET /v3/users/{name}.
 absl::StatusOr<User> UserById(Call& call, absl::string_view id);
 
+// Attaches (`attached`) or detaches the policy named `policy` in `names`
+// (names compare ignoring ASCII case); false when it already was so.
+bool SetPolicyName(std::vector<std::string>* names, absl::string_view policy, bool attached);
+// The same on a group's policies, committed at the version read (a concurrent
+// change fails with kAborted); false when nothing had to change.
+absl::StatusOr<bool> SetGroupPolicy(Call& call, const DirectoryEntry& group,
+                                    absl::string_view policy, bool attached);
+
 // An update of `current` at the version the caller read (a concurrent change
 // fails with kAborted), by the caller, in its tenant.
 UpdateUserRequest UpdateOf(const Call& call, const User& current);

@@ -40,18 +40,23 @@ struct Answer {
 // An engine under `profile` with an administrator holding an access key.
 class ActionApiTest : public ::testing::Test {
  protected:
-  void Start(const char* profile, const std::string& tenant) {
-    tenant_ = tenant;
+  // The engine and the wire service over it; `authorizer` null allows all.
+  void Serve(const char* profile, Authorizer* authorizer, std::unique_ptr<Engine>* engine) {
     EngineOptions o;
-    o.authorizer = iam::AllowAllAuthorizer();  // by name
+    o.authorizer = authorizer != nullptr ? authorizer : iam::AllowAllAuthorizer();  // by name
     o.profile = FindProfile(profile);
     o.clock = &clock_;
     o.argon2 = Argon2Params::ForTests();
     o.host_key = std::string(32, 'a');
-    engine_ = std::make_unique<Engine>(o, &store_);
+    wire_.reset();
+    *engine = std::make_unique<Engine>(o, &store_);
     WireOptions w;
     w.clock = &clock_;
-    wire_ = std::make_unique<WireService>(engine_.get(), w);
+    wire_ = std::make_unique<WireService>(engine->get(), w);
+  }
+  void Start(const char* profile, const std::string& tenant) {
+    tenant_ = tenant;
+    Serve(profile, nullptr, &engine_);
     if (std::string(profile) == "alibaba") {
       DirectoryEntry ou;
       ou.kind = EntryKind::kOrganizationalUnit;
@@ -131,18 +136,7 @@ class ActionApiTest : public ::testing::Test {
     promote.policies = std::vector<std::string>{"AdministratorAccess"};
     ASSERT_TRUE(engine_->UpdateUser(promote).ok());
     authorizer_ = std::make_unique<PolicyAuthorizer>(&store_, *FindProfile(profile));
-    EngineOptions o;
-    o.authorizer = iam::AllowAllAuthorizer();  // by name
-    o.profile = FindProfile(profile);
-    o.clock = &clock_;
-    o.argon2 = Argon2Params::ForTests();
-    o.host_key = std::string(32, 'a');
-    o.authorizer = authorizer_.get();
-    wire_.reset();
-    guarded_ = std::make_unique<Engine>(o, &store_);
-    WireOptions w;
-    w.clock = &clock_;
-    wire_ = std::make_unique<WireService>(guarded_.get(), w);
+    Serve(profile, authorizer_.get(), &guarded_);
   }
   // Everything of this tenant a caller could change, as text.
   std::string Snapshot() {
