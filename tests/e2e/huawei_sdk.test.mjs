@@ -295,6 +295,64 @@ describe('Huawei Cloud IAM Node SDK against iamctl serve', () => {
       404, 'keystoneAddUserToGroup with an unknown user');
   });
 
+  test('custom policies: created, granted to the group, its member acts by them until revoked', async () => {
+    assert.ok(state.groupId && state.hwUserId, 'needs the group and its member');
+    const policy = (actions) => new iam.ServicePolicy().withVersion('1.1')
+      .withStatement([new iam.ServiceStatement().withAction(actions).withEffect('Allow')]);
+    const made = await ok(client.createCloudServiceCustomPolicy(
+      new iam.CreateCloudServiceCustomPolicyRequest().withBody(
+        new iam.CreateCloudServiceCustomPolicyRequestBody().withRole(
+          new iam.ServicePolicyRoleOption().withDisplayName(`lister${SUFFIX}`).withType('AX')
+            .withDescription('lists users').withPolicy(policy(['iam:users:listUsers']))))),
+      'createCloudServiceCustomPolicy');
+    assert.equal(made.httpStatusCode, 201, JSON.stringify(made));
+    const roleId = made.role.id;
+    assert.equal(made.role.display_name, `lister${SUFFIX}`);
+    const shown = await ok(client.showCustomPolicy(new iam.ShowCustomPolicyRequest().withRoleId(roleId)),
+                           'showCustomPolicy');
+    assert.equal(shown.role.description, 'lists users');
+    const listed = await ok(client.listCustomPolicies(new iam.ListCustomPoliciesRequest()),
+                            'listCustomPolicies');
+    assert.ok(listed.roles.some((r) => r.id === roleId), JSON.stringify(listed));
+
+    // The member's own key, made by the administrator.
+    const key = await ok(client.createPermanentAccessKey(new iam.CreatePermanentAccessKeyRequest().withBody(
+      new iam.CreatePermanentAccessKeyRequestBody().withCredential(
+        new iam.CreateCredentialOption().withUserId(state.hwUserId)))), 'createPermanentAccessKey');
+    const member = makeClient(key.credential.access, key.credential.secret);
+    await rejectsWith(member.keystoneListUsers(new iam.KeystoneListUsersRequest()), 403, 'before the grant');
+
+    const grant = (req) => req.withDomainId(IAM_TENANT).withGroupId(state.groupId).withRoleId(roleId);
+    const granted = await ok(client.keystoneAssociateGroupWithDomainPermission(
+      grant(new iam.KeystoneAssociateGroupWithDomainPermissionRequest())), 'grant');
+    assert.equal(granted.httpStatusCode, 204);
+    const held = await ok(client.keystoneListDomainPermissionsForGroup(
+      new iam.KeystoneListDomainPermissionsForGroupRequest().withDomainId(IAM_TENANT).withGroupId(state.groupId)),
+      'keystoneListDomainPermissionsForGroup');
+    assert.deepEqual(held.roles.map((r) => r.id), [roleId]);
+    const users = await ok(member.keystoneListUsers(new iam.KeystoneListUsersRequest()), 'after the grant');
+    assert.equal(users.httpStatusCode, 200);
+
+    // Edited to read only single users: listing is refused on the next call.
+    await ok(client.updateCloudServiceCustomPolicy(new iam.UpdateCloudServiceCustomPolicyRequest()
+      .withRoleId(roleId).withBody(new iam.UpdateCloudServiceCustomPolicyRequestBody().withRole(
+        new iam.ServicePolicyRoleOption().withDisplayName(`lister${SUFFIX}`).withType('AX')
+          .withPolicy(policy(['iam:users:getUser']))))), 'updateCloudServiceCustomPolicy');
+    await rejectsWith(member.keystoneListUsers(new iam.KeystoneListUsersRequest()), 403, 'after the edit');
+
+    await rejectsWith(client.deleteCustomPolicy(new iam.DeleteCustomPolicyRequest().withRoleId(roleId)),
+                      409, 'deleting a granted policy');
+    const revoked = await ok(client.keystoneRemoveDomainPermissionFromGroup(
+      grant(new iam.KeystoneRemoveDomainPermissionFromGroupRequest())), 'revoke');
+    assert.equal(revoked.httpStatusCode, 204);
+    await ok(client.deleteCustomPolicy(new iam.DeleteCustomPolicyRequest().withRoleId(roleId)),
+             'deleteCustomPolicy');
+    await rejectsWith(client.showCustomPolicy(new iam.ShowCustomPolicyRequest().withRoleId(roleId)),
+                      404, 'the deleted policy');
+    await ok(client.deletePermanentAccessKey(
+      new iam.DeletePermanentAccessKeyRequest().withAccessKey(key.credential.access)), 'deletePermanentAccessKey');
+  });
+
   test('duplicate user name: 409 on /v3/users and on /v3.0/OS-USER/users', async () => {
     assert.ok(state.userId && state.hwUserId, 'needs both users');
     const ks = new iam.KeystoneCreateUserOption().withName(kname).withDomainId(IAM_TENANT).withPassword(PASSWORD);
