@@ -26,7 +26,8 @@ namespace iam {
 
 class IAM_EXPORT Blocklist {
  public:
-  // Builds from entries; empty entries are skipped, duplicates folded.
+  // Builds from entries, read as LoadFile reads lines: empty entries and
+  // "#!comment:" ones are skipped, a trailing CR dropped, duplicates folded.
   static std::shared_ptr<const Blocklist> FromEntries(const std::vector<std::string>& entries);
   // Loads one entry per line (LF or CRLF). Lines starting with "#!comment:" (john's
   // format) are skipped. NotFound if the file cannot be opened.
