@@ -43,9 +43,9 @@ if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== fuzzing (libFuzzer, short mode)"
   CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIAM_FUZZ=ON \
     -DIAM_BUILD_TESTS=OFF -DIAM_BUILD_BENCHMARKS=OFF -DIAM_BUILD_TOOLS=OFF -DIAM_INSTALL=OFF >/dev/null
-  cmake --build build-fuzz -j"$jobs" --target wire_fuzz signature_fuzz policy_fuzz validators_fuzz
+  cmake --build build-fuzz -j"$jobs" --target wire_fuzz signature_fuzz policy_fuzz validators_fuzz capi_fuzz
   fuzz_scratch=$(mktemp -d /tmp/iam-fuzz.XXXXXX)
-  for target in signature_fuzz wire_fuzz policy_fuzz validators_fuzz; do
+  for target in signature_fuzz wire_fuzz policy_fuzz validators_fuzz capi_fuzz; do
     mkdir -p "$fuzz_scratch/$target"
     (cd "$fuzz_scratch" && "$OLDPWD/build-fuzz/fuzz/$target" -max_total_time=15 -rss_limit_mb=2048 \
       -print_final_stats=1 "$fuzz_scratch/$target" "$OLDPWD/fuzz/corpus/${target%_fuzz}" \
