@@ -9,6 +9,7 @@ packages=(
   abigail-tools  # abidw/abidiff: the C ABI baseline check (capi/abi/)
   libcpp-httplib-dev  # iamctl serve's HTTP host
   clang-14  # libFuzzer (fuzz/)
+  spin  # the protocol model (model/)
   curl python3-openstackclient  # the end-to-end clients (tests/e2e; Node below)
   python3-keystone wrk  # the server benchmark and its peer (bench/server)
   # Benchmark peers (optional at configure time, installed so the figures reproduce).

@@ -56,6 +56,11 @@ if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
   rm -rf "$fuzz_scratch"
 fi
 
+# The create / idempotency / outbox protocol, model-checked (spin), with
+# mutants that must be caught.
+echo "== protocol model (spin)"
+bash model/check.sh
+
 # pytest exits 5 when it collects no test: that must fail, not pass.
 run_pytest() {
   set +e
