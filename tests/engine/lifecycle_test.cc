@@ -279,6 +279,21 @@ TEST_P(LifecycleTest, LockoutAfterFailuresForAWindow) {
   EXPECT_EQ(Login("alice.wong", "Summer-Breeze7"), AuthOutcome::kSuccess);
 }
 
+// One account, one counter: failures by username, email, mobile number and
+// their case or format variants all count, and the lock holds for every one.
+TEST_P(LifecycleTest, LockoutCannotBeBypassedBySwitchingIdentifiers) {
+  Create("alice.wong", "Summer-Breeze7", "alice@example.com", "13800000000");
+  for (const char* who :
+       {"alice.wong", "ALICE@EXAMPLE.COM", "+86 13800000000", "Alice.Wong", "86:13800000000"}) {
+    EXPECT_EQ(Login(who, "wrong-Pass1"), AuthOutcome::kBadCredentials) << who;
+  }
+  for (const char* who : {"alice.wong", "alice@example.com", "+86 13800000000", "ALICE.WONG"}) {
+    EXPECT_EQ(Login(who, "Summer-Breeze7"), AuthOutcome::kBadCredentials) << who;
+  }
+  clock_.Advance(absl::Minutes(16));
+  EXPECT_EQ(Login("alice@example.com", "Summer-Breeze7"), AuthOutcome::kSuccess);
+}
+
 TEST_P(LifecycleTest, LoginBookkeepingDoesNotInvalidateAnEditorsVersion) {
   User u = Create("alice.wong");
   Login("alice.wong", "wrong-Pass1");
