@@ -35,6 +35,15 @@ DirectoryEntry SystemEntry(const PolicyCatalog::Entry& p, absl::string_view tena
   return e;
 }
 
+// The profile's system policy named `name` (ASCII case ignored), never by
+// id: what a tenant policy's name may not be, and what an attached name means.
+const PolicyCatalog::Entry* SystemPolicyNamed(const Profile& profile, absl::string_view name) {
+  for (const PolicyCatalog::Entry& p : PolicyCatalog::For(profile).system_policies()) {
+    if (absl::EqualsIgnoreCase(p.name, name)) return &p;
+  }
+  return nullptr;
+}
+
 absl::Status ReadOnlySystemPolicy() {
   return MakeError(absl::StatusCode::kFailedPrecondition, "id", "policy.read_only",
                    "id: a system policy cannot be changed or deleted");
@@ -58,10 +67,7 @@ absl::Status Engine::Impl::CheckPolicyDocument(absl::string_view document) const
 absl::StatusOr<std::string> Engine::Impl::ResolvePolicy(absl::string_view tenant,
                                                         absl::string_view name,
                                                         absl::string_view field) const {
-  if (const PolicyCatalog::Entry* p = PolicyCatalog::For(*profile).FindSystemPolicy(name);
-      p != nullptr && absl::EqualsIgnoreCase(p->name, name)) {
-    return p->name;
-  }
+  if (const PolicyCatalog::Entry* p = SystemPolicyNamed(*profile, name)) return p->name;
   absl::StatusOr<DirectoryEntry> own = store->FindEntry(EntryKind::kPolicy, tenant, name);
   if (absl::IsNotFound(own.status())) {
     return internal::NotFound(field, "policy.not_found",
@@ -98,7 +104,7 @@ absl::StatusOr<DirectoryEntry> Engine::CreateEntry(const Principal& caller, Dire
   IAM_RETURN_IF_ERROR(ValidateEntry(e));
   if (e.kind == EntryKind::kCustomField && e.field_type.empty()) e.field_type = "string";
   if (e.kind == EntryKind::kPolicy) {
-    if (PolicyCatalog::For(*I.profile).FindSystemPolicy(e.name) != nullptr) {
+    if (SystemPolicyNamed(*I.profile, e.name) != nullptr) {
       return MakeError(absl::StatusCode::kAlreadyExists, "name", "policy.duplicate",
                        "name: a system policy has this name");
     }

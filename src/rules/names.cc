@@ -147,9 +147,6 @@ absl::Status ValidateEntry(const DirectoryEntry& e) {
   if (e.kind != EntryKind::kGroup && !e.policies.empty()) {
     return Invalid("policies", "entry.unexpected_field", "only users and groups attach policies");
   }
-  for (size_t i = 0; i < e.policies.size(); ++i) {
-    IAM_RETURN_IF_ERROR(ValidatePolicyName(e.policies[i], absl::StrCat("policies[", i, "]")));
-  }
   if (e.kind == EntryKind::kPolicy) {
     IAM_RETURN_IF_ERROR(ValidatePolicyName(e.name, "name"));
     if (e.document.empty() ||

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "iam/error.h"
+#include "iam/names.h"
 #include "iam/secret.h"
 #include "iam/user_id.h"
 #include "wire/percent_encoding.h"
@@ -166,6 +167,17 @@ absl::StatusOr<std::vector<User>> AllPages(Engine& engine, ListUsersRequest requ
     request.page_token = page->next_page_token;
   } while (!request.page_token.empty());
   return out;
+}
+
+absl::StatusOr<DirectoryEntry> EntryById(Call& call, EntryKind kind, absl::string_view id,
+                                         absl::string_view field) {
+  absl::StatusOr<DirectoryEntry> e =
+      call.engine.GetEntry(call.caller, kind, call.caller.tenant, id);
+  if (e.ok() && e->id == id) return e;
+  if (!e.ok() && !absl::IsNotFound(e.status())) return e.status();
+  const absl::string_view kind_name = KindInfo(kind).reason_name;
+  return MakeError(absl::StatusCode::kNotFound, field, absl::StrCat(kind_name, ".not_found"),
+                   absl::StrCat(field, ": no such ", kind_name));
 }
 
 bool SetPolicyName(std::vector<std::string>* names, absl::string_view policy, bool attached) {

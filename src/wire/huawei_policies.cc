@@ -10,7 +10,6 @@
 // document; a member of a group acts by the group's policies. The role
 // `type` (AX global, XA project) is checked and answered as AX: iamcore's
 // policies are domain-wide.
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -18,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "iam/error.h"
+#include "store/store_keys.h"
 #include "wire/wire_internal.h"
 
 namespace iam::wire {
@@ -102,14 +102,7 @@ absl::StatusOr<Reply> ListCustomPolicies(Call& call) {
 
 // A policy by id only, as Huawei looks roles up.
 absl::StatusOr<DirectoryEntry> PolicyById(Call& call, absl::string_view id) {
-  absl::StatusOr<DirectoryEntry> p =
-      call.engine.GetEntry(call.caller, EntryKind::kPolicy, call.caller.tenant, id);
-  if (p.ok() && p->id != id) p = absl::NotFoundError("");
-  if (absl::IsNotFound(p.status())) {
-    return MakeError(absl::StatusCode::kNotFound, "role_id", "policy.not_found",
-                     "role_id: no such policy");
-  }
-  return p;
+  return EntryById(call, EntryKind::kPolicy, id, "role_id");
 }
 
 absl::StatusOr<Reply> ShowCustomPolicy(Call& call) {
@@ -153,23 +146,8 @@ absl::StatusOr<Reply> DeleteCustomPolicy(Call& call) {
 // --- Grants of policies to groups, in the caller's domain.
 
 absl::StatusOr<DirectoryEntry> GroupInDomain(Call& call) {
-  if (call.params[0] != call.caller.tenant) {
-    return MakeError(absl::StatusCode::kPermissionDenied, "domain_id", "domain.forbidden",
-                     "domain_id: the caller may act in its own domain only");
-  }
-  absl::StatusOr<DirectoryEntry> g =
-      call.engine.GetEntry(call.caller, EntryKind::kGroup, call.caller.tenant, call.params[1]);
-  if (g.ok() && g->id != call.params[1]) g = absl::NotFoundError("");
-  if (absl::IsNotFound(g.status())) {
-    return MakeError(absl::StatusCode::kNotFound, "group_id", "group.not_found",
-                     "group_id: no such group");
-  }
-  return g;
-}
-
-bool Holds(const DirectoryEntry& group, const DirectoryEntry& policy) {
-  return std::any_of(group.policies.begin(), group.policies.end(),
-                     [&](const std::string& n) { return absl::EqualsIgnoreCase(n, policy.name); });
+  IAM_RETURN_IF_ERROR(SameDomain(call, call.params[0], "domain_id"));
+  return EntryById(call, EntryKind::kGroup, call.params[1], "group_id");
 }
 
 absl::StatusOr<Reply> ListGroupPolicies(Call& call) {
@@ -189,7 +167,7 @@ absl::StatusOr<Reply> CheckGroupPolicy(Call& call) {
   if (!group.ok()) return group.status();
   absl::StatusOr<DirectoryEntry> p = PolicyById(call, call.params[2]);
   if (!p.ok()) return p.status();
-  if (!Holds(*group, *p)) {
+  if (!internal::NamesPolicy(group->policies, p->name)) {
     return MakeError(absl::StatusCode::kNotFound, "role_id", "policy.not_granted",
                      "role_id: the group does not have this policy");
   }

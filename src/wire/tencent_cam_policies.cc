@@ -29,14 +29,7 @@ absl::Status Invalid(absl::string_view field, absl::string_view message) {
 absl::StatusOr<DirectoryEntry> PolicyById(Call& call, const json& id, absl::string_view field) {
   std::optional<std::string> text = IdText(id);
   if (!text.has_value()) return Invalid(field, "must be a PolicyId");
-  absl::StatusOr<DirectoryEntry> p =
-      call.engine.GetEntry(call.caller, EntryKind::kPolicy, call.caller.tenant, *text);
-  // A name is not an id here: CAM looks policies up by id only.
-  if (p.ok() && p->id != *text) {
-    return MakeError(absl::StatusCode::kNotFound, field, "policy.not_found",
-                     absl::StrCat(field, ": no such policy"));
-  }
-  return p;
+  return EntryById(call, EntryKind::kPolicy, *text, field);
 }
 
 json PolicyType(const DirectoryEntry& p) { return p.system ? 2 : 1; }
@@ -212,8 +205,7 @@ absl::StatusOr<Reply> ChangeGroupPolicy(Call& call, absl::string_view group_para
   if (!group_id.has_value()) return Invalid(group_param, "must be a GroupId");
   absl::StatusOr<DirectoryEntry> policy = PolicyById(call, p["PolicyId"], "PolicyId");
   if (!policy.ok()) return policy.status();
-  absl::StatusOr<DirectoryEntry> group =
-      call.engine.GetEntry(call.caller, EntryKind::kGroup, call.caller.tenant, *group_id);
+  absl::StatusOr<DirectoryEntry> group = EntryById(call, EntryKind::kGroup, *group_id, group_param);
   if (!group.ok()) return group.status();
   absl::StatusOr<bool> changed = SetGroupPolicy(call, *group, policy->name, attach);
   if (!changed.ok()) return changed.status();

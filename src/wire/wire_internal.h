@@ -211,6 +211,12 @@ json ListLinks(const Call& call);
 // as Keystone answers GET /v3/users/{name}.
 absl::StatusOr<User> UserById(Call& call, absl::string_view id);
 
+// The entry of `kind` whose id is `id`, read as the caller (a name is not an
+// id here, as the clouds look policies, roles and groups up): kNotFound
+// "<kind>.not_found" naming `field` otherwise.
+absl::StatusOr<DirectoryEntry> EntryById(Call& call, EntryKind kind, absl::string_view id,
+                                         absl::string_view field);
+
 // Attaches (`attached`) or detaches the policy named `policy` in `names`
 // (names compare ignoring ASCII case); false when it already was so.
 bool SetPolicyName(std::vector<std::string>* names, absl::string_view policy, bool attached);

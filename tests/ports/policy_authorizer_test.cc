@@ -356,6 +356,8 @@ TEST_F(TenantPolicyTest, SystemPoliciesAreListedAndReadOnly) {
   EXPECT_EQ(ErrorReason(setup_->DeleteEntry({}, EntryKind::kPolicy, "t1", "AdministratorAccess")),
             "policy.read_only");
   EXPECT_TRUE(setup_->GetEntry({}, EntryKind::kPolicy, "t1", "Security Administrator")->system);
+  // A system policy's id ("1") is not its name: a tenant policy may be called so.
+  EXPECT_TRUE(NewPolicy("1", Allow(R"("iam:GetUser")")).ok());
 }
 
 TEST_F(TenantPolicyTest, AnAttachedPolicyIsNotDeleted) {
