@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "iam/error.h"
+#include "iam/imported_hash.h"
 #include "iam/random.h"
 #include "iam/secret.h"
 
@@ -93,8 +94,12 @@ absl::StatusOr<std::string> PasswordHasher::Hash(absl::string_view password) con
 }
 
 bool PasswordHasher::Verify(absl::string_view stored, absl::string_view password) const {
+  if (stored.substr(0, 7) != "$argon2") {  // carried over from another system
+    const HashSlot slot;
+    return VerifyImportedHash(stored, password);
+  }
   // crypto_pwhash_str_verify needs a NUL-terminated string of bounded size.
-  if (stored.empty() || stored.size() >= crypto_pwhash_STRBYTES) return false;
+  if (stored.size() >= crypto_pwhash_STRBYTES) return false;
   char buffer[crypto_pwhash_STRBYTES] = {};
   std::copy(stored.begin(), stored.end(), buffer);
   const HashSlot slot;
