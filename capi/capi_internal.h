@@ -114,6 +114,7 @@ struct RequestImpl {
   // Create only.
   std::optional<PasswordMode> password_mode;
   Secret password;
+  Secret password_hash;
   std::optional<int> generated_password_length;
   std::optional<bool> access_key;
   std::optional<std::vector<Channel>> notify;

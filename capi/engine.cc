@@ -52,6 +52,7 @@ absl::Status ToCreate(const RequestImpl& r, CreateUserRequest* out) {
   out->require_password_reset = r.require_password_reset;
   out->password_mode = r.password_mode.value_or(PasswordMode::kNone);
   out->password = Secret(r.password.view());
+  out->password_hash = Secret(r.password_hash.view());
   out->generated_password_length = r.generated_password_length.value_or(0);
   out->access_key = r.access_key.value_or(false);
   if (r.notify) out->notify = *r.notify;
@@ -62,6 +63,7 @@ absl::Status ToCreate(const RequestImpl& r, CreateUserRequest* out) {
 
 absl::Status ToUpdate(const RequestImpl& r, UpdateUserRequest* out) {
   if (r.password_mode || !r.password.empty()) return CreateOnly("password");
+  if (!r.password_hash.empty()) return CreateOnly("password_hash");
   if (r.generated_password_length) return CreateOnly("generated_password_length");
   if (r.access_key) return CreateOnly("access_key");
   if (r.notify) return CreateOnly("notify");
@@ -393,7 +395,7 @@ int iam_request_clear_custom_fields(iam_request* request) {
 }
 
 int iam_request_set_password_mode(iam_request* request, int mode) {
-  if (mode < IAM_PASSWORD_NONE || mode > IAM_PASSWORD_FIRST_LOGIN_LINK) {
+  if (mode < IAM_PASSWORD_NONE || mode > IAM_PASSWORD_IMPORTED_HASH) {
     return IAM_INVALID_ARGUMENT;
   }
   IAM_SETTER_BEGIN(request)
@@ -405,6 +407,13 @@ int iam_request_set_password(iam_request* request, const char* password) {
   IAM_SETTER_BEGIN(request)
   Impl(request)->password = iam::Secret(View(password));
   Impl(request)->password_mode = iam::PasswordMode::kManual;
+  IAM_SETTER_END
+}
+
+int iam_request_set_password_hash(iam_request* request, const char* password_hash) {
+  IAM_SETTER_BEGIN(request)
+  Impl(request)->password_hash = iam::Secret(View(password_hash));
+  Impl(request)->password_mode = iam::PasswordMode::kImportedHash;
   IAM_SETTER_END
 }
 

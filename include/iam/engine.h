@@ -52,6 +52,9 @@ enum class PasswordMode : uint8_t {
   kManual,          // set by the administrator, checked against the policy
   kGenerated,       // generated, returned once (and optionally sent)
   kFirstLoginLink,  // a one-time link sent by email; the user sets it
+  // A hash made by another system (iam/imported_hash.h), carried over by an
+  // import; the first login verifies it and replaces it with Argon2id.
+  kImportedHash,
 };
 
 enum class Channel : uint8_t { kEmail, kSms };
@@ -83,6 +86,7 @@ struct CreateUserRequest {
   std::vector<std::string> policies;
   PasswordMode password_mode = PasswordMode::kNone;
   Secret password;                             // kManual only
+  Secret password_hash;                        // kImportedHash only
   int generated_password_length = 0;           // 0 = the profile's default
   bool access_key = false;                     // programmatic access: issue a key pair
   std::optional<bool> require_password_reset;  // default on with a password

@@ -588,6 +588,7 @@ typedef struct iam_request iam_request;
 #define IAM_PASSWORD_MANUAL 1           /* set by the administrator, checked */
 #define IAM_PASSWORD_GENERATED 2        /* generated, returned once */
 #define IAM_PASSWORD_FIRST_LOGIN_LINK 3 /* a one-time link by email */
+#define IAM_PASSWORD_IMPORTED_HASH 4    /* another system's hash (iam/imported_hash.h) */
 
 #define IAM_CHANNEL_EMAIL 0
 #define IAM_CHANNEL_SMS 1
@@ -632,6 +633,10 @@ IAM_EXPORT int iam_request_set_require_password_reset(iam_request* request, int 
 IAM_EXPORT int iam_request_set_password_mode(iam_request* request, int mode);
 /* Sets the password and the mode IAM_PASSWORD_MANUAL. */
 IAM_EXPORT int iam_request_set_password(iam_request* request, const char* password);
+/* Sets another system's password hash and the mode IAM_PASSWORD_IMPORTED_HASH:
+ * bcrypt, sha512-crypt, yescrypt, scrypt, PBKDF2 or Argon2 (iam/imported_hash.h).
+ * No reset is required unless asked for; the first login replaces it. */
+IAM_EXPORT int iam_request_set_password_hash(iam_request* request, const char* password_hash);
 IAM_EXPORT int iam_request_set_generated_password_length(iam_request* request, int length);
 IAM_EXPORT int iam_request_set_access_key(iam_request* request, int issue);
 IAM_EXPORT int iam_request_add_notify(iam_request* request, int channel);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/engine_impl.h"
 #include "iam/contact.h"
+#include "iam/imported_hash.h"
 #include "iam/names.h"
 #include "iam/password_generator.h"
 #include "iam/user_id.h"
@@ -57,7 +58,26 @@ absl::StatusOr<Engine::Impl::Prepared> Engine::Impl::Prepare(const CreateUserReq
   IAM_RETURN_IF_ERROR(ValidateClientToken(r.client_token));
   // Credentials and delivery.
   const bool has_password_input = !r.password.empty();
+  if (!r.password_hash.empty() && r.password_mode != PasswordMode::kImportedHash) {
+    return Invalid(
+        "password_hash", "password.unexpected",
+        absl::StrCat("must not be given with password mode ", PasswordModeName(r.password_mode)));
+  }
   switch (r.password_mode) {
+    case PasswordMode::kImportedHash: {
+      if (has_password_input) {
+        return Invalid("password", "password.unexpected",
+                       "must not be given with password mode imported_hash");
+      }
+      if (r.password_hash.empty()) {
+        return Invalid("password_hash", "password_hash.required", "is required");
+      }
+      absl::StatusOr<std::string> canonical =
+          CanonicalImportedHash(r.password_hash.view(), "password_hash");
+      if (!canonical.ok()) return canonical.status();
+      p.imported_hash = Secret(std::move(*canonical));
+      break;
+    }
     case PasswordMode::kManual: {
       if (!has_password_input) return Invalid("password", "password.required", "is required");
       absl::StatusOr<std::string> normalized = p.checker->Normalize(r.password.view());
@@ -114,7 +134,10 @@ absl::StatusOr<Engine::Impl::Prepared> Engine::Impl::Prepare(const CreateUserReq
   u.console_access = r.password_mode != PasswordMode::kNone;
   const bool has_password =
       r.password_mode == PasswordMode::kManual || r.password_mode == PasswordMode::kGenerated;
-  u.password_reset_required = has_password && r.require_password_reset.value_or(true);
+  // An imported password is the user's own: no reset unless asked for.
+  u.password_reset_required =
+      (has_password && r.require_password_reset.value_or(true)) ||
+      (r.password_mode == PasswordMode::kImportedHash && r.require_password_reset.value_or(false));
   u.created_at = now;
   if (!r.client_token.empty()) p.fingerprint = fingerprint_hasher->Hash(FingerprintText(r).view());
   return p;
@@ -163,8 +186,12 @@ Secret Engine::Impl::FingerprintText(const CreateUserRequest& r, bool legacy) co
   // once, so no copy is left behind by a reallocation.
   const std::string fields = j.dump();
   std::string text;
-  text.reserve(fields.size() + 1 + r.password.size());
+  text.reserve(fields.size() + 2 + r.password.size() + r.password_hash.size());
   text.append(fields).append(1, '\x1f').append(r.password.data(), r.password.size());
+  // Only when present: fingerprints stored before imports stay valid.
+  if (!r.password_hash.empty()) {
+    text.append(1, '\x1e').append(r.password_hash.data(), r.password_hash.size());
+  }
   return Secret(std::move(text));
 }
 
@@ -205,7 +232,9 @@ absl::Status Engine::Impl::Issue(const CreateUserRequest& r, Prepared& p, WriteS
   UserRecord& rec = p.record;
   User& u = rec.user;
   const absl::Time now = w->now;
-  if (r.password_mode == PasswordMode::kManual) {
+  if (r.password_mode == PasswordMode::kImportedHash) {
+    rec.password_hash = std::string(p.imported_hash.view());
+  } else if (r.password_mode == PasswordMode::kManual) {
     absl::StatusOr<std::string> hash = hasher.Hash(p.password.view());  // normalized
     if (!hash.ok()) return hash.status();
     rec.password_hash = std::move(*hash);

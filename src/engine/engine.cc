@@ -42,6 +42,8 @@ const char* PasswordModeName(PasswordMode mode) {
       return "generated";
     case PasswordMode::kFirstLoginLink:
       return "first_login_link";
+    case PasswordMode::kImportedHash:
+      return "imported_hash";
   }
   return "none";
 }

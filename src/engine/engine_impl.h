@@ -143,6 +143,7 @@ struct Engine::Impl {
     std::shared_ptr<const PasswordChecker> checker;
     std::string fingerprint;  // "" without a client token
     Secret password;          // kManual: the normalized password, checked
+    Secret imported_hash;     // kImportedHash: its canonical form, well-formed
   };
   // Validation of every field and reference; reads the store, writes nothing.
   // The preamble has run.
@@ -186,9 +187,11 @@ struct Engine::Impl {
   // unknown user, a wrong password and a locked account given a wrong
   // password all answer false alike, in about the same time, and a wrong
   // password counts towards lockout. `*rehash` (may be null) receives a new
-  // hash when the parameters changed.
-  bool VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::string_view password,
-                      std::string* rehash);
+  // hash when the parameters changed (always, for an imported hash).
+  // `raw` is the password as typed, verified against an imported hash;
+  // `password` its normalized form, verified against this library's own.
+  bool VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::string_view raw,
+                      absl::string_view password, std::string* rehash);
 
   // --- access_keys.cc ---
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/hash/hash.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/engine_impl.h"
 #include "iam/token.h"
@@ -118,10 +119,14 @@ void Engine::Impl::RecordLogin(const std::string& tenant, const std::string& id,
   }
 }
 
-bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::string_view password,
-                                  std::string* rehash) {
+bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::string_view raw,
+                                  absl::string_view password, std::string* rehash) {
   const bool known = rec.ok() && !rec->password_hash.empty();
-  const bool match = hasher.Verify(known ? rec->password_hash : hasher.DummyHash(), password);
+  // A hash carried over from another system was made of the password as typed
+  // there; this library's own hashes are of the normalized form.
+  const bool imported = known && !absl::StartsWith(rec->password_hash, "$argon2id$");
+  const bool match =
+      hasher.Verify(known ? rec->password_hash : hasher.DummyHash(), imported ? raw : password);
   if (!known) return false;
   // During a lockout every password, the right one too, fails alike: an
   // answer that told the right one apart would let guessing go on while
@@ -151,7 +156,7 @@ absl::StatusOr<AuthResult> Engine::Authenticate(absl::string_view tenant,
   const Secret pw(normalized.ok() ? std::move(*normalized) : std::string());
   std::string rehash;
   // Unknown, wrong, or locked and wrong: one answer, after one Argon2id.
-  if (!I.VerifyPassword(rec, pw.view(), &rehash) || !normalized.ok()) return result;
+  if (!I.VerifyPassword(rec, password, pw.view(), &rehash) || !normalized.ok()) return result;
   result.user_id = rec->user.id;
   I.RecordLogin(std::string(tenant), rec->user.id, true, rehash, rec->password_hash);
   if (!rec->user.enabled) {
@@ -210,7 +215,7 @@ absl::Status Engine::ChangePassword(absl::string_view tenant, absl::string_view 
   const Secret old(normalized.ok() ? std::move(*normalized) : std::string());
   // An unknown user and a wrong password answer alike; a wrong one counts
   // towards lockout, as a failed login does.
-  if (!I.VerifyPassword(rec, old.view(), nullptr) || !normalized.ok()) {
+  if (!I.VerifyPassword(rec, old_password, old.view(), nullptr) || !normalized.ok()) {
     return Invalid("old_password", "password.incorrect", "is not the current password");
   }
   const absl::Time now = I.clock->Now();

@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "iam/authorizer.h"
 #include "iam/engine.h"
@@ -681,6 +682,60 @@ TEST_P(LifecycleTest, LoginIdentifiersAreUnambiguousAcrossFields) {
   u.phone_region = "086";
   u.phone = "013800000000";
   EXPECT_EQ(ErrorReason(tencent.UpdateUser(u).status()), "phone.duplicate");
+}
+
+// An import carries another system's hash over: the user logs in with the
+// password typed there (not normalized), which is then rehashed to Argon2id.
+TEST_P(LifecycleTest, AnImportedHashLogsInOnceAndIsReplacedByArgon2id) {
+  const struct {
+    const char* username;
+    const char* hash;
+  } imported[] = {
+      {"bcrypt.user", "$2b$05$khOjXst2s/Z9Lk6TRqXfd.BAAkogu.8ehvhWssJ8Z/T5aO03I37MS"},
+      {"django.user",
+       "pbkdf2_sha256$1000$jahbHLsxN9ym$6pyioVXdth5EmUCU0LlAhEqs3ZfSoPxAFu5ZVsNdYlA="},
+      {"shadow.user", "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$n.pFdveumVbvkIvhVT2m7V3vCOvHL9dASsBq3JUoRgC"},
+  };
+  for (const auto& c : imported) {
+    SCOPED_TRACE(c.username);
+    CreateUserRequest r;
+    r.tenant = "t1";
+    r.username = c.username;
+    r.password_mode = PasswordMode::kImportedHash;
+    r.password_hash = Secret(absl::string_view(c.hash));
+    auto created = engine_->CreateUser(r);
+    ASSERT_TRUE(created.ok()) << created.status();
+    EXPECT_FALSE(created->user.password_reset_required);  // the user's own password
+    EXPECT_TRUE(created->user.console_access);
+    EXPECT_EQ(store_->FindUser("t1", UserKey::kId, created->user.id)->password_hash, c.hash);
+    EXPECT_EQ(Login(c.username, "Tr0ub4dor&4"), AuthOutcome::kBadCredentials);
+    // A wrong password leaves the imported hash alone.
+    EXPECT_EQ(store_->FindUser("t1", UserKey::kId, created->user.id)->password_hash, c.hash);
+    EXPECT_EQ(Login(c.username, "Tr0ub4dor&3"), AuthOutcome::kSuccess);
+    const std::string rehashed =
+        store_->FindUser("t1", UserKey::kId, created->user.id)->password_hash;
+    EXPECT_TRUE(absl::StartsWith(rehashed, "$argon2id$")) << rehashed;
+    EXPECT_EQ(Login(c.username, "Tr0ub4dor&3"), AuthOutcome::kSuccess);
+    EXPECT_EQ(Login(c.username, "Tr0ub4dor&4"), AuthOutcome::kBadCredentials);
+  }
+}
+
+TEST_P(LifecycleTest, AnImportedHashIsCheckedAndNeedsItsMode) {
+  CreateUserRequest r;
+  r.tenant = "t1";
+  r.username = "bad.hash";
+  r.password_mode = PasswordMode::kImportedHash;
+  r.password_hash = Secret(absl::string_view("$1$md5crypt$abc"));
+  EXPECT_EQ(ErrorReason(engine_->CreateUser(r).status()), "password_hash.unknown_scheme");
+  EXPECT_EQ(ErrorField(engine_->CreateUser(r).status()), "password_hash");
+  r.password_hash = Secret();
+  EXPECT_EQ(ErrorReason(engine_->CreateUser(r).status()), "password_hash.required");
+  r.password_mode = PasswordMode::kGenerated;
+  r.password_hash =
+      Secret(absl::string_view("$2b$05$khOjXst2s/Z9Lk6TRqXfd.BAAkogu.8ehvhWssJ8Z/T5aO03I37MS"));
+  EXPECT_EQ(ErrorField(engine_->CreateUser(r).status()), "password_hash");
+  EXPECT_EQ(store_->FindUser("t1", UserKey::kUsername, "bad.hash").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, LifecycleTest,

@@ -40,7 +40,8 @@ from ._types import (
 Caller = Union[Principal, Tuple[str, str], str, None]
 Duration = Union[int, float, _dt.timedelta]
 
-_PASSWORD_MODES = {"none": 0, "manual": 1, "generated": 2, "first_login_link": 3}
+_PASSWORD_MODES = {"none": 0, "manual": 1, "generated": 2, "first_login_link": 3,
+                   "imported_hash": 4}
 _CHANNELS = {"email": 0, "sms": 1}
 _KINDS = {"group": 0, "organizational_unit": 1, "custom_field": 2, "policy": 3}
 _ARGON2 = {"owasp": 0, "interactive": 1, "tests": 2}
@@ -67,7 +68,7 @@ _LISTS = {
     "policies": ("iam_request_clear_policies", "iam_request_add_policy"),
 }
 _CREATE_FIELDS = frozenset(_STRINGS) | frozenset(_BOOLS) | frozenset(_LISTS) | {
-    "tenant", "password", "generate_password", "generated_password_length", "first_login_link",
+    "tenant", "password", "password_hash", "generate_password", "generated_password_length", "first_login_link",
     "password_mode", "custom_fields", "notify"}
 _UPDATE_FIELDS = frozenset({
     "display_name", "description", "email", "email_verified", "phone_region", "phone",
@@ -127,10 +128,12 @@ class _Request:
         if unknown:
             raise TypeError("create_user() got unexpected field(s): %s" % ", ".join(sorted(unknown)))
         password = fields.get("password")
+        password_hash = fields.get("password_hash")
         modes = [bool(password is not None), bool(fields.get("generate_password")),
-                 bool(fields.get("first_login_link"))]
+                 bool(fields.get("first_login_link")), bool(password_hash is not None)]
         if sum(modes) > 1:
-            raise TypeError("give at most one of password=, generate_password=, first_login_link=")
+            raise TypeError("give at most one of password=, password_hash=, generate_password=, "
+                            "first_login_link=")
         mode = fields.get("password_mode")
         if mode is not None:
             if mode not in _PASSWORD_MODES:
@@ -138,6 +141,8 @@ class _Request:
             lib.iam_request_set_password_mode(self.ptr, _PASSWORD_MODES[mode])
         if password is not None:
             lib.iam_request_set_password(self.ptr, encode(password, "password"))
+        elif password_hash is not None:
+            lib.iam_request_set_password_hash(self.ptr, encode(password_hash, "password_hash"))
         elif fields.get("generate_password"):
             lib.iam_request_set_password_mode(self.ptr, _PASSWORD_MODES["generated"])
         elif fields.get("first_login_link"):
@@ -153,7 +158,7 @@ class _Request:
                     raise ValueError("notify: 'email' or 'sms'")
                 lib.iam_request_add_notify(self.ptr, _CHANNELS[channel])
         for name, value in fields.items():
-            if name not in ("password", "generate_password", "first_login_link", "password_mode",
+            if name not in ("password", "password_hash", "generate_password", "first_login_link", "password_mode",
                             "generated_password_length", "notify"):
                 self.set(name, value)
         return self

@@ -297,6 +297,7 @@ _FUNCTIONS = [
     ("iam_request_set_require_password_reset", c_int, [RequestP, c_int], _check_code),
     ("iam_request_set_password_mode", c_int, [RequestP, c_int], _check_code),
     ("iam_request_set_password", c_int, [RequestP, c_char_p], _check_code),
+    ("iam_request_set_password_hash", c_int, [RequestP, c_char_p], _check_code),
     ("iam_request_set_generated_password_length", c_int, [RequestP, c_int], _check_code),
     ("iam_request_set_access_key", c_int, [RequestP, c_int], _check_code),
     ("iam_request_add_notify", c_int, [RequestP, c_int], _check_code),
