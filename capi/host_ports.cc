@@ -78,6 +78,12 @@ HostStore::~HostStore() {
 }
 
 absl::Status HostStore::Commit(const WriteSet& writes) {
+  if (writes.idempotency.size() > 1 && m_.version < 3) {
+    return MakeError(absl::StatusCode::kUnimplemented, "", "store.unsupported",
+                     absl::StrCat("host store (methods version ", m_.version,
+                                  ") reads one idempotency record per commit; a batch of "
+                                  "creates with client tokens needs version 3"));
+  }
   return Guard("host store commit", [&]() -> absl::Status {
     const std::string text = ToJson(writes).dump();
     ErrorImpl e;

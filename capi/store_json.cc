@@ -241,9 +241,14 @@ json ToJson(const WriteSet& w) {
   for (const TokenRecord& t : w.new_tokens) tokens.push_back(ToJson(t));
   json outbox = json::array();
   for (const OutboxMessage& m : w.outbox) outbox.push_back(ToJson(m));
+  json idempotency = json::array();
+  for (const IdempotencyRecord& r : w.idempotency) idempotency.push_back(ToJson(r));
   return {{"now", TimeToNanos(w.now)},
           {"tenant", w.tenant},
-          {"idempotency", w.idempotency ? ToJson(*w.idempotency) : json()},
+          // The first record, as version 1 and 2 hosts read it; version 3
+          // hosts read every one from "idempotency_records".
+          {"idempotency", w.idempotency.empty() ? json() : ToJson(w.idempotency.front())},
+          {"idempotency_records", idempotency},
           {"new_users", new_users},
           {"updated_users", updated},
           {"deleted_user_ids", w.deleted_user_ids},

@@ -232,6 +232,14 @@ struct EntryUpdate {
   std::optional<int64_t> expected_version;
 };
 
+struct BatchCreateOptions {
+  // The batch's Argon2id hashes run on up to this many threads (the commit
+  // stays one, in request order).
+  int threads = 1;
+};
+
+// Each item is the user created, or the first response of its client token
+// (replayed = true), or the item's error.
 struct BatchCreateResult {
   bool committed = false;  // all were created, or none
   std::vector<absl::StatusOr<CreateUserResult>> items;
@@ -289,9 +297,11 @@ class IAM_EXPORT Engine {
 
   absl::StatusOr<CreateUserResult> CreateUser(const CreateUserRequest& request);
   // Up to options.max_batch requests, all or none. kInvalidArgument
-  // (reason batch.too_large) above the limit.
-  absl::StatusOr<BatchCreateResult> BatchCreateUsers(
-      const std::vector<CreateUserRequest>& requests);
+  // (reason batch.too_large) above the limit. Requests may carry client
+  // tokens (distinct ones): those already answered replay, the rest commit
+  // together with their idempotency records.
+  absl::StatusOr<BatchCreateResult> BatchCreateUsers(const std::vector<CreateUserRequest>& requests,
+                                                     const BatchCreateOptions& batch = {});
 
   // By id, else by username (case-insensitive).
   absl::StatusOr<User> GetUser(const Principal& caller, absl::string_view tenant,

@@ -332,7 +332,9 @@ IAM_EXPORT int iam_store_pending_outbox(iam_store* store, int64_t* count, iam_er
  * (phone values are E.164; "login" is the one namespace of username, email
  * and phone, so that no login identifier names two users). The unique keys are computed by the
  * library: a store keeps them unique per tenant, and find_user looks them up by the same values. A
- * write set is {now, tenant, idempotency (record or null), new_users,
+ * write set is {now, tenant, idempotency (the first record or null),
+ * idempotency_records (every record: a batch of creates with client tokens has
+ * several; read by hosts of methods version 3 and later), new_users,
  * updated_users: [{record, expected_version, keep_version, revoke_tokens}],
  * deleted_user_ids, new_access_keys, updated_access_keys,
  * deleted_access_key_ids, new_tokens, deleted_token_hashes, outbox}; commit
@@ -351,7 +353,7 @@ typedef struct iam_buffer iam_buffer;
 /* Copies `size` bytes of `data` into the buffer (replacing what it held). */
 IAM_EXPORT int iam_buffer_set(iam_buffer* buffer, const char* data, size_t size);
 
-#define IAM_STORE_METHODS_VERSION 2
+#define IAM_STORE_METHODS_VERSION 3
 
 typedef struct iam_store_methods {
   /* Required: IAM_STORE_METHODS_VERSION of the header the host compiled with.

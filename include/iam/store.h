@@ -34,8 +34,9 @@ struct WriteSet {
   absl::Time now = absl::InfinitePast();  // for idempotency-record expiry
   // Checked first: a live record with the same (tenant, client token) fails the
   // commit with kAlreadyExists, reason "idempotency.conflict"; an expired one
-  // is replaced.
-  std::optional<IdempotencyRecord> idempotency;
+  // is replaced. One per create; a batch of creates with client tokens has
+  // several (distinct tokens).
+  std::vector<IdempotencyRecord> idempotency;
   std::vector<UserRecord> new_users;
   // Replaces the stored user with the same id when its version equals
   // `expected_version`, else kAborted reason "user.version_conflict"; the stored

@@ -5,7 +5,9 @@
 // pre-check -> credentials and Argon2id (no lock) -> one atomic commit ->
 // notifications.
 #include <algorithm>
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "engine/engine_impl.h"
@@ -232,27 +234,19 @@ absl::Status Engine::Impl::Issue(const CreateUserRequest& r, Prepared& p, WriteS
   UserRecord& rec = p.record;
   User& u = rec.user;
   const absl::Time now = w->now;
+  if (r.password_mode == PasswordMode::kManual || r.password_mode == PasswordMode::kGenerated) {
+    if (p.password_hash.empty()) IAM_RETURN_IF_ERROR(HashAhead({{&r, &p}}, 1));
+    rec.password_hash = std::move(p.password_hash);
+  }
   if (r.password_mode == PasswordMode::kImportedHash) {
     rec.password_hash = std::string(p.imported_hash.view());
-  } else if (r.password_mode == PasswordMode::kManual) {
-    absl::StatusOr<std::string> hash = hasher.Hash(p.password.view());  // normalized
-    if (!hash.ok()) return hash.status();
-    rec.password_hash = std::move(*hash);
   } else if (r.password_mode == PasswordMode::kGenerated) {
-    GenerateOptions g;
-    g.length = r.generated_password_length;
-    g.context = {r.username, r.email, r.phone};
-    g.random = random;
-    absl::StatusOr<Secret> pw = GeneratePassword(*profile, *p.checker, g);
-    if (!pw.ok()) return pw.status();
-    absl::StatusOr<std::string> hash = hasher.Hash(pw->view());
-    if (!hash.ok()) return hash.status();
-    rec.password_hash = std::move(*hash);
     for (Channel c : r.notify) {
       Enqueue(w, u, c, "generated_password",
-              Secret(absl::StrCat("Your password for ", u.username, ": ", pw->view())));
+              Secret(absl::StrCat("Your password for ", u.username, ": ",
+                                  p.generated_password.view())));
     }
-    result->generated_password = std::move(*pw);
+    result->generated_password = std::move(p.generated_password);
   } else if (r.password_mode == PasswordMode::kFirstLoginLink) {
     const Secret token = NewUserToken(w, u, TokenPurpose::kFirstLogin, options.login_link_ttl);
     std::vector<Channel> channels = r.notify;
@@ -273,6 +267,44 @@ absl::Status Engine::Impl::Issue(const CreateUserRequest& r, Prepared& p, WriteS
   result->user = u;
   result->self_link = SelfLink(u.id);
   w->new_users.push_back(rec);
+  return absl::OkStatus();
+}
+
+absl::Status Engine::Impl::HashAhead(
+    const std::vector<std::pair<const CreateUserRequest*, Prepared*>>& items, int threads) {
+  std::vector<std::pair<absl::string_view, std::string*>> work;
+  for (const auto& [r, p] : items) {
+    if (r->password_mode == PasswordMode::kGenerated) {
+      GenerateOptions g;
+      g.length = r->generated_password_length;
+      g.context = {r->username, r->email, r->phone};
+      g.random = random;
+      absl::StatusOr<Secret> pw = GeneratePassword(*profile, *p->checker, g);
+      if (!pw.ok()) return pw.status();
+      p->generated_password = std::move(*pw);
+      work.emplace_back(p->generated_password.view(), &p->password_hash);
+    } else if (r->password_mode == PasswordMode::kManual) {
+      work.emplace_back(p->password.view(), &p->password_hash);  // normalized
+    }
+  }
+  std::vector<absl::Status> failures(work.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < work.size(); i = next++) {
+      absl::StatusOr<std::string> hash = hasher.Hash(work[i].first);
+      if (hash.ok()) {
+        *work[i].second = std::move(*hash);
+      } else {
+        failures[i] = hash.status();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  const size_t n = std::min(work.size(), static_cast<size_t>(std::max(threads, 1)));
+  for (size_t t = 1; t < n; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  for (const absl::Status& s : failures) IAM_RETURN_IF_ERROR(s);
   return absl::OkStatus();
 }
 
@@ -312,7 +344,7 @@ absl::StatusOr<CreateUserResult> Engine::CreateUser(const CreateUserRequest& req
     rec.fingerprint = prepared->fingerprint;
     rec.response = internal::IdempotencyRecordText(result);
     rec.expires_at = now + I.options.idempotency_window;
-    w.idempotency = std::move(rec);
+    w.idempotency.push_back(std::move(rec));
   }
   if (absl::Status committed = I.store->Commit(w); !committed.ok()) return replay_or(committed);
   I.DispatchAfterCommit();
@@ -320,7 +352,7 @@ absl::StatusOr<CreateUserResult> Engine::CreateUser(const CreateUserRequest& req
 }
 
 absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
-    const std::vector<CreateUserRequest>& requests) {
+    const std::vector<CreateUserRequest>& requests, const BatchCreateOptions& batch) {
   Impl& I = *impl_;
   IAM_RETURN_IF_ERROR(I.init);
   if (requests.empty()) return Invalid("users", "batch.empty", "must hold at least one user");
@@ -331,6 +363,7 @@ absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
   const absl::Time now = I.clock->Now();
   BatchCreateResult out;
   std::vector<std::optional<Impl::Prepared>> prepared(requests.size());
+  std::vector<std::optional<CreateUserResult>> replayed(requests.size());
   std::vector<absl::Status> errors(requests.size());
   std::set<std::string> claimed;
   bool failed = false;
@@ -338,13 +371,23 @@ absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
     const CreateUserRequest& r = requests[i];
     absl::Status s = I.Admit(r.caller, "iam:CreateUser", r.tenant);
     if (s.ok()) s = I.AdmitPolicies(r);
-    if (s.ok() && !r.client_token.empty()) {
-      s = Invalid("client_token", "batch.client_token_unsupported",
-                  "is not supported inside a batch");
-    }
     absl::StatusOr<Impl::Prepared> p =
         s.ok() ? I.Prepare(r, now) : absl::StatusOr<Impl::Prepared>(s);
-    if (p.ok()) {
+    if (p.ok() && !r.client_token.empty()) {
+      // A token already answered replays its first response; one token twice
+      // in the batch is refused.
+      auto replay = I.Replay(r, now);
+      if (!replay.ok()) {
+        s = replay.status();
+      } else if (replay->has_value()) {
+        replayed[i] = std::move(**replay);
+        continue;
+      } else if (!claimed.insert(absl::StrCat(r.tenant, "\x1f\x1f", r.client_token)).second) {
+        s = Invalid("client_token", "batch.duplicate_client_token",
+                    "is given to another user of this batch");
+      }
+    }
+    if (p.ok() && s.ok()) {
       // Collisions inside the batch, then with the store.
       for (const internal::UniqueKey& k : internal::UniqueKeysOf(p->record)) {
         if (!claimed
@@ -356,7 +399,7 @@ absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
       }
       if (s.ok()) s = I.PrecheckUnique(p->record);
       if (s.ok()) prepared[i] = std::move(*p);
-    } else {
+    } else if (s.ok()) {
       s = p.status();
     }
     errors[i] = s;
@@ -364,22 +407,43 @@ absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
   }
   if (failed) {
     for (size_t i = 0; i < requests.size(); ++i) {
-      out.items.push_back(errors[i].ok() ? internal::BatchSiblingError() : errors[i]);
+      if (replayed[i]) {
+        out.items.push_back(std::move(*replayed[i]));
+      } else {
+        out.items.push_back(errors[i].ok() ? internal::BatchSiblingError() : errors[i]);
+      }
     }
     return out;
   }
+  std::vector<std::pair<const CreateUserRequest*, Impl::Prepared*>> fresh;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (prepared[i]) fresh.emplace_back(&requests[i], &*prepared[i]);
+  }
+  IAM_RETURN_IF_ERROR(I.HashAhead(fresh, batch.threads));
   WriteSet w;
   w.now = now;
   std::vector<CreateUserResult> results(requests.size());
   const std::string request_id = NewRequestId(I.random);
   for (size_t i = 0; i < requests.size(); ++i) {
+    if (!prepared[i]) continue;
     results[i].request_id = request_id;
     IAM_RETURN_IF_ERROR(I.Issue(requests[i], *prepared[i], &w, &results[i]));
+    if (!requests[i].client_token.empty()) {
+      IdempotencyRecord rec;
+      rec.tenant = requests[i].tenant;
+      rec.client_token = requests[i].client_token;
+      rec.fingerprint = prepared[i]->fingerprint;
+      rec.response = internal::IdempotencyRecordText(results[i]);
+      rec.expires_at = now + I.options.idempotency_window;
+      w.idempotency.push_back(std::move(rec));
+    }
   }
-  IAM_RETURN_IF_ERROR(I.store->Commit(w));
+  if (!fresh.empty()) IAM_RETURN_IF_ERROR(I.store->Commit(w));
   out.committed = true;
-  for (CreateUserResult& r : results) out.items.push_back(std::move(r));
-  I.DispatchAfterCommit();
+  for (size_t i = 0; i < requests.size(); ++i) {
+    out.items.push_back(replayed[i] ? std::move(*replayed[i]) : std::move(results[i]));
+  }
+  if (!fresh.empty()) I.DispatchAfterCommit();
   return out;
 }
 

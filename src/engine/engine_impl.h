@@ -144,6 +144,9 @@ struct Engine::Impl {
     std::string fingerprint;  // "" without a client token
     Secret password;          // kManual: the normalized password, checked
     Secret imported_hash;     // kImportedHash: its canonical form, well-formed
+    // Made ahead by HashAhead (a batch); empty = Issue makes them.
+    Secret generated_password;  // kGenerated
+    std::string password_hash;  // kManual, kGenerated
   };
   // Validation of every field and reference; reads the store, writes nothing.
   // The preamble has run.
@@ -162,6 +165,10 @@ struct Engine::Impl {
   // no lock: this is where Argon2id runs.
   absl::Status Issue(const CreateUserRequest& r, Prepared& p, WriteSet* w,
                      CreateUserResult* result);
+  // Generates the passwords of `items` (in order: the random source is used
+  // on this thread only), then runs their Argon2id on up to `threads` threads.
+  absl::Status HashAhead(const std::vector<std::pair<const CreateUserRequest*, Prepared*>>& items,
+                         int threads);
 
   // --- passwords.cc ---
 

@@ -73,10 +73,12 @@ struct MemoryStore::Rep {
   }
   // Checks that a write set can apply; applies nothing.
   absl::Status Check(const WriteSet& w) {
-    if (w.idempotency) {
-      auto it = idempotency.find(
-          absl::StrCat(w.idempotency->tenant, "\x1f", w.idempotency->client_token));
-      if (it != idempotency.end() && it->second.expires_at > w.now) {
+    std::set<std::string> tokens;
+    for (const IdempotencyRecord& rec : w.idempotency) {
+      const std::string key = absl::StrCat(rec.tenant, "\x1f", rec.client_token);
+      auto it = idempotency.find(key);
+      if ((it != idempotency.end() && it->second.expires_at > w.now) ||
+          !tokens.insert(key).second) {
         return internal::IdempotencyConflict();
       }
     }
@@ -128,9 +130,8 @@ struct MemoryStore::Rep {
   }
 
   void Apply(const WriteSet& w) {
-    if (w.idempotency) {
-      idempotency[absl::StrCat(w.idempotency->tenant, "\x1f", w.idempotency->client_token)] =
-          *w.idempotency;
+    for (const IdempotencyRecord& rec : w.idempotency) {
+      idempotency[absl::StrCat(rec.tenant, "\x1f", rec.client_token)] = rec;
     }
     for (const std::string& id : w.deleted_user_ids) {
       auto it = users.find(id);

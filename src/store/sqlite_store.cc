@@ -722,10 +722,9 @@ absl::Status SqliteStore::Rep::AddMemberships(const UserRecord& r) {
 // first failure returns (and the caller rolls everything back). The checks come
 // in the same order as MemoryStore's, so both report the same error.
 absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
-  // 1. The idempotency record first: an expired one is replaced, a live one
-  // makes the primary key fail.
-  if (w.idempotency) {
-    const IdempotencyRecord& rec = *w.idempotency;
+  // 1. The idempotency records first: an expired one is replaced, a live one
+  // (or a token twice in the set) makes the primary key fail.
+  for (const IdempotencyRecord& rec : w.idempotency) {
     IAM_RETURN_IF_ERROR(Sql("DELETE FROM idempotency WHERE tenant = ?1 AND client_token = ?2 "
                             "AND expires_at <= ?3")
                             .Text(rec.tenant)

@@ -632,6 +632,71 @@ TEST_P(EngineTest, BatchIsAllOrNothing) {
             absl::StatusCode::kNotFound);
 }
 
+TEST_P(EngineTest, BatchWithClientTokensReplaysWhatWasCreatedAndCommitsTheRest) {
+  auto tokened = [](const std::string& name) {
+    CreateUserRequest r = Basic(name);
+    r.client_token = "import-" + name;
+    return r;
+  };
+  std::vector<CreateUserRequest> first;
+  first.push_back(tokened("ann.one"));
+  first.push_back(tokened("ben.two"));
+  auto created = engine().BatchCreateUsers(first, {2});
+  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_TRUE(created->committed);
+  ASSERT_TRUE(created->items[0].ok() && created->items[1].ok());
+  const std::string ann_id = created->items[0]->user.id;
+  EXPECT_FALSE(created->items[0]->generated_password.empty());
+  // Hashed on two threads: each generated password opens its own account.
+  for (const auto& item : created->items) {
+    auto login =
+        engine().Authenticate("tenant1", item->user.username, item->generated_password.view());
+    ASSERT_TRUE(login.ok());
+    EXPECT_EQ(login->outcome, AuthOutcome::kResetRequired);
+  }
+
+  // Run again with one more user: the two replay (same ids, no secrets), the
+  // third is created, each token keeps its own record.
+  std::vector<CreateUserRequest> again;
+  for (const char* name : {"ann.one", "ben.two", "cat.three"}) again.push_back(tokened(name));
+  auto resumed = engine().BatchCreateUsers(again, {2});
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  ASSERT_TRUE(resumed->committed);
+  EXPECT_TRUE(resumed->items[0]->replayed);
+  EXPECT_EQ(resumed->items[0]->user.id, ann_id);
+  EXPECT_TRUE(resumed->items[0]->generated_password.empty());
+  EXPECT_TRUE(resumed->items[1]->replayed);
+  EXPECT_FALSE(resumed->items[2]->replayed);
+  EXPECT_FALSE(resumed->items[2]->generated_password.empty());
+  EXPECT_NE(*store_->FindIdempotency("tenant1", "import-cat.three"), std::nullopt);
+  std::vector<CreateUserRequest> third_only;
+  third_only.push_back(tokened("cat.three"));
+  auto third = engine().BatchCreateUsers(third_only);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->items[0]->user.id, resumed->items[2]->user.id);
+
+  // One token for two users, and a token reused with another request.
+  std::vector<CreateUserRequest> twice;
+  twice.push_back(tokened("dan.four"));
+  twice.push_back(tokened("eve.five"));
+  twice[1].client_token = twice[0].client_token;
+  auto refused = engine().BatchCreateUsers(twice);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_FALSE(refused->committed);
+  EXPECT_EQ(ErrorReason(refused->items[1].status()), "batch.duplicate_client_token");
+  std::vector<CreateUserRequest> changed;
+  changed.push_back(tokened("ann.one"));
+  changed[0].email = "ann@example.com";
+  changed.push_back(tokened("fay.six"));
+  auto mismatch = engine().BatchCreateUsers(changed);
+  ASSERT_TRUE(mismatch.ok());
+  EXPECT_FALSE(mismatch->committed);
+  EXPECT_EQ(ErrorReason(mismatch->items[0].status()), "idempotency.mismatch");
+  EXPECT_EQ(ErrorReason(mismatch->items[1].status()), "batch.aborted");
+  EXPECT_EQ(store_->FindUser("tenant1", UserKey::kUsername, "fay.six").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST_P(EngineTest, RegisteredTenantsOnlyWhenRequired) {
   EngineOptions o = Options();
   o.require_registered_tenant = true;

@@ -400,7 +400,7 @@ TEST_P(StoreContractTest, CollisionInsideOneWriteSetWritesNeither) {
 TEST_P(StoreContractTest, GoodAndCollidingUserInOneSetWritesNothingAtAll) {
   Add(MakeUser("u1", "alice"));
   WriteSet w = NewUsers({MakeUser("u2", "bob"), MakeUser("u3", "alice")});
-  w.idempotency = MakeIdempotency("ct-1", "fp-1", kNow + absl::Hours(1));
+  w.idempotency = {MakeIdempotency("ct-1", "fp-1", kNow + absl::Hours(1))};
   w.new_access_keys.push_back(MakeKey("AK-bob", "u2"));
   w.new_tokens.push_back(MakeToken("tok-bob", "u2"));
   w.outbox.push_back(MakeMessage("u2", kNow));
@@ -507,11 +507,38 @@ TEST_P(StoreContractTest, LoginIdentifiersNameOneUser) {
 // ---------------------------------------------------------------------------
 // Idempotency.
 
+TEST_P(StoreContractTest, SeveralIdempotencyRecordsCommitTogetherOrNotAtAll) {
+  WriteSet batch = NewUsers({MakeUser("u1", "alice"), MakeUser("u2", "bob")});
+  batch.idempotency = {MakeIdempotency("ct-1", "fp-1", kNow + absl::Hours(1)),
+                       MakeIdempotency("ct-2", "fp-2", kNow + absl::Hours(1))};
+  ASSERT_TRUE(store().Commit(batch).ok());
+  EXPECT_EQ((*store().FindIdempotency("t1", "ct-1"))->fingerprint, "fp-1");
+  EXPECT_EQ((*store().FindIdempotency("t1", "ct-2"))->fingerprint, "fp-2");
+
+  // One live token among new ones: nothing of the set is written.
+  WriteSet again = NewUsers({MakeUser("u3", "carol")});
+  again.idempotency = {MakeIdempotency("ct-3", "fp-3", kNow + absl::Hours(1)),
+                       MakeIdempotency("ct-2", "fp-x", kNow + absl::Hours(1))};
+  EXPECT_TRUE(IsError(store().Commit(again), absl::StatusCode::kAlreadyExists,
+                      "idempotency.conflict", "client_token"));
+  EXPECT_FALSE(Exists("t1", "u3"));
+  EXPECT_EQ(*store().FindIdempotency("t1", "ct-3"), std::nullopt);
+
+  // The same token twice in one set conflicts with itself.
+  WriteSet twice = NewUsers({MakeUser("u4", "dave")});
+  twice.idempotency = {MakeIdempotency("ct-4", "fp-4", kNow + absl::Hours(1)),
+                       MakeIdempotency("ct-4", "fp-5", kNow + absl::Hours(1))};
+  EXPECT_TRUE(IsError(store().Commit(twice), absl::StatusCode::kAlreadyExists,
+                      "idempotency.conflict", "client_token"));
+  EXPECT_FALSE(Exists("t1", "u4"));
+  EXPECT_EQ(*store().FindIdempotency("t1", "ct-4"), std::nullopt);
+}
+
 TEST_P(StoreContractTest, IdempotencyLiveConflictsExpiredIsReplaced) {
   EXPECT_EQ(*store().FindIdempotency("t1", "ct-1"), std::nullopt);
 
   WriteSet first = NewUsers({MakeUser("u1", "alice")});
-  first.idempotency = MakeIdempotency("ct-1", "fp-1", kNow + absl::Hours(1));
+  first.idempotency = {MakeIdempotency("ct-1", "fp-1", kNow + absl::Hours(1))};
   ASSERT_TRUE(store().Commit(first).ok());
   std::optional<IdempotencyRecord> rec = *store().FindIdempotency("t1", "ct-1");
   ASSERT_NE(rec, std::nullopt);
@@ -524,7 +551,7 @@ TEST_P(StoreContractTest, IdempotencyLiveConflictsExpiredIsReplaced) {
   // Still live: the whole second commit fails.
   WriteSet second = NewUsers({MakeUser("u2", "bob")});
   second.now = kNow + absl::Minutes(59);
-  second.idempotency = MakeIdempotency("ct-1", "fp-2", kNow + absl::Hours(2));
+  second.idempotency = {MakeIdempotency("ct-1", "fp-2", kNow + absl::Hours(2))};
   second.outbox.push_back(MakeMessage("u2", kNow));
   EXPECT_TRUE(IsError(store().Commit(second), absl::StatusCode::kAlreadyExists,
                       "idempotency.conflict", "client_token"));
@@ -535,8 +562,8 @@ TEST_P(StoreContractTest, IdempotencyLiveConflictsExpiredIsReplaced) {
   // The same token in another tenant is another record.
   WriteSet other;
   other.now = kNow;
-  other.idempotency = MakeIdempotency("ct-1", "fp-other", kNow + absl::Hours(1));
-  other.idempotency->tenant = "t2";
+  other.idempotency = {MakeIdempotency("ct-1", "fp-other", kNow + absl::Hours(1))};
+  other.idempotency[0].tenant = "t2";
   ASSERT_TRUE(store().Commit(other).ok());
   EXPECT_EQ((*store().FindIdempotency("t2", "ct-1"))->fingerprint, "fp-other");
 
@@ -1244,7 +1271,7 @@ TEST_F(SqliteFile, DataSurvivesCloseAndReopen) {
     r.canonical_email = "alice@example.com";
     r.user.groups = {"g1"};
     WriteSet w = NewUsers({r});
-    w.idempotency = MakeIdempotency("ct-1", "fp-1", kNow + absl::Hours(1));
+    w.idempotency = {MakeIdempotency("ct-1", "fp-1", kNow + absl::Hours(1))};
     w.new_access_keys.push_back(MakeKey("AK1", "u1"));
     w.new_tokens.push_back(MakeToken("tok-1", "u1"));
     w.outbox = {MakeMessage("u1", kNow), MakeMessage("u1", kNow)};

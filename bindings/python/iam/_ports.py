@@ -120,6 +120,9 @@ class Store:
     """
 
     def commit(self, write_set: Dict[str, Any]) -> None:
+        """Applies the write set atomically, every record of its
+        "idempotency_records" included (a batch of creates with client tokens
+        carries several)."""
         raise NotImplementedError
 
     def find_user(self, tenant: str, key: str, value: str) -> Optional[Dict[str, Any]]:
@@ -299,7 +302,7 @@ def _store_update_entry(ctx, entry, expected_version, err):  # type: ignore[no-u
 
 
 _STORE_METHODS = _ffi.StoreMethods(
-    2, _destroy, _store_commit, _store_find_user, _store_list_users, _store_find_idempotency,
+    3, _destroy, _store_commit, _store_find_user, _store_list_users, _store_find_idempotency,
     _store_create_entry, _store_find_entry, _store_list_entries, _store_delete_entry,
     _store_find_access_key, _store_list_access_keys, _store_find_token, _store_register_tenant,
     _store_tenant_exists, _store_due_outbox, _store_complete_outbox, _store_reschedule_outbox,

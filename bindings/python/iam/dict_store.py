@@ -38,6 +38,14 @@ def _keys(record: Record) -> List[Tuple[str, str, str]]:
     return [(tenant, k["key"], k["value"]) for k in record.get("unique_keys", [])]
 
 
+def _idempotency_records(w: Record) -> List[Record]:
+    """Every idempotency record of a write set (methods version 3), or the one
+    a version 2 write set carries."""
+    if "idempotency_records" in w:
+        return list(w["idempotency_records"])
+    return [w["idempotency"]] if w.get("idempotency") else []
+
+
 class DictStore(Store):
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -61,12 +69,14 @@ class DictStore(Store):
             self.commits += 1
 
     def _check(self, w: Record) -> None:
-        idem = w.get("idempotency")
-        if idem:
-            live = self.idempotency.get((idem["tenant"], idem["client_token"]))
-            if live is not None and live["expires_at"] > w["now"]:
+        tokens: Set[Tuple[str, str]] = set()
+        for idem in _idempotency_records(w):
+            key = (idem["tenant"], idem["client_token"])
+            live = self.idempotency.get(key)
+            if key in tokens or (live is not None and live["expires_at"] > w["now"]):
                 raise AlreadyExists("client_token: a request with this token is already recorded",
                                     reason="idempotency.conflict", field="client_token")
+            tokens.add(key)
         freed: Set[Tuple[str, str, str]] = set()
         claimed: Set[Tuple[str, str, str]] = set()
         for uid in w.get("deleted_user_ids", []):
@@ -120,8 +130,7 @@ class DictStore(Store):
             self.unique.pop(key, None)
 
     def _apply(self, w: Record) -> None:
-        idem = w.get("idempotency")
-        if idem:
+        for idem in _idempotency_records(w):
             self.idempotency[(idem["tenant"], idem["client_token"])] = idem
         for uid in w.get("deleted_user_ids", []):
             self._unindex(self.users.pop(uid))
