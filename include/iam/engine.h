@@ -290,6 +290,8 @@ class IAM_EXPORT Engine {
   Engine& operator=(const Engine&) = delete;
 
   const Profile& profile() const;
+  // The most users one BatchCreateUsers takes (EngineOptions::max_batch).
+  int max_batch() const;
 
   // A tenant's password policy ("Account Settings"), replacing the profile's.
   absl::Status SetPasswordPolicy(absl::string_view tenant, PasswordPolicy policy);

@@ -184,6 +184,8 @@ Engine::~Engine() = default;
 
 const Profile& Engine::profile() const { return *impl_->profile; }
 
+int Engine::max_batch() const { return impl_->options.max_batch; }
+
 std::string Engine::SelfLink(absl::string_view user_id) const { return impl_->SelfLink(user_id); }
 
 absl::Status Engine::SetPasswordPolicy(absl::string_view tenant, PasswordPolicy policy) {
