@@ -64,6 +64,7 @@ void AddRuleCommands(Commands& commands);
 void AddUserCommands(Commands& commands);
 void AddLifecycleCommands(Commands& commands);
 void AddServerCommands(Commands& commands);  // serve, bootstrap
+void AddImportCommand(Commands& commands);
 
 // --- Option builders (options.cc). Every single-valued option may be given at
 // most once; a repeatable one adds one value per occurrence. `placeholder` is

@@ -272,6 +272,7 @@ int Main(int argc, char** argv) {
   AddRuleCommands(commands);
   AddUserCommands(commands);
   AddLifecycleCommands(commands);
+  AddImportCommand(commands);
   AddServerCommands(commands);
   AddHelpCommand(commands, app);
   for (CLI::App* command : app.get_subcommands({})) {

@@ -97,6 +97,10 @@ struct ImportOptions {
   ImportFormat format = ImportFormat::kAuto;
   int jobs = 0;        // Argon2id threads; 0 = the machine's cores
   int batch_size = 0;  // users per commit; 0 = the engine's max_batch
+  // false: a row asking for a generated password or an access key is a row
+  // error ("import.secret_unreturned") instead of a user whose secret nobody
+  // receives (set it when on_secret has nowhere to put them).
+  bool secrets_wanted = true;
   // Each runs on the calling thread: progress after every committed batch
   // (and once at the end), on_error per failed row, on_secret per row with a
   // secret (WARNING: write it where it belongs, then let it go).

@@ -255,9 +255,8 @@ class Importer {
       Add(row);
       if (static_cast<int>(requests_.size()) >= batch_size_) IAM_RETURN_IF_ERROR(Flush());
     }
-    IAM_RETURN_IF_ERROR(Flush());
+    IAM_RETURN_IF_ERROR(Flush());  // reports the last progress
     summary_.elapsed = absl::Now() - start_;
-    Report();
     return summary_;
   }
 
@@ -275,6 +274,15 @@ class Importer {
       return Fail(row.number, username,
                   InvalidField("tenant", "import.other_tenant",
                                "tenant: a row may only name the tenant imported into"));
+    }
+    if (!options_.secrets_wanted &&
+        (r->access_key || r->password_mode == PasswordMode::kGenerated)) {
+      const char* field = r->access_key ? "access_key" : "password_mode";
+      return Fail(row.number, username,
+                  InvalidField(field, "import.secret_unreturned",
+                               absl::StrCat(field,
+                                            ": its secret would reach nobody; import it with a "
+                                            "secrets file")));
     }
     r->caller = options_.caller;
     r->client_token = RowToken(summary_.source_id, options_.tenant, row.number);
