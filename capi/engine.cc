@@ -11,6 +11,7 @@
 #include "base/status_macros.h"
 #include "capi_internal.h"
 #include "iam/error.h"
+#include "iam/import.h"
 #include "iam/json.h"
 #include "iam/memory_store.h"
 #include "iam/secret.h"
@@ -682,6 +683,61 @@ int iam_engine_batch_create_users(iam_engine* engine, const iam_principal* calle
       },
       [](const iam::Engine& e, const iam::BatchCreateResult& r) {
         return iam::ToSecretJson(r, e.profile());
+      });
+}
+
+int iam_engine_import_users(iam_engine* engine, const iam_principal* caller, const char* tenant,
+                            const char* path, const char* text, size_t text_size, int format,
+                            int jobs, int batch_size, iam_import_progress_fn progress,
+                            void* progress_ctx, char** out_json, iam_error* err) {
+  struct Outcome {
+    iam::ImportSummary summary;
+    std::vector<iam::ImportRowError> errors;
+    std::vector<iam::ImportedSecret> secrets;
+  };
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<Outcome> {
+        IAM_RETURN_IF_ERROR(Required({{tenant, "tenant"}, {out_json, "out_json"}}));
+        if (path == nullptr && text == nullptr && text_size > 0) {
+          return iam::capi::NullArgument("text");
+        }
+        if (format < IAM_IMPORT_AUTO || format > IAM_IMPORT_JSON_LINES) {
+          return iam::InvalidField(
+              "format", "import.invalid_format",
+              "format: IAM_IMPORT_AUTO, IAM_IMPORT_CSV or IAM_IMPORT_JSON_LINES");
+        }
+        if (jobs < 0 || batch_size < 0) {
+          return iam::InvalidField(jobs < 0 ? "jobs" : "batch_size", "import.invalid_option",
+                                   "jobs and batch_size: 0 or more");
+        }
+        Outcome outcome;
+        iam::ImportOptions o;
+        o.caller = iam::capi::CallerOf(caller);
+        o.tenant = tenant;
+        o.format = static_cast<iam::ImportFormat>(format);
+        o.jobs = jobs;
+        o.batch_size = batch_size;
+        if (progress != nullptr) {
+          o.progress = [&](const iam::ImportProgress& p) {
+            const iam_import_progress c{p.rows_done, p.rows_total,
+                                        p.created,   p.already_present,
+                                        p.failed,    absl::ToDoubleSeconds(p.elapsed)};
+            progress(progress_ctx, &c);
+          };
+        }
+        o.on_error = [&](const iam::ImportRowError& e) { outcome.errors.push_back(e); };
+        o.on_secret = [&](iam::ImportedSecret&& s) { outcome.secrets.push_back(std::move(s)); };
+        absl::StatusOr<iam::ImportSummary> done =
+            path != nullptr ? iam::ImportUsers(e, path, o)
+                            : iam::ImportUsersFromText(
+                                  e, absl::string_view(text != nullptr ? text : "", text_size), o);
+        if (!done.ok()) return done.status();
+        outcome.summary = std::move(*done);
+        return outcome;
+      },
+      [](const iam::Engine&, const Outcome& r) {
+        return iam::ToSecretJson(r.summary, r.errors, r.secrets);
       });
 }
 

@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "iam/error.h"
 #include "iam/import.h"
+#include "iam/json.h"
 
 namespace iamctl {
 namespace {
@@ -172,17 +173,10 @@ void AddImportCommand(Commands& commands) {
           if (!o->quiet) std::fputc('\n', stderr);
           return PrintError(*g.profile, done.status());
         }
-        const double seconds = absl::ToDoubleSeconds(done->elapsed);
-        PrintJson(
-            {{"rows", done->rows},
-             {"created", done->created},
-             {"already_present", done->already_present},
-             {"failed", done->failed},
-             {"elapsed_seconds", seconds},
-             {"rows_per_second", seconds > 0 ? static_cast<double>(done->rows) / seconds : 0},
-             {"source_id", done->source_id},
-             {"report", o->report.empty() ? nlohmann::json() : nlohmann::json(o->report)},
-             {"secrets", o->secrets.empty() ? nlohmann::json() : nlohmann::json(o->secrets)}});
+        nlohmann::json summary = iam::ToJson(*done);
+        summary["report"] = o->report.empty() ? nlohmann::json() : nlohmann::json(o->report);
+        summary["secrets"] = o->secrets.empty() ? nlohmann::json() : nlohmann::json(o->secrets);
+        PrintJson(summary);
         return done->failed == 0 ? kExitOk : kExitFailed;
       });
   cmd->add_option("file", o->file, "the users: CSV with a header row, or JSON Lines")

@@ -757,6 +757,36 @@ IAM_EXPORT IAM_NODISCARD int iam_engine_batch_create_users(iam_engine* engine,
                                                            iam_request* const* requests,
                                                            size_t count, char** out_json,
                                                            iam_error* err);
+/* Bulk import (iam/import.h): users from the CSV or JSON Lines file at `path`,
+ * or, when `path` is NULL, from `text` (`text_size` bytes), into `tenant`, in
+ * atomic batches of `batch_size` (0 = the engine's max batch) with Argon2id on
+ * `jobs` threads (0 = every core). Each row's client token comes from the
+ * content, the tenant and the row number: importing the same content again
+ * resumes (already_present) and creates nothing twice. `progress` (may be
+ * NULL) runs on this thread after every batch. IAM_OK when the import ran,
+ * whatever its rows did; `*out_json` (required) is {"rows", "created",
+ * "already_present", "failed", "elapsed_seconds", "rows_per_second",
+ * "source_id", "errors": [{"row", "username", "field", "reason",
+ * "message"}], "secrets": [{"row", "username", "user_id", "password",
+ * "access_key_id", "access_key_secret"}]}: the one-time secrets, returned
+ * once (iam_free wipes it). Memory grows with errors and secrets, not with
+ * the file. */
+#define IAM_IMPORT_AUTO 0 /* by the file's extension, else its first byte */
+#define IAM_IMPORT_CSV 1
+#define IAM_IMPORT_JSON_LINES 2
+typedef struct iam_import_progress {
+  int64_t rows_done;
+  int64_t rows_total;
+  int64_t created;
+  int64_t already_present;
+  int64_t failed;
+  double elapsed_seconds;
+} iam_import_progress;
+typedef void (*iam_import_progress_fn)(void* ctx, const iam_import_progress* progress);
+IAM_EXPORT IAM_NODISCARD int iam_engine_import_users(
+    iam_engine* engine, const iam_principal* caller, const char* tenant, const char* path,
+    const char* text, size_t text_size, int format, int jobs, int batch_size,
+    iam_import_progress_fn progress, void* progress_ctx, char** out_json, iam_error* err);
 /* A user by id, else by username (case-insensitive); `*out_json` a user. */
 IAM_EXPORT IAM_NODISCARD int iam_engine_get_user(iam_engine* engine, const iam_principal* caller,
                                                  const char* tenant, const char* id_or_username,

@@ -25,6 +25,7 @@
 #include "absl/time/time.h"
 #include "iam/engine.h"
 #include "iam/export.h"
+#include "iam/import.h"
 #include "iam/profile.h"
 #include "iam/secret.h"
 #include "iam/user.h"
@@ -54,6 +55,11 @@ IAM_EXPORT nlohmann::json ToJson(const AuthResult& result);
 IAM_EXPORT nlohmann::json ToJson(const AccessKeyInfo& key);
 // {"valid", "tenant" or null, "user_id" or null}.
 IAM_EXPORT nlohmann::json ToJson(const AccessKeyVerification& verification);
+// {"rows", "created", "already_present", "failed", "elapsed_seconds",
+// "rows_per_second", "source_id"}.
+IAM_EXPORT nlohmann::json ToJson(const ImportSummary& summary);
+// {"row", "username", "field" or null, "reason", "message"}.
+IAM_EXPORT nlohmann::json ToJson(const ImportRowError& error);
 // {"code", "reason", "field", "http_status", "provider_code", "message"} under
 // the dialect of `profile`; reason and field are null when absent.
 IAM_EXPORT nlohmann::json ErrorToJson(const Profile& profile, const absl::Status& status);
@@ -66,6 +72,12 @@ IAM_EXPORT Secret ToSecretJson(const CreateUserResult& result);
 IAM_EXPORT Secret ToSecretJson(const BatchCreateResult& batch, const Profile& profile);
 // {"id", "secret", "created_at"}.
 IAM_EXPORT Secret ToSecretJson(const IssuedAccessKey& key);
+// The summary, {"errors": [...]} and {"secrets": [{"row", "username",
+// "user_id", "password" or null, "access_key_id" or null, "access_key_secret"
+// or null}]}.
+IAM_EXPORT Secret ToSecretJson(const ImportSummary& summary,
+                               const std::vector<ImportRowError>& errors,
+                               const std::vector<ImportedSecret>& secrets);
 
 }  // namespace iam
 

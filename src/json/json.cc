@@ -136,6 +136,25 @@ json ToJson(const AccessKeyVerification& v) {
           {"user_id", v.valid ? OrNull(v.user_id) : json(nullptr)}};
 }
 
+json ToJson(const ImportSummary& s) {
+  const double seconds = absl::ToDoubleSeconds(s.elapsed);
+  return {{"rows", s.rows},
+          {"created", s.created},
+          {"already_present", s.already_present},
+          {"failed", s.failed},
+          {"elapsed_seconds", seconds},
+          {"rows_per_second", seconds > 0 ? static_cast<double>(s.rows) / seconds : 0.0},
+          {"source_id", s.source_id}};
+}
+
+json ToJson(const ImportRowError& e) {
+  return {{"row", e.row},
+          {"username", e.username},
+          {"field", OrNull(e.field)},
+          {"reason", e.reason},
+          {"message", e.message}};
+}
+
 json ErrorToJson(const Profile& profile, const absl::Status& status) {
   const HttpError http = MapError(profile, status);
   return {{"code", absl::StatusCodeToString(status.code())},
@@ -171,6 +190,27 @@ Secret ToSecretJson(const BatchCreateResult& batch, const Profile& profile) {
 Secret ToSecretJson(const IssuedAccessKey& key) {
   WipingJson j = Wiping({{"id", key.id}, {"created_at", TimeToJson(key.created_at)}});
   j["secret"] = WipingCopy(key.secret);
+  return Text(j);
+}
+
+Secret ToSecretJson(const ImportSummary& summary, const std::vector<ImportRowError>& errors,
+                    const std::vector<ImportedSecret>& secrets) {
+  json pub = ToJson(summary);
+  pub["errors"] = json::array();
+  for (const ImportRowError& e : errors) pub["errors"].push_back(ToJson(e));
+  WipingJson j = Wiping(pub);
+  WipingJson list = WipingJson::array();
+  for (const ImportedSecret& s : secrets) {
+    WipingJson item = Wiping({{"row", s.row},
+                              {"username", s.username},
+                              {"user_id", s.user_id},
+                              {"access_key_id", OrNull(s.access_key_id)}});
+    item["password"] = s.password.empty() ? WipingJson() : WipingJson(WipingCopy(s.password));
+    item["access_key_secret"] =
+        s.access_key_secret.empty() ? WipingJson() : WipingJson(WipingCopy(s.access_key_secret));
+    list.push_back(std::move(item));
+  }
+  j["secrets"] = std::move(list);
   return Text(j);
 }
 
