@@ -24,6 +24,7 @@ from ctypes import (
     Structure,
     byref,
     c_char_p,
+    c_double,
     c_int,
     c_int64,
     c_size_t,
@@ -116,6 +117,14 @@ class StoreMethods(Structure):
         ("pending_outbox", STORE_PENDING_OUTBOX),
         ("update_entry", STORE_UPDATE_ENTRY),
     ]
+
+
+class ImportProgressC(Structure):
+    _fields_ = [("rows_done", c_int64), ("rows_total", c_int64), ("created", c_int64),
+                ("already_present", c_int64), ("failed", c_int64), ("elapsed_seconds", c_double)]
+
+
+IMPORT_PROGRESS = CFUNCTYPE(None, c_void_p, POINTER(ImportProgressC))
 
 
 class NotifierMethods(Structure):
@@ -332,6 +341,7 @@ _FUNCTIONS = [
     ("iam_engine_check_password", c_int, [EngineP, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, POINTER(c_size_t), POINTER(c_void_p), ErrorP], _check_err),
     ("iam_engine_register_tenant", c_int, [EngineP, c_char_p, ErrorP], _check_err),
     ("iam_engine_create_user", c_int, [EngineP, PrincipalP, RequestP, POINTER(c_void_p), ErrorP], _check_err),
+    ("iam_engine_import_users", c_int, [EngineP, PrincipalP, c_char_p, c_char_p, c_char_p, c_size_t, c_int, c_int, c_int, IMPORT_PROGRESS, c_void_p, POINTER(c_void_p), ErrorP], _check_err),
     ("iam_engine_batch_create_users", c_int, [EngineP, PrincipalP, POINTER(RequestP), c_size_t, POINTER(c_void_p), ErrorP], _check_err),
     ("iam_engine_get_user", c_int, [EngineP, PrincipalP, c_char_p, c_char_p, POINTER(c_void_p), ErrorP], _check_err),
     ("iam_engine_list_users", c_int, [EngineP, PrincipalP, ListRequestP, POINTER(c_void_p), ErrorP], _check_err),

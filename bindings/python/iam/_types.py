@@ -283,3 +283,70 @@ def seconds(value: Union[int, float, _dt.timedelta]) -> int:
     if isinstance(value, _dt.timedelta):
         return int(value.total_seconds())
     return int(value)
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far an import is, after each committed batch."""
+
+    rows_done: int
+    rows_total: int
+    created: int
+    already_present: int
+    failed: int
+    elapsed_seconds: float
+
+
+@dataclass(frozen=True)
+class ImportRowError:
+    """A row that was not created; ``field`` names the column or key."""
+
+    row: int
+    username: str
+    field: Optional[str]
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportedSecret:
+    """A created row's one-time secret: a generated password, an access key."""
+
+    row: int
+    username: str
+    user_id: str
+    password: Optional[str]
+    access_key_id: Optional[str]
+    access_key_secret: Optional[str]
+
+    def __repr__(self) -> str:
+        return "ImportedSecret(row=%r, username=%r, user_id=%r, password=%s, access_key_id=%r, " \
+               "access_key_secret=%s)" % (
+                   self.row, self.username, self.user_id, "'***'" if self.password else None,
+                   self.access_key_id, "'***'" if self.access_key_secret else None)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: every row is created, already present (an earlier
+    run of the same content made it) or failed (see ``errors``)."""
+
+    rows: int
+    created: int
+    already_present: int
+    failed: int
+    elapsed_seconds: float
+    source_id: str
+    errors: List[ImportRowError]
+    secrets: List[ImportedSecret]
+
+    @classmethod
+    def from_json(cls, j: Dict[str, Any]) -> "ImportResult":
+        return cls(rows=j["rows"], created=j["created"], already_present=j["already_present"],
+                   failed=j["failed"], elapsed_seconds=j["elapsed_seconds"],
+                   source_id=j["source_id"],
+                   errors=[ImportRowError(e["row"], e["username"], e["field"], e["reason"],
+                                          e["message"]) for e in j["errors"]],
+                   secrets=[ImportedSecret(s["row"], s["username"], s["user_id"], s["password"],
+                                           s["access_key_id"], s["access_key_secret"])
+                            for s in j["secrets"]])

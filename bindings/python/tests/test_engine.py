@@ -460,3 +460,50 @@ def test_tenant_policies(engine):
     with pytest.raises(iam.NotFound) as e:
         engine.create_user(tenant=TENANT, username="carol.jones", policies=["UserReaders"])
     assert (e.value.reason, e.value.field) == ("policy.not_found", "policies[0]")
+
+
+BCRYPT = "$2b$05$khOjXst2s/Z9Lk6TRqXfd.BAAkogu.8ehvhWssJ8Z/T5aO03I37MS"  # "Tr0ub4dor&3"
+
+
+def test_import_users_from_dicts_and_files(engine, tmp_path):
+    rows = [
+        {"username": "ann.lee", "email": "ann@example.com", "password_mode": "generated"},
+        {"username": "ben.ng", "password_hash": BCRYPT},
+        {"username": "cat.wu", "access_key": True},
+        {"username": "1bad.user"},
+    ]
+    seen = []
+    result = engine.import_users(rows, tenant=TENANT, jobs=2, batch_size=2, progress=seen.append)
+    assert (result.rows, result.created, result.already_present, result.failed) == (4, 3, 0, 1)
+    assert [(e.row, e.field, e.reason) for e in result.errors] == [
+        (4, "username", "username.leading_digit")]
+    by_name = {s.username: s for s in result.secrets}
+    assert set(by_name) == {"ann.lee", "cat.wu"}
+    assert "***" in repr(by_name["ann.lee"]) and by_name["ann.lee"].password not in repr(result)
+    assert engine.authenticate(tenant=TENANT, username="ann.lee",
+                               password=by_name["ann.lee"].password).outcome == "reset_required"
+    assert engine.authenticate(tenant=TENANT, username="ben.ng",
+                               password="Tr0ub4dor&3").outcome == "success"
+    assert seen and seen[-1].rows_done == 4 and seen[-1].rows_total == 4
+    # The same rows again resume: nothing new, no secret.
+    again = engine.import_users(rows, tenant=TENANT)
+    assert (again.created, again.already_present, again.failed) == (0, 3, 1)
+    assert again.secrets == [] and again.source_id == result.source_id
+
+    # A CSV file by path, and an unknown column refused as a whole.
+    path = tmp_path / "users.csv"
+    path.write_text("username,groups\ndan.ho,\n", encoding="utf-8")
+    assert engine.import_users(path, tenant=TENANT).created == 1
+    bad = tmp_path / "bad.csv"
+    bad.write_text("username,emial\neve.li,eve@example.com\n", encoding="utf-8")
+    with pytest.raises(iam.InvalidParameter) as e:
+        engine.import_users(str(bad), tenant=TENANT)
+    assert e.value.reason == "import.unknown_column"
+    with pytest.raises(iam.NotFound):
+        engine.import_users(str(tmp_path / "missing.csv"), tenant=TENANT)
+
+    # An exception in the progress callback is raised once the call returns.
+    def boom(_p):
+        raise RuntimeError("stop")
+    with pytest.raises(RuntimeError):
+        engine.import_users([{"username": "fay.po"}], tenant=TENANT, progress=boom)
