@@ -120,9 +120,7 @@ void AddImportCommand(Commands& commands) {
   };
   auto o = std::make_shared<Options>();
   CLI::App* cmd = commands.Add(
-      "import",
-      "Imports users from a CSV or JSON Lines file in atomic batches; rerun the same file to "
-      "resume.",
+      "import", "Imports users from a CSV or JSON Lines file; rerun it to resume.",
       [o](const Globals& g) {
         std::ofstream report;
         if (!o->report.empty()) {

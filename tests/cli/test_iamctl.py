@@ -285,6 +285,8 @@ COMMAND_OPTIONS = {
     "update-access-key": ["--tenant", "--id", "--enable", "--disable"],
     "delete-access-key": ["--tenant", "--id"],
     "verify-access-key": ["--id", "--secret"],
+    "import": ["FILE", "--tenant", "--format", "--jobs", "--batch-size", "--report", "--secrets",
+               "--quiet"],
     "serve": ["--listen", "--public-url", "--access-log", "--max-body", "--timeout",
               "--session-ttl", "--signature-skew", "--threads"],
     "bootstrap": ["--tenant", "--admin"],
