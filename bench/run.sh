@@ -48,6 +48,11 @@ if [ -f "$OUT_DIR/capi.json" ]; then
     | tee "$OUT_DIR/python_overhead.txt"
 fi
 
+# Bulk import through iamctl: rows/s and peak RSS, Argon2id rows beside the
+# ceiling measured in the same run.
+/usr/bin/python3 bench/import_bench.py --build "$BUILD_DIR" --out "$OUT_DIR/import.json" \
+  | tee "$OUT_DIR/import.txt"
+
 # The HTTP server (wrk, the signed-request client) beside Keystone's own
 # POST /v3/users, in the same run: docs/bench/server.json.
 bash bench/server/run.sh "$BUILD_DIR" 5 | tee "$OUT_DIR/server.txt"

@@ -30,7 +30,7 @@ if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build (TSan) and the concurrency suites"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIAM_TSAN=ON \
     -DIAM_BUILD_BENCHMARKS=OFF -DIAM_BUILD_TOOLS=OFF -DIAM_INSTALL=OFF >/dev/null
-  tsan_suites=(engine_test lifecycle_test store_contract_test wire_service_test)
+  tsan_suites=(engine_test lifecycle_test store_contract_test wire_service_test import_test)
   cmake --build build-tsan -j"$jobs" --target "${tsan_suites[@]}"
   for suite in "${tsan_suites[@]}"; do
     TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "build-tsan/tests/$suite" --gtest_brief=1
@@ -38,16 +38,17 @@ if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
 fi
 
 if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
-  # The parsers under libFuzzer (clang-14, ASan+UBSan), 15 s each over the
+  # The parsers under libFuzzer (clang-14, ASan+UBSan), 12 s each over the
   # seed corpus; new inputs go to a scratch folder. Long mode: fuzz/README.md.
   echo "== fuzzing (libFuzzer, short mode)"
   CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIAM_FUZZ=ON \
     -DIAM_BUILD_TESTS=OFF -DIAM_BUILD_BENCHMARKS=OFF -DIAM_BUILD_TOOLS=OFF -DIAM_INSTALL=OFF >/dev/null
-  cmake --build build-fuzz -j"$jobs" --target wire_fuzz signature_fuzz policy_fuzz validators_fuzz capi_fuzz
+  cmake --build build-fuzz -j"$jobs" --target wire_fuzz signature_fuzz policy_fuzz validators_fuzz capi_fuzz \
+    import_fuzz
   fuzz_scratch=$(mktemp -d /tmp/iam-fuzz.XXXXXX)
-  for target in signature_fuzz wire_fuzz policy_fuzz validators_fuzz capi_fuzz; do
+  for target in signature_fuzz wire_fuzz policy_fuzz validators_fuzz capi_fuzz import_fuzz; do
     mkdir -p "$fuzz_scratch/$target"
-    (cd "$fuzz_scratch" && "$OLDPWD/build-fuzz/fuzz/$target" -max_total_time=15 -rss_limit_mb=2048 \
+    (cd "$fuzz_scratch" && "$OLDPWD/build-fuzz/fuzz/$target" -max_total_time=12 -rss_limit_mb=2048 \
       -print_final_stats=1 "$fuzz_scratch/$target" "$OLDPWD/fuzz/corpus/${target%_fuzz}" \
       >"$fuzz_scratch/$target.log" 2>&1) \
       || { tail -40 "$fuzz_scratch/$target.log"; echo "fuzzing $target found a failure"; exit 1; }
@@ -101,6 +102,8 @@ smoke engine_bench 'Memory_NoPassword|DuplicateRejected|ReplayAnswered'
 smoke capi_bench '.'
 smoke wire_bench '.'
 smoke policy_bench '.'
+/usr/bin/python3 bench/import_bench.py --build build-test --rows 2000 --hashed 4 --jobs 2 \
+  --min-time 0.05 >/tmp/iam_smoke.txt 2>&1 || { cat /tmp/iam_smoke.txt; exit 1; }
 # The server benchmark and its Keystone peer, one second per case.
 IAM_BENCH_OUT=/tmp/iam_server_smoke.json bash bench/server/run.sh build-test 1 >/tmp/iam_smoke.txt 2>&1 \
   || { cat /tmp/iam_smoke.txt; exit 1; }
