@@ -5,6 +5,7 @@
 // stopped mid-way (nothing twice, no gap).
 #include "iam/import.h"
 
+#include <iterator>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -17,6 +18,7 @@
 #include "iam/error.h"
 #include "iam/memory_store.h"
 #include "import/csv_reader.h"
+#include "imported_hash_vectors.h"
 #include "store_param.h"
 
 namespace iam {
@@ -318,40 +320,26 @@ TEST_P(ImportTest, AStoreThatStopsMidwayIsResumedWithNoDuplicateAndNoGap) {
 }
 
 TEST_P(ImportTest, EveryForeignHashFormatLogsInAndIsRehashed) {
-  const struct {
-    const char* username;
-    const char* hash;
-  } rows[] = {
-      {"u.bcrypt", "$2y$05$dqdp1WD0Ql7pvHUmyMhcdueKhylDEGkDFNE/RTrVgDNSmct6qoTpO"},
-      {"u.sha512",
-       "$6$9ATirduo6G1UqGkd$B/hV.UFLjCMZDjPkcq01CPtDr5b7zdq469kU2WZ/"
-       "QdZ1FvJ0f0rcDxBEWWoYm9QOJXS7CvPthtFWPDFJJscGN1"},
-      {"u.yescrypt", "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$n.pFdveumVbvkIvhVT2m7V3vCOvHL9dASsBq3JUoRgC"},
-      {"u.scrypt7",
-       "$7$CU..../....2zZ8yVtQ3uVv5xk3Pu6JS1$varVPaETOuF.np.nP6bg2fmwXZKLRhnzJG0q4zT.DOD"},
-      {"u.scrypt",
-       "$scrypt$ln=10,r=8,p=1$OGfMGUOIUeod4zxnLEVozQ$"
-       "IDCdZncl19VXNR5cHlb2Mmhh0Rej4eROeBCDVieNff8"},
-      {"u.django", "pbkdf2_sha256$1000$jahbHLsxN9ym$6pyioVXdth5EmUCU0LlAhEqs3ZfSoPxAFu5ZVsNdYlA="},
-      {"u.passlib",
-       "$pbkdf2-sha512$1000$C0HI2ZuT8v5f6z1HiHHOmQ$80IdafxMu.N9bgyqis.ig3aYI8aIpmJlCP"
-       "YCFyI/xr245YLpp96SAv3y5gJxCPSXIRSsLTVk0vydY1ykp3LXrg"},
-  };
   std::string jsonl;
-  for (const auto& r : rows) {
-    nlohmann::json row = {{"username", r.username}, {"password_hash", r.hash}};
+  for (size_t i = 0; i < std::size(testing::kVectors); ++i) {
+    nlohmann::json row = {{"username", absl::StrCat("user.", i)},
+                          {"password_hash", testing::kVectors[i].hash}};
     jsonl += row.dump() + "\n";
   }
   absl::StatusOr<ImportSummary> done = Import(*engine_, jsonl);
   ASSERT_TRUE(done.ok()) << done.status();
-  EXPECT_EQ(done->created, 7) << (errors_.empty() ? "" : errors_.begin()->second.message);
-  for (const auto& r : rows) {
-    SCOPED_TRACE(r.username);
-    EXPECT_EQ(store_->FindUser("t1", UserKey::kUsername, r.username)->password_hash, r.hash);
-    EXPECT_EQ(engine_->Authenticate("t1", r.username, "Tr0ub4dor&3")->outcome,
-              AuthOutcome::kSuccess);
+  EXPECT_EQ(done->created, static_cast<int64_t>(std::size(testing::kVectors)))
+      << (errors_.empty() ? "" : errors_.begin()->second.message);
+  for (size_t i = 0; i < std::size(testing::kVectors); ++i) {
+    const testing::HashVector& v = testing::kVectors[i];
+    const std::string username = absl::StrCat("user.", i);
+    SCOPED_TRACE(v.hash);
+    EXPECT_EQ(store_->FindUser("t1", UserKey::kUsername, username)->password_hash, v.hash);
+    EXPECT_EQ(engine_->Authenticate("t1", username, absl::StrCat(v.password, "!"))->outcome,
+              AuthOutcome::kBadCredentials);
+    EXPECT_EQ(engine_->Authenticate("t1", username, v.password)->outcome, AuthOutcome::kSuccess);
     EXPECT_TRUE(absl::StartsWith(
-        store_->FindUser("t1", UserKey::kUsername, r.username)->password_hash, "$argon2id$"));
+        store_->FindUser("t1", UserKey::kUsername, username)->password_hash, "$argon2id$"));
   }
 }
 
