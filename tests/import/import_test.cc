@@ -14,6 +14,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "faulty_store.h"
 #include "gtest/gtest.h"
 #include "iam/error.h"
 #include "iam/memory_store.h"
@@ -57,68 +58,6 @@ TEST(CsvReader, ReadsRfc4180) {
     EXPECT_EQ(ErrorReason(got.status()), "import.malformed_csv");
   }
 }
-
-// A store that stops answering commits after `healthy` of them.
-class FailingStore : public Store {
- public:
-  FailingStore(Store* inner, int healthy) : inner_(inner), healthy_(healthy) {}
-  absl::Status Commit(const WriteSet& w) override {
-    if (healthy_-- <= 0) return absl::UnavailableError("store: connection lost");
-    return inner_->Commit(w);
-  }
-  absl::StatusOr<UserRecord> FindUser(absl::string_view t, UserKey k,
-                                      absl::string_view v) override {
-    return inner_->FindUser(t, k, v);
-  }
-  absl::StatusOr<ListUsersPage> ListUsers(const ListUsersQuery& q) override {
-    return inner_->ListUsers(q);
-  }
-  absl::StatusOr<std::optional<IdempotencyRecord>> FindIdempotency(absl::string_view t,
-                                                                   absl::string_view c) override {
-    return inner_->FindIdempotency(t, c);
-  }
-  absl::Status CreateEntry(const DirectoryEntry& e) override { return inner_->CreateEntry(e); }
-  absl::StatusOr<DirectoryEntry> FindEntry(EntryKind k, absl::string_view t,
-                                           absl::string_view n) override {
-    return inner_->FindEntry(k, t, n);
-  }
-  absl::StatusOr<std::vector<DirectoryEntry>> ListEntries(EntryKind k, absl::string_view t,
-                                                          absl::string_view w) override {
-    return inner_->ListEntries(k, t, w);
-  }
-  absl::Status UpdateEntry(const DirectoryEntry& e, int64_t v) override {
-    return inner_->UpdateEntry(e, v);
-  }
-  absl::Status DeleteEntry(EntryKind k, absl::string_view t, absl::string_view id) override {
-    return inner_->DeleteEntry(k, t, id);
-  }
-  absl::StatusOr<AccessKeyRecord> FindAccessKey(absl::string_view id) override {
-    return inner_->FindAccessKey(id);
-  }
-  absl::StatusOr<std::vector<AccessKeyRecord>> ListAccessKeys(absl::string_view t,
-                                                              absl::string_view u) override {
-    return inner_->ListAccessKeys(t, u);
-  }
-  absl::StatusOr<TokenRecord> FindToken(absl::string_view h) override {
-    return inner_->FindToken(h);
-  }
-  absl::Status RegisterTenant(absl::string_view t) override { return inner_->RegisterTenant(t); }
-  absl::StatusOr<bool> TenantExists(absl::string_view t) override {
-    return inner_->TenantExists(t);
-  }
-  absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(absl::Time now, int limit) override {
-    return inner_->DueOutbox(now, limit);
-  }
-  absl::Status CompleteOutbox(int64_t id) override { return inner_->CompleteOutbox(id); }
-  absl::Status RescheduleOutbox(int64_t id, int a, absl::Time n, absl::string_view e) override {
-    return inner_->RescheduleOutbox(id, a, n, e);
-  }
-  absl::StatusOr<int64_t> PendingOutbox() override { return inner_->PendingOutbox(); }
-
- private:
-  Store* inner_;
-  int healthy_;
-};
 
 class ImportTest : public ::testing::TestWithParam<StoreKind> {
  protected:
@@ -298,7 +237,8 @@ TEST_P(ImportTest, AStoreThatStopsMidwayIsResumedWithNoDuplicateAndNoGap) {
   for (int i = 0; i < 95; ++i) {
     jsonl += absl::StrCat(R"({"username": "user.)", i, R"(", "password_mode": "generated"})", "\n");
   }
-  FailingStore failing(store_.get(), 3);  // three batches of 10 commit
+  testing::FaultyStore failing(store_.get());
+  failing.FailAfter(3, testing::kStoreFaults[3]);  // three batches of 10 commit
   Engine flaky(Options(), &failing);
   absl::StatusOr<ImportSummary> cut = Import(flaky, jsonl, 10);
   ASSERT_FALSE(cut.ok());
