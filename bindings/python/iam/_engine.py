@@ -561,7 +561,7 @@ class Engine:
             lib.iam_request_set_tenant(req.ptr, encode(tenant, "tenant"))
             lib.iam_request_set_user(req.ptr, encode(self._target(user, username, id), "user"))
             lib.iam_request_set_expected_version(
-                req.ptr, _ffi.integer(expected_version, "expected_version"))
+                req.ptr, _ffi.integer(expected_version, "expected_version", 64))
             for name, value in fields.items():
                 req.set(name, value)
             text = self._call_string(lib.iam_engine_update_user, who, req.ptr)
@@ -574,7 +574,7 @@ class Engine:
         with principal_handle(caller) as who:
             self._call(lib.iam_engine_delete_user, who, encode(tenant, "tenant"),
                        encode(self._target(user, username, id), "user"),
-                       _ffi.integer(expected_version, "expected_version"))
+                       _ffi.integer(expected_version, "expected_version", 64))
 
     # -- credentials ------------------------------------------------------------
 
@@ -754,7 +754,7 @@ class Engine:
             with principal_handle(caller) as who:
                 text = self._call_string(
                     lib.iam_engine_update_entry, who, entry, encode(id_or_name, "id_or_name"),
-                    _ffi.integer(expected_version or 0, "expected_version"))
+                    _ffi.integer(expected_version or 0, "expected_version", 64))
         finally:
             lib.iam_entry_destroy(entry)
         return DirectoryEntry.from_json(_json(text))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 from ctypes import (
     CFUNCTYPE,
     POINTER,
@@ -164,7 +165,10 @@ def _check_code(result: int, func: Any, args: tuple) -> int:
     """For setters, which take no error object."""
     if result != OK:
         name = _text(lib.iam_status_name(result))
-        raise make_error(result, "", "api." + name.lower(), "%s: %s" % (func.__name__, name))
+        # The setter names its field: iam_request_set_generated_password_length.
+        field = re.sub(r"^iam_[a-z]+_(set|add)_", "", func.__name__)
+        raise make_error(result, field, "api." + name.lower(),
+                         "%s: refused by %s (%s)" % (field, func.__name__, name))
     return result
 
 
@@ -443,7 +447,10 @@ def encode(value: Optional[str], name: str = "argument") -> Optional[bytes]:
     if value is None:
         return None
     if isinstance(value, str):
-        data = value.encode("utf-8")
+        try:
+            data = value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("%s: is not valid Unicode text (a lone surrogate)" % name) from None
     elif isinstance(value, bytes):
         data = value
     else:
@@ -460,10 +467,15 @@ def flag(value: Any, name: str) -> int:
     return 1 if value else 0
 
 
-def integer(value: Any, name: str) -> int:
-    """An int argument (a bool or a str is a TypeError, not coerced)."""
+def integer(value: Any, name: str, bits: int = 32) -> int:
+    """An int argument (a bool or a str is a TypeError, not coerced) that fits
+    the C parameter's `bits`: ctypes would silently wrap a larger one (2**32 + 12
+    would become 12), so it is a ValueError naming the argument."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("%s: expected int, got %s" % (name, type(value).__name__))
+    low, high = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    if not low <= value <= high:
+        raise ValueError("%s: must be between %d and %d" % (name, low, high))
     return value
 
 

@@ -61,7 +61,7 @@ class Wire:
         ptr = engine._enter()
         try:
             _ffi.call(lib.iam_wire_create, ptr, encode(public_url, "public_url"),
-                      _ffi.integer(max_body, "max_body"), byref(self._ptr))
+                      _ffi.integer(max_body, "max_body", 64), byref(self._ptr))
         finally:
             engine._exit()
 
