@@ -189,6 +189,11 @@ struct Engine::Impl {
   // `verified_hash`: a password set meanwhile is never undone.
   void RecordLogin(const std::string& tenant, const std::string& id, bool success,
                    const std::string& rehash, const std::string& verified_hash = "");
+  // The same with LoginLock(tenant, id) already held by the caller.
+  void RecordLoginLocked(const std::string& tenant, const std::string& id, bool success,
+                         const std::string& rehash, const std::string& verified_hash = "");
+  // The lock that serialises one user's login attempts and their bookkeeping.
+  std::mutex& LoginLock(const std::string& tenant, const std::string& id);
   // Verifies `password` for a login or a password change, spending one
   // Argon2id whether or not `rec` exists, is locked or has a password: an
   // unknown user, a wrong password and a locked account given a wrong

@@ -91,13 +91,20 @@ absl::StatusOr<User> Engine::Impl::RedeemToken(absl::string_view token, TokenPur
   return rec->user;
 }
 
+std::mutex& Engine::Impl::LoginLock(const std::string& tenant, const std::string& id) {
+  return login_locks[absl::HashOf(tenant, id) % login_locks.size()];
+}
+
 void Engine::Impl::RecordLogin(const std::string& tenant, const std::string& id, bool success,
                                const std::string& rehash, const std::string& verified_hash) {
   // Bookkeeping keeps the version, so the store cannot tell two of them
-  // apart: concurrent failures of one user are serialised here, or parallel
-  // wrong guesses would each count once per batch and never lock.
-  std::lock_guard<std::mutex> serialised(
-      login_locks[absl::HashOf(tenant, id) % login_locks.size()]);
+  // apart: concurrent outcomes of one user are serialised here.
+  std::lock_guard<std::mutex> serialised(LoginLock(tenant, id));
+  RecordLoginLocked(tenant, id, success, rehash, verified_hash);
+}
+
+void Engine::Impl::RecordLoginLocked(const std::string& tenant, const std::string& id, bool success,
+                                     const std::string& rehash, const std::string& verified_hash) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     absl::StatusOr<UserRecord> rec = store->FindUser(tenant, UserKey::kId, id);
     if (!rec.ok()) return;
@@ -121,19 +128,31 @@ void Engine::Impl::RecordLogin(const std::string& tenant, const std::string& id,
 
 bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::string_view raw,
                                   absl::string_view password, std::string* rehash) {
-  const bool known = rec.ok() && !rec->password_hash.empty();
+  if (!rec.ok() || rec->password_hash.empty()) {
+    hasher.Verify(hasher.DummyHash(), password);
+    return false;
+  }
+  // One guess at a time per user, each counted before the next is tried: N
+  // parallel guesses get at most max_failed_logins verifications, not N. The
+  // counters are read again under the lock (`rec` may predate a lockout).
+  std::lock_guard<std::mutex> serialised(LoginLock(rec->user.tenant, rec->user.id));
+  absl::StatusOr<UserRecord> current =
+      store->FindUser(rec->user.tenant, UserKey::kId, rec->user.id);
+  if (!current.ok() || current->password_hash != rec->password_hash) {
+    // Deleted or given a new password meanwhile: the caller's view is stale.
+    hasher.Verify(hasher.DummyHash(), password);
+    return false;
+  }
   // A hash carried over from another system was made of the password as typed
   // there; this library's own hashes are of the normalized form.
-  const bool imported = known && !absl::StartsWith(rec->password_hash, "$argon2id$");
-  const bool match =
-      hasher.Verify(known ? rec->password_hash : hasher.DummyHash(), imported ? raw : password);
-  if (!known) return false;
+  const bool imported = !absl::StartsWith(current->password_hash, "$argon2id$");
+  const bool match = hasher.Verify(current->password_hash, imported ? raw : password);
   // During a lockout every password, the right one too, fails alike: an
   // answer that told the right one apart would let guessing go on while
   // locked. Failures then are not counted (the lockout's end stays).
-  if (rec->locked_until > clock->Now()) return false;
+  if (current->locked_until > clock->Now()) return false;
   if (!match) {
-    RecordLogin(rec->user.tenant, rec->user.id, /*success=*/false, "");
+    RecordLoginLocked(current->user.tenant, current->user.id, /*success=*/false, "");
     return false;
   }
   if (rehash != nullptr && hasher.NeedsRehash(rec->password_hash)) {

@@ -5,9 +5,11 @@
 // password changes and access keys.
 #include <re2/re2.h>
 
+#include <atomic>
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "faulty_store.h"
 #include "gtest/gtest.h"
 #include "iam/authorizer.h"
 #include "iam/engine.h"
@@ -600,6 +602,41 @@ TEST_P(LifecycleTest, ParallelWrongPasswordsAllCountTowardsLockout) {
   auto right = engine.Authenticate("t1", "alice.wong", "Summer-Breeze7");
   ASSERT_TRUE(right.ok());
   EXPECT_EQ(right->outcome, AuthOutcome::kBadCredentials);
+}
+
+// N parallel guesses of one account are verified one at a time, each counted
+// before the next is tried: with a limit of 3, twelve parallel wrong
+// passwords make exactly 3 counted failures (each one a bookkeeping commit),
+// and the rest meet the lockout. Before, all twelve read the unlocked record
+// and all twelve were tried: an attacker had 12 guesses, not 3.
+TEST_P(LifecycleTest, ParallelGuessesGetNoMoreTriesThanTheLimit) {
+  testing::FaultyStore counting(store_.get());  // counts the commits it applies
+  EngineOptions o = Options();
+  o.max_failed_logins = 3;
+  Engine engine(o, &counting);
+  CreateUserRequest r;
+  r.tenant = "t1";
+  r.username = "alice.wong";
+  r.password_mode = PasswordMode::kManual;
+  r.password = Secret(std::string("Summer-Breeze7"));
+  r.require_password_reset = false;
+  ASSERT_TRUE(engine.CreateUser(r).ok());
+  const int after_create = counting.commits_applied();
+  std::atomic<bool> go{false};
+  std::vector<std::thread> guessers;
+  for (int i = 0; i < 12; ++i) {
+    guessers.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      auto got = engine.Authenticate("t1", "alice.wong", "wrong-Pass" + std::to_string(i));
+      EXPECT_TRUE(got.ok() && got->outcome == AuthOutcome::kBadCredentials);
+    });
+  }
+  go = true;
+  for (std::thread& t : guessers) t.join();
+  EXPECT_EQ(counting.commits_applied() - after_create, 3);
+  auto right = engine.Authenticate("t1", "alice.wong", "Summer-Breeze7");
+  ASSERT_TRUE(right.ok());
+  EXPECT_EQ(right->outcome, AuthOutcome::kBadCredentials);  // locked
 }
 
 // One mobile number, one user: "+86 13800000000", 13800000000 in region 86,
