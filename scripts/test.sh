@@ -9,17 +9,17 @@ bash scripts/deps.sh
 jobs=${IAM_JOBS:-2}
 start=$(date +%s)
 
-echo "== build (RelWithDebInfo)"
+echo "== build (RelWithDebInfo) [at $(( $(date +%s) - start ))s]"
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-test -j"$jobs"
-echo "== ctest"
+echo "== ctest [at $(( $(date +%s) - start ))s]"
 ctest --test-dir build-test --output-on-failure -j"$jobs"
 
 if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
-  echo "== build (ASan+UBSan)"
+  echo "== build (ASan+UBSan) [at $(( $(date +%s) - start ))s]"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DIAM_SANITIZE=ON -DIAM_BUILD_BENCHMARKS=OFF >/dev/null
   cmake --build build-asan -j"$jobs"
-  echo "== ctest (ASan+UBSan)"
+  echo "== ctest (ASan+UBSan) [at $(( $(date +%s) - start ))s]"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs"
 fi
@@ -27,7 +27,7 @@ fi
 if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
   # The suites with threads racing (engine, lifecycle, store contract) under
   # ThreadSanitizer; any report fails the run.
-  echo "== build (TSan) and the concurrency suites"
+  echo "== build (TSan) and the concurrency suites [at $(( $(date +%s) - start ))s]"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIAM_TSAN=ON \
     -DIAM_BUILD_BENCHMARKS=OFF -DIAM_BUILD_TOOLS=OFF -DIAM_INSTALL=OFF >/dev/null
   tsan_suites=(engine_test lifecycle_test store_contract_test wire_service_test import_test)
@@ -38,9 +38,9 @@ if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
 fi
 
 if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
-  # The parsers under libFuzzer (clang-14, ASan+UBSan), 12 s each over the
+  # The parsers under libFuzzer (clang-14, ASan+UBSan), 10 s each over the
   # seed corpus; new inputs go to a scratch folder. Long mode: fuzz/README.md.
-  echo "== fuzzing (libFuzzer, short mode)"
+  echo "== fuzzing (libFuzzer, short mode) [at $(( $(date +%s) - start ))s]"
   CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIAM_FUZZ=ON \
     -DIAM_BUILD_TESTS=OFF -DIAM_BUILD_BENCHMARKS=OFF -DIAM_BUILD_TOOLS=OFF -DIAM_INSTALL=OFF >/dev/null
   cmake --build build-fuzz -j"$jobs" --target wire_fuzz signature_fuzz policy_fuzz validators_fuzz capi_fuzz \
@@ -48,7 +48,7 @@ if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
   fuzz_scratch=$(mktemp -d /tmp/iam-fuzz.XXXXXX)
   for target in signature_fuzz wire_fuzz policy_fuzz validators_fuzz capi_fuzz import_fuzz; do
     mkdir -p "$fuzz_scratch/$target"
-    (cd "$fuzz_scratch" && "$OLDPWD/build-fuzz/fuzz/$target" -max_total_time=12 -rss_limit_mb=2048 \
+    (cd "$fuzz_scratch" && "$OLDPWD/build-fuzz/fuzz/$target" -max_total_time=10 -rss_limit_mb=2048 \
       -print_final_stats=1 "$fuzz_scratch/$target" "$OLDPWD/fuzz/corpus/${target%_fuzz}" \
       >"$fuzz_scratch/$target.log" 2>&1) \
       || { tail -40 "$fuzz_scratch/$target.log"; echo "fuzzing $target found a failure"; exit 1; }
@@ -59,7 +59,7 @@ fi
 
 # The create / idempotency / outbox protocol, model-checked (spin), with
 # mutants that must be caught.
-echo "== protocol model (spin)"
+echo "== protocol model (spin) [at $(( $(date +%s) - start ))s]"
 bash model/check.sh
 
 # pytest exits 5 when it collects no test: that must fail, not pass.
@@ -73,22 +73,22 @@ run_pytest() {
     exit 1
   fi
 }
-echo "== iamctl (pytest)"
+echo "== iamctl (pytest) [at $(( $(date +%s) - start ))s]"
 run_pytest env IAMCTL="$PWD/build-test/tools/iamctl" IAM_LIBRARY="$PWD/build-test/libiam.so" \
   /usr/bin/python3 -m pytest -q tests/cli
-echo "== python bindings (pytest)"
+echo "== python bindings (pytest) [at $(( $(date +%s) - start ))s]"
 run_pytest env IAM_LIBRARY="$PWD/build-test/libiam.so" /usr/bin/python3 -m pytest -q bindings/python/tests
 
-echo "== end to end: iamctl serve with the Huawei SDK, the OpenStack client, curl, abuse"
+echo "== end to end: iamctl serve with the Huawei SDK, the OpenStack client, curl, abuse [at $(( $(date +%s) - start ))s]"
 bash tests/e2e/run.sh build-test
 if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
   # The same against the ASan+UBSan server: a report aborts it, and the run
   # (or its exit status on SIGTERM, leaks included) fails.
-  echo "== end to end again, the server under ASan+UBSan"
+  echo "== end to end again, the server under ASan+UBSan [at $(( $(date +%s) - start ))s]"
   ASAN_OPTIONS=detect_leaks=1 bash tests/e2e/run.sh build-asan
 fi
 
-echo "== benchmark smoke run (each program runs; figures come from bench/run.sh)"
+echo "== benchmark smoke run (each program runs; figures come from bench/run.sh) [at $(( $(date +%s) - start ))s]"
 smoke() {
   local program=build-test/bench/$1 filter=$2
   [ -x "$program" ] || { echo "missing $program"; exit 1; }
