@@ -34,6 +34,16 @@ class LifecycleTest : public ::testing::TestWithParam<StoreKind> {
     o.host_key = std::string(32, 'h');
     return o;
   }
+  // alice.wong with the password Summer-Breeze7, no reset required.
+  static CreateUserRequest AliceRequest() {
+    CreateUserRequest r;
+    r.tenant = "t1";
+    r.username = "alice.wong";
+    r.password_mode = PasswordMode::kManual;
+    r.password = Secret(std::string("Summer-Breeze7"));
+    r.require_password_reset = false;
+    return r;
+  }
   // A user with a known password, no reset required.
   User Create(const std::string& username, const std::string& password = "Summer-Breeze7",
               const std::string& email = "", const std::string& phone = "") {
@@ -582,13 +592,7 @@ TEST_P(LifecycleTest, ParallelWrongPasswordsAllCountTowardsLockout) {
   EngineOptions o = Options();
   o.max_failed_logins = 8;
   Engine engine(o, store_.get());
-  CreateUserRequest r;
-  r.tenant = "t1";
-  r.username = "alice.wong";
-  r.password_mode = PasswordMode::kManual;
-  r.password = Secret(std::string("Summer-Breeze7"));
-  r.require_password_reset = false;
-  ASSERT_TRUE(engine.CreateUser(r).ok());
+  ASSERT_TRUE(engine.CreateUser(AliceRequest()).ok());
   std::vector<std::thread> guessers;
   for (int i = 0; i < 8; ++i) {
     guessers.emplace_back(
@@ -614,13 +618,7 @@ TEST_P(LifecycleTest, ParallelGuessesGetNoMoreTriesThanTheLimit) {
   EngineOptions o = Options();
   o.max_failed_logins = 3;
   Engine engine(o, &counting);
-  CreateUserRequest r;
-  r.tenant = "t1";
-  r.username = "alice.wong";
-  r.password_mode = PasswordMode::kManual;
-  r.password = Secret(std::string("Summer-Breeze7"));
-  r.require_password_reset = false;
-  ASSERT_TRUE(engine.CreateUser(r).ok());
+  ASSERT_TRUE(engine.CreateUser(AliceRequest()).ok());
   const int after_create = counting.commits_applied();
   std::atomic<bool> go{false};
   std::vector<std::thread> guessers;

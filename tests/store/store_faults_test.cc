@@ -62,6 +62,13 @@ CreateUserRequest FullRequest(const std::string& username) {
   return r;
 }
 
+// The same without the group, for a store no group was made in.
+CreateUserRequest UngroupedRequest(const std::string& username) {
+  CreateUserRequest r = FullRequest(username);
+  r.groups.clear();
+  return r;
+}
+
 int64_t Users(Store& store) {
   ListUsersQuery q;
   q.tenant = "t1";
@@ -186,8 +193,7 @@ TEST_F(SqliteRealFaultsTest, AFileSizeLimitIsNamedAndTheRetrySucceedsOnceItLifts
   auto store = Open();
   ASSERT_NE(store, nullptr);
   Engine engine(Options(&notifier_), store.get());
-  CreateUserRequest first = FullRequest("first.user");
-  first.groups.clear();
+  CreateUserRequest first = UngroupedRequest("first.user");
   ASSERT_TRUE(engine.CreateUser(first).ok());
   // No file may grow from here: the WAL append fails with EFBIG.
   struct stat wal {};
@@ -198,8 +204,7 @@ TEST_F(SqliteRealFaultsTest, AFileSizeLimitIsNamedAndTheRetrySucceedsOnceItLifts
   rlimit tight = old;
   tight.rlim_cur = static_cast<rlim_t>(wal.st_size);
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &tight), 0);
-  CreateUserRequest r = FullRequest("second.user");
-  r.groups.clear();
+  CreateUserRequest r = UngroupedRequest("second.user");
   absl::StatusOr<CreateUserResult> failed = engine.CreateUser(r);
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &old), 0);
   ASSERT_FALSE(failed.ok());
@@ -223,8 +228,7 @@ TEST_F(SqliteRealFaultsTest, AnotherConnectionsExclusiveTransactionIsBusyThenCle
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(db_.path().c_str(), &other), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
-  CreateUserRequest r = FullRequest("held.out");
-  r.groups.clear();
+  CreateUserRequest r = UngroupedRequest("held.out");
   absl::StatusOr<CreateUserResult> failed = engine.CreateUser(r);
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
@@ -243,8 +247,7 @@ TEST_F(SqliteRealFaultsTest, ACorruptedFileIsRefusedByNameNotCrashedOn) {
     auto store = Open();
     ASSERT_NE(store, nullptr);
     Engine engine(Options(&notifier_), store.get());
-    CreateUserRequest r = FullRequest("soon.lost");
-    r.groups.clear();
+    CreateUserRequest r = UngroupedRequest("soon.lost");
     ASSERT_TRUE(engine.CreateUser(r).ok());
   }
   for (const char* suffix : {"-wal", "-shm"}) std::remove((db_.path() + suffix).c_str());
@@ -268,8 +271,7 @@ TEST_F(SqliteRealFaultsTest, AWrongHostKeyCannotOpenSealedSecretsAndSaysSo) {
   std::string key_id;
   {
     Engine engine(Options(&notifier_), store.get());
-    CreateUserRequest r = FullRequest("key.holder");
-    r.groups.clear();
+    CreateUserRequest r = UngroupedRequest("key.holder");
     absl::StatusOr<CreateUserResult> created = engine.CreateUser(r);
     ASSERT_TRUE(created.ok() && created->access_key.has_value());
     key_id = created->access_key->id;
