@@ -305,6 +305,12 @@ class IAM_EXPORT Engine {
   absl::StatusOr<BatchCreateResult> BatchCreateUsers(const std::vector<CreateUserRequest>& requests,
                                                      const BatchCreateOptions& batch = {});
 
+  // The first response recorded for `request`'s client token while it is live
+  // (replayed = true, secrets withheld), or nullopt: nothing is created.
+  // kFailedPrecondition "idempotency.mismatch" when the token was used for
+  // another request; kInvalidArgument when the request has no client token.
+  absl::StatusOr<std::optional<CreateUserResult>> FindReplay(const CreateUserRequest& request);
+
   // By id, else by username (case-insensitive).
   absl::StatusOr<User> GetUser(const Principal& caller, absl::string_view tenant,
                                absl::string_view id_or_username);

@@ -99,7 +99,8 @@ struct ImportOptions {
   int batch_size = 0;  // users per commit; 0 = the engine's max_batch
   // false: a row asking for a generated password or an access key is a row
   // error ("import.secret_unreturned") instead of a user whose secret nobody
-  // receives (set it when on_secret has nowhere to put them).
+  // receives (set it when on_secret has nowhere to put them); one an earlier
+  // run created counts as already present.
   bool secrets_wanted = true;
   // Each runs on the calling thread: progress after every committed batch
   // (and once at the end), on_error per failed row, on_secret per row with a

@@ -351,6 +351,17 @@ absl::StatusOr<CreateUserResult> Engine::CreateUser(const CreateUserRequest& req
   return result;
 }
 
+absl::StatusOr<std::optional<CreateUserResult>> Engine::FindReplay(
+    const CreateUserRequest& request) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.Admit(request.caller, "iam:CreateUser", request.tenant));
+  if (request.client_token.empty()) {
+    return Invalid("client_token", "client_token.required", "is required to find a replay");
+  }
+  IAM_RETURN_IF_ERROR(ValidateClientToken(request.client_token));
+  return I.Replay(request, I.clock->Now());
+}
+
 absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
     const std::vector<CreateUserRequest>& requests, const BatchCreateOptions& batch) {
   Impl& I = *impl_;

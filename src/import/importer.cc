@@ -275,8 +275,16 @@ class Importer {
                   InvalidField("tenant", "import.other_tenant",
                                "tenant: a row may only name the tenant imported into"));
     }
+    r->caller = options_.caller;
+    r->client_token = RowToken(summary_.source_id, options_.tenant, row.number);
     if (!options_.secrets_wanted &&
         (r->access_key || r->password_mode == PasswordMode::kGenerated)) {
+      // Created by an earlier run (its secret went where that run put it)?
+      absl::StatusOr<std::optional<CreateUserResult>> earlier = engine_.FindReplay(*r);
+      if (earlier.ok() && earlier->has_value()) {
+        ++summary_.already_present;
+        return;
+      }
       const char* field = r->access_key ? "access_key" : "password_mode";
       return Fail(row.number, username,
                   InvalidField(field, "import.secret_unreturned",
@@ -284,8 +292,6 @@ class Importer {
                                             ": its secret would reach nobody; import it with a "
                                             "secrets file")));
     }
-    r->caller = options_.caller;
-    r->client_token = RowToken(summary_.source_id, options_.tenant, row.number);
     requests_.push_back(std::move(*r));
     rows_.push_back(row.number);
   }

@@ -75,6 +75,11 @@ def test_report_secrets_and_foreign_hashes(cli, tmp_path):
     con.close()
     assert hashes and all(h.startswith("$argon2id$") for h in hashes if h)
 
+    # The same file again without a secrets file: the rows an earlier run
+    # created are already present; nothing is created or lost.
+    code, out, _ = cli.run("import", str(users), "--tenant", "t", "--quiet")
+    assert code == 1 and (out["created"], out["already_present"], out["failed"]) == (0, 3, 4)
+
     # Without a secrets file, a row asking for a secret is refused, not lost.
     code, out, _ = cli.run("import", str(write(tmp_path / "more.jsonl",
                                                '{"username": "gus.ma", "access_key": true}\n')),

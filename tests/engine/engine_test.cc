@@ -697,6 +697,31 @@ TEST_P(EngineTest, BatchWithClientTokensReplaysWhatWasCreatedAndCommitsTheRest) 
             absl::StatusCode::kNotFound);
 }
 
+TEST_P(EngineTest, FindReplayLooksUpATokenWithoutCreating) {
+  CreateUserRequest r = Basic("gil.seven");
+  r.access_key = true;
+  r.client_token = "token-seven";
+  auto before = engine().FindReplay(r);
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_FALSE(before->has_value());
+  EXPECT_EQ(store_->FindUser("tenant1", UserKey::kUsername, "gil.seven").status().code(),
+            absl::StatusCode::kNotFound);
+  auto created = engine().CreateUser(r);
+  ASSERT_TRUE(created.ok());
+  auto after = engine().FindReplay(r);
+  ASSERT_TRUE(after.ok() && after->has_value());
+  EXPECT_TRUE((*after)->replayed);
+  EXPECT_EQ((*after)->user.id, created->user.id);
+  EXPECT_TRUE((*after)->generated_password.empty());
+  EXPECT_TRUE((*after)->access_key->secret.empty());
+  r.email = "gil@example.com";
+  ExpectError(engine().FindReplay(r).status(), absl::StatusCode::kFailedPrecondition,
+              "client_token", "idempotency.mismatch");
+  r.client_token.clear();
+  ExpectError(engine().FindReplay(r).status(), absl::StatusCode::kInvalidArgument, "client_token",
+              "client_token.required");
+}
+
 TEST_P(EngineTest, RegisteredTenantsOnlyWhenRequired) {
   EngineOptions o = Options();
   o.require_registered_tenant = true;
