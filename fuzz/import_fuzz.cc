@@ -17,8 +17,8 @@
 
 #include "iam/authorizer.h"
 #include "iam/engine.h"
-#include "iam/imported_hash.h"
 #include "iam/import.h"
+#include "iam/imported_hash.h"
 #include "iam/memory_store.h"
 #include "import/csv_reader.h"
 
