@@ -116,6 +116,16 @@ Violations CheckUsername(const Profile& profile, absl::string_view name, absl::s
     add("username.invisible_character",
         "must not contain control or invisible characters (such as U+200B)");
   }
+  // NFKC and case folding can lengthen a name (U+FDFA becomes 18 code points,
+  // "ß" becomes "ss"): what validates must also fit once normalized, so that
+  // every valid name can be created (CanonicalUsername).
+  if (rules.unicode && out.empty()) {
+    absl::StatusOr<std::string> folded = internal::NfkcCaseFold(name);
+    if (folded.ok() && internal::CountCodePoints(*folded) > rules.max_length) {
+      add("username.too_long",
+          absl::StrCat("must be at most ", rules.max_length, " characters once normalized"));
+    }
+  }
   return out;
 }
 
