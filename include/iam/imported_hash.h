@@ -20,8 +20,10 @@
 // the Argon2id hash that replaces it then covers every byte.
 //
 // Work factors are bounded so that a hostile file cannot make one login cost
-// minutes: Argon2 memory <= 1 GiB, passes <= 64; bcrypt cost <= 18; PBKDF2
-// iterations <= 10,000,000; scrypt memory (128 * r * N) <= 1 GiB.
+// minutes: Argon2 memory <= 1 GiB, passes <= 64; bcrypt cost <= 18; PBKDF2 and
+// sha512-crypt rounds <= 10,000,000; passlib scrypt memory (128 * r * N) <=
+// 1 GiB. yescrypt's and $7$'s own parameter encodings are not decoded here:
+// libxcrypt bounds them as it computes (not yet tested with hostile values).
 //
 // Thread-safety: every function is safe to call from many threads at once.
 #ifndef IAM_IMPORTED_HASH_H_
