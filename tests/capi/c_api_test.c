@@ -917,6 +917,40 @@ static void test_host_store(void) {
     CHECK(hs.destroyed == 1);
     hs.destroyed = 0;
   }
+  /* A version-2 host reads one idempotency record per commit: a batch of
+   * creates with client tokens is refused before its commit, not half-recorded. */
+  {
+    iam_store_methods v2 = m;
+    iam_store* old = NULL;
+    iam_engine* old_engine = NULL;
+    iam_request* batch[2] = {NULL, NULL};
+    int i;
+    v2.version = 2;
+    REQUIRE_OK(iam_store_open_host(&v2, &hs, &old, err), err);
+    REQUIRE_OK(iam_options_create(&options, err), err);
+    iam_options_set_argon2_preset(options, IAM_ARGON2_TESTS);
+    iam_options_set_allow_all(options, 1);
+    REQUIRE_OK(iam_engine_create(options, old, &old_engine, err), err);
+    iam_options_destroy(options);
+    iam_store_destroy(old);
+    for (i = 0; i < 2; ++i) {
+      char name[32], token[32];
+      snprintf(name, sizeof name, "tokened.user%d", i);
+      snprintf(token, sizeof token, "ct-%d", i);
+      REQUIRE_OK(iam_request_create(&batch[i], err), err);
+      iam_request_set_tenant(batch[i], TENANT);
+      iam_request_set_username(batch[i], name);
+      iam_request_set_client_token(batch[i], token);
+    }
+    CHECK(iam_engine_batch_create_users(old_engine, NULL, batch, 2, &json, err) ==
+          IAM_UNIMPLEMENTED);
+    CHECK(strcmp(iam_error_reason(err), "store.unsupported") == 0);
+    CHECK(json == NULL && hs.commits == 0 && hs.count == 0);
+    for (i = 0; i < 2; ++i) iam_request_destroy(batch[i]);
+    iam_engine_destroy(old_engine);
+    CHECK(hs.destroyed == 1);
+    hs.destroyed = 0;
+  }
 
   REQUIRE_OK(iam_store_open_host(&m, &hs, &store, err), err);
   REQUIRE_OK(iam_options_create(&options, err), err);
