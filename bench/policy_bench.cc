@@ -105,15 +105,20 @@ void BM_NaiveReparse(benchmark::State& state) {
 }
 BENCHMARK(BM_NaiveReparse)->Name("BM_Decision/naive_reparse_allow_last");
 
+// The engine that fills a benchmark's store (every call allowed, by name).
+iam::EngineOptions SetupOptions() {
+  iam::EngineOptions o;
+  o.authorizer = iam::AllowAllAuthorizer();
+  o.argon2 = iam::Argon2Params::ForTests();
+  o.host_key = std::string(32, 'b');
+  return o;
+}
+
 // What the engine's preamble pays: the caller read from the store, the
 // target resolved and rendered, the decision (system policy attached).
 void BM_PolicyAuthorizer(benchmark::State& state) {
   iam::MemoryStore store;
-  iam::EngineOptions o;
-  o.authorizer = iam::AllowAllAuthorizer();  // by name
-  o.argon2 = iam::Argon2Params::ForTests();
-  o.host_key = std::string(32, 'b');
-  iam::Engine setup(o, &store);
+  iam::Engine setup(SetupOptions(), &store);
   iam::CreateUserRequest admin;
   admin.tenant = kTenant;
   admin.username = "admin01";
@@ -137,11 +142,7 @@ BENCHMARK(BM_PolicyAuthorizer)->Name("BM_Decision/authorizer_memory_store");
 // compiled forms from the cache (compiled once, on the first decision).
 void BM_PolicyAuthorizerTenantPolicies(benchmark::State& state) {
   iam::MemoryStore store;
-  iam::EngineOptions o;
-  o.authorizer = iam::AllowAllAuthorizer();  // by name
-  o.argon2 = iam::Argon2Params::ForTests();
-  o.host_key = std::string(32, 'b');
-  iam::Engine setup(o, &store);
+  iam::Engine setup(SetupOptions(), &store);
   iam::DirectoryEntry group;
   group.tenant = kTenant;
   group.name = "editors";

@@ -6,9 +6,11 @@
 
 #include <cstdlib>
 #include <memory>
+#include <string>
 
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
+#include "iam/engine.h"
 #include "iam/password_policy.h"
 #include "iam/profile.h"
 
@@ -32,6 +34,17 @@ inline std::shared_ptr<const PasswordChecker> MakeChecker(const PasswordPolicy& 
     std::abort();
   }
   return *checker;
+}
+
+// alice.wong in `tenant` with the password Summer-Breeze7, no reset required.
+inline CreateUserRequest AliceRequest(const std::string& tenant = "t1") {
+  CreateUserRequest r;
+  r.tenant = tenant;
+  r.username = "alice.wong";
+  r.password_mode = PasswordMode::kManual;
+  r.password = Secret(std::string("Summer-Breeze7"));
+  r.require_password_reset = false;
+  return r;
 }
 
 }  // namespace iam::testing

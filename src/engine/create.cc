@@ -376,7 +376,8 @@ absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
   std::vector<std::optional<Impl::Prepared>> prepared(requests.size());
   std::vector<std::optional<CreateUserResult>> replayed(requests.size());
   std::vector<absl::Status> errors(requests.size());
-  std::set<std::string> claimed;
+  std::set<std::string> claimed;  // unique keys of the batch's users
+  std::set<std::string> tokens;   // their client tokens
   bool failed = false;
   for (size_t i = 0; i < requests.size(); ++i) {
     const CreateUserRequest& r = requests[i];
@@ -393,7 +394,7 @@ absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
       } else if (replay->has_value()) {
         replayed[i] = std::move(**replay);
         continue;
-      } else if (!claimed.insert(absl::StrCat(r.tenant, "\x1f\x1f", r.client_token)).second) {
+      } else if (!tokens.insert(absl::StrCat(r.tenant, "\x1f", r.client_token)).second) {
         s = Invalid("client_token", "batch.duplicate_client_token",
                     "is given to another user of this batch");
       }

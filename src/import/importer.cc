@@ -27,6 +27,13 @@ namespace {
 using internal::CsvReader;
 using internal::KeyType;
 
+// What is no row: a blank JSON Lines line, a CSV record of one empty cell.
+// The census and the sources count alike by these.
+bool BlankLine(absl::string_view line) { return absl::StripAsciiWhitespace(line).empty(); }
+bool BlankRecord(const std::vector<std::string>& cells) {
+  return cells.size() == 1 && cells[0].empty();
+}
+
 struct Row {
   int64_t number = 0;
   nlohmann::json object;
@@ -48,7 +55,7 @@ class JsonLinesSource : public RowSource {
     std::string line;
     while (std::getline(in_, line)) {
       ++line_;
-      if (absl::StripAsciiWhitespace(line).empty()) continue;
+      if (BlankLine(line)) continue;
       row->number = line_;
       row->error = absl::OkStatus();
       row->object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
@@ -102,7 +109,7 @@ class CsvSource : public RowSource {
     while (true) {
       absl::StatusOr<bool> any = reader_.Next(&cells);
       if (!any.ok() || !*any) return any;
-      if (!(cells.size() == 1 && cells[0].empty())) break;  // a blank line
+      if (!BlankRecord(cells)) break;
     }
     row->number = ++record_;
     row->error = absl::OkStatus();
@@ -205,7 +212,7 @@ absl::StatusOr<Census> TakeCensus(std::istream& in, ImportFormat format) {
       absl::StatusOr<bool> any = reader.Next(&cells);
       if (!any.ok()) return any.status();
       if (!*any) break;
-      if (cells.size() == 1 && cells[0].empty()) continue;
+      if (BlankRecord(cells)) continue;
       if (!header) ++census.rows;
       header = false;
       for (std::string& cell : cells) WipeString(cell);
@@ -213,7 +220,7 @@ absl::StatusOr<Census> TakeCensus(std::istream& in, ImportFormat format) {
   } else {
     std::string line;
     while (std::getline(in, line)) {
-      if (!absl::StripAsciiWhitespace(line).empty()) ++census.rows;
+      if (!BlankLine(line)) ++census.rows;
       WipeString(line);
     }
   }

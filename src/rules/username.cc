@@ -62,7 +62,13 @@ bool IsValidUsername(const Profile& profile, absl::string_view name) {
   return CheckUsername(profile, name).empty();
 }
 
-Violations CheckUsername(const Profile& profile, absl::string_view name, absl::string_view field) {
+namespace {
+
+// CheckUsername's body. For a unicode profile, a name without violations
+// leaves its NFKC case fold (the canonical form, measured against the limit)
+// in `*folded` when that is not null: create folds once, not twice.
+Violations Check(const Profile& profile, absl::string_view name, absl::string_view field,
+                 std::string* folded) {
   const UsernameRules& rules = profile.username;
   Violations out;
   auto add = [&](absl::string_view reason, std::string message) {
@@ -120,13 +126,23 @@ Violations CheckUsername(const Profile& profile, absl::string_view name, absl::s
   // "ß" becomes "ss"): what validates must also fit once normalized, so that
   // every valid name can be created (CanonicalUsername).
   if (rules.unicode && out.empty()) {
-    absl::StatusOr<std::string> folded = internal::NfkcCaseFold(name);
-    if (folded.ok() && internal::CountCodePoints(*folded) > rules.max_length) {
+    absl::StatusOr<std::string> fold = internal::NfkcCaseFold(name);
+    if (!fold.ok()) {
+      add("username.invalid_utf8", "is not valid UTF-8 or contains a NUL byte");
+    } else if (internal::CountCodePoints(*fold) > rules.max_length) {
       add("username.too_long",
           absl::StrCat("must be at most ", rules.max_length, " characters once normalized"));
+    } else if (folded != nullptr) {
+      *folded = std::move(*fold);
     }
   }
   return out;
+}
+
+}  // namespace
+
+Violations CheckUsername(const Profile& profile, absl::string_view name, absl::string_view field) {
+  return Check(profile, name, field, nullptr);
 }
 
 absl::Status ValidateUsername(const Profile& profile, absl::string_view name,
@@ -154,17 +170,14 @@ absl::StatusOr<std::string> Fold(const Profile& profile, absl::string_view name)
 }  // namespace
 
 absl::StatusOr<std::string> CanonicalUsername(const Profile& profile, absl::string_view name) {
-  if (absl::Status s = ValidateUsername(profile, name); !s.ok()) return s;
-  absl::StatusOr<std::string> key = Fold(profile, name);
-  if (!key.ok()) return key.status();
-  // NFKC can expand one code point into many (U+FDFA into 18): the canonical
-  // form must fit the same limit as the name.
-  if (profile.username.unicode && internal::CountCodePoints(*key) > profile.username.max_length) {
-    return InvalidField("username", "username.too_long",
-                        absl::StrCat("username: must be at most ", profile.username.max_length,
-                                     " characters once normalized"));
+  if (!profile.username.unicode) {
+    if (absl::Status s = ValidateUsername(profile, name); !s.ok()) return s;
+    return Fold(profile, name);
   }
-  return key;
+  // Validation folds the name to measure it: that fold is the canonical form.
+  std::string folded;
+  if (Violations v = Check(profile, name, "username", &folded); !v.empty()) return ToStatus(v);
+  return folded;
 }
 
 absl::StatusOr<std::string> UsernameLookupKey(const Profile& profile, absl::string_view name) {

@@ -448,6 +448,19 @@ static iam_store_methods host_store_methods(void) {
 
 /* ------------------------------------------------------------------------ */
 
+/* An allow-all engine with the tests' Argon2 parameters over `store` (which
+ * it holds: the caller may release its own handle). */
+static iam_engine* allow_all_engine(iam_store* store, iam_error* err) {
+  iam_options* options = NULL;
+  iam_engine* engine = NULL;
+  REQUIRE_OK(iam_options_create(&options, err), err);
+  iam_options_set_argon2_preset(options, IAM_ARGON2_TESTS);
+  iam_options_set_allow_all(options, 1);
+  REQUIRE_OK(iam_engine_create(options, store, &engine, err), err);
+  iam_options_destroy(options);
+  return engine;
+}
+
 static void test_versions_and_limits(void) {
   CHECK(iam_abi_version() == IAM_ABI_VERSION);
   CHECK(strlen(iam_version()) >= 5);
@@ -841,11 +854,8 @@ static void test_engine(const char* scratch) {
     int i;
     snprintf(path, sizeof path, "%s/c_api_test.db", scratch);
     unlink(path);
-    REQUIRE_OK(iam_options_create(&options, err), err);
-    iam_options_set_argon2_preset(options, IAM_ARGON2_TESTS);
-    iam_options_set_allow_all(options, 1);
     REQUIRE_OK(iam_store_open_sqlite(path, 0, 0, &store, err), err);
-    REQUIRE_OK(iam_engine_create(options, store, &engine, err), err);
+    engine = allow_all_engine(store, err);
     for (i = 0; i < 2; ++i) {
       REQUIRE_OK(iam_request_create(&batch[i], err), err);
       iam_request_set_tenant(batch[i], TENANT);
@@ -868,7 +878,6 @@ static void test_engine(const char* scratch) {
     CHECK(iam_engine_get_user(engine, NULL, TENANT, "erin.white", NULL, err) == IAM_NOT_FOUND);
     iam_engine_destroy(engine);
     iam_store_destroy(store);
-    iam_options_destroy(options);
     unlink(path);
   }
   iam_error_destroy(err);
@@ -878,7 +887,6 @@ static void test_host_store(void) {
   static host_store hs;
   iam_store_methods m = host_store_methods();
   iam_error* err = NULL;
-  iam_options* options = NULL;
   iam_store* store = NULL;
   iam_engine* engine = NULL;
   iam_request* req = NULL;
@@ -927,11 +935,7 @@ static void test_host_store(void) {
     int i;
     v2.version = 2;
     REQUIRE_OK(iam_store_open_host(&v2, &hs, &old, err), err);
-    REQUIRE_OK(iam_options_create(&options, err), err);
-    iam_options_set_argon2_preset(options, IAM_ARGON2_TESTS);
-    iam_options_set_allow_all(options, 1);
-    REQUIRE_OK(iam_engine_create(options, old, &old_engine, err), err);
-    iam_options_destroy(options);
+    old_engine = allow_all_engine(old, err);
     iam_store_destroy(old);
     for (i = 0; i < 2; ++i) {
       char name[32], token[32];
@@ -953,11 +957,7 @@ static void test_host_store(void) {
   }
 
   REQUIRE_OK(iam_store_open_host(&m, &hs, &store, err), err);
-  REQUIRE_OK(iam_options_create(&options, err), err);
-  iam_options_set_argon2_preset(options, IAM_ARGON2_TESTS);
-  iam_options_set_allow_all(options, 1);
-  REQUIRE_OK(iam_engine_create(options, store, &engine, err), err);
-  iam_options_destroy(options);
+  engine = allow_all_engine(store, err);
   iam_store_destroy(store); /* the engine holds it */
   CHECK(hs.destroyed == 0);
 
@@ -1151,7 +1151,6 @@ static void count_progress(void* ctx, const iam_import_progress* p) {
 
 static void test_import(void) {
   iam_error* err = NULL;
-  iam_options* options = NULL;
   iam_store* store = NULL;
   iam_engine* engine = NULL;
   char* json = NULL;
@@ -1163,11 +1162,8 @@ static void test_import(void) {
       "\"$2b$05$khOjXst2s/Z9Lk6TRqXfd.BAAkogu.8ehvhWssJ8Z/T5aO03I37MS\"}\n"
       "{\"username\": \"1bad.user\"}\n";
   REQUIRE_OK(iam_error_create(&err), err);
-  REQUIRE_OK(iam_options_create(&options, err), err);
-  iam_options_set_argon2_preset(options, IAM_ARGON2_TESTS);
-  iam_options_set_allow_all(options, 1);
   REQUIRE_OK(iam_store_open_memory(&store, err), err);
-  REQUIRE_OK(iam_engine_create(options, store, &engine, err), err);
+  engine = allow_all_engine(store, err);
   REQUIRE_OK(iam_engine_import_users(engine, NULL, TENANT, NULL, rows, strlen(rows),
                                      IAM_IMPORT_JSON_LINES, 2, 0, count_progress, NULL, &json, err),
              err);
@@ -1203,7 +1199,6 @@ static void test_import(void) {
                                 NULL, NULL, &json, err) == IAM_NOT_FOUND);
   iam_engine_destroy(engine);
   iam_store_destroy(store);
-  iam_options_destroy(options);
   iam_error_destroy(err);
 }
 

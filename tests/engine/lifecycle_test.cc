@@ -17,6 +17,7 @@
 #include "iam/json.h"
 #include "iam/memory_store.h"
 #include "store_param.h"
+#include "test_util.h"
 
 namespace iam {
 namespace {
@@ -33,16 +34,6 @@ class LifecycleTest : public ::testing::TestWithParam<StoreKind> {
     o.argon2 = Argon2Params::ForTests();
     o.host_key = std::string(32, 'h');
     return o;
-  }
-  // alice.wong with the password Summer-Breeze7, no reset required.
-  static CreateUserRequest AliceRequest() {
-    CreateUserRequest r;
-    r.tenant = "t1";
-    r.username = "alice.wong";
-    r.password_mode = PasswordMode::kManual;
-    r.password = Secret(std::string("Summer-Breeze7"));
-    r.require_password_reset = false;
-    return r;
   }
   // A user with a known password, no reset required.
   User Create(const std::string& username, const std::string& password = "Summer-Breeze7",
@@ -592,7 +583,7 @@ TEST_P(LifecycleTest, ParallelWrongPasswordsAllCountTowardsLockout) {
   EngineOptions o = Options();
   o.max_failed_logins = 8;
   Engine engine(o, store_.get());
-  ASSERT_TRUE(engine.CreateUser(AliceRequest()).ok());
+  ASSERT_TRUE(engine.CreateUser(testing::AliceRequest()).ok());
   std::vector<std::thread> guessers;
   for (int i = 0; i < 8; ++i) {
     guessers.emplace_back(
@@ -618,7 +609,7 @@ TEST_P(LifecycleTest, ParallelGuessesGetNoMoreTriesThanTheLimit) {
   EngineOptions o = Options();
   o.max_failed_logins = 3;
   Engine engine(o, &counting);
-  ASSERT_TRUE(engine.CreateUser(AliceRequest()).ok());
+  ASSERT_TRUE(engine.CreateUser(testing::AliceRequest()).ok());
   const int after_create = counting.commits_applied();
   std::atomic<bool> go{false};
   std::vector<std::thread> guessers;

@@ -10,6 +10,7 @@
 #include "iam/engine.h"
 #include "iam/error.h"
 #include "store_param.h"
+#include "test_util.h"
 
 namespace iam {
 namespace {
@@ -27,13 +28,7 @@ class SessionsTest : public ::testing::TestWithParam<StoreKind> {
   }
   void SetUp() override {
     engine_ = std::make_unique<Engine>(Options(), store_.get());
-    CreateUserRequest r;
-    r.tenant = "t1";
-    r.username = "alice.wong";
-    r.password_mode = PasswordMode::kManual;
-    r.password = Secret(std::string("Summer-Breeze7"));
-    r.require_password_reset = false;
-    auto created = engine_->CreateUser(r);
+    auto created = engine_->CreateUser(testing::AliceRequest());
     ASSERT_TRUE(created.ok()) << created.status();
     alice_ = created->user;
   }
