@@ -112,6 +112,10 @@ class FaultyStore : public Store {
   absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(absl::Time now, int limit) override {
     return inner_->DueOutbox(now, limit);
   }
+  absl::StatusOr<std::vector<OutboxMessage>> ClaimOutbox(absl::Time now, int limit,
+                                                         absl::Time lease_until) override {
+    return inner_->ClaimOutbox(now, limit, lease_until);
+  }
   absl::Status CompleteOutbox(int64_t id) override { return inner_->CompleteOutbox(id); }
   absl::Status RescheduleOutbox(int64_t id, int a, absl::Time n, absl::string_view e) override {
     return inner_->RescheduleOutbox(id, a, n, e);

@@ -82,6 +82,8 @@ class IAM_EXPORT SqliteStore final : public Store {
   absl::Status RegisterTenant(absl::string_view tenant) override;
   absl::StatusOr<bool> TenantExists(absl::string_view tenant) override;
   absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(absl::Time now, int limit) override;
+  absl::StatusOr<std::vector<OutboxMessage>> ClaimOutbox(absl::Time now, int limit,
+                                                         absl::Time lease_until) override;
   absl::Status CompleteOutbox(int64_t id) override;
   absl::Status RescheduleOutbox(int64_t id, int attempts, absl::Time next_attempt_at,
                                 absl::string_view last_error) override;

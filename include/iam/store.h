@@ -6,9 +6,11 @@
 // id, client token, directory entry names), so the invariants hold across
 // threads, processes and machines.
 //
-// Shipped: MemoryStore (tests, iam/memory_store.h) and SqliteStore
-// (iam/sqlite_store.h). A host may implement its own; the contract suite in
-// tests/store/store_contract_test.cc states what a store must do.
+// Shipped: MemoryStore (tests, iam/memory_store.h), SqliteStore
+// (iam/sqlite_store.h) and PostgresStore (iam/postgres_store.h); OpenStore
+// (iam/open_store.h) picks SQLite or PostgreSQL from a path or a URL. A host
+// may implement its own; the contract suite in tests/store/store_contract_test.cc
+// states what a store must do.
 //
 //   auto store = iam::SqliteStore::Open("/var/lib/iam/iam.db");   // or iam::MemoryStore
 //   iam::Engine engine(options, store->get());                    // borrowed
@@ -140,6 +142,16 @@ class IAM_EXPORT Store {
 
   // The outbox: messages due at `now`, oldest first, at most `limit`.
   virtual absl::StatusOr<std::vector<OutboxMessage>> DueOutbox(absl::Time now, int limit) = 0;
+  // Like DueOutbox, and leases what it returns: each message's next_attempt_at
+  // becomes `lease_until` in the same transaction, so another dispatcher (in
+  // this process or another) neither gets it nor waits for it until the lease
+  // ends. Complete or Reschedule ends the lease early; a dispatcher that dies
+  // holding one leaves the message to be sent again when it expires (at least
+  // once). The messages are returned as they were before the lease. The
+  // default returns DueOutbox without leasing (host stores written
+  // before leases: safe with one dispatcher only).
+  virtual absl::StatusOr<std::vector<OutboxMessage>> ClaimOutbox(absl::Time now, int limit,
+                                                                 absl::Time lease_until);
   virtual absl::Status CompleteOutbox(int64_t id) = 0;
   virtual absl::Status RescheduleOutbox(int64_t id, int attempts, absl::Time next_attempt_at,
                                         absl::string_view last_error) = 0;

@@ -46,13 +46,19 @@ void Engine::Impl::DispatchAfterCommit() {
 absl::StatusOr<int> Engine::Impl::Dispatch() {
   if (notifier == nullptr) return 0;
   constexpr int kBatch = 100;
+  // Longer than any Notifier::Send may take: a send that outlives its lease
+  // may be repeated by another dispatcher.
+  constexpr absl::Duration kOutboxLease = absl::Minutes(2);
   dispatch_requested.store(true);
   int sent = 0;
   while (dispatch_requested.load()) {
     std::unique_lock<std::mutex> dispatching(dispatch_mu, std::try_to_lock);
     if (!dispatching.owns_lock()) return sent;
     dispatch_requested.store(false);
-    absl::StatusOr<std::vector<OutboxMessage>> due = store->DueOutbox(clock->Now(), kBatch);
+    // Leased, so a dispatcher in another engine or process skips them.
+    const absl::Time now = clock->Now();
+    absl::StatusOr<std::vector<OutboxMessage>> due =
+        store->ClaimOutbox(now, kBatch, now + kOutboxLease);
     if (!due.ok()) return due.status();
     for (const OutboxMessage& m : *due) {
       absl::StatusOr<bool> delivered = Deliver(m);

@@ -32,6 +32,12 @@ absl::Status Store::UpdateEntry(const DirectoryEntry& entry, int64_t expected_ve
                    "this store cannot update directory entries");
 }
 
+absl::StatusOr<std::vector<OutboxMessage>> Store::ClaimOutbox(absl::Time now, int limit,
+                                                              absl::Time lease_until) {
+  (void)lease_until;
+  return DueOutbox(now, limit);
+}
+
 namespace {
 
 std::string Key(absl::string_view tenant, UserKey key, absl::string_view value) {
@@ -352,6 +358,19 @@ absl::StatusOr<std::vector<OutboxMessage>> MemoryStore::DueOutbox(absl::Time now
   for (const auto& [id, m] : rep_->outbox) {
     if (static_cast<int>(out.size()) >= limit) break;
     if (m.next_attempt_at <= now) out.push_back(m);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<OutboxMessage>> MemoryStore::ClaimOutbox(absl::Time now, int limit,
+                                                                    absl::Time lease_until) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  std::vector<OutboxMessage> out;
+  for (auto& [id, m] : rep_->outbox) {
+    if (static_cast<int>(out.size()) >= limit) break;
+    if (m.next_attempt_at > now) continue;
+    out.push_back(m);
+    m.next_attempt_at = lease_until;
   }
   return out;
 }

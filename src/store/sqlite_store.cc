@@ -24,14 +24,18 @@
 #include "base/status_macros.h"
 #include "iam/error.h"
 #include "iam/names.h"
-#include "nlohmann/json.hpp"
+#include "store/row_codec.h"
 #include "store/store_keys.h"
 
 namespace iam {
 namespace {
 
+using internal::DecodeJson;
+using internal::EncodeJson;
+using internal::FromNanos;
+using internal::ToNanos;
 using internal::UniqueKey;
-using Json = nlohmann::json;
+constexpr absl::string_view kStoreName = "sqlite";
 
 // The schema, as an ordered list of migrations: kMigrations[i] brings a file
 // from version i to version i + 1, and the file records its version in
@@ -250,11 +254,6 @@ absl::Status AccessKeyDuplicate() {
                    "access_key: id already exists");
 }
 
-absl::Status Corrupt(absl::string_view what) {
-  return MakeError(absl::StatusCode::kDataLoss, "", "store.corrupt",
-                   absl::StrCat("sqlite: stored ", what, " cannot be decoded"));
-}
-
 // Maps a SQLite result code to the canonical code set. The message names the
 // operation and SQLite's description, never a stored value.
 absl::Status SqliteError(int rc, sqlite3* db, absl::string_view what) {
@@ -280,45 +279,6 @@ absl::Status SqliteError(int rc, sqlite3* db, absl::string_view what) {
       return MakeError(absl::StatusCode::kDataLoss, "", "store.corrupt", message);
     default:
       return MakeError(absl::StatusCode::kInternal, "", "store.internal", message);
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Values.
-
-int64_t ToNanos(absl::Time t) {
-  if (t == absl::InfinitePast()) return std::numeric_limits<int64_t>::min();
-  if (t == absl::InfiniteFuture()) return std::numeric_limits<int64_t>::max();
-  return absl::ToUnixNanos(t);  // saturates outside the int64 range
-}
-
-absl::Time FromNanos(int64_t n) {
-  if (n == std::numeric_limits<int64_t>::min()) return absl::InfinitePast();
-  if (n == std::numeric_limits<int64_t>::max()) return absl::InfiniteFuture();
-  return absl::FromUnixNanos(n);
-}
-
-// JSON text of a list or map of strings. JSON needs UTF-8: other bytes are an
-// error, never silently replaced.
-template <typename T>
-absl::StatusOr<std::string> EncodeJson(const T& value, absl::string_view field) {
-  try {
-    return Json(value).dump(-1, ' ', false, Json::error_handler_t::strict);
-  } catch (const Json::exception&) {
-    return InvalidField(field, "store.not_utf8",
-                        absl::StrCat(field, ": must be valid UTF-8 to be stored"));
-  }
-}
-
-template <typename T>
-absl::Status DecodeJson(absl::string_view text, absl::string_view what, T* out) {
-  try {
-    Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return Corrupt(what);
-    *out = j.get<T>();
-    return absl::OkStatus();
-  } catch (const Json::exception&) {
-    return Corrupt(what);
   }
 }
 
@@ -586,10 +546,6 @@ absl::StatusOr<UserRecord> ReadUser(const Stmt& st) {
   u.enabled = st.ColBool(11);
   u.default_project_id = st.ColStr(12);
   u.primary_ou = st.ColStr(13);
-  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(14), "user.ous", &u.ous));
-  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(15), "user.groups", &u.groups));
-  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(16), "user.custom_fields", &u.custom_fields));
-  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(17), "user.policies", &u.policies));
   u.console_access = st.ColBool(18);
   u.password_reset_required = st.ColBool(19);
   u.sms_login_verification = st.ColBool(20);
@@ -600,9 +556,10 @@ absl::StatusOr<UserRecord> ReadUser(const Stmt& st) {
   r.canonical_username = st.ColStr(25);
   r.canonical_email = st.ColStr(26);
   r.password_hash = st.ColStr(27);
-  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(28), "user.password_history", &r.password_history));
   r.failed_logins = static_cast<int>(st.ColInt(29));
   r.locked_until = st.ColTime(30);
+  IAM_RETURN_IF_ERROR(internal::DecodeUserJson(
+      kStoreName, {st.ColStr(14), st.ColStr(15), st.ColStr(16), st.ColStr(17), st.ColStr(28)}, &r));
   return r;
 }
 
@@ -620,16 +577,8 @@ absl::StatusOr<UserRecord> OneUser(Stmt& st) {
 // reason "id.duplicate" when a new user's id is taken.
 absl::Status SqliteStore::Rep::WriteUser(const UserRecord& r, int64_t version, bool update) {
   const User& u = r.user;
-  absl::StatusOr<std::string> ous = EncodeJson(u.ous, "ous");
-  if (!ous.ok()) return ous.status();
-  absl::StatusOr<std::string> groups = EncodeJson(u.groups, "groups");
-  if (!groups.ok()) return groups.status();
-  absl::StatusOr<std::string> custom = EncodeJson(u.custom_fields, "custom_fields");
-  if (!custom.ok()) return custom.status();
-  absl::StatusOr<std::string> policies = EncodeJson(u.policies, "policies");
-  if (!policies.ok()) return policies.status();
-  absl::StatusOr<std::string> history = EncodeJson(r.password_history, "password_history");
-  if (!history.ok()) return history.status();
+  absl::StatusOr<internal::UserJsonColumns> json = internal::EncodeUserJson(r);
+  if (!json.ok()) return json.status();
 
   Stmt st = Sql(update ? "UPDATE users SET tenant = ?2, username = ?3, display_name = ?4, "
                          "description = ?5, email = ?6, email_verified = ?7, phone_region = ?8, "
@@ -660,10 +609,10 @@ absl::Status SqliteStore::Rep::WriteUser(const UserRecord& r, int64_t version, b
       .Bool(u.enabled)
       .Text(u.default_project_id)
       .Text(u.primary_ou)
-      .Text(*ous)
-      .Text(*groups)
-      .Text(*custom)
-      .Text(*policies)
+      .Text(json->ous)
+      .Text(json->groups)
+      .Text(json->custom_fields)
+      .Text(json->policies)
       .Bool(u.console_access)
       .Bool(u.password_reset_required)
       .Bool(u.sms_login_verification)
@@ -674,7 +623,7 @@ absl::Status SqliteStore::Rep::WriteUser(const UserRecord& r, int64_t version, b
       .Text(r.canonical_username)
       .Text(r.canonical_email)
       .Text(r.password_hash)
-      .Text(*history)
+      .Text(json->password_history)
       .Int(r.failed_logins)
       .Time(r.locked_until);
   absl::Status s = st.Run();
@@ -941,11 +890,12 @@ absl::StatusOr<DirectoryEntry> ReadEntry(const Stmt& st) {
   e.description = st.ColStr(5);
   e.field_type = st.ColStr(6);
   e.max_length = static_cast<int>(st.ColInt(7));
-  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(8), "entry.allowed_values", &e.allowed_values));
+  IAM_RETURN_IF_ERROR(
+      DecodeJson(kStoreName, st.ColStr(8), "entry.allowed_values", &e.allowed_values));
   e.pattern = st.ColStr(9);
   e.created_at = st.ColTime(10);
   e.document = st.ColStr(11);
-  IAM_RETURN_IF_ERROR(DecodeJson(st.ColStr(12), "entry.policies", &e.policies));
+  IAM_RETURN_IF_ERROR(DecodeJson(kStoreName, st.ColStr(12), "entry.policies", &e.policies));
   e.version = st.ColInt(13);
   e.updated_at = st.ColTime(14);
   return e;
@@ -1165,17 +1115,14 @@ absl::StatusOr<bool> SqliteStore::TenantExists(absl::string_view tenant) {
 // ---------------------------------------------------------------------------
 // The outbox.
 
-absl::StatusOr<std::vector<OutboxMessage>> SqliteStore::DueOutbox(absl::Time now, int limit) {
-  std::vector<OutboxMessage> out;
-  if (limit <= 0) return out;  // SQLite reads a negative LIMIT as "no limit"
-  std::lock_guard<std::mutex> lock(rep_->mu);
-  Stmt st = rep_->Sql("SELECT " IAM_OUTBOX_COLUMNS
-                      " FROM outbox WHERE next_attempt_at <= ?1 ORDER BY id LIMIT ?2");
-  st.Time(now).Int(limit);
+namespace {
+
+// Appends every row of `st` (IAM_OUTBOX_COLUMNS) to `out`.
+absl::Status ReadOutbox(Stmt& st, std::vector<OutboxMessage>* out) {
   while (true) {
     absl::StatusOr<bool> row = st.Step();
     if (!row.ok()) return row.status();
-    if (!*row) break;
+    if (!*row) return absl::OkStatus();
     OutboxMessage m;
     m.id = st.ColInt(0);
     m.tenant = st.ColStr(1);
@@ -1187,8 +1134,44 @@ absl::StatusOr<std::vector<OutboxMessage>> SqliteStore::DueOutbox(absl::Time now
     m.attempts = static_cast<int>(st.ColInt(7));
     m.next_attempt_at = st.ColTime(8);
     m.last_error = st.ColStr(9);
-    out.push_back(std::move(m));
+    out->push_back(std::move(m));
   }
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<OutboxMessage>> SqliteStore::DueOutbox(absl::Time now, int limit) {
+  std::vector<OutboxMessage> out;
+  if (limit <= 0) return out;  // SQLite reads a negative LIMIT as "no limit"
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Stmt st = rep_->Sql("SELECT " IAM_OUTBOX_COLUMNS
+                      " FROM outbox WHERE next_attempt_at <= ?1 ORDER BY id LIMIT ?2");
+  st.Time(now).Int(limit);
+  IAM_RETURN_IF_ERROR(ReadOutbox(st, &out));
+  return out;
+}
+
+absl::StatusOr<std::vector<OutboxMessage>> SqliteStore::ClaimOutbox(absl::Time now, int limit,
+                                                                    absl::Time lease_until) {
+  std::vector<OutboxMessage> out;
+  if (limit <= 0) return out;
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  // The write lock first, so two processes never read the same due rows.
+  Rep::Transaction txn(rep_.get());
+  IAM_RETURN_IF_ERROR(txn.Begin());
+  {
+    Stmt st = rep_->Sql("SELECT " IAM_OUTBOX_COLUMNS
+                        " FROM outbox WHERE next_attempt_at <= ?1 ORDER BY id LIMIT ?2");
+    st.Time(now).Int(limit);
+    IAM_RETURN_IF_ERROR(ReadOutbox(st, &out));
+  }
+  for (const OutboxMessage& m : out) {
+    IAM_RETURN_IF_ERROR(rep_->Sql("UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1")
+                            .Int(m.id)
+                            .Time(lease_until)
+                            .Run());
+  }
+  IAM_RETURN_IF_ERROR(txn.Commit());
   return out;
 }
 
