@@ -12,6 +12,7 @@ packages=(
   spin  # the protocol model (model/)
   curl python3-openstackclient  # the end-to-end clients (tests/e2e; Node below)
   python3-keystone wrk  # the server benchmark and its peer (bench/server)
+  postgresql pgbouncer libpq-dev  # PostgresStore and its tests (scripts/pg_cluster.sh)
   # Benchmark peers (optional at configure time, installed so the figures reproduce).
   libpwquality-dev libzxcvbn-dev libcrack2-dev cracklib-runtime john-data
 )

@@ -880,7 +880,7 @@ TEST_P(EngineTest, ConflictAndBatchSiblingHaveTheirDialectErrors) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, EngineTest,
-                         ::testing::Values(StoreKind::kMemory, StoreKind::kSqlite), StoreKindName);
+                         AllStoreKinds(), StoreKindName);
 
 }  // namespace
 }  // namespace iam

@@ -765,7 +765,7 @@ TEST_P(LifecycleTest, AnImportedHashIsCheckedAndNeedsItsMode) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, LifecycleTest,
-                         ::testing::Values(StoreKind::kMemory, StoreKind::kSqlite), StoreKindName);
+                         AllStoreKinds(), StoreKindName);
 
 }  // namespace
 }  // namespace iam

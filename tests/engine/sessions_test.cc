@@ -149,7 +149,7 @@ TEST_P(SessionsTest, SessionsSurviveAHostKeyRotation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, SessionsTest,
-                         ::testing::Values(StoreKind::kMemory, StoreKind::kSqlite), StoreKindName);
+                         AllStoreKinds(), StoreKindName);
 
 }  // namespace
 }  // namespace iam

@@ -300,7 +300,7 @@ TEST_P(ImportTest, AnUnknownColumnStopsTheImportBeforeAnyRow) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ImportTest,
-                         ::testing::Values(StoreKind::kMemory, StoreKind::kSqlite), StoreKindName);
+                         AllStoreKinds(), StoreKindName);
 
 }  // namespace
 }  // namespace iam

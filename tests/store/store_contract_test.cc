@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -21,9 +22,11 @@
 #include "gtest/gtest.h"
 #include "iam/error.h"
 #include "iam/memory_store.h"
+#include "iam/postgres_store.h"
 #include "iam/sqlite_store.h"
 #include "iam/store.h"
 #include "iam/user.h"
+#include "pg_test_util.h"
 
 namespace iam {
 namespace {
@@ -205,9 +208,12 @@ std::vector<std::string> Names(const std::vector<DirectoryEntry>& entries) {
 // ---------------------------------------------------------------------------
 // The stores under test.
 
+// A store kind, given a unique temporary name per test (a path for SQLite, a
+// schema for PostgreSQL), and how to remove what it left.
 struct StoreFactory {
   const char* name;
   std::unique_ptr<Store> (*make)(const std::string& path);
+  void (*remove)(const std::string& path);
 };
 
 void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
@@ -225,6 +231,32 @@ std::unique_ptr<Store> MakeSqliteStore(const std::string& path) {
   return *std::move(store);
 }
 
+// The schema a PostgreSQL store of this test gets: the path's file name.
+std::string SchemaFor(const std::string& path) {
+  std::string name = path.substr(path.rfind('/') + 1);
+  name = name.substr(0, name.find('.'));
+  return name;
+}
+
+// The schemas of the PostgreSQL stores alive, by path.
+std::map<std::string, std::unique_ptr<testing::TempPgSchema>>& PgSchemas() {
+  static auto* schemas = new std::map<std::string, std::unique_ptr<testing::TempPgSchema>>;
+  return *schemas;
+}
+
+std::unique_ptr<Store> MakePostgresStore(const std::string& path) {
+  auto& schema = PgSchemas()[path];
+  schema = std::make_unique<testing::TempPgSchema>(SchemaFor(path));
+  if (schema->url().empty()) return nullptr;  // the failure is recorded
+  absl::StatusOr<std::unique_ptr<PostgresStore>> store = PostgresStore::Open(schema->url());
+  EXPECT_TRUE(store.ok()) << store.status();
+  if (!store.ok()) return nullptr;
+  return *std::move(store);
+}
+
+void RemoveSchema(const std::string& path) { PgSchemas().erase(path); }
+void RemoveNothing(const std::string&) {}
+
 class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override {
@@ -234,7 +266,7 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
   }
   void TearDown() override {
     store_.reset();
-    RemoveDb(path_);
+    GetParam().remove(path_);
   }
 
   Store& store() { return *store_; }
@@ -1226,8 +1258,10 @@ TEST_P(StoreContractTest, AnAttachedPolicyIsInUse) {
 TEST_P(StoreContractTest, ThreadsRacingForOneUsername) { RaceForOneUsername({&store()}); }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StoreContractTest,
-                         ::testing::Values(StoreFactory{"Memory", &MakeMemoryStore},
-                                           StoreFactory{"Sqlite", &MakeSqliteStore}),
+                         ::testing::Values(StoreFactory{"Memory", &MakeMemoryStore, &RemoveNothing},
+                                           StoreFactory{"Sqlite", &MakeSqliteStore, &RemoveDb},
+                                           StoreFactory{"Postgres", &MakePostgresStore,
+                                                        &RemoveSchema}),
                          [](const ::testing::TestParamInfo<StoreFactory>& info) {
                            return std::string(info.param.name);
                          });

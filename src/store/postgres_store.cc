@@ -1,0 +1,1384 @@
+// Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
+//
+// PostgresStore over libpq. In sections, like SqliteStore, whose checks and
+// errors it mirrors one for one: errors, parameters and results, the
+// connection pool and the retry loop, schema, users, directory, keys and
+// tokens, outbox. Every statement is sent with PQexecParams (unnamed, binary
+// parameters with explicit types, binary results), so nothing depends on
+// session state and PgBouncer's transaction pooling works.
+#include "iam/postgres_store.h"
+
+#include <endian.h>
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "base/status_macros.h"
+#include "iam/error.h"
+#include "iam/names.h"
+#include "store/row_codec.h"
+#include "store/store_keys.h"
+
+namespace iam {
+namespace {
+
+using internal::DecodeJson;
+using internal::EncodeJson;
+using internal::FromNanos;
+using internal::ToNanos;
+using internal::UniqueKey;
+constexpr absl::string_view kStoreName = "postgresql";
+
+// The schema, as numbered migrations: kMigrations[i] brings a database from
+// version i to i + 1, recorded in iam_schema. Append; never edit a shipped one.
+// The same tables as SqliteStore's schema version 4 (see sqlite_store.cc for
+// what each holds), plus iam_commits: the id of every recent Commit, so a
+// retry after a connection lost while committing can tell whether it applied.
+// Ordered text is COLLATE "C": pages and names sort by bytes, as in SQLite.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE users (
+  id TEXT NOT NULL PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  username TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  email TEXT NOT NULL,
+  email_verified BOOLEAN NOT NULL,
+  phone_region TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  phone_verified BOOLEAN NOT NULL,
+  external_id TEXT NOT NULL,
+  enabled BOOLEAN NOT NULL,
+  default_project_id TEXT NOT NULL,
+  primary_ou TEXT NOT NULL,
+  ou_ids TEXT NOT NULL,
+  group_ids TEXT NOT NULL,
+  custom_fields TEXT NOT NULL,
+  policies TEXT NOT NULL,
+  console_access BOOLEAN NOT NULL,
+  password_reset_required BOOLEAN NOT NULL,
+  sms_login_verification BOOLEAN NOT NULL,
+  created_at BIGINT NOT NULL,
+  password_changed_at BIGINT NOT NULL,
+  password_expires_at BIGINT NOT NULL,
+  version BIGINT NOT NULL,
+  canonical_username TEXT COLLATE "C" NOT NULL,
+  canonical_email TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  password_history TEXT NOT NULL,
+  failed_logins BIGINT NOT NULL,
+  locked_until BIGINT NOT NULL
+);
+CREATE INDEX users_by_username ON users (tenant, canonical_username);
+
+CREATE TABLE user_keys (
+  tenant TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  PRIMARY KEY (tenant, kind, value)
+);
+CREATE INDEX user_keys_by_user ON user_keys (user_id);
+
+CREATE TABLE memberships (
+  user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  tenant TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  ref TEXT NOT NULL,
+  PRIMARY KEY (user_id, kind, ref)
+);
+CREATE INDEX memberships_by_entry ON memberships (tenant, kind, ref);
+
+CREATE TABLE entries (
+  tenant TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  folded_name TEXT COLLATE "C" NOT NULL,
+  description TEXT NOT NULL,
+  field_type TEXT NOT NULL,
+  max_length BIGINT NOT NULL,
+  allowed_values TEXT NOT NULL,
+  pattern TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  document TEXT NOT NULL,
+  policies TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant, kind, id),
+  UNIQUE (tenant, kind, folded_name)
+);
+
+CREATE TABLE access_keys (
+  id TEXT NOT NULL PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  sealed_secret BYTEA NOT NULL,
+  key_id TEXT NOT NULL,
+  enabled BOOLEAN NOT NULL,
+  created_at BIGINT NOT NULL,
+  last_used_at BIGINT NOT NULL,
+  description TEXT NOT NULL
+);
+CREATE INDEX access_keys_by_user ON access_keys (user_id, tenant);
+
+CREATE TABLE tokens (
+  hash TEXT NOT NULL PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  purpose INTEGER NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX tokens_by_user ON tokens (user_id);
+
+CREATE TABLE idempotency (
+  tenant TEXT NOT NULL,
+  client_token TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  response TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant, client_token)
+);
+
+CREATE TABLE tenants (
+  name TEXT NOT NULL PRIMARY KEY
+);
+
+CREATE TABLE outbox (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  tenant TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  sealed_body BYTEA NOT NULL,
+  attempts BIGINT NOT NULL,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT NOT NULL
+);
+CREATE INDEX outbox_by_due ON outbox (next_attempt_at);
+
+CREATE TABLE iam_commits (
+  id TEXT NOT NULL PRIMARY KEY,
+  committed_at BIGINT NOT NULL
+);
+CREATE INDEX iam_commits_by_time ON iam_commits (committed_at);
+)sql",
+};
+constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
+
+// Commit ids are kept this long, far beyond any retry.
+constexpr absl::Duration kCommitIdRetention = absl::Hours(24);
+
+#define IAM_PG_USER_COLUMNS                                                                 \
+  "id, tenant, username, display_name, description, email, email_verified, phone_region, "  \
+  "phone, phone_verified, external_id, enabled, default_project_id, primary_ou, ou_ids, "   \
+  "group_ids, custom_fields, policies, console_access, password_reset_required, "           \
+  "sms_login_verification, created_at, password_changed_at, password_expires_at, version, " \
+  "canonical_username, canonical_email, password_hash, password_history, failed_logins, "   \
+  "locked_until"
+
+#define IAM_PG_ENTRY_COLUMNS                                                                   \
+  "tenant, kind, id, name, folded_name, description, field_type, max_length, allowed_values, " \
+  "pattern, created_at, document, policies, version, updated_at"
+
+#define IAM_PG_ACCESS_KEY_COLUMNS \
+  "id, tenant, user_id, sealed_secret, key_id, enabled, created_at, last_used_at, description"
+
+#define IAM_PG_OUTBOX_COLUMNS                                                               \
+  "id, tenant, user_id, channel, recipient, kind, sealed_body, attempts, next_attempt_at, " \
+  "last_error"
+
+// ---------------------------------------------------------------------------
+// Errors.
+
+absl::Status NotFound(absl::string_view what) {
+  return MakeError(absl::StatusCode::kNotFound, what, absl::StrCat(what, ".not_found"),
+                   absl::StrCat(what, ": not found"));
+}
+
+absl::Status Unavailable(absl::string_view message) {
+  return MakeError(absl::StatusCode::kUnavailable, "", "store.unavailable",
+                   absl::StrCat("postgresql: ", message));
+}
+
+// SQLSTATEs after which the same call may succeed on a new attempt: the
+// transaction was rolled back and nothing of it applied.
+bool TransientState(absl::string_view state) {
+  return state == "40001" ||               // serialization_failure
+         state == "40P01" ||               // deadlock_detected
+         absl::StartsWith(state, "08") ||  // connection exceptions
+         state == "57P01" ||               // admin_shutdown
+         state == "57P02" ||               // crash_shutdown
+         state == "57P03" ||               // cannot_connect_now
+         state == "25006" ||               // read_only_sql_transaction (a demoted primary)
+         state == "55P03";                 // lock_not_available
+}
+
+// Maps a failed statement to the canonical code set. The message is the
+// server's primary message, which names the constraint, never the DETAIL,
+// which would quote a stored value.
+absl::Status StatementError(absl::string_view state, absl::string_view message,
+                            absl::string_view what) {
+  const std::string text = absl::StrCat("postgresql: ", what, ": ", message);
+  if (state == "22021" || state == "22P05") {
+    return MakeError(absl::StatusCode::kInvalidArgument, "", "store.not_utf8",
+                     absl::StrCat(text, " (text must be UTF-8 without NUL characters)"));
+  }
+  if (state == "54000" || state == "22001") {
+    return MakeError(absl::StatusCode::kInvalidArgument, "", "store.too_big", text);
+  }
+  if (absl::StartsWith(state, "53")) {
+    return MakeError(absl::StatusCode::kResourceExhausted, "", "store.full", text);
+  }
+  if (state.empty() || TransientState(state)) {
+    return MakeError(absl::StatusCode::kUnavailable, "", "store.unavailable", text);
+  }
+  if (absl::StartsWith(state, "XX")) {
+    return MakeError(absl::StatusCode::kDataLoss, "", "store.corrupt", text);
+  }
+  return MakeError(absl::StatusCode::kInternal, "", "store.internal", text);
+}
+
+// ---------------------------------------------------------------------------
+// Parameters and results.
+
+constexpr Oid kBoolOid = 16;
+constexpr Oid kByteaOid = 17;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kTextOid = 25;
+
+// The parameters of one statement, $1, $2, ... in the order added, sent in
+// binary with explicit types.
+class Params {
+ public:
+  Params& Text(absl::string_view v) { return Add(kTextOid, std::string(v)); }
+  Params& Bytes(absl::string_view v) { return Add(kByteaOid, std::string(v)); }
+  Params& Int(int64_t v) {
+    const uint64_t be = htobe64(static_cast<uint64_t>(v));
+    char buf[8];
+    std::memcpy(buf, &be, sizeof buf);
+    return Add(kInt8Oid, std::string(buf, sizeof buf));
+  }
+  Params& Bool(bool v) { return Add(kBoolOid, std::string(1, v ? '\1' : '\0')); }
+  Params& Time(absl::Time t) { return Int(ToNanos(t)); }
+
+  int size() const { return static_cast<int>(values_.size()); }
+  const Oid* types() const { return types_.data(); }
+  const std::string& value(int i) const { return values_[i]; }
+
+ private:
+  Params& Add(Oid type, std::string value) {
+    types_.push_back(type);
+    values_.push_back(std::move(value));
+    return *this;
+  }
+  std::vector<Oid> types_;
+  std::vector<std::string> values_;
+};
+
+// A result in binary format. Owns the PGresult.
+class Result {
+ public:
+  explicit Result(PGresult* res) : res_(res) {}
+  Result(Result&& other) noexcept : res_(std::exchange(other.res_, nullptr)) {}
+  Result& operator=(Result&&) = delete;
+  Result(const Result&) = delete;
+  ~Result() { PQclear(res_); }
+
+  const PGresult* raw() const { return res_; }
+  int rows() const { return PQntuples(res_); }
+  // Rows an INSERT, UPDATE or DELETE touched.
+  int64_t affected() const {
+    const char* n = PQcmdTuples(res_);
+    return n[0] == '\0' ? 0 : std::strtoll(n, nullptr, 10);
+  }
+  std::string Str(int row, int col) const {
+    return std::string(PQgetvalue(res_, row, col), PQgetlength(res_, row, col));
+  }
+  // BIGINT, INTEGER or SMALLINT.
+  int64_t Int(int row, int col) const {
+    const char* p = PQgetvalue(res_, row, col);
+    switch (PQgetlength(res_, row, col)) {
+      case 8: {
+        uint64_t be;
+        std::memcpy(&be, p, 8);
+        return static_cast<int64_t>(be64toh(be));
+      }
+      case 4: {
+        uint32_t be;
+        std::memcpy(&be, p, 4);
+        return static_cast<int32_t>(be32toh(be));
+      }
+      case 2: {
+        uint16_t be;
+        std::memcpy(&be, p, 2);
+        return static_cast<int16_t>(be16toh(be));
+      }
+      default:
+        return 0;
+    }
+  }
+  bool Bool(int row, int col) const {
+    return PQgetlength(res_, row, col) == 1 && PQgetvalue(res_, row, col)[0] != 0;
+  }
+  absl::Time Time(int row, int col) const { return FromNanos(Int(row, col)); }
+
+ private:
+  PGresult* res_;
+};
+
+// One connection in use by one call. Records how the last statement failed,
+// which tells the retry loop what to do.
+class Session {
+ public:
+  explicit Session(PGconn* conn) : conn_(conn) {}
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  // Rolls back an open transaction, so a failure leaves nothing written.
+  ~Session() {
+    if (!broken() && PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+      PQclear(PQexec(conn_, "ROLLBACK"));
+    }
+  }
+
+  absl::StatusOr<Result> Exec(const char* sql, const Params& params = Params()) {
+    const int n = params.size();
+    std::vector<const char*> values(n);
+    std::vector<int> lengths(n);
+    std::vector<int> formats(n, 1);
+    for (int i = 0; i < n; ++i) {
+      values[i] = params.value(i).data();
+      lengths[i] = static_cast<int>(params.value(i).size());
+    }
+    Result res(PQexecParams(conn_, sql, n, params.types(), values.data(), lengths.data(),
+                            formats.data(), /*resultFormat=*/1));
+    state_.clear();
+    return Check(std::move(res), "statement");
+  }
+  // A statement whose rows, if any, are not needed.
+  absl::Status Run(const char* sql, const Params& params = Params()) {
+    return Exec(sql, params).status();
+  }
+  // Statements without parameters, sent as a simple query (several allowed).
+  absl::Status Script(const std::string& sql, absl::string_view what) {
+    state_.clear();
+    return Check(Result(PQexec(conn_, sql.c_str())), what).status();
+  }
+
+  absl::Status Begin() { return Script("BEGIN", "begin"); }
+  absl::Status Commit() { return Script("COMMIT", "commit"); }
+
+  // The last statement failed on a unique index.
+  bool unique_violation() const { return state_ == "23505"; }
+  // The last failure was transient: the whole call may be tried again.
+  bool transient() const { return broken() || TransientState(state_); }
+  bool broken() const { return PQstatus(conn_) == CONNECTION_BAD; }
+
+ private:
+  absl::StatusOr<Result> Check(Result res, absl::string_view what) {
+    // A null result (out of memory, connection gone) reads as fatal.
+    const ExecStatusType st = PQresultStatus(res.raw());
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return res;
+    const char* state = PQresultErrorField(res.raw(), PG_DIAG_SQLSTATE);
+    const char* primary = PQresultErrorField(res.raw(), PG_DIAG_MESSAGE_PRIMARY);
+    state_ = state != nullptr ? state : "";
+    std::string message = primary != nullptr ? primary : PQerrorMessage(conn_);
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
+      message.pop_back();
+    }
+    return StatementError(state_, message, what);
+  }
+
+  PGconn* conn_;
+  std::string state_;
+};
+
+// ---------------------------------------------------------------------------
+// The connection pool.
+
+std::string Trimmed(const char* message) {
+  std::string m = message != nullptr ? message : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  absl::StrReplaceAll({{"\n", "; "}}, &m);
+  return m;
+}
+
+}  // namespace
+
+// Internal: hidden even though PostgresStore is exported.
+struct IAM_HIDDEN PostgresStore::Rep {
+  std::string conninfo;
+  PostgresOptions options;
+
+  std::mutex mu;
+  std::condition_variable released;
+  std::vector<PGconn*> idle;  // guarded by mu
+  int open = 0;               // guarded by mu: idle and in use
+  std::atomic<uint64_t> commits{0};
+
+  ~Rep() {
+    for (PGconn* c : idle) PQfinish(c);
+  }
+
+  // A new connection; kUnavailable (transient) when no server accepts it.
+  absl::StatusOr<PGconn*> Connect() {
+    // The conninfo goes in as dbname with expand_dbname, so URLs and keyword
+    // strings both work, with our encoding and application name added.
+    const char* keys[] = {"dbname", "client_encoding", "fallback_application_name", nullptr};
+    const char* values[] = {conninfo.c_str(), "UTF8", "iamcore", nullptr};
+    PGconn* c = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+    if (c == nullptr) return Unavailable("connect: out of memory");
+    if (PQstatus(c) != CONNECTION_OK) {
+      std::string message = Trimmed(PQerrorMessage(c));
+      PQfinish(c);
+      return Unavailable(absl::StrCat("connect: ", message));
+    }
+    return c;
+  }
+
+  // A connection for one call, waiting until `deadline` for a free one.
+  absl::StatusOr<PGconn*> Acquire(absl::Time deadline) {
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      while (idle.empty() && open >= options.pool_size) {
+        const absl::Duration left = deadline - absl::Now();
+        if (left <= absl::ZeroDuration() ||
+            released.wait_for(lock, absl::ToChronoNanoseconds(left)) == std::cv_status::timeout) {
+          if (idle.empty() && open >= options.pool_size) {
+            return MakeError(absl::StatusCode::kUnavailable, "", "store.busy",
+                             absl::StrCat("postgresql: all ", options.pool_size,
+                                          " connections of the pool are in use; retry"));
+          }
+        }
+      }
+      if (!idle.empty()) {
+        PGconn* c = idle.back();
+        idle.pop_back();
+        return c;
+      }
+      ++open;
+    }
+    absl::StatusOr<PGconn*> c = Connect();
+    if (!c.ok()) {
+      std::lock_guard<std::mutex> lock(mu);
+      --open;
+      released.notify_one();
+    }
+    return c;
+  }
+
+  // Returns a connection; a broken one is closed, and so are the idle ones,
+  // which most likely lead to the same lost server.
+  void Release(PGconn* c, bool broken) {
+    std::vector<PGconn*> closing;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (broken) {
+        closing.swap(idle);
+        closing.push_back(c);
+        open -= static_cast<int>(closing.size());
+      } else {
+        idle.push_back(c);
+      }
+    }
+    for (PGconn* x : closing) PQfinish(x);
+    released.notify_all();
+  }
+
+  // Runs `body(Session&)` on a pooled connection, again with backoff while it
+  // fails transiently, at most max_attempts times within retry_budget.
+  template <typename Body>
+  absl::Status Call(absl::string_view what, Body&& body) {
+    const absl::Time deadline = absl::Now() + options.retry_budget;
+    absl::Duration backoff = options.initial_backoff;
+    thread_local std::minstd_rand jitter(std::random_device{}());
+    absl::Status last;
+    for (int attempt = 1;; ++attempt) {
+      absl::StatusOr<PGconn*> conn =
+          Acquire(std::min(deadline, absl::Now() + options.acquire_timeout));
+      if (!conn.ok()) {
+        last = conn.status();
+        if (ErrorReason(last) == "store.busy") return last;  // not a server failure
+      } else {
+        bool transient;
+        {
+          Session session(*conn);  // rolls back whatever the body left open
+          last = body(session);
+          transient = !last.ok() && session.transient();
+        }
+        Release(*conn, PQstatus(*conn) == CONNECTION_BAD);
+        if (last.ok() || !transient) return last;
+      }
+      if (attempt >= options.max_attempts || absl::Now() + backoff > deadline) {
+        return Unavailable(
+            absl::StrCat(what, ": gave up after ", attempt, " attempts: ", last.message()));
+      }
+      const double scale = 0.5 + 0.5 * (static_cast<double>(jitter()) / jitter.max());
+      absl::SleepFor(backoff * scale);
+      backoff = std::min(backoff * 2, options.max_backoff);
+    }
+  }
+
+  absl::Status Migrate();
+  absl::Status Apply(Session& s, const WriteSet& w);
+  absl::Status WriteUser(Session& s, const UserRecord& r, int64_t version, bool update);
+  absl::Status ClaimKeys(Session& s, const UserRecord& r);
+  absl::Status AddMemberships(Session& s, const UserRecord& r);
+};
+
+// ---------------------------------------------------------------------------
+// Schema.
+
+absl::Status PostgresStore::Rep::Migrate() {
+  return Call("migrate", [&](Session& s) -> absl::Status {
+    IAM_RETURN_IF_ERROR(s.Begin());
+    // One migrator per schema at a time, released with the transaction.
+    IAM_RETURN_IF_ERROR(
+        s.Run("SELECT pg_advisory_xact_lock(hashtextextended('iamcore.schema.' || "
+              "current_schema(), 0))"));
+    IAM_RETURN_IF_ERROR(
+        s.Script("CREATE TABLE IF NOT EXISTS iam_schema (version BIGINT NOT NULL PRIMARY KEY, "
+                 "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                 "create iam_schema"));
+    absl::StatusOr<Result> r = s.Exec("SELECT coalesce(max(version), 0)::bigint FROM iam_schema");
+    if (!r.ok()) return r.status();
+    const int64_t version = r->Int(0, 0);
+    if (version > kSchemaVersion) {
+      return MakeError(
+          absl::StatusCode::kFailedPrecondition, "", "store.schema_too_new",
+          absl::StrCat("postgresql: the database has schema version ", version,
+                       " but this iamcore knows only up to ", kSchemaVersion, "; upgrade iamcore"));
+    }
+    for (int64_t v = version; v < kSchemaVersion; ++v) {
+      IAM_RETURN_IF_ERROR(s.Script(kMigrations[v], absl::StrCat("migration ", v + 1)));
+      IAM_RETURN_IF_ERROR(
+          s.Run("INSERT INTO iam_schema (version) VALUES ($1)", Params().Int(v + 1)));
+    }
+    return s.Commit();
+  });
+}
+
+absl::StatusOr<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& conninfo,
+                                                                   PostgresOptions options) {
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &parse_error);
+  if (parsed == nullptr) {
+    std::string message = Trimmed(parse_error);
+    PQfreemem(parse_error);
+    return InvalidField("store", "store.invalid_url",
+                        absl::StrCat("store: not a PostgreSQL connection string: ", message));
+  }
+  PQconninfoFree(parsed);
+  if (options.pool_size < 1 || options.max_attempts < 1) {
+    return InvalidField("pool_size", "store.invalid_options",
+                        "pool_size, max_attempts: must be at least 1");
+  }
+  auto rep = std::make_unique<Rep>();
+  rep->conninfo = conninfo;
+  rep->options = options;
+  IAM_RETURN_IF_ERROR(rep->Migrate());
+  return std::unique_ptr<PostgresStore>(new PostgresStore(std::move(rep)));
+}
+
+int PostgresStore::SchemaVersion() { return kSchemaVersion; }
+
+PostgresStore::PostgresStore(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+PostgresStore::~PostgresStore() = default;
+
+// ---------------------------------------------------------------------------
+// Users.
+
+namespace {
+
+absl::StatusOr<UserRecord> ReadUser(const Result& res, int row) {
+  UserRecord r;
+  User& u = r.user;
+  u.id = res.Str(row, 0);
+  u.tenant = res.Str(row, 1);
+  u.username = res.Str(row, 2);
+  u.display_name = res.Str(row, 3);
+  u.description = res.Str(row, 4);
+  u.email = res.Str(row, 5);
+  u.email_verified = res.Bool(row, 6);
+  u.phone_region = res.Str(row, 7);
+  u.phone = res.Str(row, 8);
+  u.phone_verified = res.Bool(row, 9);
+  u.external_id = res.Str(row, 10);
+  u.enabled = res.Bool(row, 11);
+  u.default_project_id = res.Str(row, 12);
+  u.primary_ou = res.Str(row, 13);
+  u.console_access = res.Bool(row, 18);
+  u.password_reset_required = res.Bool(row, 19);
+  u.sms_login_verification = res.Bool(row, 20);
+  u.created_at = res.Time(row, 21);
+  u.password_changed_at = res.Time(row, 22);
+  u.password_expires_at = res.Time(row, 23);
+  u.version = res.Int(row, 24);
+  r.canonical_username = res.Str(row, 25);
+  r.canonical_email = res.Str(row, 26);
+  r.password_hash = res.Str(row, 27);
+  r.failed_logins = static_cast<int>(res.Int(row, 29));
+  r.locked_until = res.Time(row, 30);
+  IAM_RETURN_IF_ERROR(internal::DecodeUserJson(
+      kStoreName,
+      {res.Str(row, 14), res.Str(row, 15), res.Str(row, 16), res.Str(row, 17), res.Str(row, 28)},
+      &r));
+  return r;
+}
+
+}  // namespace
+
+absl::Status PostgresStore::Rep::WriteUser(Session& s, const UserRecord& r, int64_t version,
+                                           bool update) {
+  const User& u = r.user;
+  absl::StatusOr<internal::UserJsonColumns> json = internal::EncodeUserJson(r);
+  if (!json.ok()) return json.status();
+  Params p;
+  p.Text(u.id)
+      .Text(u.tenant)
+      .Text(u.username)
+      .Text(u.display_name)
+      .Text(u.description)
+      .Text(u.email)
+      .Bool(u.email_verified)
+      .Text(u.phone_region)
+      .Text(u.phone)
+      .Bool(u.phone_verified)
+      .Text(u.external_id)
+      .Bool(u.enabled)
+      .Text(u.default_project_id)
+      .Text(u.primary_ou)
+      .Text(json->ous)
+      .Text(json->groups)
+      .Text(json->custom_fields)
+      .Text(json->policies)
+      .Bool(u.console_access)
+      .Bool(u.password_reset_required)
+      .Bool(u.sms_login_verification)
+      .Time(u.created_at)
+      .Time(u.password_changed_at)
+      .Time(u.password_expires_at)
+      .Int(version)
+      .Text(r.canonical_username)
+      .Text(r.canonical_email)
+      .Text(r.password_hash)
+      .Text(json->password_history)
+      .Int(r.failed_logins)
+      .Time(r.locked_until);
+  absl::Status st = s.Run(
+      update ? "UPDATE users SET tenant = $2, username = $3, display_name = $4, "
+               "description = $5, email = $6, email_verified = $7, phone_region = $8, "
+               "phone = $9, phone_verified = $10, external_id = $11, enabled = $12, "
+               "default_project_id = $13, primary_ou = $14, ou_ids = $15, group_ids = $16, "
+               "custom_fields = $17, policies = $18, console_access = $19, "
+               "password_reset_required = $20, sms_login_verification = $21, created_at = $22, "
+               "password_changed_at = $23, password_expires_at = $24, version = $25, "
+               "canonical_username = $26, canonical_email = $27, password_hash = $28, "
+               "password_history = $29, failed_logins = $30, locked_until = $31 WHERE id = $1"
+             : "INSERT INTO users (" IAM_PG_USER_COLUMNS
+               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+               "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)",
+      p);
+  if (!update && s.unique_violation()) return internal::DuplicateError(UserKey::kId);
+  return st;
+}
+
+absl::Status PostgresStore::Rep::ClaimKeys(Session& s, const UserRecord& r) {
+  for (const UniqueKey& k : internal::UniqueKeysOf(r)) {
+    absl::Status st = s.Run(
+        "INSERT INTO user_keys (tenant, kind, value, user_id) VALUES ($1, $2, $3, $4)",
+        Params().Text(r.user.tenant).Int(static_cast<int>(k.key)).Text(k.value).Text(r.user.id));
+    if (s.unique_violation()) return internal::DuplicateError(k);
+    IAM_RETURN_IF_ERROR(st);
+  }
+  return absl::OkStatus();
+}
+
+// Records which entries the user references, each entry row key-share
+// locked so that a concurrent DeleteEntry either waits for this commit and
+// sees the reference, or deletes first and this lock finds nothing.
+absl::Status PostgresStore::Rep::AddMemberships(Session& s, const UserRecord& r) {
+  auto lock = [&](EntryKind kind, const std::string& ref, bool by_name) {
+    return s.Run(by_name ? "SELECT 1 FROM entries WHERE tenant = $1 AND kind = $2"
+                           " AND folded_name = $3 FOR KEY SHARE"
+                         : "SELECT 1 FROM entries WHERE tenant = $1 AND kind = $2"
+                           " AND id = $3 FOR KEY SHARE",
+                 Params()
+                     .Text(r.user.tenant)
+                     .Int(static_cast<int>(kind))
+                     .Text(by_name ? FoldName(ref) : ref));
+  };
+  auto add = [&](EntryKind kind, const std::string& ref) -> absl::Status {
+    IAM_RETURN_IF_ERROR(lock(kind, ref, kind == EntryKind::kCustomField));
+    return s.Run(
+        "INSERT INTO memberships (user_id, tenant, kind, ref) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT DO NOTHING",
+        Params().Text(r.user.id).Text(r.user.tenant).Int(static_cast<int>(kind)).Text(ref));
+  };
+  for (const std::string& p : r.user.policies) {
+    IAM_RETURN_IF_ERROR(lock(EntryKind::kPolicy, p, /*by_name=*/true));
+  }
+  for (const std::string& g : r.user.groups) IAM_RETURN_IF_ERROR(add(EntryKind::kGroup, g));
+  if (!r.user.primary_ou.empty()) {
+    IAM_RETURN_IF_ERROR(add(EntryKind::kOrganizationalUnit, r.user.primary_ou));
+  }
+  for (const std::string& o : r.user.ous) {
+    IAM_RETURN_IF_ERROR(add(EntryKind::kOrganizationalUnit, o));
+  }
+  for (const auto& [name, value] : r.user.custom_fields) {
+    IAM_RETURN_IF_ERROR(add(EntryKind::kCustomField, name));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+Params AccessKeyParams(const AccessKeyRecord& k) {
+  Params p;
+  p.Text(k.id)
+      .Text(k.tenant)
+      .Text(k.user_id)
+      .Bytes(k.sealed_secret)
+      .Text(k.key_id)
+      .Bool(k.enabled)
+      .Time(k.created_at)
+      .Time(k.last_used_at)
+      .Text(k.description);
+  return p;
+}
+
+absl::Status AccessKeyDuplicate() {
+  return MakeError(absl::StatusCode::kAlreadyExists, "access_key", "access_key.duplicate",
+                   "access_key: id already exists");
+}
+
+}  // namespace
+
+// The same steps, checks and errors, in the same order, as SqliteStore's Apply.
+absl::Status PostgresStore::Rep::Apply(Session& s, const WriteSet& w) {
+  // 1. Idempotency records: an expired one is replaced, a live one conflicts.
+  for (const IdempotencyRecord& rec : w.idempotency) {
+    IAM_RETURN_IF_ERROR(s.Run(
+        "DELETE FROM idempotency WHERE tenant = $1 AND client_token = $2 AND expires_at <= $3",
+        Params().Text(rec.tenant).Text(rec.client_token).Time(w.now)));
+    absl::Status st = s.Run(
+        "INSERT INTO idempotency (tenant, client_token, fingerprint, response, expires_at) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        Params()
+            .Text(rec.tenant)
+            .Text(rec.client_token)
+            .Text(rec.fingerprint)
+            .Text(rec.response)
+            .Time(rec.expires_at));
+    if (s.unique_violation()) return internal::IdempotencyConflict();
+    IAM_RETURN_IF_ERROR(st);
+  }
+
+  // 2. Deleted users (unique keys and memberships by ON DELETE CASCADE).
+  for (const std::string& id : w.deleted_user_ids) {
+    absl::StatusOr<Result> r =
+        s.Exec("SELECT 1 FROM users WHERE id = $1 AND tenant = $2 FOR UPDATE",
+               Params().Text(id).Text(w.tenant));
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) return NotFound("user");
+    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM access_keys WHERE user_id = $1", Params().Text(id)));
+    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM tokens WHERE user_id = $1", Params().Text(id)));
+    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM users WHERE id = $1", Params().Text(id)));
+  }
+
+  // 3. Updated users: every version checked (the rows locked), every old key
+  // released, then the new rows and keys.
+  for (const WriteSet::Update& up : w.updated_users) {
+    absl::StatusOr<Result> r = s.Exec("SELECT version FROM users WHERE id = $1 FOR UPDATE",
+                                      Params().Text(up.record.user.id));
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) return NotFound("user");
+    if (r->Int(0, 0) != up.expected_version) return internal::VersionConflict();
+  }
+  for (const WriteSet::Update& up : w.updated_users) {
+    const Params id = Params().Text(up.record.user.id);
+    if (up.revoke_tokens) IAM_RETURN_IF_ERROR(s.Run("DELETE FROM tokens WHERE user_id = $1", id));
+    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM user_keys WHERE user_id = $1", id));
+    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM memberships WHERE user_id = $1", id));
+  }
+  for (const WriteSet::Update& up : w.updated_users) {
+    IAM_RETURN_IF_ERROR(WriteUser(s, up.record, up.expected_version + (up.keep_version ? 0 : 1),
+                                  /*update=*/true));
+  }
+  for (const WriteSet::Update& up : w.updated_users) {
+    IAM_RETURN_IF_ERROR(ClaimKeys(s, up.record));
+    IAM_RETURN_IF_ERROR(AddMemberships(s, up.record));
+  }
+
+  // 4. New users.
+  for (const UserRecord& r : w.new_users) {
+    IAM_RETURN_IF_ERROR(WriteUser(s, r, r.user.version, /*update=*/false));
+    IAM_RETURN_IF_ERROR(ClaimKeys(s, r));
+    IAM_RETURN_IF_ERROR(AddMemberships(s, r));
+  }
+
+  // 5. Access keys.
+  for (const AccessKeyRecord& k : w.new_access_keys) {
+    absl::Status st = s.Run("INSERT INTO access_keys (" IAM_PG_ACCESS_KEY_COLUMNS
+                            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                            AccessKeyParams(k));
+    if (s.unique_violation()) return AccessKeyDuplicate();
+    IAM_RETURN_IF_ERROR(st);
+  }
+  for (const AccessKeyRecord& k : w.updated_access_keys) {
+    absl::StatusOr<Result> r = s.Exec(
+        "UPDATE access_keys SET tenant = $2, user_id = $3, sealed_secret = $4, key_id = $5, "
+        "enabled = $6, created_at = $7, last_used_at = $8, description = $9 WHERE id = $1",
+        AccessKeyParams(k));
+    if (!r.ok()) return r.status();
+    if (r->affected() == 0) return NotFound("access_key");
+  }
+  for (const std::string& id : w.deleted_access_key_ids) {
+    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM access_keys WHERE id = $1", Params().Text(id)));
+  }
+
+  // 6. Tokens (a hash written again replaces the record).
+  for (const TokenRecord& t : w.new_tokens) {
+    IAM_RETURN_IF_ERROR(
+        s.Run("INSERT INTO tokens (hash, tenant, user_id, purpose, expires_at) "
+              "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO UPDATE SET "
+              "tenant = excluded.tenant, user_id = excluded.user_id, purpose = excluded.purpose, "
+              "expires_at = excluded.expires_at",
+              Params()
+                  .Text(t.hash)
+                  .Text(t.tenant)
+                  .Text(t.user_id)
+                  .Int(static_cast<int>(t.purpose))
+                  .Time(t.expires_at)));
+  }
+  for (const std::string& h : w.deleted_token_hashes) {
+    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM tokens WHERE hash = $1", Params().Text(h)));
+  }
+
+  // 7. The outbox; ids from the identity column.
+  for (const OutboxMessage& m : w.outbox) {
+    IAM_RETURN_IF_ERROR(
+        s.Run("INSERT INTO outbox (tenant, user_id, channel, recipient, kind, "
+              "sealed_body, attempts, next_attempt_at, last_error) "
+              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+              Params()
+                  .Text(m.tenant)
+                  .Text(m.user_id)
+                  .Text(m.channel)
+                  .Text(m.recipient)
+                  .Text(m.kind)
+                  .Bytes(m.sealed_body)
+                  .Int(m.attempts)
+                  .Time(m.next_attempt_at)
+                  .Text(m.last_error)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PostgresStore::Commit(const WriteSet& writes) {
+  // This commit's id, recorded with it: after a connection lost while
+  // committing, a retry first asks whether the commit landed.
+  std::random_device random;
+  const std::string commit_id =
+      absl::StrCat(absl::Hex(random(), absl::kZeroPad8), absl::Hex(random(), absl::kZeroPad8),
+                   absl::Hex(random(), absl::kZeroPad8), absl::Hex(random(), absl::kZeroPad8));
+  const bool prune = rep_->commits.fetch_add(1) % 1024 == 0;
+  bool maybe_applied = false;
+  return rep_->Call("commit", [&](Session& s) -> absl::Status {
+    if (maybe_applied) {
+      absl::StatusOr<Result> r =
+          s.Exec("SELECT 1 FROM iam_commits WHERE id = $1", Params().Text(commit_id));
+      if (!r.ok()) return r.status();
+      if (r->rows() > 0) return absl::OkStatus();
+      maybe_applied = false;
+    }
+    IAM_RETURN_IF_ERROR(s.Begin());
+    IAM_RETURN_IF_ERROR(rep_->Apply(s, writes));
+    const absl::Time now = absl::Now();
+    IAM_RETURN_IF_ERROR(s.Run("INSERT INTO iam_commits (id, committed_at) VALUES ($1, $2)",
+                              Params().Text(commit_id).Time(now)));
+    if (prune) {
+      IAM_RETURN_IF_ERROR(s.Run("DELETE FROM iam_commits WHERE committed_at < $1",
+                                Params().Time(now - kCommitIdRetention)));
+    }
+    absl::Status committed = s.Commit();
+    if (!committed.ok() && s.broken()) maybe_applied = true;
+    return committed;
+  });
+}
+
+namespace {
+
+// The first user row of `res`, or kNotFound.
+absl::StatusOr<UserRecord> OneUser(const absl::StatusOr<Result>& res) {
+  if (!res.ok()) return res.status();
+  if (res->rows() == 0) return NotFound("user");
+  return ReadUser(*res, 0);
+}
+
+}  // namespace
+
+absl::StatusOr<UserRecord> PostgresStore::FindUser(absl::string_view tenant, UserKey key,
+                                                   absl::string_view value) {
+  absl::StatusOr<UserRecord> out;
+  IAM_RETURN_IF_ERROR(rep_->Call("find user", [&](Session& s) -> absl::Status {
+    if (key == UserKey::kId) {
+      out =
+          OneUser(s.Exec("SELECT " IAM_PG_USER_COLUMNS " FROM users WHERE id = $1 AND tenant = $2",
+                         Params().Text(value).Text(tenant)));
+    } else {
+      out = OneUser(s.Exec("SELECT " IAM_PG_USER_COLUMNS
+                           " FROM users WHERE tenant = $1 AND id = (SELECT user_id FROM user_keys "
+                           "WHERE tenant = $1 AND kind = $2 AND value = $3)",
+                           Params().Text(tenant).Int(static_cast<int>(key)).Text(value)));
+    }
+    return absl::IsNotFound(out.status()) ? absl::OkStatus() : out.status();
+  }));
+  return out;
+}
+
+absl::StatusOr<ListUsersPage> PostgresStore::ListUsers(const ListUsersQuery& q) {
+  const int64_t page_size = std::max(q.page_size, 1);
+  ListUsersPage page;
+  IAM_RETURN_IF_ERROR(rep_->Call("list users", [&](Session& s) -> absl::Status {
+    page = ListUsersPage();
+    absl::StatusOr<Result> res =
+        s.Exec("SELECT " IAM_PG_USER_COLUMNS
+               " FROM users WHERE tenant = $1"
+               " AND canonical_username >= $2 AND starts_with(canonical_username, $2)"
+               " AND ($3 = '' OR canonical_username > $3)"
+               " AND ($4 = '' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id"
+               " AND m.kind = 0 AND m.ref = $4))"
+               " AND ($5 = '' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id"
+               " AND m.kind = 1 AND m.ref = $5))"
+               " AND ($6 < 0 OR enabled = ($6 = 1))"
+               " ORDER BY canonical_username, id LIMIT $7",
+               Params()
+                   .Text(q.tenant)
+                   .Text(q.username_prefix)
+                   .Text(q.page_token)
+                   .Text(q.group_id)
+                   .Text(q.ou_id)
+                   .Int(q.enabled.has_value() ? (*q.enabled ? 1 : 0) : -1)
+                   .Int(page_size + 1));
+    if (!res.ok()) return res.status();
+    for (int row = 0; row < res->rows(); ++row) {
+      if (static_cast<int64_t>(page.users.size()) == page_size) {
+        page.next_page_token = page.users.back().canonical_username;
+        break;
+      }
+      absl::StatusOr<UserRecord> r = ReadUser(*res, row);
+      if (!r.ok()) return r.status();
+      page.users.push_back(*std::move(r));
+    }
+    return absl::OkStatus();
+  }));
+  return page;
+}
+
+absl::StatusOr<std::optional<IdempotencyRecord>> PostgresStore::FindIdempotency(
+    absl::string_view tenant, absl::string_view client_token) {
+  std::optional<IdempotencyRecord> out;
+  IAM_RETURN_IF_ERROR(rep_->Call("find idempotency record", [&](Session& s) -> absl::Status {
+    absl::StatusOr<Result> r = s.Exec(
+        "SELECT tenant, client_token, fingerprint, response, expires_at FROM idempotency "
+        "WHERE tenant = $1 AND client_token = $2",
+        Params().Text(tenant).Text(client_token));
+    if (!r.ok()) return r.status();
+    out.reset();
+    if (r->rows() == 0) return absl::OkStatus();
+    IdempotencyRecord rec;
+    rec.tenant = r->Str(0, 0);
+    rec.client_token = r->Str(0, 1);
+    rec.fingerprint = r->Str(0, 2);
+    rec.response = r->Str(0, 3);
+    rec.expires_at = r->Time(0, 4);
+    out = std::move(rec);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Directory entries.
+
+namespace {
+
+absl::StatusOr<DirectoryEntry> ReadEntry(const Result& res, int row) {
+  DirectoryEntry e;
+  e.tenant = res.Str(row, 0);
+  e.kind = static_cast<EntryKind>(res.Int(row, 1));
+  e.id = res.Str(row, 2);
+  e.name = res.Str(row, 3);
+  // 4 is folded_name.
+  e.description = res.Str(row, 5);
+  e.field_type = res.Str(row, 6);
+  e.max_length = static_cast<int>(res.Int(row, 7));
+  IAM_RETURN_IF_ERROR(
+      DecodeJson(kStoreName, res.Str(row, 8), "entry.allowed_values", &e.allowed_values));
+  e.pattern = res.Str(row, 9);
+  e.created_at = res.Time(row, 10);
+  e.document = res.Str(row, 11);
+  IAM_RETURN_IF_ERROR(DecodeJson(kStoreName, res.Str(row, 12), "entry.policies", &e.policies));
+  e.version = res.Int(row, 13);
+  e.updated_at = res.Time(row, 14);
+  return e;
+}
+
+}  // namespace
+
+absl::Status PostgresStore::CreateEntry(const DirectoryEntry& entry) {
+  absl::StatusOr<std::string> allowed = EncodeJson(entry.allowed_values, "allowed_values");
+  if (!allowed.ok()) return allowed.status();
+  absl::StatusOr<std::string> policies = EncodeJson(entry.policies, "policies");
+  if (!policies.ok()) return policies.status();
+  return rep_->Call("create entry", [&](Session& s) -> absl::Status {
+    absl::Status st =
+        s.Run("INSERT INTO entries (" IAM_PG_ENTRY_COLUMNS
+              ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+              Params()
+                  .Text(entry.tenant)
+                  .Int(static_cast<int>(entry.kind))
+                  .Text(entry.id)
+                  .Text(entry.name)
+                  .Text(FoldName(entry.name))
+                  .Text(entry.description)
+                  .Text(entry.field_type)
+                  .Int(entry.max_length)
+                  .Text(*allowed)
+                  .Text(entry.pattern)
+                  .Time(entry.created_at)
+                  .Text(entry.document)
+                  .Text(*policies)
+                  .Int(entry.version)
+                  .Time(entry.updated_at));
+    if (s.unique_violation()) {
+      const std::string kind = std::string(KindInfo(entry.kind).reason_name);
+      return MakeError(absl::StatusCode::kAlreadyExists, "name", kind + ".duplicate",
+                       "name: a " + kind + " with this name already exists");
+    }
+    return st;
+  });
+}
+
+absl::StatusOr<DirectoryEntry> PostgresStore::FindEntry(EntryKind kind, absl::string_view tenant,
+                                                        absl::string_view id_or_name) {
+  absl::StatusOr<DirectoryEntry> out;
+  IAM_RETURN_IF_ERROR(rep_->Call("find entry", [&](Session& s) -> absl::Status {
+    absl::StatusOr<Result> r =
+        s.Exec("SELECT " IAM_PG_ENTRY_COLUMNS
+               " FROM entries WHERE tenant = $1 AND kind = $2"
+               " AND (id = $3 OR folded_name = $4) ORDER BY id = $3 DESC LIMIT 1",
+               Params()
+                   .Text(tenant)
+                   .Int(static_cast<int>(kind))
+                   .Text(id_or_name)
+                   .Text(FoldName(id_or_name)));
+    if (!r.ok()) return r.status();
+    out = r->rows() == 0
+              ? absl::StatusOr<DirectoryEntry>(NotFound(std::string(KindInfo(kind).reason_name)))
+              : ReadEntry(*r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<DirectoryEntry>> PostgresStore::ListEntries(EntryKind kind,
+                                                                       absl::string_view tenant,
+                                                                       absl::string_view keyword) {
+  std::vector<DirectoryEntry> out;
+  IAM_RETURN_IF_ERROR(rep_->Call("list entries", [&](Session& s) -> absl::Status {
+    out.clear();
+    absl::StatusOr<Result> r =
+        s.Exec("SELECT " IAM_PG_ENTRY_COLUMNS
+               " FROM entries WHERE tenant = $1 AND kind = $2"
+               " AND strpos(folded_name, $3) > 0 ORDER BY folded_name",
+               Params().Text(tenant).Int(static_cast<int>(kind)).Text(FoldName(keyword)));
+    if (!r.ok()) return r.status();
+    for (int row = 0; row < r->rows(); ++row) {
+      absl::StatusOr<DirectoryEntry> e = ReadEntry(*r, row);
+      if (!e.ok()) return e.status();
+      out.push_back(*std::move(e));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status PostgresStore::UpdateEntry(const DirectoryEntry& entry, int64_t expected_version) {
+  absl::StatusOr<std::string> policies = EncodeJson(entry.policies, "policies");
+  if (!policies.ok()) return policies.status();
+  return rep_->Call("update entry", [&](Session& s) -> absl::Status {
+    IAM_RETURN_IF_ERROR(s.Begin());
+    absl::StatusOr<Result> r =
+        s.Exec("SELECT version FROM entries WHERE tenant = $1 AND kind = $2 AND id = $3 FOR UPDATE",
+               Params().Text(entry.tenant).Int(static_cast<int>(entry.kind)).Text(entry.id));
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) return NotFound(std::string(KindInfo(entry.kind).reason_name));
+    if (r->Int(0, 0) != expected_version) return internal::EntryVersionConflict(entry.kind);
+    for (const std::string& p : entry.policies) {  // see AddMemberships
+      IAM_RETURN_IF_ERROR(s.Run(
+          "SELECT 1 FROM entries WHERE tenant = $1 AND kind = $2"
+          " AND folded_name = $3 FOR KEY SHARE",
+          Params().Text(entry.tenant).Int(static_cast<int>(EntryKind::kPolicy)).Text(FoldName(p))));
+    }
+    IAM_RETURN_IF_ERROR(
+        s.Run("UPDATE entries SET description = $4, document = $5, policies = $6,"
+              " version = $7, updated_at = $8"
+              " WHERE tenant = $1 AND kind = $2 AND id = $3",
+              Params()
+                  .Text(entry.tenant)
+                  .Int(static_cast<int>(entry.kind))
+                  .Text(entry.id)
+                  .Text(entry.description)
+                  .Text(entry.document)
+                  .Text(*policies)
+                  .Int(expected_version + 1)
+                  .Time(entry.updated_at)));
+    return s.Commit();
+  });
+}
+
+absl::Status PostgresStore::DeleteEntry(EntryKind kind, absl::string_view tenant,
+                                        absl::string_view id) {
+  const std::string kind_name = std::string(KindInfo(kind).reason_name);
+  return rep_->Call("delete entry", [&](Session& s) -> absl::Status {
+    IAM_RETURN_IF_ERROR(s.Begin());
+    // The entry row locked first: a commit that adds a reference to it
+    // holds a key-share lock on it (LockReferencedEntries), so the check
+    // below sees every reference committed before the delete.
+    absl::StatusOr<Result> r =
+        s.Exec("SELECT name FROM entries WHERE tenant = $1 AND kind = $2 AND id = $3 FOR UPDATE",
+               Params().Text(tenant).Int(static_cast<int>(kind)).Text(id));
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) return NotFound(kind_name);
+    const std::string ref = kind == EntryKind::kCustomField || kind == EntryKind::kPolicy
+                                ? r->Str(0, 0)
+                                : std::string(id);
+    const Params in_use_params =
+        Params()
+            .Text(tenant)
+            .Int(static_cast<int>(kind == EntryKind::kPolicy ? EntryKind::kGroup : kind))
+            .Text(ref);
+    absl::StatusOr<Result> used =
+        kind == EntryKind::kPolicy
+            ? s.Exec(
+                  "SELECT 1 FROM users u, jsonb_array_elements_text(u.policies::jsonb) j(v)"
+                  " WHERE u.tenant = $1 AND lower(j.v) = lower($3)"
+                  " UNION ALL SELECT 1 FROM entries e,"
+                  " jsonb_array_elements_text(e.policies::jsonb) j(v)"
+                  " WHERE e.tenant = $1 AND e.kind = $2 AND lower(j.v) = lower($3) LIMIT 1",
+                  in_use_params)
+            : s.Exec(
+                  "SELECT 1 FROM memberships WHERE tenant = $1 AND kind = $2 AND ref = $3"
+                  " LIMIT 1",
+                  in_use_params);
+    if (!used.ok()) return used.status();
+    if (used->rows() > 0) return internal::EntryInUse(kind);
+    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM entries WHERE tenant = $1 AND kind = $2 AND id = $3",
+                              Params().Text(tenant).Int(static_cast<int>(kind)).Text(id)));
+    return s.Commit();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Access keys, tokens, tenants.
+
+namespace {
+
+AccessKeyRecord ReadAccessKey(const Result& res, int row) {
+  AccessKeyRecord k;
+  k.id = res.Str(row, 0);
+  k.tenant = res.Str(row, 1);
+  k.user_id = res.Str(row, 2);
+  k.sealed_secret = res.Str(row, 3);
+  k.key_id = res.Str(row, 4);
+  k.enabled = res.Bool(row, 5);
+  k.created_at = res.Time(row, 6);
+  k.last_used_at = res.Time(row, 7);
+  k.description = res.Str(row, 8);
+  return k;
+}
+
+}  // namespace
+
+absl::StatusOr<AccessKeyRecord> PostgresStore::FindAccessKey(absl::string_view access_key_id) {
+  absl::StatusOr<AccessKeyRecord> out;
+  IAM_RETURN_IF_ERROR(rep_->Call("find access key", [&](Session& s) -> absl::Status {
+    absl::StatusOr<Result> r =
+        s.Exec("SELECT " IAM_PG_ACCESS_KEY_COLUMNS " FROM access_keys WHERE id = $1",
+               Params().Text(access_key_id));
+    if (!r.ok()) return r.status();
+    out = r->rows() == 0 ? absl::StatusOr<AccessKeyRecord>(NotFound("access_key"))
+                         : ReadAccessKey(*r, 0);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<AccessKeyRecord>> PostgresStore::ListAccessKeys(
+    absl::string_view tenant, absl::string_view user_id) {
+  std::vector<AccessKeyRecord> out;
+  IAM_RETURN_IF_ERROR(rep_->Call("list access keys", [&](Session& s) -> absl::Status {
+    out.clear();
+    absl::StatusOr<Result> r =
+        s.Exec("SELECT " IAM_PG_ACCESS_KEY_COLUMNS
+               " FROM access_keys WHERE user_id = $1 AND tenant = $2 ORDER BY id COLLATE \"C\"",
+               Params().Text(user_id).Text(tenant));
+    if (!r.ok()) return r.status();
+    for (int row = 0; row < r->rows(); ++row) out.push_back(ReadAccessKey(*r, row));
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<TokenRecord> PostgresStore::FindToken(absl::string_view hash) {
+  absl::StatusOr<TokenRecord> out;
+  IAM_RETURN_IF_ERROR(rep_->Call("find token", [&](Session& s) -> absl::Status {
+    absl::StatusOr<Result> r =
+        s.Exec("SELECT hash, tenant, user_id, purpose, expires_at FROM tokens WHERE hash = $1",
+               Params().Text(hash));
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) {
+      out = NotFound("token");
+      return absl::OkStatus();
+    }
+    TokenRecord t;
+    t.hash = r->Str(0, 0);
+    t.tenant = r->Str(0, 1);
+    t.user_id = r->Str(0, 2);
+    t.purpose = static_cast<TokenPurpose>(r->Int(0, 3));
+    t.expires_at = r->Time(0, 4);
+    out = std::move(t);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status PostgresStore::RegisterTenant(absl::string_view tenant) {
+  return rep_->Call("register tenant", [&](Session& s) {
+    return s.Run("INSERT INTO tenants (name) VALUES ($1) ON CONFLICT DO NOTHING",
+                 Params().Text(tenant));
+  });
+}
+
+absl::StatusOr<bool> PostgresStore::TenantExists(absl::string_view tenant) {
+  bool exists = false;
+  IAM_RETURN_IF_ERROR(rep_->Call("find tenant", [&](Session& s) -> absl::Status {
+    absl::StatusOr<Result> r =
+        s.Exec("SELECT 1 FROM tenants WHERE name = $1", Params().Text(tenant));
+    if (!r.ok()) return r.status();
+    exists = r->rows() > 0;
+    return absl::OkStatus();
+  }));
+  return exists;
+}
+
+// ---------------------------------------------------------------------------
+// The outbox.
+
+namespace {
+
+// Columns in IAM_PG_OUTBOX_COLUMNS order.
+void ReadOutbox(const Result& res, std::vector<OutboxMessage>* out) {
+  for (int row = 0; row < res.rows(); ++row) {
+    OutboxMessage m;
+    m.id = res.Int(row, 0);
+    m.tenant = res.Str(row, 1);
+    m.user_id = res.Str(row, 2);
+    m.channel = res.Str(row, 3);
+    m.recipient = res.Str(row, 4);
+    m.kind = res.Str(row, 5);
+    m.sealed_body = res.Str(row, 6);
+    m.attempts = static_cast<int>(res.Int(row, 7));
+    m.next_attempt_at = res.Time(row, 8);
+    m.last_error = res.Str(row, 9);
+    out->push_back(std::move(m));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<OutboxMessage>> PostgresStore::DueOutbox(absl::Time now, int limit) {
+  std::vector<OutboxMessage> out;
+  if (limit <= 0) return out;
+  IAM_RETURN_IF_ERROR(rep_->Call("read outbox", [&](Session& s) -> absl::Status {
+    out.clear();
+    absl::StatusOr<Result> r =
+        s.Exec("SELECT " IAM_PG_OUTBOX_COLUMNS
+               " FROM outbox WHERE next_attempt_at <= $1 ORDER BY id LIMIT $2",
+               Params().Time(now).Int(limit));
+    if (!r.ok()) return r.status();
+    ReadOutbox(*r, &out);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::vector<OutboxMessage>> PostgresStore::ClaimOutbox(absl::Time now, int limit,
+                                                                      absl::Time lease_until) {
+  std::vector<OutboxMessage> out;
+  if (limit <= 0) return out;
+  IAM_RETURN_IF_ERROR(rep_->Call("claim outbox", [&](Session& s) -> absl::Status {
+    out.clear();
+    // Rows another dispatcher is claiming are skipped, not waited for; the
+    // returned rows carry their due time from before the lease.
+    absl::StatusOr<Result> r = s.Exec(
+        "WITH due AS (SELECT id, next_attempt_at AS due_at FROM outbox"
+        " WHERE next_attempt_at <= $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)"
+        " UPDATE outbox o SET next_attempt_at = $3 FROM due WHERE o.id = due.id"
+        " RETURNING o.id, o.tenant, o.user_id, o.channel, o.recipient, o.kind, o.sealed_body,"
+        " o.attempts, due.due_at, o.last_error",
+        Params().Time(now).Int(limit).Time(lease_until));
+    if (!r.ok()) return r.status();
+    ReadOutbox(*r, &out);
+    return absl::OkStatus();
+  }));
+  std::sort(out.begin(), out.end(),
+            [](const OutboxMessage& a, const OutboxMessage& b) { return a.id < b.id; });
+  return out;
+}
+
+absl::Status PostgresStore::CompleteOutbox(int64_t id) {
+  return rep_->Call("complete outbox message", [&](Session& s) {
+    return s.Run("DELETE FROM outbox WHERE id = $1", Params().Int(id));
+  });
+}
+
+absl::Status PostgresStore::RescheduleOutbox(int64_t id, int attempts, absl::Time next_attempt_at,
+                                             absl::string_view last_error) {
+  return rep_->Call("reschedule outbox message", [&](Session& s) -> absl::Status {
+    absl::StatusOr<Result> r = s.Exec(
+        "UPDATE outbox SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1",
+        Params().Int(id).Int(attempts).Time(next_attempt_at).Text(last_error));
+    if (!r.ok()) return r.status();
+    return r->affected() == 0 ? NotFound("outbox") : absl::OkStatus();
+  });
+}
+
+absl::StatusOr<int64_t> PostgresStore::PendingOutbox() {
+  int64_t n = 0;
+  IAM_RETURN_IF_ERROR(rep_->Call("count outbox", [&](Session& s) -> absl::Status {
+    absl::StatusOr<Result> r = s.Exec("SELECT count(*) FROM outbox");
+    if (!r.ok()) return r.status();
+    n = r->Int(0, 0);
+    return absl::OkStatus();
+  }));
+  return n;
+}
+
+}  // namespace iam
