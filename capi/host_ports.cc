@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "iam/error.h"
 #include "iam/memory_store.h"
+#include "iam/open_store.h"
+#include "iam/postgres_store.h"
 #include "iam/secret.h"
 #include "iam/sqlite_store.h"
 #include "store_json.h"
@@ -338,6 +340,20 @@ using iam::capi::Fill;
 using iam::capi::Impl;
 using iam::capi::Ok;
 
+namespace {
+
+// A handle owning the store `opened` holds, or its error.
+template <typename S>
+int HandleFor(absl::StatusOr<std::unique_ptr<S>> opened, iam_store** out, iam_error* err) {
+  if (!opened.ok()) return Fill(err, opened.status());
+  auto store = std::make_unique<iam::capi::StoreImpl>();
+  store->store = std::shared_ptr<iam::Store>(std::move(*opened));
+  *out = iam::capi::ToHandle<iam_store>(store.release());
+  return Ok(err);
+}
+
+}  // namespace
+
 extern "C" {
 
 int iam_store_open_memory(iam_store** out, iam_error* err) {
@@ -361,11 +377,29 @@ int iam_store_open_sqlite(const char* path, int durable, int busy_timeout_ms, ia
   options.durable = durable != 0;
   if (busy_timeout_ms > 0) options.busy_timeout = absl::Milliseconds(busy_timeout_ms);
   auto opened = iam::SqliteStore::Open(path, options);
-  if (!opened.ok()) return Fill(err, opened.status());
-  auto store = std::make_unique<iam::capi::StoreImpl>();
-  store->store = std::shared_ptr<iam::Store>(std::move(*opened));
-  *out = iam::capi::ToHandle<iam_store>(store.release());
-  return Ok(err);
+  return HandleFor(std::move(opened), out, err);
+  IAM_API_END(err)
+}
+
+int iam_store_open_postgres(const char* conninfo, int pool_size, iam_store** out, iam_error* err) {
+  if (out != nullptr) *out = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(conninfo, err);
+  IAM_REQUIRE(out, err);
+  iam::PostgresOptions options;
+  if (pool_size > 0) options.pool_size = pool_size;
+  auto opened = iam::PostgresStore::Open(conninfo, options);
+  return HandleFor(std::move(opened), out, err);
+  IAM_API_END(err)
+}
+
+int iam_store_open(const char* location, iam_store** out, iam_error* err) {
+  if (out != nullptr) *out = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(location, err);
+  IAM_REQUIRE(out, err);
+  auto opened = iam::OpenStore(location);
+  return HandleFor(std::move(opened), out, err);
   IAM_API_END(err)
 }
 

@@ -9,8 +9,23 @@ bash scripts/deps.sh
 jobs=${IAM_JOBS:-2}
 start=$(date +%s)
 
+# PostgreSQL for the suites that run against PostgresStore: a throwaway server
+# on loopback (scripts/pg_cluster.sh) with PgBouncer in front in transaction
+# pooling mode, stopped on exit, pass or fail. The failover test starts its own.
+pg_dir=$(bash scripts/pg_cluster.sh start --pgbouncer)
+trap 'bash scripts/pg_cluster.sh stop "$pg_dir"' EXIT
+# shellcheck disable=SC1091
+. "$pg_dir/env"
+export IAM_TEST_PG_URL=$PG_URL IAM_TEST_PGBOUNCER_URL=$PG_BOUNCER_URL
+
+# The test builds compile at -O1 with line tables only: half the compile time
+# of -O2 -g on CI's two cores. Benchmarks figures come from bench/run.sh's own
+# release build, never from these.
+test_flags="-O1 -g1 -DNDEBUG"
+
 echo "== build (RelWithDebInfo) [at $(( $(date +%s) - start ))s]"
-cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$test_flags" -DCMAKE_C_FLAGS_RELWITHDEBINFO="$test_flags" >/dev/null
 cmake --build build-test -j"$jobs"
 echo "== ctest [at $(( $(date +%s) - start ))s]"
 ctest --test-dir build-test --output-on-failure -j"$jobs"
@@ -29,6 +44,7 @@ if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
   # ThreadSanitizer; any report fails the run.
   echo "== build (TSan) and the concurrency suites [at $(( $(date +%s) - start ))s]"
   cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIAM_TSAN=ON \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$test_flags" -DCMAKE_C_FLAGS_RELWITHDEBINFO="$test_flags" \
     -DIAM_BUILD_BENCHMARKS=OFF -DIAM_BUILD_TOOLS=OFF -DIAM_INSTALL=OFF >/dev/null
   tsan_suites=(engine_test lifecycle_test store_contract_test wire_service_test import_test)
   cmake --build build-tsan -j"$jobs" --target "${tsan_suites[@]}"
@@ -42,6 +58,7 @@ if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
   # seed corpus; new inputs go to a scratch folder. Long mode: fuzz/README.md.
   echo "== fuzzing (libFuzzer, short mode) [at $(( $(date +%s) - start ))s]"
   CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIAM_FUZZ=ON \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$test_flags" -DCMAKE_C_FLAGS_RELWITHDEBINFO="$test_flags" \
     -DIAM_BUILD_TESTS=OFF -DIAM_BUILD_BENCHMARKS=OFF -DIAM_BUILD_TOOLS=OFF -DIAM_INSTALL=OFF >/dev/null
   cmake --build build-fuzz -j"$jobs" --target wire_fuzz signature_fuzz policy_fuzz validators_fuzz capi_fuzz \
     import_fuzz

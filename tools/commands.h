@@ -23,9 +23,9 @@
 #include "absl/status/statusor.h"
 #include "iam/engine.h"
 #include "iam/notifier.h"
+#include "iam/open_store.h"
 #include "iam/profile.h"
 #include "iam/secret.h"
-#include "iam/sqlite_store.h"
 #include "iam/user.h"
 #include "nlohmann/json.hpp"
 
@@ -130,7 +130,7 @@ iam::Secret ReadSecret(std::string& arg);
 
 // The store, notifier and engine one command uses (a SQLite file at --db).
 struct Session {
-  std::unique_ptr<iam::SqliteStore> store;
+  std::unique_ptr<iam::Store> store;
   std::unique_ptr<iam::JsonLinesNotifier> notifier;
   std::unique_ptr<iam::Authorizer> authorizer;  // null: the engine allows every caller
   std::unique_ptr<iam::Engine> engine;

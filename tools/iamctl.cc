@@ -266,7 +266,10 @@ int Main(int argc, char** argv) {
   AddText(&app, "--profile", &globals.profile_name, absl::StrJoin(profiles, "|"),
           "the rules and error dialect (default huawei)")
       ->check(OneOf(profiles));
-  AddText(&app, "--db", &globals.db, "PATH", "the SQLite file (default ./iam.db)");
+  AddText(&app, "--db", &globals.db, "PATH|URL",
+          "the SQLite file (default ./iam.db), or a PostgreSQL connection string "
+          "(postgresql://... or \"host=... dbname=...\"; the host key then comes from "
+          "IAM_HOST_KEY or IAM_HOST_KEY_FILE)");
 
   Commands commands(&app);
   AddRuleCommands(commands);
@@ -277,7 +280,7 @@ int Main(int argc, char** argv) {
   AddHelpCommand(commands, app);
   for (CLI::App* command : app.get_subcommands({})) {
     command->footer("Global options, before or after the command: --profile " +
-                    absl::StrJoin(profiles, "|") + " (default huawei), --db PATH (default " +
+                    absl::StrJoin(profiles, "|") + " (default huawei), --db PATH|URL (default " +
                     "./iam.db).");
   }
 

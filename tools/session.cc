@@ -20,6 +20,18 @@
 namespace iamctl {
 namespace {
 
+// Where the host key file of the store at `db` is: beside a SQLite file, and
+// for PostgreSQL (whose replicas must all share one key) IAM_HOST_KEY_FILE.
+absl::StatusOr<std::string> HostKeyPath(const std::string& db) {
+  if (!iam::IsPostgresLocation(db)) return db + ".key";
+  const char* path = std::getenv("IAM_HOST_KEY_FILE");
+  if (path != nullptr && *path != '\0') return std::string(path);
+  return iam::MakeError(
+      absl::StatusCode::kFailedPrecondition, "host_key", "host_key.missing",
+      "a PostgreSQL --db needs the host key every replica shares: set "
+      "IAM_HOST_KEY (64 hex digits) or IAM_HOST_KEY_FILE (created 0600 if absent)");
+}
+
 // Reads or creates the 32-byte host key for `db`.
 absl::StatusOr<std::string> HostKey(const std::string& db) {
   iam::InitCrypto();
@@ -34,7 +46,9 @@ absl::StatusOr<std::string> HostKey(const std::string& db) {
     }
     return key;
   }
-  const std::string path = db + ".key";
+  absl::StatusOr<std::string> key_path = HostKeyPath(db);
+  if (!key_path.ok()) return key_path.status();
+  const std::string& path = *key_path;
   if (const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
     struct stat st {};
     // WARNING: a key others can read opens every sealed secret: refuse it.
@@ -69,16 +83,18 @@ absl::StatusOr<std::string> HostKey(const std::string& db) {
 absl::StatusOr<Session> OpenSession(
     const Globals& globals, const std::function<void(iam::EngineOptions&, Session&)>& configure) {
   Session s;
-  iam::SqliteOptions sqlite;
-  sqlite.default_phone_region = std::string(globals.profile->default_phone_region);
-  auto store = iam::SqliteStore::Open(globals.db, sqlite);
+  iam::StoreOptions store_options;
+  store_options.sqlite.default_phone_region = std::string(globals.profile->default_phone_region);
+  auto store = iam::OpenStore(globals.db, store_options);
   if (!store.ok()) return store.status();
   s.store = std::move(*store);
   absl::StatusOr<std::string> key = HostKey(globals.db);
   if (!key.ok()) return key.status();
   const char* notify = std::getenv("IAM_NOTIFY_FILE");
   s.notifier = std::make_unique<iam::JsonLinesNotifier>(
-      notify != nullptr && *notify != '\0' ? notify : globals.db + ".notifications.jsonl");
+      notify != nullptr && *notify != '\0'  ? std::string(notify)
+      : iam::IsPostgresLocation(globals.db) ? std::string("./iam.notifications.jsonl")
+                                            : globals.db + ".notifications.jsonl");
   iam::EngineOptions options;
   options.profile = globals.profile;
   options.host_key = *key;

@@ -299,6 +299,18 @@ IAM_EXPORT IAM_NODISCARD int iam_store_open_memory(iam_store** out, iam_error* e
 IAM_EXPORT IAM_NODISCARD int iam_store_open_sqlite(const char* path, int durable,
                                                    int busy_timeout_ms, iam_store** out,
                                                    iam_error* err);
+/* A PostgreSQL database, shared by every engine that opens it: `conninfo` is
+ * a postgresql:// URL (multi-host with target_session_attrs=read-write to
+ * follow a failover) or a libpq keyword string. Schema migrated once under an
+ * advisory lock. At most `pool_size` connections (0 = 8). Lost connections,
+ * serialization failures and deadlocks are retried with backoff, then
+ * IAM_UNAVAILABLE; a bad conninfo is IAM_INVALID_ARGUMENT (field "store"). */
+IAM_EXPORT IAM_NODISCARD int iam_store_open_postgres(const char* conninfo, int pool_size,
+                                                     iam_store** out, iam_error* err);
+/* The store `location` names, with default options: a PostgreSQL connection
+ * string (postgresql://, postgres:// or "keyword=value ...") opens
+ * PostgreSQL, anything else is a SQLite file path (durable). */
+IAM_EXPORT IAM_NODISCARD int iam_store_open(const char* location, iam_store** out, iam_error* err);
 /* Releases this handle; an engine using the store keeps it alive. */
 IAM_EXPORT void iam_store_destroy(iam_store* store);
 /* Outbox messages not yet delivered, for monitoring. */

@@ -447,6 +447,9 @@ struct IAM_HIDDEN PostgresStore::Rep {
       PQfinish(c);
       return Unavailable(absl::StrCat("connect: ", message));
     }
+    // Notices ("already exists, skipping") are not errors: never printed.
+    PQsetNoticeProcessor(
+        c, [](void*, const char*) {}, nullptr);
     return c;
   }
 

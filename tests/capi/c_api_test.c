@@ -1202,6 +1202,42 @@ static void test_import(void) {
   iam_error_destroy(err);
 }
 
+/* PostgreSQL through the C ABI: a bad connection string names the field;
+ * with the test server (IAM_TEST_PG_URL, set by scripts/test.sh; required)
+ * iam_store_open picks PostgreSQL and users round-trip. */
+static void test_postgres(void) {
+  iam_error* err = NULL;
+  iam_store* store = NULL;
+  iam_engine* engine = NULL;
+  iam_request* req = NULL;
+  char* json = NULL;
+  const char* url = getenv("IAM_TEST_PG_URL");
+  REQUIRE_OK(iam_error_create(&err), err);
+  CHECK(iam_store_open_postgres("postgresql://[::1/x", 0, &store, err) == IAM_INVALID_ARGUMENT);
+  CHECK(store == NULL && strcmp(iam_error_field(err), "store") == 0);
+  CHECK(url != NULL && url[0] != '\0'); /* the test command starts the server */
+  if (url == NULL || url[0] == '\0') {
+    iam_error_destroy(err);
+    return;
+  }
+  REQUIRE_OK(iam_store_open(url, &store, err), err);
+  engine = allow_all_engine(store, err);
+  REQUIRE_OK(iam_request_create(&req, err), err);
+  iam_request_set_tenant(req, TENANT);
+  iam_request_set_username(req, "c.abi.postgres");
+  if (iam_engine_get_user(engine, NULL, TENANT, "c.abi.postgres", NULL, err) == IAM_NOT_FOUND) {
+    REQUIRE_OK(iam_engine_create_user(engine, NULL, req, &json, err), err);
+    iam_free(json);
+  }
+  REQUIRE_OK(iam_engine_get_user(engine, NULL, TENANT, "c.abi.postgres", &json, err), err);
+  CHECK(strstr(json, "\"c.abi.postgres\"") != NULL);
+  iam_free(json);
+  iam_request_destroy(req);
+  iam_engine_destroy(engine);
+  iam_store_destroy(store);
+  iam_error_destroy(err);
+}
+
 int main(int argc, char** argv) {
   const char* scratch = argc > 1 ? argv[1] : ".";
   test_versions_and_limits();
@@ -1210,6 +1246,7 @@ int main(int argc, char** argv) {
   test_host_store();
   test_import();
   test_wire();
+  test_postgres();
   if (failures > 0) {
     fprintf(stderr, "c_api_test: %d check(s) failed\n", failures);
     return 1;

@@ -184,7 +184,9 @@ class Engine:
     Args:
         profile: "huawei" (default), "alibaba", "tencent" or "nist".
         store: None or "memory" (in memory), a SQLite path or "sqlite:///path",
-            an :class:`iam.MemoryStore`/:class:`iam.SqliteStore` (shareable), or
+            a PostgreSQL connection string ("postgresql://..."), an
+            :class:`iam.MemoryStore`/:class:`iam.SqliteStore`/:class:`iam.PostgresStore`
+            (shareable), or
             a Python object implementing the :class:`iam.Store` protocol.
         notifier: a callable ``f(notification)``, an object with ``send()``, or
             an :class:`iam.JsonLinesNotifier`; None keeps messages in the outbox.

@@ -235,6 +235,8 @@ _FUNCTIONS = [
     ("iam_generate_password", c_int, [c_char_p, PolicyP, c_int, c_char_p, c_char_p, c_char_p, POINTER(c_void_p), ErrorP], _check_err),
     ("iam_store_open_memory", c_int, [POINTER(StoreP), ErrorP], _check_err),
     ("iam_store_open_sqlite", c_int, [c_char_p, c_int, c_int, POINTER(StoreP), ErrorP], _check_err),
+    ("iam_store_open_postgres", c_int, [c_char_p, c_int, POINTER(StoreP), ErrorP], _check_err),
+    ("iam_store_open", c_int, [c_char_p, POINTER(StoreP), ErrorP], _check_err),
     ("iam_store_destroy", None, [StoreP], None),
     ("iam_store_pending_outbox", c_int, [StoreP, POINTER(c_int64), ErrorP], _check_err),
     ("iam_buffer_set", c_int, [BufferP, c_char_p, c_size_t], _check_code),

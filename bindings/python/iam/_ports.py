@@ -424,6 +424,22 @@ class SqliteStore(StoreHandle):
         self.path = str(path)
 
 
+class PostgresStore(StoreHandle):
+    """A PostgreSQL database shared by every engine that opens it: ``conninfo``
+    is a postgresql:// URL (multi-host with target_session_attrs=read-write
+    follows a failover) or a libpq keyword string; at most ``pool_size``
+    connections. Transient failures are retried, then :class:`UnavailableError`."""
+
+    def __init__(self, conninfo: str, *, pool_size: int = 8) -> None:
+        ptr = _ffi.StoreP()
+        _ffi.call(lib.iam_store_open_postgres, encode(str(conninfo)), int(pool_size), byref(ptr))
+        super().__init__(ptr)
+        self.conninfo = str(conninfo)
+
+    def __repr__(self) -> str:  # the conninfo may hold a password
+        return "<iam.PostgresStore>"
+
+
 class HostStore(StoreHandle):
     """A Python object implementing the :class:`Store` protocol, as a store."""
 
@@ -438,7 +454,8 @@ class HostStore(StoreHandle):
 
 def open_store(store: Union[None, str, StoreHandle, Any]) -> StoreHandle:
     """A store handle for what ``Engine(store=...)`` accepts: None or "memory"
-    (in memory), a SQLite path or "sqlite:///path" URL, a :class:`StoreHandle`,
+    (in memory), a SQLite path or "sqlite:///path" URL, a PostgreSQL
+    connection string ("postgresql://..." or "host=... dbname=..."), a :class:`StoreHandle`,
     or a Python object implementing the :class:`Store` protocol."""
     if store is None:
         return MemoryStore()
@@ -449,12 +466,16 @@ def open_store(store: Union[None, str, StoreHandle, Any]) -> StoreHandle:
         if text in ("memory", ":memory:", "memory:"):
             return MemoryStore()
         if text.startswith("sqlite:///"):
-            text = text[len("sqlite://"):]
-        elif text.startswith("sqlite:"):
-            text = text[len("sqlite:"):]
-        elif "://" in text:
-            raise ValueError("unsupported store URL %r (use a path or sqlite:///path)" % text)
-        return SqliteStore(text)
+            return SqliteStore(text[len("sqlite://"):])
+        if text.startswith("sqlite:"):
+            return SqliteStore(text[len("sqlite:"):])
+        if "://" in text and not text.startswith(("postgresql://", "postgres://")):
+            raise ValueError("unsupported store URL scheme in %r (use a path, sqlite:///path "
+                             "or postgresql://...)" % text.split("://")[0])
+        # The library tells a PostgreSQL connection string from a SQLite path.
+        ptr = _ffi.StoreP()
+        _ffi.call(lib.iam_store_open, encode(text), byref(ptr))
+        return StoreHandle(ptr)
     return HostStore(store)
 
 

@@ -349,7 +349,7 @@ def test_sqlite_store_persists(tmp_path):
             a.create_user(tenant=TENANT, username="bob.smith", generate_password=True)
             assert b.get_user(tenant=TENANT, username="bob.smith").username == "bob.smith"
     with pytest.raises(ValueError):
-        iam.Engine(authorizer="allow_all", store="postgres://localhost/iam")
+        iam.Engine(authorizer="allow_all", store="mysql://localhost/iam")  # postgresql:// is a store
     with pytest.raises(iam.InvalidParameter) as e:
         iam.Engine(authorizer="allow_all", host_key=b"short")
     assert e.value.reason == "host_key.invalid"

@@ -241,3 +241,33 @@ def test_the_default_authorizer_is_the_policy_evaluator():
         assert "iam:DeleteUser" in e.value.message
     with pytest.raises(ValueError):
         iam.Engine(authorizer="allow_everything")
+
+
+def _pg_url() -> str:
+    import os
+    url = os.environ.get("IAM_TEST_PG_URL", "")
+    assert url, "IAM_TEST_PG_URL is not set: scripts/test.sh starts the PostgreSQL server"
+    return url
+
+
+def test_postgres_store_by_url_and_by_class():
+    import uuid
+    url = _pg_url()
+    name = "py.pg." + uuid.uuid4().hex[:12]
+    with iam.Engine(authorizer="allow_all", store=url) as engine:
+        created = engine.create_user(tenant=TENANT, username=name, email=name + "@example.com")
+    store = iam.PostgresStore(url, pool_size=2)
+    assert "postgres" not in repr(store).split("PostgresStore")[1]  # no conninfo (passwords)
+    with iam.Engine(authorizer="allow_all", store=store) as engine:
+        assert engine.get_user(tenant=TENANT, user=name).id == created.user.id
+        with pytest.raises(iam.AlreadyExists) as e:
+            engine.create_user(tenant=TENANT, username="x" + name, email=name + "@EXAMPLE.com")
+        assert e.value.reason == "email.duplicate"
+
+
+def test_store_locations_that_are_refused():
+    with pytest.raises(ValueError, match="mysql"):
+        iam.Engine(authorizer="allow_all", store="mysql://db/iam")
+    with pytest.raises(iam.InvalidParameter) as e:
+        iam.PostgresStore("postgresql://[::1/x")
+    assert e.value.field == "store"
