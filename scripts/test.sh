@@ -96,6 +96,11 @@ run_pytest env IAMCTL="$PWD/build-test/tools/iamctl" IAM_LIBRARY="$PWD/build-tes
 echo "== python bindings (pytest) [at $(( $(date +%s) - start ))s]"
 run_pytest env IAM_LIBRARY="$PWD/build-test/libiam.so" /usr/bin/python3 -m pytest -q bindings/python/tests
 
+# A primary and a standby of their own; SIGKILL, promotion, and the count of
+# acknowledged creates lost with a synchronous and an asynchronous standby.
+echo "== PostgreSQL failover (pytest; long mode: IAM_FAILOVER_ROUNDS) [at $(( $(date +%s) - start ))s]"
+run_pytest env IAM_LIBRARY="$PWD/build-test/libiam.so" /usr/bin/python3 -m pytest -q -s tests/failover
+
 echo "== end to end: iamctl serve with the Huawei SDK, the OpenStack client, curl, abuse [at $(( $(date +%s) - start ))s]"
 bash tests/e2e/run.sh build-test
 if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
