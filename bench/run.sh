@@ -53,6 +53,11 @@ fi
 /usr/bin/python3 bench/import_bench.py --build "$BUILD_DIR" --out "$OUT_DIR/import.json" \
   | tee "$OUT_DIR/import.txt"
 
+# Creates/s on one database from 1, 2 and 4 processes: SQLite, PostgreSQL, and
+# PostgreSQL with a synchronous standby, pgbench on the same server beside.
+/usr/bin/python3 bench/store_bench.py --build "$BUILD_DIR" --out "$OUT_DIR/store.json" \
+  | tee "$OUT_DIR/store.txt"
+
 # The HTTP server (wrk, the signed-request client) beside Keystone's own
 # POST /v3/users, in the same run: docs/bench/server.json.
 bash bench/server/run.sh "$BUILD_DIR" 5 | tee "$OUT_DIR/server.txt"
