@@ -5,7 +5,9 @@ by email, and prints "ACK name ..." once a call has returned. It is killed with
 SIGKILL at a random moment; each start first delivers what the outbox holds
 (what a killed writer had leased waits for its lease to end).
 
-    crash_writer.py DB NOTIFY_FILE ROUND [--dispatch-only]
+    crash_writer.py STORE NOTIFY_FILE ROUND [--dispatch-only]
+
+STORE is a SQLite path or a PostgreSQL connection string.
 """
 import sys
 import time
@@ -23,7 +25,7 @@ def main() -> None:
     clock = None
     if "--dispatch-only" in sys.argv:
         clock = iam.FakeClock(time.time() + 300)
-    with iam.Engine(store=iam.SqliteStore(db), notifier=iam.JsonLinesNotifier(notify),
+    with iam.Engine(store=db, notifier=iam.JsonLinesNotifier(notify),
                     authorizer="allow_all", argon2="tests", host_key=HOST_KEY,
                     clock=clock) as engine:
         engine.dispatch_outbox()
