@@ -16,6 +16,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <string>
@@ -253,6 +254,14 @@ absl::Status StatementError(absl::string_view state, absl::string_view message,
   return MakeError(absl::StatusCode::kInternal, "", "store.internal", text);
 }
 
+// A libpq message on one line, without its trailing newline.
+std::string Trimmed(const char* message) {
+  std::string m = message != nullptr ? message : "";
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  absl::StrReplaceAll({{"\n", "; "}}, &m);
+  return m;
+}
+
 // ---------------------------------------------------------------------------
 // Parameters and results.
 
@@ -341,6 +350,24 @@ class Result {
   PGresult* res_;
 };
 
+// One statement of a pipelined commit and what its outcome means: `check`
+// judges its rows (null: any result is fine), `on_unique` is the error when it
+// fails on a unique index (OK: such a failure is an error like any other).
+struct Step {
+  using Check = std::function<absl::Status(const Result&)>;
+  Step(const char* sql, Params params, absl::Status on_unique = absl::OkStatus(),
+       Check check = nullptr)
+      : sql(sql),
+        params(std::move(params)),
+        on_unique(std::move(on_unique)),
+        check(std::move(check)) {}
+
+  const char* sql;
+  Params params;
+  absl::Status on_unique;
+  Check check;
+};
+
 // One connection in use by one call. Records how the last statement failed,
 // which tells the retry loop what to do.
 class Session {
@@ -379,6 +406,63 @@ class Session {
     return Check(Result(PQexec(conn_, sql.c_str())), what).status();
   }
 
+  // Sends every step at once (libpq pipeline mode: one round trip), then
+  // judges the outcomes in order: the first failed check or statement is the
+  // answer. Statements after a failed one do not run; statements after a
+  // failed check do, inside the caller's transaction, which rolls back.
+  absl::Status Pipeline(const std::vector<Step>& steps) {
+    state_.clear();
+    if (PQenterPipelineMode(conn_) != 1) return Check(Result(nullptr), "pipeline").status();
+    bool sent = true;
+    for (const Step& step : steps) {
+      const int n = step.params.size();
+      std::vector<const char*> values(n);
+      std::vector<int> lengths(n);
+      std::vector<int> formats(n, 1);
+      for (int i = 0; i < n; ++i) {
+        values[i] = step.params.value(i).data();
+        lengths[i] = static_cast<int>(step.params.value(i).size());
+      }
+      if (PQsendQueryParams(conn_, step.sql, n, step.params.types(), values.data(), lengths.data(),
+                            formats.data(), /*resultFormat=*/1) != 1) {
+        sent = false;
+        break;
+      }
+    }
+    if (!sent || PQpipelineSync(conn_) != 1) {
+      return StatementError("08006", Trimmed(PQerrorMessage(conn_)), "pipeline");
+    }
+    absl::Status verdict;
+    size_t next = 0;  // the step the next result belongs to
+    for (int nulls = 0; nulls <= static_cast<int>(steps.size()) + 2;) {
+      PGresult* raw = PQgetResult(conn_);
+      if (raw == nullptr) {
+        if (broken()) break;
+        ++nulls;  // the end of one statement's results
+        continue;
+      }
+      Result res(raw);
+      const ExecStatusType st = PQresultStatus(raw);
+      if (st == PGRES_PIPELINE_SYNC) {
+        PQexitPipelineMode(conn_);
+        return verdict;
+      }
+      if (next >= steps.size()) continue;
+      const Step& step = steps[next++];
+      if (st == PGRES_PIPELINE_ABORTED || !verdict.ok()) continue;
+      absl::StatusOr<Result> checked = Check(std::move(res), "commit");
+      if (!checked.ok()) {
+        verdict = unique_violation() && !step.on_unique.ok() ? step.on_unique : checked.status();
+      } else if (step.check) {
+        verdict = step.check(*checked);
+      }
+    }
+    // The connection broke before the sync point: what ran is unknown, and
+    // the transaction cannot commit.
+    if (!broken()) PQexitPipelineMode(conn_);
+    return StatementError("08006", Trimmed(PQerrorMessage(conn_)), "pipeline");
+  }
+
   absl::Status Begin() { return Script("BEGIN", "begin"); }
   absl::Status Commit() { return Script("COMMIT", "commit"); }
 
@@ -409,13 +493,6 @@ class Session {
 
 // ---------------------------------------------------------------------------
 // The connection pool.
-
-std::string Trimmed(const char* message) {
-  std::string m = message != nullptr ? message : "";
-  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
-  absl::StrReplaceAll({{"\n", "; "}}, &m);
-  return m;
-}
 
 }  // namespace
 
@@ -537,10 +614,12 @@ struct IAM_HIDDEN PostgresStore::Rep {
   }
 
   absl::Status Migrate();
-  absl::Status Apply(Session& s, const WriteSet& w);
-  absl::Status WriteUser(Session& s, const UserRecord& r, int64_t version, bool update);
-  absl::Status ClaimKeys(Session& s, const UserRecord& r);
-  absl::Status AddMemberships(Session& s, const UserRecord& r);
+  // Commit's statements, in order, with what their outcomes mean.
+  absl::Status Plan(const WriteSet& w, std::vector<Step>& steps);
+  absl::Status WriteUser(std::vector<Step>& steps, const UserRecord& r, int64_t version,
+                         bool update);
+  void ClaimKeys(std::vector<Step>& steps, const UserRecord& r);
+  void AddMemberships(std::vector<Step>& steps, const UserRecord& r);
 };
 
 // ---------------------------------------------------------------------------
@@ -645,8 +724,18 @@ absl::StatusOr<UserRecord> ReadUser(const Result& res, int row) {
 
 }  // namespace
 
-absl::Status PostgresStore::Rep::WriteUser(Session& s, const UserRecord& r, int64_t version,
-                                           bool update) {
+namespace {
+
+absl::Status NoRowIsNotFound(const Result& r, absl::string_view what) {
+  return r.rows() == 0 ? NotFound(what) : absl::OkStatus();
+}
+
+}  // namespace
+
+// Appends the insert (or, with `update`, the replacement by id) of the user
+// row; kAlreadyExists reason "id.duplicate" when a new user's id is taken.
+absl::Status PostgresStore::Rep::WriteUser(std::vector<Step>& steps, const UserRecord& r,
+                                           int64_t version, bool update) {
   const User& u = r.user;
   absl::StatusOr<internal::UserJsonColumns> json = internal::EncodeUserJson(r);
   if (!json.ok()) return json.status();
@@ -682,70 +771,60 @@ absl::Status PostgresStore::Rep::WriteUser(Session& s, const UserRecord& r, int6
       .Text(json->password_history)
       .Int(r.failed_logins)
       .Time(r.locked_until);
-  absl::Status st = s.Run(
-      update ? "UPDATE users SET tenant = $2, username = $3, display_name = $4, "
-               "description = $5, email = $6, email_verified = $7, phone_region = $8, "
-               "phone = $9, phone_verified = $10, external_id = $11, enabled = $12, "
-               "default_project_id = $13, primary_ou = $14, ou_ids = $15, group_ids = $16, "
-               "custom_fields = $17, policies = $18, console_access = $19, "
-               "password_reset_required = $20, sms_login_verification = $21, created_at = $22, "
-               "password_changed_at = $23, password_expires_at = $24, version = $25, "
-               "canonical_username = $26, canonical_email = $27, password_hash = $28, "
-               "password_history = $29, failed_logins = $30, locked_until = $31 WHERE id = $1"
-             : "INSERT INTO users (" IAM_PG_USER_COLUMNS
-               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-               "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)",
-      p);
-  if (!update && s.unique_violation()) return internal::DuplicateError(UserKey::kId);
-  return st;
+  steps.push_back(
+      {update ? "UPDATE users SET tenant = $2, username = $3, display_name = $4, "
+                "description = $5, email = $6, email_verified = $7, phone_region = $8, "
+                "phone = $9, phone_verified = $10, external_id = $11, enabled = $12, "
+                "default_project_id = $13, primary_ou = $14, ou_ids = $15, group_ids = $16, "
+                "custom_fields = $17, policies = $18, console_access = $19, "
+                "password_reset_required = $20, sms_login_verification = $21, created_at = $22, "
+                "password_changed_at = $23, password_expires_at = $24, version = $25, "
+                "canonical_username = $26, canonical_email = $27, password_hash = $28, "
+                "password_history = $29, failed_logins = $30, locked_until = $31 WHERE id = $1"
+              : "INSERT INTO users (" IAM_PG_USER_COLUMNS
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+                "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)",
+       std::move(p), update ? absl::OkStatus() : internal::DuplicateError(UserKey::kId)});
+  return absl::OkStatus();
 }
 
-absl::Status PostgresStore::Rep::ClaimKeys(Session& s, const UserRecord& r) {
+// Appends the claims of the record's unique keys, in UniqueKeysOf order; the
+// first one taken fails with its "<key>.duplicate" error.
+void PostgresStore::Rep::ClaimKeys(std::vector<Step>& steps, const UserRecord& r) {
   for (const UniqueKey& k : internal::UniqueKeysOf(r)) {
-    absl::Status st = s.Run(
-        "INSERT INTO user_keys (tenant, kind, value, user_id) VALUES ($1, $2, $3, $4)",
-        Params().Text(r.user.tenant).Int(static_cast<int>(k.key)).Text(k.value).Text(r.user.id));
-    if (s.unique_violation()) return internal::DuplicateError(k);
-    IAM_RETURN_IF_ERROR(st);
+    steps.push_back(
+        {"INSERT INTO user_keys (tenant, kind, value, user_id) VALUES ($1, $2, $3, $4)",
+         Params().Text(r.user.tenant).Int(static_cast<int>(k.key)).Text(k.value).Text(r.user.id),
+         internal::DuplicateError(k)});
   }
-  return absl::OkStatus();
 }
 
-// Records which entries the user references, each entry row key-share
-// locked so that a concurrent DeleteEntry either waits for this commit and
-// sees the reference, or deletes first and this lock finds nothing.
-absl::Status PostgresStore::Rep::AddMemberships(Session& s, const UserRecord& r) {
+// Appends the memberships of the entries the user references, each entry
+// row key-share locked so that a concurrent DeleteEntry either waits for this
+// commit and sees the reference, or deletes first and the lock finds nothing.
+void PostgresStore::Rep::AddMemberships(std::vector<Step>& steps, const UserRecord& r) {
   auto lock = [&](EntryKind kind, const std::string& ref, bool by_name) {
-    return s.Run(by_name ? "SELECT 1 FROM entries WHERE tenant = $1 AND kind = $2"
-                           " AND folded_name = $3 FOR KEY SHARE"
-                         : "SELECT 1 FROM entries WHERE tenant = $1 AND kind = $2"
-                           " AND id = $3 FOR KEY SHARE",
-                 Params()
-                     .Text(r.user.tenant)
-                     .Int(static_cast<int>(kind))
-                     .Text(by_name ? FoldName(ref) : ref));
+    steps.push_back({by_name ? "SELECT 1 FROM entries WHERE tenant = $1 AND kind = $2"
+                               " AND folded_name = $3 FOR KEY SHARE"
+                             : "SELECT 1 FROM entries WHERE tenant = $1 AND kind = $2"
+                               " AND id = $3 FOR KEY SHARE",
+                     Params()
+                         .Text(r.user.tenant)
+                         .Int(static_cast<int>(kind))
+                         .Text(by_name ? FoldName(ref) : ref)});
   };
-  auto add = [&](EntryKind kind, const std::string& ref) -> absl::Status {
-    IAM_RETURN_IF_ERROR(lock(kind, ref, kind == EntryKind::kCustomField));
-    return s.Run(
-        "INSERT INTO memberships (user_id, tenant, kind, ref) VALUES ($1, $2, $3, $4) "
-        "ON CONFLICT DO NOTHING",
-        Params().Text(r.user.id).Text(r.user.tenant).Int(static_cast<int>(kind)).Text(ref));
+  auto add = [&](EntryKind kind, const std::string& ref) {
+    lock(kind, ref, kind == EntryKind::kCustomField);
+    steps.push_back(
+        {"INSERT INTO memberships (user_id, tenant, kind, ref) VALUES ($1, $2, $3, $4) "
+         "ON CONFLICT DO NOTHING",
+         Params().Text(r.user.id).Text(r.user.tenant).Int(static_cast<int>(kind)).Text(ref)});
   };
-  for (const std::string& p : r.user.policies) {
-    IAM_RETURN_IF_ERROR(lock(EntryKind::kPolicy, p, /*by_name=*/true));
-  }
-  for (const std::string& g : r.user.groups) IAM_RETURN_IF_ERROR(add(EntryKind::kGroup, g));
-  if (!r.user.primary_ou.empty()) {
-    IAM_RETURN_IF_ERROR(add(EntryKind::kOrganizationalUnit, r.user.primary_ou));
-  }
-  for (const std::string& o : r.user.ous) {
-    IAM_RETURN_IF_ERROR(add(EntryKind::kOrganizationalUnit, o));
-  }
-  for (const auto& [name, value] : r.user.custom_fields) {
-    IAM_RETURN_IF_ERROR(add(EntryKind::kCustomField, name));
-  }
-  return absl::OkStatus();
+  for (const std::string& p : r.user.policies) lock(EntryKind::kPolicy, p, /*by_name=*/true);
+  for (const std::string& g : r.user.groups) add(EntryKind::kGroup, g);
+  if (!r.user.primary_ou.empty()) add(EntryKind::kOrganizationalUnit, r.user.primary_ou);
+  for (const std::string& o : r.user.ous) add(EntryKind::kOrganizationalUnit, o);
+  for (const auto& [name, value] : r.user.custom_fields) add(EntryKind::kCustomField, name);
 }
 
 namespace {
@@ -771,135 +850,148 @@ absl::Status AccessKeyDuplicate() {
 
 }  // namespace
 
-// The same steps, checks and errors, in the same order, as SqliteStore's Apply.
-absl::Status PostgresStore::Rep::Apply(Session& s, const WriteSet& w) {
+// The statements of a write set: the same steps, checks and errors, in the
+// same order, as SqliteStore's Apply. Errors found before any statement (text
+// that cannot be encoded) return here.
+absl::Status PostgresStore::Rep::Plan(const WriteSet& w, std::vector<Step>& steps) {
   // 1. Idempotency records: an expired one is replaced, a live one conflicts.
   for (const IdempotencyRecord& rec : w.idempotency) {
-    IAM_RETURN_IF_ERROR(s.Run(
-        "DELETE FROM idempotency WHERE tenant = $1 AND client_token = $2 AND expires_at <= $3",
-        Params().Text(rec.tenant).Text(rec.client_token).Time(w.now)));
-    absl::Status st = s.Run(
-        "INSERT INTO idempotency (tenant, client_token, fingerprint, response, expires_at) "
-        "VALUES ($1, $2, $3, $4, $5)",
-        Params()
-            .Text(rec.tenant)
-            .Text(rec.client_token)
-            .Text(rec.fingerprint)
-            .Text(rec.response)
-            .Time(rec.expires_at));
-    if (s.unique_violation()) return internal::IdempotencyConflict();
-    IAM_RETURN_IF_ERROR(st);
+    steps.push_back(
+        {"DELETE FROM idempotency WHERE tenant = $1 AND client_token = $2 AND expires_at <= $3",
+         Params().Text(rec.tenant).Text(rec.client_token).Time(w.now)});
+    steps.push_back(
+        {"INSERT INTO idempotency (tenant, client_token, fingerprint, response, "
+         "expires_at) VALUES ($1, $2, $3, $4, $5)",
+         Params()
+             .Text(rec.tenant)
+             .Text(rec.client_token)
+             .Text(rec.fingerprint)
+             .Text(rec.response)
+             .Time(rec.expires_at),
+         internal::IdempotencyConflict()});
   }
 
   // 2. Deleted users (unique keys and memberships by ON DELETE CASCADE).
   for (const std::string& id : w.deleted_user_ids) {
-    absl::StatusOr<Result> r =
-        s.Exec("SELECT 1 FROM users WHERE id = $1 AND tenant = $2 FOR UPDATE",
-               Params().Text(id).Text(w.tenant));
-    if (!r.ok()) return r.status();
-    if (r->rows() == 0) return NotFound("user");
-    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM access_keys WHERE user_id = $1", Params().Text(id)));
-    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM tokens WHERE user_id = $1", Params().Text(id)));
-    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM users WHERE id = $1", Params().Text(id)));
+    steps.push_back({"SELECT 1 FROM users WHERE id = $1 AND tenant = $2 FOR UPDATE",
+                     Params().Text(id).Text(w.tenant), absl::OkStatus(),
+                     [](const Result& r) { return NoRowIsNotFound(r, "user"); }});
+    steps.push_back({"DELETE FROM access_keys WHERE user_id = $1", Params().Text(id)});
+    steps.push_back({"DELETE FROM tokens WHERE user_id = $1", Params().Text(id)});
+    steps.push_back({"DELETE FROM users WHERE id = $1", Params().Text(id)});
   }
 
   // 3. Updated users: every version checked (the rows locked), every old key
   // released, then the new rows and keys.
   for (const WriteSet::Update& up : w.updated_users) {
-    absl::StatusOr<Result> r = s.Exec("SELECT version FROM users WHERE id = $1 FOR UPDATE",
-                                      Params().Text(up.record.user.id));
-    if (!r.ok()) return r.status();
-    if (r->rows() == 0) return NotFound("user");
-    if (r->Int(0, 0) != up.expected_version) return internal::VersionConflict();
+    const int64_t expected = up.expected_version;
+    steps.push_back({"SELECT version FROM users WHERE id = $1 FOR UPDATE",
+                     Params().Text(up.record.user.id), absl::OkStatus(),
+                     [expected](const Result& r) -> absl::Status {
+                       if (r.rows() == 0) return NotFound("user");
+                       if (r.Int(0, 0) != expected) return internal::VersionConflict();
+                       return absl::OkStatus();
+                     }});
   }
   for (const WriteSet::Update& up : w.updated_users) {
-    const Params id = Params().Text(up.record.user.id);
-    if (up.revoke_tokens) IAM_RETURN_IF_ERROR(s.Run("DELETE FROM tokens WHERE user_id = $1", id));
-    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM user_keys WHERE user_id = $1", id));
-    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM memberships WHERE user_id = $1", id));
+    const std::string& id = up.record.user.id;
+    if (up.revoke_tokens) {
+      steps.push_back({"DELETE FROM tokens WHERE user_id = $1", Params().Text(id)});
+    }
+    steps.push_back({"DELETE FROM user_keys WHERE user_id = $1", Params().Text(id)});
+    steps.push_back({"DELETE FROM memberships WHERE user_id = $1", Params().Text(id)});
   }
   for (const WriteSet::Update& up : w.updated_users) {
-    IAM_RETURN_IF_ERROR(WriteUser(s, up.record, up.expected_version + (up.keep_version ? 0 : 1),
+    IAM_RETURN_IF_ERROR(WriteUser(steps, up.record, up.expected_version + (up.keep_version ? 0 : 1),
                                   /*update=*/true));
   }
   for (const WriteSet::Update& up : w.updated_users) {
-    IAM_RETURN_IF_ERROR(ClaimKeys(s, up.record));
-    IAM_RETURN_IF_ERROR(AddMemberships(s, up.record));
+    ClaimKeys(steps, up.record);
+    AddMemberships(steps, up.record);
   }
 
   // 4. New users.
   for (const UserRecord& r : w.new_users) {
-    IAM_RETURN_IF_ERROR(WriteUser(s, r, r.user.version, /*update=*/false));
-    IAM_RETURN_IF_ERROR(ClaimKeys(s, r));
-    IAM_RETURN_IF_ERROR(AddMemberships(s, r));
+    IAM_RETURN_IF_ERROR(WriteUser(steps, r, r.user.version, /*update=*/false));
+    ClaimKeys(steps, r);
+    AddMemberships(steps, r);
   }
 
   // 5. Access keys.
   for (const AccessKeyRecord& k : w.new_access_keys) {
-    absl::Status st = s.Run("INSERT INTO access_keys (" IAM_PG_ACCESS_KEY_COLUMNS
-                            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                            AccessKeyParams(k));
-    if (s.unique_violation()) return AccessKeyDuplicate();
-    IAM_RETURN_IF_ERROR(st);
+    steps.push_back({"INSERT INTO access_keys (" IAM_PG_ACCESS_KEY_COLUMNS
+                     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     AccessKeyParams(k), AccessKeyDuplicate()});
   }
   for (const AccessKeyRecord& k : w.updated_access_keys) {
-    absl::StatusOr<Result> r = s.Exec(
-        "UPDATE access_keys SET tenant = $2, user_id = $3, sealed_secret = $4, key_id = $5, "
-        "enabled = $6, created_at = $7, last_used_at = $8, description = $9 WHERE id = $1",
-        AccessKeyParams(k));
-    if (!r.ok()) return r.status();
-    if (r->affected() == 0) return NotFound("access_key");
+    steps.push_back(
+        {"UPDATE access_keys SET tenant = $2, user_id = $3, sealed_secret = $4, key_id = $5, "
+         "enabled = $6, created_at = $7, last_used_at = $8, description = $9 WHERE id = $1",
+         AccessKeyParams(k), absl::OkStatus(), [](const Result& r) {
+           return r.affected() == 0 ? NotFound("access_key") : absl::OkStatus();
+         }});
   }
   for (const std::string& id : w.deleted_access_key_ids) {
-    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM access_keys WHERE id = $1", Params().Text(id)));
+    steps.push_back({"DELETE FROM access_keys WHERE id = $1", Params().Text(id)});
   }
 
   // 6. Tokens (a hash written again replaces the record).
   for (const TokenRecord& t : w.new_tokens) {
-    IAM_RETURN_IF_ERROR(
-        s.Run("INSERT INTO tokens (hash, tenant, user_id, purpose, expires_at) "
-              "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO UPDATE SET "
-              "tenant = excluded.tenant, user_id = excluded.user_id, purpose = excluded.purpose, "
-              "expires_at = excluded.expires_at",
-              Params()
-                  .Text(t.hash)
-                  .Text(t.tenant)
-                  .Text(t.user_id)
-                  .Int(static_cast<int>(t.purpose))
-                  .Time(t.expires_at)));
+    steps.push_back(
+        {"INSERT INTO tokens (hash, tenant, user_id, purpose, expires_at) "
+         "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO UPDATE SET "
+         "tenant = excluded.tenant, user_id = excluded.user_id, purpose = excluded.purpose, "
+         "expires_at = excluded.expires_at",
+         Params()
+             .Text(t.hash)
+             .Text(t.tenant)
+             .Text(t.user_id)
+             .Int(static_cast<int>(t.purpose))
+             .Time(t.expires_at)});
   }
   for (const std::string& h : w.deleted_token_hashes) {
-    IAM_RETURN_IF_ERROR(s.Run("DELETE FROM tokens WHERE hash = $1", Params().Text(h)));
+    steps.push_back({"DELETE FROM tokens WHERE hash = $1", Params().Text(h)});
   }
 
   // 7. The outbox; ids from the identity column.
   for (const OutboxMessage& m : w.outbox) {
-    IAM_RETURN_IF_ERROR(
-        s.Run("INSERT INTO outbox (tenant, user_id, channel, recipient, kind, "
-              "sealed_body, attempts, next_attempt_at, last_error) "
-              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-              Params()
-                  .Text(m.tenant)
-                  .Text(m.user_id)
-                  .Text(m.channel)
-                  .Text(m.recipient)
-                  .Text(m.kind)
-                  .Bytes(m.sealed_body)
-                  .Int(m.attempts)
-                  .Time(m.next_attempt_at)
-                  .Text(m.last_error)));
+    steps.push_back(
+        {"INSERT INTO outbox (tenant, user_id, channel, recipient, kind, "
+         "sealed_body, attempts, next_attempt_at, last_error) "
+         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         Params()
+             .Text(m.tenant)
+             .Text(m.user_id)
+             .Text(m.channel)
+             .Text(m.recipient)
+             .Text(m.kind)
+             .Bytes(m.sealed_body)
+             .Int(m.attempts)
+             .Time(m.next_attempt_at)
+             .Text(m.last_error)});
   }
   return absl::OkStatus();
 }
 
 absl::Status PostgresStore::Commit(const WriteSet& writes) {
-  // This commit's id, recorded with it: after a connection lost while
-  // committing, a retry first asks whether the commit landed.
+  // The statements, planned once: BEGIN, the write set, this commit's id
+  // (recorded with it: after a connection lost while committing, a retry
+  // first asks whether the commit landed), and now and then the pruning of
+  // old ids. Sent as one pipeline, then COMMIT: two round trips.
+  std::vector<Step> steps;
+  steps.push_back({"BEGIN", Params()});
+  IAM_RETURN_IF_ERROR(rep_->Plan(writes, steps));
   std::random_device random;
   const std::string commit_id =
       absl::StrCat(absl::Hex(random(), absl::kZeroPad8), absl::Hex(random(), absl::kZeroPad8),
                    absl::Hex(random(), absl::kZeroPad8), absl::Hex(random(), absl::kZeroPad8));
-  const bool prune = rep_->commits.fetch_add(1) % 1024 == 0;
+  const absl::Time now = absl::Now();
+  steps.push_back({"INSERT INTO iam_commits (id, committed_at) VALUES ($1, $2)",
+                   Params().Text(commit_id).Time(now)});
+  if (rep_->commits.fetch_add(1) % 1024 == 0) {
+    steps.push_back({"DELETE FROM iam_commits WHERE committed_at < $1",
+                     Params().Time(now - kCommitIdRetention)});
+  }
   bool maybe_applied = false;
   return rep_->Call("commit", [&](Session& s) -> absl::Status {
     if (maybe_applied) {
@@ -909,15 +1001,7 @@ absl::Status PostgresStore::Commit(const WriteSet& writes) {
       if (r->rows() > 0) return absl::OkStatus();
       maybe_applied = false;
     }
-    IAM_RETURN_IF_ERROR(s.Begin());
-    IAM_RETURN_IF_ERROR(rep_->Apply(s, writes));
-    const absl::Time now = absl::Now();
-    IAM_RETURN_IF_ERROR(s.Run("INSERT INTO iam_commits (id, committed_at) VALUES ($1, $2)",
-                              Params().Text(commit_id).Time(now)));
-    if (prune) {
-      IAM_RETURN_IF_ERROR(s.Run("DELETE FROM iam_commits WHERE committed_at < $1",
-                                Params().Time(now - kCommitIdRetention)));
-    }
+    IAM_RETURN_IF_ERROR(s.Pipeline(steps));
     absl::Status committed = s.Commit();
     if (!committed.ok() && s.broken()) maybe_applied = true;
     return committed;
