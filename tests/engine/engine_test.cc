@@ -255,7 +255,9 @@ TEST_P(EngineTest, ThreadsRacingWithOneClientTokenGetOneUser) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 1u);
   EXPECT_EQ(std::set<std::string>(request_ids.begin(), request_ids.end()).size(), 1u);
-  auto page = store_->ListUsers({"tenant1"});
+  ListUsersQuery everyone;
+  everyone.tenant = "tenant1";
+  auto page = store_->ListUsers(everyone);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->users.size(), 1u);
 }
@@ -347,7 +349,9 @@ TEST_P(EngineTest, CrossFieldRules) {
               "tenant", "tenant.invalid");
   // Nothing was written by any of the failures above: only the bare user and
   // the recipient exist.
-  auto page = store_->ListUsers({"tenant1"});
+  ListUsersQuery everyone;
+  everyone.tenant = "tenant1";
+  auto page = store_->ListUsers(everyone);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->users.size(), 2u);
 }
@@ -879,8 +883,7 @@ TEST_P(EngineTest, ConflictAndBatchSiblingHaveTheirDialectErrors) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, EngineTest,
-                         AllStoreKinds(), StoreKindName);
+INSTANTIATE_TEST_SUITE_P(Stores, EngineTest, AllStoreKinds(), StoreKindName);
 
 }  // namespace
 }  // namespace iam
