@@ -15,6 +15,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -63,10 +64,7 @@ def pgbench_tps(pg_dir, procs, seconds):
     """PostgreSQL's own pgbench (TPC-B-like: 5 statements and a commit) on the
     same server, the same number of clients: the server's transaction ceiling
     here, the peer of a create (about 10 statements and a commit)."""
-    env = {}
-    for line in open(os.path.join(pg_dir, "env")):
-        key, _, value = line.strip()[len("export "):].partition("=")
-        env[key] = value.strip("'\"")
+    env = cluster_env(pg_dir)
     binary = os.path.join(subprocess.run(["pg_config", "--bindir"], capture_output=True,
                                          text=True).stdout.strip() or "/usr/lib/postgresql/15/bin",
                           "pgbench")
@@ -88,11 +86,18 @@ def cluster(*args):
                           text=True).stdout.strip()
 
 
-def pg_url(pg_dir):
+def cluster_env(pg_dir):
+    """The assignments of pg_cluster.sh's DIR/env ("export A='x' B='y'" lines)."""
+    env = {}
     for line in open(os.path.join(pg_dir, "env")):
-        if line.startswith("export PG_URL="):
-            return line.strip().split("=", 1)[1].strip("'\"")
-    raise SystemExit("no PG_URL in %s/env" % pg_dir)
+        for word in shlex.split(line)[1:]:
+            key, _, value = word.partition("=")
+            env[key] = value
+    return env
+
+
+def pg_url(pg_dir):
+    return cluster_env(pg_dir)["PG_URL"]
 
 
 def main():

@@ -12,6 +12,7 @@ lagging standby would be.
 
 Short mode: one kill per mode. Long mode: IAM_FAILOVER_ROUNDS=N repeats each."""
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -42,12 +43,12 @@ def cluster(*args):
 
 
 def env_of(pg_dir):
+    """The assignments of DIR/env ("export A='x' B='y'" lines)."""
     env = {}
     for line in open(os.path.join(pg_dir, "env")):
-        line = line.strip()
-        if line.startswith("export "):
-            key, _, value = line[len("export "):].partition("=")
-            env[key] = value.strip("'\"")
+        for word in shlex.split(line)[1:]:
+            key, _, value = word.partition("=")
+            env[key] = value
     return env
 
 
