@@ -35,7 +35,6 @@
 namespace iam {
 namespace {
 
-using internal::DecodeJson;
 using internal::EncodeJson;
 using internal::FromNanos;
 using internal::ToNanos;
@@ -184,25 +183,6 @@ constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMi
 // Commit ids are kept this long, far beyond any retry.
 constexpr absl::Duration kCommitIdRetention = absl::Hours(24);
 
-#define IAM_PG_USER_COLUMNS                                                                 \
-  "id, tenant, username, display_name, description, email, email_verified, phone_region, "  \
-  "phone, phone_verified, external_id, enabled, default_project_id, primary_ou, ou_ids, "   \
-  "group_ids, custom_fields, policies, console_access, password_reset_required, "           \
-  "sms_login_verification, created_at, password_changed_at, password_expires_at, version, " \
-  "canonical_username, canonical_email, password_hash, password_history, failed_logins, "   \
-  "locked_until"
-
-#define IAM_PG_ENTRY_COLUMNS                                                                   \
-  "tenant, kind, id, name, folded_name, description, field_type, max_length, allowed_values, " \
-  "pattern, created_at, document, policies, version, updated_at"
-
-#define IAM_PG_ACCESS_KEY_COLUMNS \
-  "id, tenant, user_id, sealed_secret, key_id, enabled, created_at, last_used_at, description"
-
-#define IAM_PG_OUTBOX_COLUMNS                                                               \
-  "id, tenant, user_id, channel, recipient, kind, sealed_body, attempts, next_attempt_at, " \
-  "last_error"
-
 // ---------------------------------------------------------------------------
 // Errors.
 
@@ -275,7 +255,7 @@ constexpr Oid kTextOid = 25;
 class Params {
  public:
   Params& Text(absl::string_view v) { return Add(kTextOid, std::string(v)); }
-  Params& Bytes(absl::string_view v) { return Add(kByteaOid, std::string(v)); }
+  Params& Blob(absl::string_view v) { return Add(kByteaOid, std::string(v)); }
   Params& Int(int64_t v) {
     const uint64_t be = htobe64(static_cast<uint64_t>(v));
     char buf[8];
@@ -348,6 +328,16 @@ class Result {
 
  private:
   PGresult* res_;
+};
+
+// One row of a result, as internal::Read* read rows.
+struct RowOf {
+  const Result& res;
+  int row;
+  std::string Str(int col) const { return res.Str(row, col); }
+  int64_t Int(int col) const { return res.Int(row, col); }
+  bool Bool(int col) const { return res.Bool(row, col); }
+  absl::Time Time(int col) const { return res.Time(row, col); }
 };
 
 // One statement of a pipelined commit and what its outcome means: `check`
@@ -686,46 +676,6 @@ PostgresStore::~PostgresStore() = default;
 
 namespace {
 
-absl::StatusOr<UserRecord> ReadUser(const Result& res, int row) {
-  UserRecord r;
-  User& u = r.user;
-  u.id = res.Str(row, 0);
-  u.tenant = res.Str(row, 1);
-  u.username = res.Str(row, 2);
-  u.display_name = res.Str(row, 3);
-  u.description = res.Str(row, 4);
-  u.email = res.Str(row, 5);
-  u.email_verified = res.Bool(row, 6);
-  u.phone_region = res.Str(row, 7);
-  u.phone = res.Str(row, 8);
-  u.phone_verified = res.Bool(row, 9);
-  u.external_id = res.Str(row, 10);
-  u.enabled = res.Bool(row, 11);
-  u.default_project_id = res.Str(row, 12);
-  u.primary_ou = res.Str(row, 13);
-  u.console_access = res.Bool(row, 18);
-  u.password_reset_required = res.Bool(row, 19);
-  u.sms_login_verification = res.Bool(row, 20);
-  u.created_at = res.Time(row, 21);
-  u.password_changed_at = res.Time(row, 22);
-  u.password_expires_at = res.Time(row, 23);
-  u.version = res.Int(row, 24);
-  r.canonical_username = res.Str(row, 25);
-  r.canonical_email = res.Str(row, 26);
-  r.password_hash = res.Str(row, 27);
-  r.failed_logins = static_cast<int>(res.Int(row, 29));
-  r.locked_until = res.Time(row, 30);
-  IAM_RETURN_IF_ERROR(internal::DecodeUserJson(
-      kStoreName,
-      {res.Str(row, 14), res.Str(row, 15), res.Str(row, 16), res.Str(row, 17), res.Str(row, 28)},
-      &r));
-  return r;
-}
-
-}  // namespace
-
-namespace {
-
 absl::Status NoRowIsNotFound(const Result& r, absl::string_view what) {
   return r.rows() == 0 ? NotFound(what) : absl::OkStatus();
 }
@@ -736,41 +686,10 @@ absl::Status NoRowIsNotFound(const Result& r, absl::string_view what) {
 // row; kAlreadyExists reason "id.duplicate" when a new user's id is taken.
 absl::Status PostgresStore::Rep::WriteUser(std::vector<Step>& steps, const UserRecord& r,
                                            int64_t version, bool update) {
-  const User& u = r.user;
   absl::StatusOr<internal::UserJsonColumns> json = internal::EncodeUserJson(r);
   if (!json.ok()) return json.status();
   Params p;
-  p.Text(u.id)
-      .Text(u.tenant)
-      .Text(u.username)
-      .Text(u.display_name)
-      .Text(u.description)
-      .Text(u.email)
-      .Bool(u.email_verified)
-      .Text(u.phone_region)
-      .Text(u.phone)
-      .Bool(u.phone_verified)
-      .Text(u.external_id)
-      .Bool(u.enabled)
-      .Text(u.default_project_id)
-      .Text(u.primary_ou)
-      .Text(json->ous)
-      .Text(json->groups)
-      .Text(json->custom_fields)
-      .Text(json->policies)
-      .Bool(u.console_access)
-      .Bool(u.password_reset_required)
-      .Bool(u.sms_login_verification)
-      .Time(u.created_at)
-      .Time(u.password_changed_at)
-      .Time(u.password_expires_at)
-      .Int(version)
-      .Text(r.canonical_username)
-      .Text(r.canonical_email)
-      .Text(r.password_hash)
-      .Text(json->password_history)
-      .Int(r.failed_logins)
-      .Time(r.locked_until);
+  internal::BindUser(p, r, *json, version);
   steps.push_back(
       {update ? "UPDATE users SET tenant = $2, username = $3, display_name = $4, "
                 "description = $5, email = $6, email_verified = $7, phone_region = $8, "
@@ -781,7 +700,7 @@ absl::Status PostgresStore::Rep::WriteUser(std::vector<Step>& steps, const UserR
                 "password_changed_at = $23, password_expires_at = $24, version = $25, "
                 "canonical_username = $26, canonical_email = $27, password_hash = $28, "
                 "password_history = $29, failed_logins = $30, locked_until = $31 WHERE id = $1"
-              : "INSERT INTO users (" IAM_PG_USER_COLUMNS
+              : "INSERT INTO users (" IAM_USER_COLUMNS
                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
                 "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)",
        std::move(p), update ? absl::OkStatus() : internal::DuplicateError(UserKey::kId)});
@@ -831,15 +750,7 @@ namespace {
 
 Params AccessKeyParams(const AccessKeyRecord& k) {
   Params p;
-  p.Text(k.id)
-      .Text(k.tenant)
-      .Text(k.user_id)
-      .Bytes(k.sealed_secret)
-      .Text(k.key_id)
-      .Bool(k.enabled)
-      .Time(k.created_at)
-      .Time(k.last_used_at)
-      .Text(k.description);
+  internal::BindAccessKey(p, k);
   return p;
 }
 
@@ -919,7 +830,7 @@ absl::Status PostgresStore::Rep::Plan(const WriteSet& w, std::vector<Step>& step
 
   // 5. Access keys.
   for (const AccessKeyRecord& k : w.new_access_keys) {
-    steps.push_back({"INSERT INTO access_keys (" IAM_PG_ACCESS_KEY_COLUMNS
+    steps.push_back({"INSERT INTO access_keys (" IAM_ACCESS_KEY_COLUMNS
                      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                      AccessKeyParams(k), AccessKeyDuplicate()});
   }
@@ -965,7 +876,7 @@ absl::Status PostgresStore::Rep::Plan(const WriteSet& w, std::vector<Step>& step
              .Text(m.channel)
              .Text(m.recipient)
              .Text(m.kind)
-             .Bytes(m.sealed_body)
+             .Blob(m.sealed_body)
              .Int(m.attempts)
              .Time(m.next_attempt_at)
              .Text(m.last_error)});
@@ -1014,7 +925,7 @@ namespace {
 absl::StatusOr<UserRecord> OneUser(const absl::StatusOr<Result>& res) {
   if (!res.ok()) return res.status();
   if (res->rows() == 0) return NotFound("user");
-  return ReadUser(*res, 0);
+  return internal::ReadUser(kStoreName, RowOf{*res, 0});
 }
 
 }  // namespace
@@ -1024,11 +935,10 @@ absl::StatusOr<UserRecord> PostgresStore::FindUser(absl::string_view tenant, Use
   absl::StatusOr<UserRecord> out;
   IAM_RETURN_IF_ERROR(rep_->Call("find user", [&](Session& s) -> absl::Status {
     if (key == UserKey::kId) {
-      out =
-          OneUser(s.Exec("SELECT " IAM_PG_USER_COLUMNS " FROM users WHERE id = $1 AND tenant = $2",
-                         Params().Text(value).Text(tenant)));
+      out = OneUser(s.Exec("SELECT " IAM_USER_COLUMNS " FROM users WHERE id = $1 AND tenant = $2",
+                           Params().Text(value).Text(tenant)));
     } else {
-      out = OneUser(s.Exec("SELECT " IAM_PG_USER_COLUMNS
+      out = OneUser(s.Exec("SELECT " IAM_USER_COLUMNS
                            " FROM users WHERE tenant = $1 AND id = (SELECT user_id FROM user_keys "
                            "WHERE tenant = $1 AND kind = $2 AND value = $3)",
                            Params().Text(tenant).Int(static_cast<int>(key)).Text(value)));
@@ -1044,7 +954,7 @@ absl::StatusOr<ListUsersPage> PostgresStore::ListUsers(const ListUsersQuery& q) 
   IAM_RETURN_IF_ERROR(rep_->Call("list users", [&](Session& s) -> absl::Status {
     page = ListUsersPage();
     absl::StatusOr<Result> res =
-        s.Exec("SELECT " IAM_PG_USER_COLUMNS
+        s.Exec("SELECT " IAM_USER_COLUMNS
                " FROM users WHERE tenant = $1"
                " AND canonical_username >= $2 AND starts_with(canonical_username, $2)"
                " AND ($3 = '' OR canonical_username > $3)"
@@ -1068,7 +978,7 @@ absl::StatusOr<ListUsersPage> PostgresStore::ListUsers(const ListUsersQuery& q) 
         page.next_page_token = page.users.back().canonical_username;
         break;
       }
-      absl::StatusOr<UserRecord> r = ReadUser(*res, row);
+      absl::StatusOr<UserRecord> r = internal::ReadUser(kStoreName, RowOf{*res, row});
       if (!r.ok()) return r.status();
       page.users.push_back(*std::move(r));
     }
@@ -1103,31 +1013,6 @@ absl::StatusOr<std::optional<IdempotencyRecord>> PostgresStore::FindIdempotency(
 // ---------------------------------------------------------------------------
 // Directory entries.
 
-namespace {
-
-absl::StatusOr<DirectoryEntry> ReadEntry(const Result& res, int row) {
-  DirectoryEntry e;
-  e.tenant = res.Str(row, 0);
-  e.kind = static_cast<EntryKind>(res.Int(row, 1));
-  e.id = res.Str(row, 2);
-  e.name = res.Str(row, 3);
-  // 4 is folded_name.
-  e.description = res.Str(row, 5);
-  e.field_type = res.Str(row, 6);
-  e.max_length = static_cast<int>(res.Int(row, 7));
-  IAM_RETURN_IF_ERROR(
-      DecodeJson(kStoreName, res.Str(row, 8), "entry.allowed_values", &e.allowed_values));
-  e.pattern = res.Str(row, 9);
-  e.created_at = res.Time(row, 10);
-  e.document = res.Str(row, 11);
-  IAM_RETURN_IF_ERROR(DecodeJson(kStoreName, res.Str(row, 12), "entry.policies", &e.policies));
-  e.version = res.Int(row, 13);
-  e.updated_at = res.Time(row, 14);
-  return e;
-}
-
-}  // namespace
-
 absl::Status PostgresStore::CreateEntry(const DirectoryEntry& entry) {
   absl::StatusOr<std::string> allowed = EncodeJson(entry.allowed_values, "allowed_values");
   if (!allowed.ok()) return allowed.status();
@@ -1135,7 +1020,7 @@ absl::Status PostgresStore::CreateEntry(const DirectoryEntry& entry) {
   if (!policies.ok()) return policies.status();
   return rep_->Call("create entry", [&](Session& s) -> absl::Status {
     absl::Status st =
-        s.Run("INSERT INTO entries (" IAM_PG_ENTRY_COLUMNS
+        s.Run("INSERT INTO entries (" IAM_ENTRY_COLUMNS
               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
               Params()
                   .Text(entry.tenant)
@@ -1167,7 +1052,7 @@ absl::StatusOr<DirectoryEntry> PostgresStore::FindEntry(EntryKind kind, absl::st
   absl::StatusOr<DirectoryEntry> out;
   IAM_RETURN_IF_ERROR(rep_->Call("find entry", [&](Session& s) -> absl::Status {
     absl::StatusOr<Result> r =
-        s.Exec("SELECT " IAM_PG_ENTRY_COLUMNS
+        s.Exec("SELECT " IAM_ENTRY_COLUMNS
                " FROM entries WHERE tenant = $1 AND kind = $2"
                " AND (id = $3 OR folded_name = $4) ORDER BY id = $3 DESC LIMIT 1",
                Params()
@@ -1178,7 +1063,7 @@ absl::StatusOr<DirectoryEntry> PostgresStore::FindEntry(EntryKind kind, absl::st
     if (!r.ok()) return r.status();
     out = r->rows() == 0
               ? absl::StatusOr<DirectoryEntry>(NotFound(std::string(KindInfo(kind).reason_name)))
-              : ReadEntry(*r, 0);
+              : internal::ReadEntry(kStoreName, RowOf{*r, 0});
     return absl::OkStatus();
   }));
   return out;
@@ -1191,13 +1076,13 @@ absl::StatusOr<std::vector<DirectoryEntry>> PostgresStore::ListEntries(EntryKind
   IAM_RETURN_IF_ERROR(rep_->Call("list entries", [&](Session& s) -> absl::Status {
     out.clear();
     absl::StatusOr<Result> r =
-        s.Exec("SELECT " IAM_PG_ENTRY_COLUMNS
+        s.Exec("SELECT " IAM_ENTRY_COLUMNS
                " FROM entries WHERE tenant = $1 AND kind = $2"
                " AND strpos(folded_name, $3) > 0 ORDER BY folded_name",
                Params().Text(tenant).Int(static_cast<int>(kind)).Text(FoldName(keyword)));
     if (!r.ok()) return r.status();
     for (int row = 0; row < r->rows(); ++row) {
-      absl::StatusOr<DirectoryEntry> e = ReadEntry(*r, row);
+      absl::StatusOr<DirectoryEntry> e = internal::ReadEntry(kStoreName, RowOf{*r, row});
       if (!e.ok()) return e.status();
       out.push_back(*std::move(e));
     }
@@ -1285,33 +1170,15 @@ absl::Status PostgresStore::DeleteEntry(EntryKind kind, absl::string_view tenant
 // ---------------------------------------------------------------------------
 // Access keys, tokens, tenants.
 
-namespace {
-
-AccessKeyRecord ReadAccessKey(const Result& res, int row) {
-  AccessKeyRecord k;
-  k.id = res.Str(row, 0);
-  k.tenant = res.Str(row, 1);
-  k.user_id = res.Str(row, 2);
-  k.sealed_secret = res.Str(row, 3);
-  k.key_id = res.Str(row, 4);
-  k.enabled = res.Bool(row, 5);
-  k.created_at = res.Time(row, 6);
-  k.last_used_at = res.Time(row, 7);
-  k.description = res.Str(row, 8);
-  return k;
-}
-
-}  // namespace
-
 absl::StatusOr<AccessKeyRecord> PostgresStore::FindAccessKey(absl::string_view access_key_id) {
   absl::StatusOr<AccessKeyRecord> out;
   IAM_RETURN_IF_ERROR(rep_->Call("find access key", [&](Session& s) -> absl::Status {
     absl::StatusOr<Result> r =
-        s.Exec("SELECT " IAM_PG_ACCESS_KEY_COLUMNS " FROM access_keys WHERE id = $1",
+        s.Exec("SELECT " IAM_ACCESS_KEY_COLUMNS " FROM access_keys WHERE id = $1",
                Params().Text(access_key_id));
     if (!r.ok()) return r.status();
     out = r->rows() == 0 ? absl::StatusOr<AccessKeyRecord>(NotFound("access_key"))
-                         : ReadAccessKey(*r, 0);
+                         : internal::ReadAccessKey(RowOf{*r, 0});
     return absl::OkStatus();
   }));
   return out;
@@ -1323,11 +1190,12 @@ absl::StatusOr<std::vector<AccessKeyRecord>> PostgresStore::ListAccessKeys(
   IAM_RETURN_IF_ERROR(rep_->Call("list access keys", [&](Session& s) -> absl::Status {
     out.clear();
     absl::StatusOr<Result> r =
-        s.Exec("SELECT " IAM_PG_ACCESS_KEY_COLUMNS
+        s.Exec("SELECT " IAM_ACCESS_KEY_COLUMNS
                " FROM access_keys WHERE user_id = $1 AND tenant = $2 ORDER BY id COLLATE \"C\"",
                Params().Text(user_id).Text(tenant));
     if (!r.ok()) return r.status();
-    for (int row = 0; row < r->rows(); ++row) out.push_back(ReadAccessKey(*r, row));
+    for (int row = 0; row < r->rows(); ++row)
+      out.push_back(internal::ReadAccessKey(RowOf{*r, row}));
     return absl::OkStatus();
   }));
   return out;
@@ -1380,21 +1248,10 @@ absl::StatusOr<bool> PostgresStore::TenantExists(absl::string_view tenant) {
 
 namespace {
 
-// Columns in IAM_PG_OUTBOX_COLUMNS order.
+// Columns in IAM_OUTBOX_COLUMNS order.
 void ReadOutbox(const Result& res, std::vector<OutboxMessage>* out) {
   for (int row = 0; row < res.rows(); ++row) {
-    OutboxMessage m;
-    m.id = res.Int(row, 0);
-    m.tenant = res.Str(row, 1);
-    m.user_id = res.Str(row, 2);
-    m.channel = res.Str(row, 3);
-    m.recipient = res.Str(row, 4);
-    m.kind = res.Str(row, 5);
-    m.sealed_body = res.Str(row, 6);
-    m.attempts = static_cast<int>(res.Int(row, 7));
-    m.next_attempt_at = res.Time(row, 8);
-    m.last_error = res.Str(row, 9);
-    out->push_back(std::move(m));
+    out->push_back(internal::ReadOutboxMessage(RowOf{res, row}));
   }
 }
 
@@ -1406,7 +1263,7 @@ absl::StatusOr<std::vector<OutboxMessage>> PostgresStore::DueOutbox(absl::Time n
   IAM_RETURN_IF_ERROR(rep_->Call("read outbox", [&](Session& s) -> absl::Status {
     out.clear();
     absl::StatusOr<Result> r =
-        s.Exec("SELECT " IAM_PG_OUTBOX_COLUMNS
+        s.Exec("SELECT " IAM_OUTBOX_COLUMNS
                " FROM outbox WHERE next_attempt_at <= $1 ORDER BY id LIMIT $2",
                Params().Time(now).Int(limit));
     if (!r.ok()) return r.status();

@@ -30,7 +30,6 @@
 namespace iam {
 namespace {
 
-using internal::DecodeJson;
 using internal::EncodeJson;
 using internal::FromNanos;
 using internal::ToNanos;
@@ -221,26 +220,6 @@ SELECT tenant, value, group_concat(user_id, ', ') FROM logins
 GROUP BY tenant, value HAVING count(*) > 1 LIMIT 5
 )sql";
 
-// The same 31 columns, in the same order, for every read and write of a user.
-#define IAM_USER_COLUMNS                                                                    \
-  "id, tenant, username, display_name, description, email, email_verified, phone_region, "  \
-  "phone, phone_verified, external_id, enabled, default_project_id, primary_ou, ou_ids, "   \
-  "group_ids, custom_fields, policies, console_access, password_reset_required, "           \
-  "sms_login_verification, created_at, password_changed_at, password_expires_at, version, " \
-  "canonical_username, canonical_email, password_hash, password_history, failed_logins, "   \
-  "locked_until"
-
-#define IAM_ENTRY_COLUMNS                                                                      \
-  "tenant, kind, id, name, folded_name, description, field_type, max_length, allowed_values, " \
-  "pattern, created_at, document, policies, version, updated_at"
-
-#define IAM_ACCESS_KEY_COLUMNS \
-  "id, tenant, user_id, sealed_secret, key_id, enabled, created_at, last_used_at, description"
-
-#define IAM_OUTBOX_COLUMNS                                                                  \
-  "id, tenant, user_id, channel, recipient, kind, sealed_body, attempts, next_attempt_at, " \
-  "last_error"
-
 // ---------------------------------------------------------------------------
 // Errors.
 
@@ -355,18 +334,14 @@ class Stmt {
   int rc_ = SQLITE_OK;
 };
 
-// Binds ?1..?9 in IAM_ACCESS_KEY_COLUMNS order (the insert and the update).
-void BindAccessKey(Stmt& st, const AccessKeyRecord& k) {
-  st.Text(k.id)
-      .Text(k.tenant)
-      .Text(k.user_id)
-      .Blob(k.sealed_secret)
-      .Text(k.key_id)
-      .Bool(k.enabled)
-      .Time(k.created_at)
-      .Time(k.last_used_at)
-      .Text(k.description);
-}
+// The current row of a statement, as internal::Read* read rows.
+struct RowOf {
+  const Stmt& st;
+  std::string Str(int col) const { return st.ColStr(col); }
+  int64_t Int(int col) const { return st.ColInt(col); }
+  bool Bool(int col) const { return st.ColBool(col); }
+  absl::Time Time(int col) const { return st.ColTime(col); }
+};
 
 }  // namespace
 
@@ -529,46 +504,12 @@ SqliteStore::~SqliteStore() = default;
 
 namespace {
 
-absl::StatusOr<UserRecord> ReadUser(const Stmt& st) {
-  UserRecord r;
-  User& u = r.user;
-  u.id = st.ColStr(0);
-  u.tenant = st.ColStr(1);
-  u.username = st.ColStr(2);
-  u.display_name = st.ColStr(3);
-  u.description = st.ColStr(4);
-  u.email = st.ColStr(5);
-  u.email_verified = st.ColBool(6);
-  u.phone_region = st.ColStr(7);
-  u.phone = st.ColStr(8);
-  u.phone_verified = st.ColBool(9);
-  u.external_id = st.ColStr(10);
-  u.enabled = st.ColBool(11);
-  u.default_project_id = st.ColStr(12);
-  u.primary_ou = st.ColStr(13);
-  u.console_access = st.ColBool(18);
-  u.password_reset_required = st.ColBool(19);
-  u.sms_login_verification = st.ColBool(20);
-  u.created_at = st.ColTime(21);
-  u.password_changed_at = st.ColTime(22);
-  u.password_expires_at = st.ColTime(23);
-  u.version = st.ColInt(24);
-  r.canonical_username = st.ColStr(25);
-  r.canonical_email = st.ColStr(26);
-  r.password_hash = st.ColStr(27);
-  r.failed_logins = static_cast<int>(st.ColInt(29));
-  r.locked_until = st.ColTime(30);
-  IAM_RETURN_IF_ERROR(internal::DecodeUserJson(
-      kStoreName, {st.ColStr(14), st.ColStr(15), st.ColStr(16), st.ColStr(17), st.ColStr(28)}, &r));
-  return r;
-}
-
 // The first user row of `st`, or kNotFound.
 absl::StatusOr<UserRecord> OneUser(Stmt& st) {
   absl::StatusOr<bool> row = st.Step();
   if (!row.ok()) return row.status();
   if (!*row) return NotFound("user");
-  return ReadUser(st);
+  return internal::ReadUser(kStoreName, RowOf{st});
 }
 
 }  // namespace
@@ -576,7 +517,6 @@ absl::StatusOr<UserRecord> OneUser(Stmt& st) {
 // Inserts (or, with `update`, replaces by id) the user row; kAlreadyExists
 // reason "id.duplicate" when a new user's id is taken.
 absl::Status SqliteStore::Rep::WriteUser(const UserRecord& r, int64_t version, bool update) {
-  const User& u = r.user;
   absl::StatusOr<internal::UserJsonColumns> json = internal::EncodeUserJson(r);
   if (!json.ok()) return json.status();
 
@@ -595,37 +535,7 @@ absl::Status SqliteStore::Rep::WriteUser(const UserRecord& r, int64_t version, b
                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
                          "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
                          "?29, ?30, ?31)");
-  st.Text(u.id)
-      .Text(u.tenant)
-      .Text(u.username)
-      .Text(u.display_name)
-      .Text(u.description)
-      .Text(u.email)
-      .Bool(u.email_verified)
-      .Text(u.phone_region)
-      .Text(u.phone)
-      .Bool(u.phone_verified)
-      .Text(u.external_id)
-      .Bool(u.enabled)
-      .Text(u.default_project_id)
-      .Text(u.primary_ou)
-      .Text(json->ous)
-      .Text(json->groups)
-      .Text(json->custom_fields)
-      .Text(json->policies)
-      .Bool(u.console_access)
-      .Bool(u.password_reset_required)
-      .Bool(u.sms_login_verification)
-      .Time(u.created_at)
-      .Time(u.password_changed_at)
-      .Time(u.password_expires_at)
-      .Int(version)
-      .Text(r.canonical_username)
-      .Text(r.canonical_email)
-      .Text(r.password_hash)
-      .Text(json->password_history)
-      .Int(r.failed_logins)
-      .Time(r.locked_until);
+  internal::BindUser(st, r, *json, version);
   absl::Status s = st.Run();
   if (!update && st.unique_violation()) return internal::DuplicateError(UserKey::kId);
   return s;
@@ -746,7 +656,7 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
   for (const AccessKeyRecord& k : w.new_access_keys) {
     Stmt st = Sql("INSERT INTO access_keys (" IAM_ACCESS_KEY_COLUMNS
                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-    BindAccessKey(st, k);
+    internal::BindAccessKey(st, k);
     absl::Status s = st.Run();
     if (st.unique_violation()) return AccessKeyDuplicate();
     IAM_RETURN_IF_ERROR(s);
@@ -755,7 +665,7 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
     Stmt st =
         Sql("UPDATE access_keys SET tenant = ?2, user_id = ?3, sealed_secret = ?4, key_id = ?5, "
             "enabled = ?6, created_at = ?7, last_used_at = ?8, description = ?9 WHERE id = ?1");
-    BindAccessKey(st, k);
+    internal::BindAccessKey(st, k);
     IAM_RETURN_IF_ERROR(st.Run());
     if (st.changes() == 0) return NotFound("access_key");
   }
@@ -850,7 +760,7 @@ absl::StatusOr<ListUsersPage> SqliteStore::ListUsers(const ListUsersQuery& q) {
       page.next_page_token = page.users.back().canonical_username;
       break;
     }
-    absl::StatusOr<UserRecord> r = ReadUser(st);
+    absl::StatusOr<UserRecord> r = internal::ReadUser(kStoreName, RowOf{st});
     if (!r.ok()) return r.status();
     page.users.push_back(*std::move(r));
   }
@@ -877,31 +787,6 @@ absl::StatusOr<std::optional<IdempotencyRecord>> SqliteStore::FindIdempotency(
 
 // ---------------------------------------------------------------------------
 // Directory entries.
-
-namespace {
-
-absl::StatusOr<DirectoryEntry> ReadEntry(const Stmt& st) {
-  DirectoryEntry e;
-  e.tenant = st.ColStr(0);
-  e.kind = static_cast<EntryKind>(st.ColInt(1));
-  e.id = st.ColStr(2);
-  e.name = st.ColStr(3);
-  // 4 is folded_name.
-  e.description = st.ColStr(5);
-  e.field_type = st.ColStr(6);
-  e.max_length = static_cast<int>(st.ColInt(7));
-  IAM_RETURN_IF_ERROR(
-      DecodeJson(kStoreName, st.ColStr(8), "entry.allowed_values", &e.allowed_values));
-  e.pattern = st.ColStr(9);
-  e.created_at = st.ColTime(10);
-  e.document = st.ColStr(11);
-  IAM_RETURN_IF_ERROR(DecodeJson(kStoreName, st.ColStr(12), "entry.policies", &e.policies));
-  e.version = st.ColInt(13);
-  e.updated_at = st.ColTime(14);
-  return e;
-}
-
-}  // namespace
 
 absl::Status SqliteStore::CreateEntry(const DirectoryEntry& entry) {
   absl::StatusOr<std::string> allowed = EncodeJson(entry.allowed_values, "allowed_values");
@@ -946,7 +831,7 @@ absl::StatusOr<DirectoryEntry> SqliteStore::FindEntry(EntryKind kind, absl::stri
   absl::StatusOr<bool> row = st.Step();
   if (!row.ok()) return row.status();
   if (!*row) return NotFound(std::string(KindInfo(kind).reason_name));
-  return ReadEntry(st);
+  return internal::ReadEntry(kStoreName, RowOf{st});
 }
 
 absl::StatusOr<std::vector<DirectoryEntry>> SqliteStore::ListEntries(EntryKind kind,
@@ -962,7 +847,7 @@ absl::StatusOr<std::vector<DirectoryEntry>> SqliteStore::ListEntries(EntryKind k
     absl::StatusOr<bool> row = st.Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    absl::StatusOr<DirectoryEntry> e = ReadEntry(st);
+    absl::StatusOr<DirectoryEntry> e = internal::ReadEntry(kStoreName, RowOf{st});
     if (!e.ok()) return e.status();
     out.push_back(*std::move(e));
   }
@@ -1043,31 +928,13 @@ absl::Status SqliteStore::DeleteEntry(EntryKind kind, absl::string_view tenant,
 // ---------------------------------------------------------------------------
 // Access keys, tokens, tenants.
 
-namespace {
-
-AccessKeyRecord ReadAccessKey(const Stmt& st) {
-  AccessKeyRecord k;
-  k.id = st.ColStr(0);
-  k.tenant = st.ColStr(1);
-  k.user_id = st.ColStr(2);
-  k.sealed_secret = st.ColStr(3);
-  k.key_id = st.ColStr(4);
-  k.enabled = st.ColBool(5);
-  k.created_at = st.ColTime(6);
-  k.last_used_at = st.ColTime(7);
-  k.description = st.ColStr(8);
-  return k;
-}
-
-}  // namespace
-
 absl::StatusOr<AccessKeyRecord> SqliteStore::FindAccessKey(absl::string_view access_key_id) {
   std::lock_guard<std::mutex> lock(rep_->mu);
   Stmt st = rep_->Sql("SELECT " IAM_ACCESS_KEY_COLUMNS " FROM access_keys WHERE id = ?1");
   absl::StatusOr<bool> row = st.Text(access_key_id).Step();
   if (!row.ok()) return row.status();
   if (!*row) return NotFound("access_key");
-  return ReadAccessKey(st);
+  return internal::ReadAccessKey(RowOf{st});
 }
 
 absl::StatusOr<std::vector<AccessKeyRecord>> SqliteStore::ListAccessKeys(
@@ -1081,7 +948,7 @@ absl::StatusOr<std::vector<AccessKeyRecord>> SqliteStore::ListAccessKeys(
     absl::StatusOr<bool> row = st.Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    out.push_back(ReadAccessKey(st));
+    out.push_back(internal::ReadAccessKey(RowOf{st}));
   }
   return out;
 }
@@ -1123,18 +990,7 @@ absl::Status ReadOutbox(Stmt& st, std::vector<OutboxMessage>* out) {
     absl::StatusOr<bool> row = st.Step();
     if (!row.ok()) return row.status();
     if (!*row) return absl::OkStatus();
-    OutboxMessage m;
-    m.id = st.ColInt(0);
-    m.tenant = st.ColStr(1);
-    m.user_id = st.ColStr(2);
-    m.channel = st.ColStr(3);
-    m.recipient = st.ColStr(4);
-    m.kind = st.ColStr(5);
-    m.sealed_body = st.ColStr(6);
-    m.attempts = static_cast<int>(st.ColInt(7));
-    m.next_attempt_at = st.ColTime(8);
-    m.last_error = st.ColStr(9);
-    out->push_back(std::move(m));
+    out->push_back(internal::ReadOutboxMessage(RowOf{st}));
   }
 }
 
