@@ -29,6 +29,9 @@ cmake -S . -B build-test -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build build-test -j"$jobs"
 echo "== ctest [at $(( $(date +%s) - start ))s]"
 ctest --test-dir build-test --output-on-failure -j"$jobs"
+# CTest hides a passing test's output: the race's counts, into this log.
+echo "== the 4-process PostgreSQL race, directly and through PgBouncer: counts"
+build-test/tests/postgres_race_test --gtest_brief=1 | grep -E '^\[(direct|pgbouncer)\]'
 
 if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
   # clang-14: it compiles this build in 60% of gcc's time, and the same build
