@@ -15,7 +15,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -82,18 +81,15 @@ def pgbench_tps(pg_dir, procs, seconds):
 
 
 def cluster(*args):
-    return subprocess.run(["bash", CLUSTER, *args], check=True, capture_output=True,
-                          text=True).stdout.strip()
+    p = subprocess.run(["bash", CLUSTER, *args], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("pg_cluster.sh %s failed:\n%s" % (" ".join(args), p.stderr))
+    return p.stdout.strip()
 
 
 def cluster_env(pg_dir):
-    """The assignments of pg_cluster.sh's DIR/env ("export A='x' B='y'" lines)."""
-    env = {}
-    for line in open(os.path.join(pg_dir, "env")):
-        for word in shlex.split(line)[1:]:
-            key, _, value = word.partition("=")
-            env[key] = value
-    return env
+    """The cluster's PG_URL, PG_PRIMARY_PORT, ... (pg_cluster.sh env)."""
+    return json.loads(cluster("env", pg_dir))
 
 
 def pg_url(pg_dir):

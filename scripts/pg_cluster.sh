@@ -24,6 +24,7 @@
 #   kill-primary DIR   SIGKILLs the primary postmaster and its children; returns
 #                      once they are gone and its port no longer listens.
 #   promote DIR        Promotes the standby; returns once it accepts writes.
+#   env DIR            Prints DIR/env's assignments as one JSON object.
 #   createdb DIR NAME  Creates database NAME (owner postgres) on whichever of
 #                      primary and standby accepts writes.
 # Every wait is bounded (PG_CLUSTER_TIMEOUT seconds, default 30); a timeout
@@ -71,6 +72,19 @@ load() {
   DIR=$(realpath -m -- "${1:?DIR missing}")
   [ -f "$DIR/$MARK" ] && [ -f "$DIR/env" ] || die "$DIR is not a started pg_cluster dir"
   . "$DIR/env"
+}
+
+# env DIR: DIR/env's assignments as one JSON object, for programs that are not
+# shells (the failover test, bench/store_bench.py).
+cmd_env() {
+  local k sep="{" keys=(PG_DIR PG_PRIMARY_PORT PG_STANDBY_PORT PG_BOUNCER_PORT PG_URL
+    PG_BOUNCER_URL PG_FAILOVER_URL)
+  unset "${keys[@]}"  # only DIR's own, not a caller's cluster
+  load "$1"
+  for k in "${keys[@]}"; do
+    [ -z "${!k:-}" ] || { printf '%s"%s": "%s"' "$sep" "$k" "${!k}"; sep=", "; }
+  done
+  echo "}"
 }
 
 cmd_stop() {
@@ -221,5 +235,6 @@ case ${1:-} in
   kill-primary) shift; cmd_kill_primary "$@" ;;
   promote) shift; cmd_promote "$@" ;;
   createdb) shift; cmd_createdb "$@" ;;
+  env) shift; cmd_env "$@" ;;
   *) sed -n '3,30p' "$0" >&2; exit 2 ;;
 esac

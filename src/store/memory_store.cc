@@ -48,11 +48,6 @@ std::string EntryKey(EntryKind kind, absl::string_view tenant, absl::string_view
   return absl::StrCat(static_cast<int>(kind), "\x1f", tenant, "\x1f", value);
 }
 
-absl::Status NotFound(absl::string_view what) {
-  return MakeError(absl::StatusCode::kNotFound, what, absl::StrCat(what, ".not_found"),
-                   absl::StrCat(what, ": not found"));
-}
-
 }  // namespace
 
 struct MemoryStore::Rep {
@@ -93,14 +88,15 @@ struct MemoryStore::Rep {
     std::set<std::string> claimed;
     for (const std::string& id : w.deleted_user_ids) {
       auto it = users.find(id);
-      if (it == users.end() || it->second.user.tenant != w.tenant) return NotFound("user");
+      if (it == users.end() || it->second.user.tenant != w.tenant)
+        return internal::NotFound("user");
       for (const UniqueKey& k : internal::UniqueKeysOf(it->second)) {
         freed.insert(Key(w.tenant, k.key, k.value));
       }
     }
     for (const WriteSet::Update& u : w.updated_users) {
       auto it = users.find(u.record.user.id);
-      if (it == users.end()) return NotFound("user");
+      if (it == users.end()) return internal::NotFound("user");
       if (it->second.user.version != u.expected_version) return internal::VersionConflict();
       for (const UniqueKey& k : internal::UniqueKeysOf(it->second)) {
         freed.insert(Key(it->second.user.tenant, k.key, k.value));
@@ -125,12 +121,11 @@ struct MemoryStore::Rep {
     std::set<std::string> new_keys;
     for (const AccessKeyRecord& k : w.new_access_keys) {
       if (access_keys.count(k.id) || !new_keys.insert(k.id).second) {
-        return MakeError(absl::StatusCode::kAlreadyExists, "access_key", "access_key.duplicate",
-                         "access_key: id already exists");
+        return internal::AccessKeyDuplicate();
       }
     }
     for (const AccessKeyRecord& k : w.updated_access_keys) {
-      if (!access_keys.count(k.id)) return NotFound("access_key");
+      if (!access_keys.count(k.id)) return internal::NotFound("access_key");
     }
     return absl::OkStatus();
   }
@@ -194,11 +189,12 @@ absl::StatusOr<UserRecord> MemoryStore::FindUser(absl::string_view tenant, UserK
   std::string id(value);
   if (key != UserKey::kId) {
     auto it = rep_->unique.find(Key(tenant, key, value));
-    if (it == rep_->unique.end()) return NotFound("user");
+    if (it == rep_->unique.end()) return internal::NotFound("user");
     id = it->second;
   }
   auto it = rep_->users.find(id);
-  if (it == rep_->users.end() || it->second.user.tenant != tenant) return NotFound("user");
+  if (it == rep_->users.end() || it->second.user.tenant != tenant)
+    return internal::NotFound("user");
   return it->second;
 }
 
@@ -259,7 +255,7 @@ absl::StatusOr<DirectoryEntry> MemoryStore::FindEntry(EntryKind kind, absl::stri
   if (it != rep_->entries.end()) return it->second;
   auto name = rep_->entry_names.find(EntryKey(kind, tenant, FoldName(id_or_name)));
   if (name != rep_->entry_names.end()) return rep_->entries[EntryKey(kind, tenant, name->second)];
-  return NotFound(std::string(KindInfo(kind).reason_name));
+  return internal::NotFound(std::string(KindInfo(kind).reason_name));
 }
 
 absl::StatusOr<std::vector<DirectoryEntry>> MemoryStore::ListEntries(EntryKind kind,
@@ -282,7 +278,7 @@ absl::StatusOr<std::vector<DirectoryEntry>> MemoryStore::ListEntries(EntryKind k
 absl::Status MemoryStore::UpdateEntry(const DirectoryEntry& entry, int64_t expected_version) {
   std::lock_guard<std::mutex> lock(rep_->mu);
   auto it = rep_->entries.find(EntryKey(entry.kind, entry.tenant, entry.id));
-  if (it == rep_->entries.end()) return NotFound(KindInfo(entry.kind).reason_name);
+  if (it == rep_->entries.end()) return internal::NotFound(KindInfo(entry.kind).reason_name);
   DirectoryEntry& stored = it->second;
   if (stored.version != expected_version) return internal::EntryVersionConflict(entry.kind);
   stored.description = entry.description;
@@ -298,7 +294,7 @@ absl::Status MemoryStore::DeleteEntry(EntryKind kind, absl::string_view tenant,
   std::lock_guard<std::mutex> lock(rep_->mu);
   const std::string kind_name = std::string(KindInfo(kind).reason_name);
   auto it = rep_->entries.find(EntryKey(kind, tenant, id));
-  if (it == rep_->entries.end()) return NotFound(kind_name);
+  if (it == rep_->entries.end()) return internal::NotFound(kind_name);
   for (const auto& [uid, r] : rep_->users) {
     if (r.user.tenant == tenant && internal::References(r.user, it->second)) {
       return internal::EntryInUse(kind);
@@ -320,7 +316,7 @@ absl::Status MemoryStore::DeleteEntry(EntryKind kind, absl::string_view tenant,
 absl::StatusOr<AccessKeyRecord> MemoryStore::FindAccessKey(absl::string_view access_key_id) {
   std::lock_guard<std::mutex> lock(rep_->mu);
   auto it = rep_->access_keys.find(std::string(access_key_id));
-  if (it == rep_->access_keys.end()) return NotFound("access_key");
+  if (it == rep_->access_keys.end()) return internal::NotFound("access_key");
   return it->second;
 }
 
@@ -337,7 +333,7 @@ absl::StatusOr<std::vector<AccessKeyRecord>> MemoryStore::ListAccessKeys(
 absl::StatusOr<TokenRecord> MemoryStore::FindToken(absl::string_view hash) {
   std::lock_guard<std::mutex> lock(rep_->mu);
   auto it = rep_->tokens.find(std::string(hash));
-  if (it == rep_->tokens.end()) return NotFound("token");
+  if (it == rep_->tokens.end()) return internal::NotFound("token");
   return it->second;
 }
 
@@ -385,7 +381,7 @@ absl::Status MemoryStore::RescheduleOutbox(int64_t id, int attempts, absl::Time 
                                            absl::string_view last_error) {
   std::lock_guard<std::mutex> lock(rep_->mu);
   auto it = rep_->outbox.find(id);
-  if (it == rep_->outbox.end()) return NotFound("outbox");
+  if (it == rep_->outbox.end()) return internal::NotFound("outbox");
   it->second.attempts = attempts;
   it->second.next_attempt_at = next_attempt_at;
   it->second.last_error = std::string(last_error);

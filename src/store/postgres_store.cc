@@ -35,6 +35,9 @@
 namespace iam {
 namespace {
 
+using internal::AccessKeyDuplicate;
+using internal::NotFound;
+
 using internal::EncodeJson;
 using internal::FromNanos;
 using internal::ToNanos;
@@ -186,11 +189,6 @@ constexpr absl::Duration kCommitIdRetention = absl::Hours(24);
 // ---------------------------------------------------------------------------
 // Errors.
 
-absl::Status NotFound(absl::string_view what) {
-  return MakeError(absl::StatusCode::kNotFound, what, absl::StrCat(what, ".not_found"),
-                   absl::StrCat(what, ": not found"));
-}
-
 absl::Status Unavailable(absl::string_view message) {
   return MakeError(absl::StatusCode::kUnavailable, "", "store.unavailable",
                    absl::StrCat("postgresql: ", message));
@@ -265,9 +263,24 @@ class Params {
   Params& Bool(bool v) { return Add(kBoolOid, std::string(1, v ? '\1' : '\0')); }
   Params& Time(absl::Time t) { return Int(ToNanos(t)); }
 
-  int size() const { return static_cast<int>(values_.size()); }
-  const Oid* types() const { return types_.data(); }
-  const std::string& value(int i) const { return values_[i]; }
+  // The arrays PQexecParams and PQsendQueryParams take: valid while this
+  // Params lives; every value binary.
+  struct Wire {
+    int n;
+    const Oid* types;
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+  };
+  Wire ToWire() const {
+    Wire w{static_cast<int>(values_.size()), types_.data(), {}, {}, {}};
+    for (const std::string& v : values_) {
+      w.values.push_back(v.data());
+      w.lengths.push_back(static_cast<int>(v.size()));
+    }
+    w.formats.assign(values_.size(), 1);
+    return w;
+  }
 
  private:
   Params& Add(Oid type, std::string value) {
@@ -278,6 +291,14 @@ class Params {
   std::vector<Oid> types_;
   std::vector<std::string> values_;
 };
+
+// The parameters one of internal::Bind* makes of a record.
+template <typename Record>
+Params Bound(const Record& record, void (*bind)(Params&, const Record&)) {
+  Params p;
+  bind(p, record);
+  return p;
+}
 
 // A result in binary format. Owns the PGresult.
 class Result {
@@ -373,16 +394,9 @@ class Session {
   }
 
   absl::StatusOr<Result> Exec(const char* sql, const Params& params = Params()) {
-    const int n = params.size();
-    std::vector<const char*> values(n);
-    std::vector<int> lengths(n);
-    std::vector<int> formats(n, 1);
-    for (int i = 0; i < n; ++i) {
-      values[i] = params.value(i).data();
-      lengths[i] = static_cast<int>(params.value(i).size());
-    }
-    Result res(PQexecParams(conn_, sql, n, params.types(), values.data(), lengths.data(),
-                            formats.data(), /*resultFormat=*/1));
+    const Params::Wire w = params.ToWire();
+    Result res(PQexecParams(conn_, sql, w.n, w.types, w.values.data(), w.lengths.data(),
+                            w.formats.data(), /*resultFormat=*/1));
     state_.clear();
     return Check(std::move(res), "statement");
   }
@@ -405,16 +419,9 @@ class Session {
     if (PQenterPipelineMode(conn_) != 1) return Check(Result(nullptr), "pipeline").status();
     bool sent = true;
     for (const Step& step : steps) {
-      const int n = step.params.size();
-      std::vector<const char*> values(n);
-      std::vector<int> lengths(n);
-      std::vector<int> formats(n, 1);
-      for (int i = 0; i < n; ++i) {
-        values[i] = step.params.value(i).data();
-        lengths[i] = static_cast<int>(step.params.value(i).size());
-      }
-      if (PQsendQueryParams(conn_, step.sql, n, step.params.types(), values.data(), lengths.data(),
-                            formats.data(), /*resultFormat=*/1) != 1) {
+      const Params::Wire w = step.params.ToWire();
+      if (PQsendQueryParams(conn_, step.sql, w.n, w.types, w.values.data(), w.lengths.data(),
+                            w.formats.data(), /*resultFormat=*/1) != 1) {
         sent = false;
         break;
       }
@@ -470,11 +477,8 @@ class Session {
     const char* state = PQresultErrorField(res.raw(), PG_DIAG_SQLSTATE);
     const char* primary = PQresultErrorField(res.raw(), PG_DIAG_MESSAGE_PRIMARY);
     state_ = state != nullptr ? state : "";
-    std::string message = primary != nullptr ? primary : PQerrorMessage(conn_);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
-      message.pop_back();
-    }
-    return StatementError(state_, message, what);
+    return StatementError(state_, Trimmed(primary != nullptr ? primary : PQerrorMessage(conn_)),
+                          what);
   }
 
   PGconn* conn_;
@@ -746,20 +750,7 @@ void PostgresStore::Rep::AddMemberships(std::vector<Step>& steps, const UserReco
   for (const auto& [name, value] : r.user.custom_fields) add(EntryKind::kCustomField, name);
 }
 
-namespace {
-
-Params AccessKeyParams(const AccessKeyRecord& k) {
-  Params p;
-  internal::BindAccessKey(p, k);
-  return p;
-}
-
-absl::Status AccessKeyDuplicate() {
-  return MakeError(absl::StatusCode::kAlreadyExists, "access_key", "access_key.duplicate",
-                   "access_key: id already exists");
-}
-
-}  // namespace
+namespace {}  // namespace
 
 // The statements of a write set: the same steps, checks and errors, in the
 // same order, as SqliteStore's Apply. Errors found before any statement (text
@@ -771,15 +762,8 @@ absl::Status PostgresStore::Rep::Plan(const WriteSet& w, std::vector<Step>& step
         {"DELETE FROM idempotency WHERE tenant = $1 AND client_token = $2 AND expires_at <= $3",
          Params().Text(rec.tenant).Text(rec.client_token).Time(w.now)});
     steps.push_back(
-        {"INSERT INTO idempotency (tenant, client_token, fingerprint, response, "
-         "expires_at) VALUES ($1, $2, $3, $4, $5)",
-         Params()
-             .Text(rec.tenant)
-             .Text(rec.client_token)
-             .Text(rec.fingerprint)
-             .Text(rec.response)
-             .Time(rec.expires_at),
-         internal::IdempotencyConflict()});
+        {"INSERT INTO idempotency (" IAM_IDEMPOTENCY_COLUMNS ") VALUES ($1, $2, $3, $4, $5)",
+         Bound(rec, internal::BindIdempotency<Params>), internal::IdempotencyConflict()});
   }
 
   // 2. Deleted users (unique keys and memberships by ON DELETE CASCADE).
@@ -832,13 +816,13 @@ absl::Status PostgresStore::Rep::Plan(const WriteSet& w, std::vector<Step>& step
   for (const AccessKeyRecord& k : w.new_access_keys) {
     steps.push_back({"INSERT INTO access_keys (" IAM_ACCESS_KEY_COLUMNS
                      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                     AccessKeyParams(k), AccessKeyDuplicate()});
+                     Bound(k, internal::BindAccessKey<Params>), AccessKeyDuplicate()});
   }
   for (const AccessKeyRecord& k : w.updated_access_keys) {
     steps.push_back(
         {"UPDATE access_keys SET tenant = $2, user_id = $3, sealed_secret = $4, key_id = $5, "
          "enabled = $6, created_at = $7, last_used_at = $8, description = $9 WHERE id = $1",
-         AccessKeyParams(k), absl::OkStatus(), [](const Result& r) {
+         Bound(k, internal::BindAccessKey<Params>), absl::OkStatus(), [](const Result& r) {
            return r.affected() == 0 ? NotFound("access_key") : absl::OkStatus();
          }});
   }
@@ -849,16 +833,11 @@ absl::Status PostgresStore::Rep::Plan(const WriteSet& w, std::vector<Step>& step
   // 6. Tokens (a hash written again replaces the record).
   for (const TokenRecord& t : w.new_tokens) {
     steps.push_back(
-        {"INSERT INTO tokens (hash, tenant, user_id, purpose, expires_at) "
-         "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO UPDATE SET "
+        {"INSERT INTO tokens (" IAM_TOKEN_COLUMNS
+         ") VALUES ($1, $2, $3, $4, $5) ON CONFLICT (hash) DO UPDATE SET "
          "tenant = excluded.tenant, user_id = excluded.user_id, purpose = excluded.purpose, "
          "expires_at = excluded.expires_at",
-         Params()
-             .Text(t.hash)
-             .Text(t.tenant)
-             .Text(t.user_id)
-             .Int(static_cast<int>(t.purpose))
-             .Time(t.expires_at)});
+         Bound(t, internal::BindToken<Params>)});
   }
   for (const std::string& h : w.deleted_token_hashes) {
     steps.push_back({"DELETE FROM tokens WHERE hash = $1", Params().Text(h)});
@@ -870,16 +849,7 @@ absl::Status PostgresStore::Rep::Plan(const WriteSet& w, std::vector<Step>& step
         {"INSERT INTO outbox (tenant, user_id, channel, recipient, kind, "
          "sealed_body, attempts, next_attempt_at, last_error) "
          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-         Params()
-             .Text(m.tenant)
-             .Text(m.user_id)
-             .Text(m.channel)
-             .Text(m.recipient)
-             .Text(m.kind)
-             .Blob(m.sealed_body)
-             .Int(m.attempts)
-             .Time(m.next_attempt_at)
-             .Text(m.last_error)});
+         Bound(m, internal::BindNewOutboxMessage<Params>)});
   }
   return absl::OkStatus();
 }
@@ -991,20 +961,13 @@ absl::StatusOr<std::optional<IdempotencyRecord>> PostgresStore::FindIdempotency(
     absl::string_view tenant, absl::string_view client_token) {
   std::optional<IdempotencyRecord> out;
   IAM_RETURN_IF_ERROR(rep_->Call("find idempotency record", [&](Session& s) -> absl::Status {
-    absl::StatusOr<Result> r = s.Exec(
-        "SELECT tenant, client_token, fingerprint, response, expires_at FROM idempotency "
-        "WHERE tenant = $1 AND client_token = $2",
-        Params().Text(tenant).Text(client_token));
+    absl::StatusOr<Result> r = s.Exec("SELECT " IAM_IDEMPOTENCY_COLUMNS
+                                      " FROM idempotency WHERE tenant = $1 AND client_token = $2",
+                                      Params().Text(tenant).Text(client_token));
     if (!r.ok()) return r.status();
     out.reset();
     if (r->rows() == 0) return absl::OkStatus();
-    IdempotencyRecord rec;
-    rec.tenant = r->Str(0, 0);
-    rec.client_token = r->Str(0, 1);
-    rec.fingerprint = r->Str(0, 2);
-    rec.response = r->Str(0, 3);
-    rec.expires_at = r->Time(0, 4);
-    out = std::move(rec);
+    out = internal::ReadIdempotency(RowOf{*r, 0});
     return absl::OkStatus();
   }));
   return out;
@@ -1205,20 +1168,13 @@ absl::StatusOr<TokenRecord> PostgresStore::FindToken(absl::string_view hash) {
   absl::StatusOr<TokenRecord> out;
   IAM_RETURN_IF_ERROR(rep_->Call("find token", [&](Session& s) -> absl::Status {
     absl::StatusOr<Result> r =
-        s.Exec("SELECT hash, tenant, user_id, purpose, expires_at FROM tokens WHERE hash = $1",
-               Params().Text(hash));
+        s.Exec("SELECT " IAM_TOKEN_COLUMNS " FROM tokens WHERE hash = $1", Params().Text(hash));
     if (!r.ok()) return r.status();
     if (r->rows() == 0) {
       out = NotFound("token");
       return absl::OkStatus();
     }
-    TokenRecord t;
-    t.hash = r->Str(0, 0);
-    t.tenant = r->Str(0, 1);
-    t.user_id = r->Str(0, 2);
-    t.purpose = static_cast<TokenPurpose>(r->Int(0, 3));
-    t.expires_at = r->Time(0, 4);
-    out = std::move(t);
+    out = internal::ReadToken(RowOf{*r, 0});
     return absl::OkStatus();
   }));
   return out;

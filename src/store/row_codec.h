@@ -115,6 +115,10 @@ inline absl::Status DecodeUserJson(absl::string_view store, const UserJsonColumn
   "id, tenant, user_id, channel, recipient, kind, sealed_body, attempts, next_attempt_at, " \
   "last_error"
 
+#define IAM_TOKEN_COLUMNS "hash, tenant, user_id, purpose, expires_at"
+
+#define IAM_IDEMPOTENCY_COLUMNS "tenant, client_token, fingerprint, response, expires_at"
+
 // Binders (a statement's parameters: Text, Blob, Int, Bool, Time, each the
 // next parameter) and rows (Str, Int, Bool, Time of a column index) are the
 // stores' own; these fill and read them in column order.
@@ -254,6 +258,52 @@ OutboxMessage ReadOutboxMessage(const Row& row) {
   m.next_attempt_at = row.Time(8);
   m.last_error = row.Str(9);
   return m;
+}
+
+template <typename Binder>
+void BindToken(Binder& b, const TokenRecord& t) {
+  b.Text(t.hash).Text(t.tenant).Text(t.user_id).Int(static_cast<int>(t.purpose)).Time(t.expires_at);
+}
+
+template <typename Row>
+TokenRecord ReadToken(const Row& row) {
+  TokenRecord t;
+  t.hash = row.Str(0);
+  t.tenant = row.Str(1);
+  t.user_id = row.Str(2);
+  t.purpose = static_cast<TokenPurpose>(row.Int(3));
+  t.expires_at = row.Time(4);
+  return t;
+}
+
+template <typename Binder>
+void BindIdempotency(Binder& b, const IdempotencyRecord& r) {
+  b.Text(r.tenant).Text(r.client_token).Text(r.fingerprint).Text(r.response).Time(r.expires_at);
+}
+
+template <typename Row>
+IdempotencyRecord ReadIdempotency(const Row& row) {
+  IdempotencyRecord r;
+  r.tenant = row.Str(0);
+  r.client_token = row.Str(1);
+  r.fingerprint = row.Str(2);
+  r.response = row.Str(3);
+  r.expires_at = row.Time(4);
+  return r;
+}
+
+// A new outbox message: IAM_OUTBOX_COLUMNS without the id (the store's).
+template <typename Binder>
+void BindNewOutboxMessage(Binder& b, const OutboxMessage& m) {
+  b.Text(m.tenant)
+      .Text(m.user_id)
+      .Text(m.channel)
+      .Text(m.recipient)
+      .Text(m.kind)
+      .Blob(m.sealed_body)
+      .Int(m.attempts)
+      .Time(m.next_attempt_at)
+      .Text(m.last_error);
 }
 
 }  // namespace iam::internal

@@ -30,6 +30,9 @@
 namespace iam {
 namespace {
 
+using internal::AccessKeyDuplicate;
+using internal::NotFound;
+
 using internal::EncodeJson;
 using internal::FromNanos;
 using internal::ToNanos;
@@ -222,16 +225,6 @@ GROUP BY tenant, value HAVING count(*) > 1 LIMIT 5
 
 // ---------------------------------------------------------------------------
 // Errors.
-
-absl::Status NotFound(absl::string_view what) {
-  return MakeError(absl::StatusCode::kNotFound, what, absl::StrCat(what, ".not_found"),
-                   absl::StrCat(what, ": not found"));
-}
-
-absl::Status AccessKeyDuplicate() {
-  return MakeError(absl::StatusCode::kAlreadyExists, "access_key", "access_key.duplicate",
-                   "access_key: id already exists");
-}
 
 // Maps a SQLite result code to the canonical code set. The message names the
 // operation and SQLite's description, never a stored value.
@@ -591,13 +584,8 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
                             .Time(w.now)
                             .Run());
     Stmt st =
-        Sql("INSERT INTO idempotency (tenant, client_token, fingerprint, response, expires_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5)");
-    st.Text(rec.tenant)
-        .Text(rec.client_token)
-        .Text(rec.fingerprint)
-        .Text(rec.response)
-        .Time(rec.expires_at);
+        Sql("INSERT INTO idempotency (" IAM_IDEMPOTENCY_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5)");
+    internal::BindIdempotency(st, rec);
     absl::Status s = st.Run();
     if (st.unique_violation()) return internal::IdempotencyConflict();
     IAM_RETURN_IF_ERROR(s);
@@ -675,14 +663,10 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
 
   // 6. Tokens.
   for (const TokenRecord& t : w.new_tokens) {
-    IAM_RETURN_IF_ERROR(Sql("INSERT OR REPLACE INTO tokens (hash, tenant, user_id, purpose, "
-                            "expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-                            .Text(t.hash)
-                            .Text(t.tenant)
-                            .Text(t.user_id)
-                            .Int(static_cast<int>(t.purpose))
-                            .Time(t.expires_at)
-                            .Run());
+    Stmt st =
+        Sql("INSERT OR REPLACE INTO tokens (" IAM_TOKEN_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5)");
+    internal::BindToken(st, t);
+    IAM_RETURN_IF_ERROR(st.Run());
   }
   for (const std::string& h : w.deleted_token_hashes) {
     IAM_RETURN_IF_ERROR(Sql("DELETE FROM tokens WHERE hash = ?1").Text(h).Run());
@@ -690,19 +674,12 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
 
   // 7. The outbox; ids come from AUTOINCREMENT.
   for (const OutboxMessage& m : w.outbox) {
-    IAM_RETURN_IF_ERROR(Sql("INSERT INTO outbox (tenant, user_id, channel, recipient, kind, "
-                            "sealed_body, attempts, next_attempt_at, last_error) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
-                            .Text(m.tenant)
-                            .Text(m.user_id)
-                            .Text(m.channel)
-                            .Text(m.recipient)
-                            .Text(m.kind)
-                            .Blob(m.sealed_body)
-                            .Int(m.attempts)
-                            .Time(m.next_attempt_at)
-                            .Text(m.last_error)
-                            .Run());
+    Stmt st =
+        Sql("INSERT INTO outbox (tenant, user_id, channel, recipient, kind, "
+            "sealed_body, attempts, next_attempt_at, last_error) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    internal::BindNewOutboxMessage(st, m);
+    IAM_RETURN_IF_ERROR(st.Run());
   }
   return absl::OkStatus();
 }
@@ -770,19 +747,12 @@ absl::StatusOr<ListUsersPage> SqliteStore::ListUsers(const ListUsersQuery& q) {
 absl::StatusOr<std::optional<IdempotencyRecord>> SqliteStore::FindIdempotency(
     absl::string_view tenant, absl::string_view client_token) {
   std::lock_guard<std::mutex> lock(rep_->mu);
-  Stmt st = rep_->Sql(
-      "SELECT tenant, client_token, fingerprint, response, expires_at FROM idempotency "
-      "WHERE tenant = ?1 AND client_token = ?2");
+  Stmt st = rep_->Sql("SELECT " IAM_IDEMPOTENCY_COLUMNS
+                      " FROM idempotency WHERE tenant = ?1 AND client_token = ?2");
   absl::StatusOr<bool> row = st.Text(tenant).Text(client_token).Step();
   if (!row.ok()) return row.status();
   if (!*row) return std::optional<IdempotencyRecord>();
-  IdempotencyRecord r;
-  r.tenant = st.ColStr(0);
-  r.client_token = st.ColStr(1);
-  r.fingerprint = st.ColStr(2);
-  r.response = st.ColStr(3);
-  r.expires_at = st.ColTime(4);
-  return std::optional<IdempotencyRecord>(std::move(r));
+  return std::optional<IdempotencyRecord>(internal::ReadIdempotency(RowOf{st}));
 }
 
 // ---------------------------------------------------------------------------
@@ -955,18 +925,11 @@ absl::StatusOr<std::vector<AccessKeyRecord>> SqliteStore::ListAccessKeys(
 
 absl::StatusOr<TokenRecord> SqliteStore::FindToken(absl::string_view hash) {
   std::lock_guard<std::mutex> lock(rep_->mu);
-  Stmt st =
-      rep_->Sql("SELECT hash, tenant, user_id, purpose, expires_at FROM tokens WHERE hash = ?1");
+  Stmt st = rep_->Sql("SELECT " IAM_TOKEN_COLUMNS " FROM tokens WHERE hash = ?1");
   absl::StatusOr<bool> row = st.Text(hash).Step();
   if (!row.ok()) return row.status();
   if (!*row) return NotFound("token");
-  TokenRecord t;
-  t.hash = st.ColStr(0);
-  t.tenant = st.ColStr(1);
-  t.user_id = st.ColStr(2);
-  t.purpose = static_cast<TokenPurpose>(st.ColInt(3));
-  t.expires_at = st.ColTime(4);
-  return t;
+  return internal::ReadToken(RowOf{st});
 }
 
 absl::Status SqliteStore::RegisterTenant(absl::string_view tenant) {

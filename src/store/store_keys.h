@@ -101,6 +101,17 @@ inline absl::Status DuplicateError(const UniqueKey& k) {
                        "username, email or mobile number)");
 }
 
+// No record `what` ("user", "access_key", "token", "outbox", an entry kind).
+inline absl::Status NotFound(absl::string_view what) {
+  return MakeError(absl::StatusCode::kNotFound, what, absl::StrCat(what, ".not_found"),
+                   absl::StrCat(what, ": not found"));
+}
+
+inline absl::Status AccessKeyDuplicate() {
+  return MakeError(absl::StatusCode::kAlreadyExists, "access_key", "access_key.duplicate",
+                   "access_key: id already exists");
+}
+
 inline absl::Status IdempotencyConflict() {
   return MakeError(absl::StatusCode::kAlreadyExists, "client_token", "idempotency.conflict",
                    "client_token: a request with this token is already recorded");

@@ -764,8 +764,7 @@ TEST_P(LifecycleTest, AnImportedHashIsCheckedAndNeedsItsMode) {
             absl::StatusCode::kNotFound);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, LifecycleTest,
-                         AllStoreKinds(), StoreKindName);
+INSTANTIATE_TEST_SUITE_P(Stores, LifecycleTest, AllStoreKinds(), StoreKindName);
 
 }  // namespace
 }  // namespace iam

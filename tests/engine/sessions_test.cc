@@ -148,8 +148,7 @@ TEST_P(SessionsTest, SessionsSurviveAHostKeyRotation) {
   EXPECT_EQ(session->user_id, alice_.id);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, SessionsTest,
-                         AllStoreKinds(), StoreKindName);
+INSTANTIATE_TEST_SUITE_P(Stores, SessionsTest, AllStoreKinds(), StoreKindName);
 
 }  // namespace
 }  // namespace iam

@@ -11,8 +11,8 @@ modes the primary's WAL sender is paused for a second before the kill, as a
 lagging standby would be.
 
 Short mode: one kill per mode. Long mode: IAM_FAILOVER_ROUNDS=N repeats each."""
+import json
 import os
-import shlex
 import signal
 import subprocess
 import sys
@@ -43,13 +43,8 @@ def cluster(*args):
 
 
 def env_of(pg_dir):
-    """The assignments of DIR/env ("export A='x' B='y'" lines)."""
-    env = {}
-    for line in open(os.path.join(pg_dir, "env")):
-        for word in shlex.split(line)[1:]:
-            key, _, value = word.partition("=")
-            env[key] = value
-    return env
+    """The cluster's PG_URL, PG_FAILOVER_URL, ports... (pg_cluster.sh env)."""
+    return json.loads(cluster("env", pg_dir))
 
 
 class Writer:

@@ -299,8 +299,7 @@ TEST_P(ImportTest, AnUnknownColumnStopsTheImportBeforeAnyRow) {
   EXPECT_EQ(errors_[2].reason, "import.malformed_row");
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, ImportTest,
-                         AllStoreKinds(), StoreKindName);
+INSTANTIATE_TEST_SUITE_P(Stores, ImportTest, AllStoreKinds(), StoreKindName);
 
 }  // namespace
 }  // namespace iam
