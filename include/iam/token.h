@@ -1,7 +1,8 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 //
 // One-time tokens for first-login links and password resets: 32 random bytes,
-// URL-safe base64 without padding (43 characters). Only a keyed BLAKE2b hash
+// URL-safe base64 without padding (43 characters), never starting with '-' or
+// '_' so that a token is safe as a command-line argument. Only a keyed BLAKE2b hash
 // of a token is stored; verification recomputes it and compares in constant
 // time.
 //

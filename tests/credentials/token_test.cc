@@ -48,6 +48,29 @@ TEST(NewToken, FortyThreeUrlSafeCharacters) {
   EXPECT_TRUE(saw_underscore);
 }
 
+// A source whose first byte would encode '-' (0xF8 >> 2 == 62), then '_'.
+class LeadingDashRandom : public RandomSource {
+ public:
+  void Fill(uint8_t* out, size_t size) override {
+    for (size_t i = 0; i < size; ++i) out[i] = calls_ == 0 ? 0xF8 : calls_ == 1 ? 0xFC : 0x00;
+    ++calls_;
+  }
+
+ private:
+  int calls_ = 0;
+};
+
+TEST(NewToken, NeverStartsLikeACommandLineOption) {
+  LeadingDashRandom random;
+  const Secret token = NewToken(&random);
+  EXPECT_EQ(token.view().substr(0, 2), "AP") << token.view();  // 0x00, then 0xF8's low bits
+  for (int i = 0; i < 4000; ++i) {
+    const Secret drawn = NewToken();
+    ASSERT_NE(drawn.view()[0], '-') << drawn.view();
+    ASSERT_NE(drawn.view()[0], '_') << drawn.view();
+  }
+}
+
 TEST(NewToken, DeterministicSource) {
   auto a = NewDeterministicRandom(8);
   auto b = NewDeterministicRandom(8);
