@@ -13,6 +13,7 @@ packages=(
   curl python3-openstackclient  # the end-to-end clients (tests/e2e; Node below)
   python3-keystone wrk  # the server benchmark and its peer (bench/server)
   postgresql pgbouncer libpq-dev  # PostgresStore and its tests (scripts/pg_cluster.sh)
+  libcurl4-openssl-dev python3-aiosmtpd  # the delivering notifiers and their SMTP test server
   # Benchmark peers (optional at configure time, installed so the figures reproduce).
   libpwquality-dev libzxcvbn-dev libcrack2-dev cracklib-runtime john-data
 )

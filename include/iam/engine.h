@@ -33,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "iam/audit.h"
 #include "iam/authorizer.h"
 #include "iam/clock.h"
 #include "iam/export.h"
@@ -277,8 +278,23 @@ struct EngineOptions {
   absl::Duration reset_token_ttl = absl::Hours(1);
   absl::Duration session_ttl = absl::Hours(24);  // a login session's lifetime
   bool dispatch_after_commit = true;
+  // > 0: a background thread dispatches the outbox this often, and at once
+  // after a commit (instead of the committing thread: a slow receiver then
+  // never delays a create). Stopped and joined by ~Engine.
+  absl::Duration dispatch_interval = absl::ZeroDuration();
   absl::Duration outbox_backoff_initial = absl::Seconds(1);
   absl::Duration outbox_backoff_max = absl::Hours(1);
+  // Each delay is drawn from [(1 - jitter) * backoff, backoff] (0 = exact),
+  // so that receivers that failed together are not retried together.
+  double outbox_backoff_jitter = 0.5;
+  // After this many failed attempts a message is dead: kept with its last
+  // error (Store::DeadOutbox), no longer retried until redriven. 0 = never.
+  int outbox_max_attempts = 12;
+  // The audit log (iam/audit.h): every operation's event in its commit.
+  bool audit = true;
+  // Every audit event also becomes an outbox message on channel "webhook"
+  // (kind "audit_event", body the event's JSON) for a webhook notifier.
+  bool audit_to_outbox = false;
 };
 
 class IAM_EXPORT Engine {
@@ -410,6 +426,15 @@ class IAM_EXPORT Engine {
   // Sends the outbox messages that are due; failures are rescheduled with
   // exponential backoff. Returns how many were delivered.
   absl::StatusOr<int> DispatchOutbox();
+  // Messages given up on (EngineOptions::outbox_max_attempts), oldest first,
+  // without their bodies; and one made due again.
+  absl::StatusOr<std::vector<OutboxMessage>> DeadLetters(int limit = 100);
+  absl::Status RedriveDeadLetter(int64_t id);
+
+  // The audit log (iam/audit.h), newest first: iam:ListAuditEvents.
+  absl::StatusOr<AuditPage> ListAuditEvents(const Principal& caller, AuditQuery query);
+  // Deletes the events older than `retention`; returns how many.
+  absl::StatusOr<int64_t> PruneAuditEvents(absl::Duration retention);
 
   // Huawei's links.self of a user: options.base_url + "/v3/users/" + id.
   // Structured results render to JSON through iam/json.h.

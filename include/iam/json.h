@@ -55,6 +55,14 @@ IAM_EXPORT nlohmann::json ToJson(const AuthResult& result);
 IAM_EXPORT nlohmann::json ToJson(const AccessKeyInfo& key);
 // {"valid", "tenant" or null, "user_id" or null}.
 IAM_EXPORT nlohmann::json ToJson(const AccessKeyVerification& verification);
+// {"id","time","tenant","actor","action","target","outcome","reason",
+//  "request_id","source","user_agent"} (id omitted while 0: not yet stored).
+IAM_EXPORT nlohmann::json ToJson(const AuditEvent& event);
+// {"events":[...],"next_page_token"}
+IAM_EXPORT nlohmann::json ToJson(const AuditPage& page);
+// An outbox message without its body: {"id","tenant","user_id","channel",
+// "recipient","kind","attempts","next_attempt_at","last_error"}.
+IAM_EXPORT nlohmann::json ToJson(const OutboxMessage& message);
 // {"rows", "created", "already_present", "failed", "elapsed_seconds",
 // "rows_per_second", "source_id"}.
 IAM_EXPORT nlohmann::json ToJson(const ImportSummary& summary);

@@ -48,6 +48,10 @@ class IAM_EXPORT MemoryStore final : public Store {
   absl::Status RescheduleOutbox(int64_t id, int attempts, absl::Time next_attempt_at,
                                 absl::string_view last_error) override;
   absl::StatusOr<int64_t> PendingOutbox() override;
+  absl::StatusOr<std::vector<OutboxMessage>> DeadOutbox(int limit) override;
+  absl::Status RedriveOutbox(int64_t id, absl::Time now) override;
+  absl::StatusOr<AuditPage> ListAuditEvents(const AuditQuery& query) override;
+  absl::StatusOr<int64_t> PruneAuditEvents(absl::Time before) override;
 
  private:
   struct Rep;

@@ -35,7 +35,12 @@ struct Notification {
   std::string channel;    // "email" or "sms"
   std::string recipient;  // address or phone number (region:number)
   std::string kind;       // "login_link", "generated_password", "password_reset", ...
-  std::string body;       // WARNING: may hold a secret
+  std::string body;       // the engine's one-line text. WARNING: may hold a secret
+  // For templates (iam/delivery.h); "" when the kind has none.
+  std::string username;
+  std::string display_name;
+  std::string link;      // WARNING: a first-login or reset link holds a token
+  std::string password;  // WARNING: a generated password
 };
 
 class IAM_EXPORT Notifier {

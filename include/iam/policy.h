@@ -40,6 +40,9 @@ struct RequestContext {
   std::string source_ip;    // "" = unknown (an in-process call)
   std::string auth_method;  // "token", "access_key"; "" = in-process
   bool mfa = false;         // the caller proved a second factor
+  // For the audit log (iam/audit.h); "" = unknown.
+  std::string request_id;
+  std::string user_agent;
 };
 
 // The engine's operations, each with one stable action name

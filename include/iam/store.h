@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "iam/audit.h"
 #include "iam/export.h"
 #include "iam/user.h"
 
@@ -63,6 +64,8 @@ struct WriteSet {
   std::vector<TokenRecord> new_tokens;
   std::vector<std::string> deleted_token_hashes;
   std::vector<OutboxMessage> outbox;
+  // Appended to the audit log; ids assigned by the store.
+  std::vector<AuditEvent> audit;
 };
 
 // Which unique key FindUser looks up by. Values are canonical forms.
@@ -157,7 +160,24 @@ class IAM_EXPORT Store {
                                         absl::string_view last_error) = 0;
   // Messages still waiting (sent or not yet due), for monitoring and tests.
   virtual absl::StatusOr<int64_t> PendingOutbox() = 0;
+  // Dead letters: messages given up on (rescheduled to InfiniteFuture), oldest
+  // first, at most `limit`, with their attempts and last error.
+  virtual absl::StatusOr<std::vector<OutboxMessage>> DeadOutbox(int limit);
+  // Makes dead message `id` due at `now` with its attempts reset;
+  // kNotFound reason "outbox.not_found" when no dead message has that id.
+  virtual absl::Status RedriveOutbox(int64_t id, absl::Time now);
+
+  // The audit log (iam/audit.h), appended by WriteSet::audit. Newest first;
+  // kInvalidArgument field "page_token" for a token this store did not issue.
+  virtual absl::StatusOr<AuditPage> ListAuditEvents(const AuditQuery& query);
+  // Deletes the events older than `before`; returns how many (retention).
+  virtual absl::StatusOr<int64_t> PruneAuditEvents(absl::Time before);
+  // The four defaults above answer kUnimplemented (stores written before them).
 };
+
+// The id a page token of ListAuditEvents stands for (events below it come
+// next); INT64_MAX for "". Shared by the stores.
+IAM_EXPORT absl::StatusOr<int64_t> AuditPageStart(absl::string_view page_token);
 
 // Lower-case ASCII folding used for entry names.
 IAM_EXPORT std::string FoldName(absl::string_view name);

@@ -44,27 +44,32 @@ absl::StatusOr<IssuedAccessKey> Engine::CreateAccessKey(const Principal& caller,
                                                         absl::string_view id_or_username,
                                                         absl::string_view description) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:CreateAccessKey", tenant, id_or_username));
-  if (!description.empty()) IAM_RETURN_IF_ERROR(ValidateDescription(*I.profile, description));
-  absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
-  if (!rec.ok()) return rec.status();
-  auto existing = I.store->ListAccessKeys(tenant, rec->user.id);
-  if (!existing.ok()) return existing.status();
-  if (static_cast<int>(existing->size()) >= I.options.max_access_keys_per_user) {
-    return MakeError(absl::StatusCode::kFailedPrecondition, "access_key",
-                     "access_key.limit_exceeded",
-                     absl::StrCat("access_key: a user may have at most ",
-                                  I.options.max_access_keys_per_user, " access keys"));
-  }
-  WriteSet w;
-  w.now = I.clock->Now();
-  IssuedAccessKey issued = I.NewAccessKey(&w, std::string(tenant), rec->user.id);
-  w.new_access_keys.back().description = std::string(description);
-  // Committed as an edit of the user at the version counted above: of two
-  // racing creates past the limit, one aborts (user.version_conflict).
-  IAM_RETURN_IF_ERROR(
-      I.CommitUpdate(*rec, rec->user.version, std::move(w), Impl::UpdateKind::kEdit));
-  return issued;
+  return I.Audited(
+      &caller, tenant, "iam:CreateAccessKey",
+      [&](Impl::AuditScope& audit) -> absl::StatusOr<IssuedAccessKey> {
+        IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:CreateAccessKey", tenant, id_or_username));
+        if (!description.empty()) IAM_RETURN_IF_ERROR(ValidateDescription(*I.profile, description));
+        absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
+        if (!rec.ok()) return rec.status();
+        auto existing = I.store->ListAccessKeys(tenant, rec->user.id);
+        if (!existing.ok()) return existing.status();
+        if (static_cast<int>(existing->size()) >= I.options.max_access_keys_per_user) {
+          return MakeError(absl::StatusCode::kFailedPrecondition, "access_key",
+                           "access_key.limit_exceeded",
+                           absl::StrCat("access_key: a user may have at most ",
+                                        I.options.max_access_keys_per_user, " access keys"));
+        }
+        WriteSet w;
+        w.now = I.clock->Now();
+        IssuedAccessKey issued = I.NewAccessKey(&w, std::string(tenant), rec->user.id);
+        audit.set_target(issued.id);
+        w.new_access_keys.back().description = std::string(description);
+        // Committed as an edit of the user at the version counted above: of two
+        // racing creates past the limit, one aborts (user.version_conflict).
+        IAM_RETURN_IF_ERROR(
+            I.CommitUpdate(*rec, rec->user.version, std::move(w), Impl::UpdateKind::kEdit));
+        return issued;
+      });
 }
 
 absl::StatusOr<std::vector<AccessKeyInfo>> Engine::ListAccessKeys(
@@ -85,26 +90,35 @@ absl::StatusOr<std::vector<AccessKeyInfo>> Engine::ListAccessKeys(
 absl::Status Engine::SetAccessKeyEnabled(const Principal& caller, absl::string_view tenant,
                                          absl::string_view access_key_id, bool enabled) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:UpdateAccessKey", tenant, access_key_id));
-  absl::StatusOr<AccessKeyRecord> k = FindKeyInTenant(I.store, tenant, access_key_id);
-  if (!k.ok()) return k.status();
-  k->enabled = enabled;
-  WriteSet w;
-  w.now = I.clock->Now();
-  w.updated_access_keys.push_back(*k);
-  return I.store->Commit(w);
+  return I.Audited(
+      &caller, tenant, enabled ? "iam:EnableAccessKey" : "iam:DisableAccessKey",
+      [&](Impl::AuditScope& audit) -> absl::Status {
+        IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:UpdateAccessKey", tenant, access_key_id));
+        absl::StatusOr<AccessKeyRecord> k = FindKeyInTenant(I.store, tenant, access_key_id);
+        if (!k.ok()) return k.status();
+        audit.set_target(k->id);
+        k->enabled = enabled;
+        WriteSet w;
+        w.now = I.clock->Now();
+        w.updated_access_keys.push_back(*k);
+        return I.Commit(w);
+      });
 }
 
 absl::Status Engine::DeleteAccessKey(const Principal& caller, absl::string_view tenant,
                                      absl::string_view access_key_id) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:DeleteAccessKey", tenant, access_key_id));
-  absl::StatusOr<AccessKeyRecord> k = FindKeyInTenant(I.store, tenant, access_key_id);
-  if (!k.ok()) return k.status();
-  WriteSet w;
-  w.now = I.clock->Now();
-  w.deleted_access_key_ids.push_back(k->id);
-  return I.store->Commit(w);
+  return I.Audited(
+      &caller, tenant, "iam:DeleteAccessKey", [&](Impl::AuditScope& audit) -> absl::Status {
+        IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:DeleteAccessKey", tenant, access_key_id));
+        absl::StatusOr<AccessKeyRecord> k = FindKeyInTenant(I.store, tenant, access_key_id);
+        if (!k.ok()) return k.status();
+        WriteSet w;
+        w.now = I.clock->Now();
+        audit.set_target(k->id);
+        w.deleted_access_key_ids.push_back(k->id);
+        return I.Commit(w);
+      });
 }
 
 absl::StatusOr<AccessKeyVerification> Engine::VerifyAccessKey(absl::string_view access_key_id,

@@ -242,9 +242,10 @@ absl::Status Engine::Impl::Issue(const CreateUserRequest& r, Prepared& p, WriteS
     rec.password_hash = std::string(p.imported_hash.view());
   } else if (r.password_mode == PasswordMode::kGenerated) {
     for (Channel c : r.notify) {
-      Enqueue(w, u, c, "generated_password",
-              Secret(absl::StrCat("Your password for ", u.username, ": ",
-                                  p.generated_password.view())));
+      Enqueue(
+          w, u, c, "generated_password",
+          Secret(absl::StrCat("Your password for ", u.username, ": ", p.generated_password.view())),
+          "", p.generated_password.view());
     }
     result->generated_password = std::move(p.generated_password);
   } else if (r.password_mode == PasswordMode::kFirstLoginLink) {
@@ -253,10 +254,8 @@ absl::Status Engine::Impl::Issue(const CreateUserRequest& r, Prepared& p, WriteS
     if (std::find(channels.begin(), channels.end(), Channel::kEmail) == channels.end()) {
       channels.insert(channels.begin(), Channel::kEmail);
     }
-    for (Channel c : channels) {
-      Enqueue(w, u, c, "login_link",
-              Secret(absl::StrCat(options.base_url, "/first-login?token=", token.view())));
-    }
+    const Secret link(absl::StrCat(options.base_url, "/first-login?token=", token.view()));
+    for (Channel c : channels) Enqueue(w, u, c, "login_link", link, link.view());
     result->login_link_sent = true;
   }
   if (!rec.password_hash.empty()) {
@@ -310,45 +309,49 @@ absl::Status Engine::Impl::HashAhead(
 
 absl::StatusOr<CreateUserResult> Engine::CreateUser(const CreateUserRequest& request) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.Admit(request.caller, "iam:CreateUser", request.tenant));
-  IAM_RETURN_IF_ERROR(I.AdmitPolicies(request));
-  const absl::Time now = I.clock->Now();
-  absl::StatusOr<Impl::Prepared> prepared = I.Prepare(request, now);
-  if (!prepared.ok()) return prepared.status();
-  const bool idempotent = !request.client_token.empty();
-  if (idempotent) {
-    auto replay = I.Replay(request, now);
-    if (!replay.ok()) return replay.status();
-    if (replay->has_value()) return std::move(**replay);
-  }
-  // With a client token, losing to a concurrent twin shows up as a duplicate
-  // (at the pre-check or the commit): answer as the twin did.
-  auto replay_or = [&](absl::Status failure) -> absl::StatusOr<CreateUserResult> {
-    if (idempotent && absl::IsAlreadyExists(failure)) {
-      auto replay = I.Replay(request, now);
-      if (!replay.ok()) return replay.status();
-      if (replay->has_value()) return std::move(**replay);
-    }
-    return failure;
-  };
-  if (absl::Status s = I.PrecheckUnique(prepared->record); !s.ok()) return replay_or(s);
-  WriteSet w;
-  w.now = now;
-  CreateUserResult result;
-  result.request_id = NewRequestId(I.random);
-  IAM_RETURN_IF_ERROR(I.Issue(request, *prepared, &w, &result));
-  if (idempotent) {
-    IdempotencyRecord rec;
-    rec.tenant = request.tenant;
-    rec.client_token = request.client_token;
-    rec.fingerprint = prepared->fingerprint;
-    rec.response = internal::IdempotencyRecordText(result);
-    rec.expires_at = now + I.options.idempotency_window;
-    w.idempotency.push_back(std::move(rec));
-  }
-  if (absl::Status committed = I.store->Commit(w); !committed.ok()) return replay_or(committed);
-  I.DispatchAfterCommit();
-  return result;
+  return I.Audited(
+      &request.caller, request.tenant, "iam:CreateUser",
+      [&](Impl::AuditScope&) -> absl::StatusOr<CreateUserResult> {
+        IAM_RETURN_IF_ERROR(I.Admit(request.caller, "iam:CreateUser", request.tenant));
+        IAM_RETURN_IF_ERROR(I.AdmitPolicies(request));
+        const absl::Time now = I.clock->Now();
+        absl::StatusOr<Impl::Prepared> prepared = I.Prepare(request, now);
+        if (!prepared.ok()) return prepared.status();
+        const bool idempotent = !request.client_token.empty();
+        if (idempotent) {
+          auto replay = I.Replay(request, now);
+          if (!replay.ok()) return replay.status();
+          if (replay->has_value()) return std::move(**replay);
+        }
+        // With a client token, losing to a concurrent twin shows up as a duplicate
+        // (at the pre-check or the commit): answer as the twin did.
+        auto replay_or = [&](absl::Status failure) -> absl::StatusOr<CreateUserResult> {
+          if (idempotent && absl::IsAlreadyExists(failure)) {
+            auto replay = I.Replay(request, now);
+            if (!replay.ok()) return replay.status();
+            if (replay->has_value()) return std::move(**replay);
+          }
+          return failure;
+        };
+        if (absl::Status s = I.PrecheckUnique(prepared->record); !s.ok()) return replay_or(s);
+        WriteSet w;
+        w.now = now;
+        CreateUserResult result;
+        result.request_id = NewRequestId(I.random);
+        IAM_RETURN_IF_ERROR(I.Issue(request, *prepared, &w, &result));
+        if (idempotent) {
+          IdempotencyRecord rec;
+          rec.tenant = request.tenant;
+          rec.client_token = request.client_token;
+          rec.fingerprint = prepared->fingerprint;
+          rec.response = internal::IdempotencyRecordText(result);
+          rec.expires_at = now + I.options.idempotency_window;
+          w.idempotency.push_back(std::move(rec));
+        }
+        if (absl::Status committed = I.Commit(w); !committed.ok()) return replay_or(committed);
+        I.DispatchAfterCommit();
+        return result;
+      });
 }
 
 absl::StatusOr<std::optional<CreateUserResult>> Engine::FindReplay(
@@ -365,98 +368,105 @@ absl::StatusOr<std::optional<CreateUserResult>> Engine::FindReplay(
 absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
     const std::vector<CreateUserRequest>& requests, const BatchCreateOptions& batch) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.init);
-  if (requests.empty()) return Invalid("users", "batch.empty", "must hold at least one user");
-  if (static_cast<int>(requests.size()) > I.options.max_batch) {
-    return Invalid("users", "batch.too_large",
-                   absl::StrCat("at most ", I.options.max_batch, " users per call"));
-  }
-  const absl::Time now = I.clock->Now();
-  BatchCreateResult out;
-  std::vector<std::optional<Impl::Prepared>> prepared(requests.size());
-  std::vector<std::optional<CreateUserResult>> replayed(requests.size());
-  std::vector<absl::Status> errors(requests.size());
-  std::set<std::string> claimed;  // unique keys of the batch's users
-  std::set<std::string> tokens;   // their client tokens
-  bool failed = false;
-  for (size_t i = 0; i < requests.size(); ++i) {
-    const CreateUserRequest& r = requests[i];
-    absl::Status s = I.Admit(r.caller, "iam:CreateUser", r.tenant);
-    if (s.ok()) s = I.AdmitPolicies(r);
-    absl::StatusOr<Impl::Prepared> p =
-        s.ok() ? I.Prepare(r, now) : absl::StatusOr<Impl::Prepared>(s);
-    if (p.ok() && !r.client_token.empty()) {
-      // A token already answered replays its first response; one token twice
-      // in the batch is refused.
-      auto replay = I.Replay(r, now);
-      if (!replay.ok()) {
-        s = replay.status();
-      } else if (replay->has_value()) {
-        replayed[i] = std::move(**replay);
-        continue;
-      } else if (!tokens.insert(absl::StrCat(r.tenant, "\x1f", r.client_token)).second) {
-        s = Invalid("client_token", "batch.duplicate_client_token",
-                    "is given to another user of this batch");
-      }
-    }
-    if (p.ok() && s.ok()) {
-      // Collisions inside the batch, then with the store.
-      for (const internal::UniqueKey& k : internal::UniqueKeysOf(p->record)) {
-        if (!claimed
-                 .insert(absl::StrCat(r.tenant, "\x1f", static_cast<int>(k.key), "\x1f", k.value))
-                 .second) {
-          s = internal::DuplicateError(k);
-          break;
+  return I.Audited(
+      requests.empty() ? nullptr : &requests[0].caller,
+      requests.empty() ? absl::string_view() : absl::string_view(requests[0].tenant),
+      "iam:CreateUser", [&](Impl::AuditScope& audit) -> absl::StatusOr<BatchCreateResult> {
+        audit.set_per_new_user();
+        IAM_RETURN_IF_ERROR(I.init);
+        if (requests.empty()) return Invalid("users", "batch.empty", "must hold at least one user");
+        if (static_cast<int>(requests.size()) > I.options.max_batch) {
+          return Invalid("users", "batch.too_large",
+                         absl::StrCat("at most ", I.options.max_batch, " users per call"));
         }
-      }
-      if (s.ok()) s = I.PrecheckUnique(p->record);
-      if (s.ok()) prepared[i] = std::move(*p);
-    } else if (s.ok()) {
-      s = p.status();
-    }
-    errors[i] = s;
-    failed |= !s.ok();
-  }
-  if (failed) {
-    for (size_t i = 0; i < requests.size(); ++i) {
-      if (replayed[i]) {
-        out.items.push_back(std::move(*replayed[i]));
-      } else {
-        out.items.push_back(errors[i].ok() ? internal::BatchSiblingError() : errors[i]);
-      }
-    }
-    return out;
-  }
-  std::vector<std::pair<const CreateUserRequest*, Impl::Prepared*>> fresh;
-  for (size_t i = 0; i < requests.size(); ++i) {
-    if (prepared[i]) fresh.emplace_back(&requests[i], &*prepared[i]);
-  }
-  IAM_RETURN_IF_ERROR(I.HashAhead(fresh, batch.threads));
-  WriteSet w;
-  w.now = now;
-  std::vector<CreateUserResult> results(requests.size());
-  const std::string request_id = NewRequestId(I.random);
-  for (size_t i = 0; i < requests.size(); ++i) {
-    if (!prepared[i]) continue;
-    results[i].request_id = request_id;
-    IAM_RETURN_IF_ERROR(I.Issue(requests[i], *prepared[i], &w, &results[i]));
-    if (!requests[i].client_token.empty()) {
-      IdempotencyRecord rec;
-      rec.tenant = requests[i].tenant;
-      rec.client_token = requests[i].client_token;
-      rec.fingerprint = prepared[i]->fingerprint;
-      rec.response = internal::IdempotencyRecordText(results[i]);
-      rec.expires_at = now + I.options.idempotency_window;
-      w.idempotency.push_back(std::move(rec));
-    }
-  }
-  if (!fresh.empty()) IAM_RETURN_IF_ERROR(I.store->Commit(w));
-  out.committed = true;
-  for (size_t i = 0; i < requests.size(); ++i) {
-    out.items.push_back(replayed[i] ? std::move(*replayed[i]) : std::move(results[i]));
-  }
-  if (!fresh.empty()) I.DispatchAfterCommit();
-  return out;
+        const absl::Time now = I.clock->Now();
+        BatchCreateResult out;
+        std::vector<std::optional<Impl::Prepared>> prepared(requests.size());
+        std::vector<std::optional<CreateUserResult>> replayed(requests.size());
+        std::vector<absl::Status> errors(requests.size());
+        std::set<std::string> claimed;  // unique keys of the batch's users
+        std::set<std::string> tokens;   // their client tokens
+        bool failed = false;
+        for (size_t i = 0; i < requests.size(); ++i) {
+          const CreateUserRequest& r = requests[i];
+          absl::Status s = I.Admit(r.caller, "iam:CreateUser", r.tenant);
+          if (s.ok()) s = I.AdmitPolicies(r);
+          absl::StatusOr<Impl::Prepared> p =
+              s.ok() ? I.Prepare(r, now) : absl::StatusOr<Impl::Prepared>(s);
+          if (p.ok() && !r.client_token.empty()) {
+            // A token already answered replays its first response; one token twice
+            // in the batch is refused.
+            auto replay = I.Replay(r, now);
+            if (!replay.ok()) {
+              s = replay.status();
+            } else if (replay->has_value()) {
+              replayed[i] = std::move(**replay);
+              continue;
+            } else if (!tokens.insert(absl::StrCat(r.tenant, "\x1f", r.client_token)).second) {
+              s = Invalid("client_token", "batch.duplicate_client_token",
+                          "is given to another user of this batch");
+            }
+          }
+          if (p.ok() && s.ok()) {
+            // Collisions inside the batch, then with the store.
+            for (const internal::UniqueKey& k : internal::UniqueKeysOf(p->record)) {
+              if (!claimed
+                       .insert(
+                           absl::StrCat(r.tenant, "\x1f", static_cast<int>(k.key), "\x1f", k.value))
+                       .second) {
+                s = internal::DuplicateError(k);
+                break;
+              }
+            }
+            if (s.ok()) s = I.PrecheckUnique(p->record);
+            if (s.ok()) prepared[i] = std::move(*p);
+          } else if (s.ok()) {
+            s = p.status();
+          }
+          errors[i] = s;
+          failed |= !s.ok();
+        }
+        if (failed) {
+          for (size_t i = 0; i < requests.size(); ++i) {
+            if (replayed[i]) {
+              out.items.push_back(std::move(*replayed[i]));
+            } else {
+              out.items.push_back(errors[i].ok() ? internal::BatchSiblingError() : errors[i]);
+            }
+          }
+          return out;
+        }
+        std::vector<std::pair<const CreateUserRequest*, Impl::Prepared*>> fresh;
+        for (size_t i = 0; i < requests.size(); ++i) {
+          if (prepared[i]) fresh.emplace_back(&requests[i], &*prepared[i]);
+        }
+        IAM_RETURN_IF_ERROR(I.HashAhead(fresh, batch.threads));
+        WriteSet w;
+        w.now = now;
+        std::vector<CreateUserResult> results(requests.size());
+        const std::string request_id = NewRequestId(I.random);
+        for (size_t i = 0; i < requests.size(); ++i) {
+          if (!prepared[i]) continue;
+          results[i].request_id = request_id;
+          IAM_RETURN_IF_ERROR(I.Issue(requests[i], *prepared[i], &w, &results[i]));
+          if (!requests[i].client_token.empty()) {
+            IdempotencyRecord rec;
+            rec.tenant = requests[i].tenant;
+            rec.client_token = requests[i].client_token;
+            rec.fingerprint = prepared[i]->fingerprint;
+            rec.response = internal::IdempotencyRecordText(results[i]);
+            rec.expires_at = now + I.options.idempotency_window;
+            w.idempotency.push_back(std::move(rec));
+          }
+        }
+        if (!fresh.empty()) IAM_RETURN_IF_ERROR(I.Commit(w));
+        out.committed = true;
+        for (size_t i = 0; i < requests.size(); ++i) {
+          out.items.push_back(replayed[i] ? std::move(*replayed[i]) : std::move(results[i]));
+        }
+        if (!fresh.empty()) I.DispatchAfterCommit();
+        return out;
+      });
 }
 
 }  // namespace iam

@@ -175,12 +175,28 @@ absl::Status Engine::Impl::CommitUpdate(const UserRecord& rec, int64_t expected,
   w.now = clock->Now();
   w.updated_users.push_back(
       {rec, expected, kind == UpdateKind::kBookkeeping, kind == UpdateKind::kRevokeTokens});
-  return store->Commit(w);
+  return Commit(std::move(w));
 }
 
 Engine::Engine(EngineOptions options, Store* store)
-    : impl_(std::make_unique<Impl>(std::move(options), store)) {}
-Engine::~Engine() = default;
+    : impl_(std::make_unique<Impl>(std::move(options), store)) {
+  Impl& I = *impl_;
+  if (I.init.ok() && I.notifier != nullptr && I.options.dispatch_interval > absl::ZeroDuration()) {
+    I.dispatcher = std::thread([&I] { I.DispatchLoop(); });
+  }
+}
+
+Engine::~Engine() {
+  Impl& I = *impl_;
+  if (I.dispatcher.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(I.wake_mu);
+      I.stopping = true;
+    }
+    I.wake.notify_one();
+    I.dispatcher.join();
+  }
+}
 
 const Profile& Engine::profile() const { return *impl_->profile; }
 

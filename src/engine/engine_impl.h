@@ -11,6 +11,7 @@
 //   directory.cc    groups, organizational units, custom-field definitions
 //   outbox.cc       notification records and their dispatch
 //   sessions.cc     login sessions (tokens for Keystone's X-Auth-Token)
+//   audit.cc        the audit events of every operation
 // Thread-safety: every member is immutable after construction except the
 // policy map (guarded by mu) and the dispatcher state (dispatch_mu).
 #ifndef IAM_SRC_ENGINE_ENGINE_IMPL_H_
@@ -18,11 +19,14 @@
 
 #include <array>
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -32,6 +36,7 @@
 #include "base/status_macros.h"
 #include "credentials/sealer.h"
 #include "iam/access_key.h"
+#include "iam/audit.h"
 #include "iam/engine.h"
 #include "iam/error.h"
 
@@ -213,14 +218,105 @@ struct Engine::Impl {
   // --- outbox.cc ---
 
   // Adds a message for `u` on `channel` to `w`, its body sealed.
+  // `link` or `password` (secrets) fill the kind's template.
   void Enqueue(WriteSet* w, const User& u, Channel channel, absl::string_view kind,
-               const Secret& body);
-  // Dispatches after a commit when options.dispatch_after_commit.
+               const Secret& body, absl::string_view link = "", absl::string_view password = "");
+  // Dispatches after a commit when options.dispatch_after_commit (or wakes
+  // the background dispatcher).
   void DispatchAfterCommit();
+  // Adds each audit event of `w` as a "webhook" message (options.audit_to_outbox).
+  void EnqueueEvents(WriteSet* w);
+  // The background dispatcher (options.dispatch_interval > 0).
+  void DispatchLoop();
+  std::mutex wake_mu;
+  std::condition_variable wake;
+  bool stopping = false;  // guarded by wake_mu
+  bool woken = false;     // guarded by wake_mu
+  std::thread dispatcher;
   // Sends every due message; one dispatcher per engine at a time.
   absl::StatusOr<int> Dispatch();
-  // One delivery attempt: completed, or rescheduled with exponential backoff.
+  // One delivery attempt: completed, or rescheduled with exponential backoff
+  // and jitter; after options.outbox_max_attempts, dead (kept, not retried).
   absl::StatusOr<bool> Deliver(const OutboxMessage& m);
+
+  // --- audit.cc ---
+
+  // The operation the calling thread is performing (one per public call that
+  // changes something): Commit adds its events to the commit carrying the
+  // change; Audited records a failure in a commit of its own.
+  class AuditScope {
+   public:
+    // `caller` (may be null: a self-service call) must outlive the scope.
+    AuditScope(Impl& impl, const Principal* caller, absl::string_view tenant,
+               absl::string_view action);
+    ~AuditScope();
+    AuditScope(const AuditScope&) = delete;
+    AuditScope& operator=(const AuditScope&) = delete;
+    static AuditScope* Current();  // the calling thread's, or null
+
+    // What the operation is on (an id the store assigned, never input text):
+    // by default the first user the commit creates, updates or deletes.
+    void set_target(absl::string_view target) { target_ = std::string(target); }
+    // A call that learns its tenant late (a redeemed token).
+    void set_tenant(absl::string_view tenant) { tenant_ = std::string(tenant); }
+    // A self-service call acts as the user it is on, once known.
+    void set_actor(absl::string_view actor) { actor_ = std::string(actor); }
+    // One event per user the commit creates (a batch).
+    void set_per_new_user() { per_new_user_ = true; }
+    // An operation that answers OK yet failed (a login refused).
+    void set_outcome(absl::string_view outcome, absl::string_view reason) {
+      outcome_ = std::string(outcome);
+      reason_ = std::string(reason);
+    }
+    // Recorded even when nothing else is committed (every login).
+    void set_must_record() { must_record_ = true; }
+    // A further event in the same commit (a lockout, a policy attached).
+    void Also(absl::string_view action, absl::string_view target);
+    void AddTo(WriteSet* w) const;
+    void MarkRecorded() { recorded_ = true; }
+    // Records the operation's failure (unless its events are in already).
+    void Failed(const absl::Status& error);
+    // After an OK answer: records a refused or must-record operation that no
+    // commit carried.
+    void Finish();
+
+   private:
+    AuditEvent Event(absl::string_view action, absl::string_view target,
+                     absl::string_view outcome = "success", absl::string_view reason = "") const;
+    // Commits `events` alone (best effort).
+    void CommitAlone(std::vector<AuditEvent> events);
+
+    Impl& impl_;
+    const Principal* caller_;
+    std::string tenant_, action_, target_, actor_;
+    std::string outcome_ = "success", reason_;
+    bool per_new_user_ = false;
+    bool must_record_ = false;
+    bool recorded_ = false;
+    std::vector<std::pair<std::string, std::string>> also_;
+    AuditScope* previous_;
+    static thread_local AuditScope* current_;
+  };
+  // Commits `w` with the current operation's events.
+  absl::Status Commit(WriteSet w);
+  // Runs `body` as an audited operation.
+  template <typename F>
+  auto Audited(const Principal* caller, absl::string_view tenant, absl::string_view action,
+               F&& body) -> decltype(body(std::declval<AuditScope&>())) {
+    AuditScope scope(*this, caller, tenant, action);
+    auto result = body(scope);
+    if (StatusOf(result).ok()) {
+      scope.Finish();
+    } else {
+      scope.Failed(StatusOf(result));
+    }
+    return result;
+  }
+  static const absl::Status& StatusOf(const absl::Status& s) { return s; }
+  template <typename T>
+  static absl::Status StatusOf(const absl::StatusOr<T>& s) {
+    return s.status();
+  }
 };
 
 namespace internal {

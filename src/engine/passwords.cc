@@ -70,25 +70,32 @@ absl::Status Engine::Impl::SetPassword(UserRecord* rec, absl::string_view passwo
 
 absl::StatusOr<User> Engine::Impl::RedeemToken(absl::string_view token, TokenPurpose purpose,
                                                absl::string_view new_password) {
-  IAM_RETURN_IF_ERROR(init);
-  const absl::Status invalid =
-      Invalid("token", "token.invalid", "is invalid, already used, or expired");
-  if (token.empty() || token.size() > 128) return invalid;
-  absl::StatusOr<TokenRecord> t = FindTokenRecord(token);
-  if (absl::IsNotFound(t.status())) return invalid;
-  if (!t.ok()) return t.status();
-  const absl::Time now = clock->Now();
-  if (t->purpose != purpose || t->expires_at <= now) return invalid;
-  absl::StatusOr<UserRecord> rec = store->FindUser(t->tenant, UserKey::kId, t->user_id);
-  if (absl::IsNotFound(rec.status())) return invalid;
-  if (!rec.ok()) return rec.status();
-  const int64_t version = rec->user.version;
-  IAM_RETURN_IF_ERROR(SetPassword(&*rec, new_password, now, false, "new_password"));
-  WriteSet w;
-  w.deleted_token_hashes.push_back(t->hash);
-  IAM_RETURN_IF_ERROR(CommitUpdate(*rec, version, std::move(w), UpdateKind::kRevokeTokens));
-  rec->user.version = version + 1;
-  return rec->user;
+  const char* action =
+      purpose == TokenPurpose::kFirstLogin ? "iam:RedeemLoginLink" : "iam:CompletePasswordReset";
+  return Audited(nullptr, "", action, [&](AuditScope& audit) -> absl::StatusOr<User> {
+    IAM_RETURN_IF_ERROR(init);
+    const absl::Status invalid =
+        Invalid("token", "token.invalid", "is invalid, already used, or expired");
+    if (token.empty() || token.size() > 128) return invalid;
+    absl::StatusOr<TokenRecord> t = FindTokenRecord(token);
+    if (absl::IsNotFound(t.status())) return invalid;
+    if (!t.ok()) return t.status();
+    const absl::Time now = clock->Now();
+    if (t->purpose != purpose || t->expires_at <= now) return invalid;
+    absl::StatusOr<UserRecord> rec = store->FindUser(t->tenant, UserKey::kId, t->user_id);
+    if (absl::IsNotFound(rec.status())) return invalid;
+    if (!rec.ok()) return rec.status();
+    audit.set_tenant(t->tenant);
+    audit.set_target(t->user_id);
+    audit.set_actor(t->user_id);
+    const int64_t version = rec->user.version;
+    IAM_RETURN_IF_ERROR(SetPassword(&*rec, new_password, now, false, "new_password"));
+    WriteSet w;
+    w.deleted_token_hashes.push_back(t->hash);
+    IAM_RETURN_IF_ERROR(CommitUpdate(*rec, version, std::move(w), UpdateKind::kRevokeTokens));
+    rec->user.version = version + 1;
+    return rec->user;
+  });
 }
 
 std::mutex& Engine::Impl::LoginLock(const std::string& tenant, const std::string& id) {
@@ -116,6 +123,7 @@ void Engine::Impl::RecordLoginLocked(const std::string& tenant, const std::strin
       if (rehashing) rec->password_hash = rehash;
     } else {
       if (++rec->failed_logins >= options.max_failed_logins) {
+        if (AuditScope* audit = AuditScope::Current()) audit->Also("iam:LockUser", id);
         rec->failed_logins = 0;
         rec->locked_until = clock->Now() + options.lockout_duration;
       }
@@ -128,9 +136,19 @@ void Engine::Impl::RecordLoginLocked(const std::string& tenant, const std::strin
 
 bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::string_view raw,
                                   absl::string_view password, std::string* rehash) {
+  // The truth for the audit log; the caller hears one answer for all of them.
+  AuditScope* audit = AuditScope::Current();
+  auto refused = [audit](absl::string_view reason) {
+    if (audit != nullptr) audit->set_outcome("failure", reason);
+    return false;
+  };
   if (!rec.ok() || rec->password_hash.empty()) {
     hasher.Verify(hasher.DummyHash(), password);
-    return false;
+    return refused(rec.ok() ? "password.not_set" : "user.not_found");
+  }
+  if (audit != nullptr) {
+    audit->set_target(rec->user.id);
+    audit->set_actor(rec->user.id);
   }
   // One guess at a time per user, each counted before the next is tried: N
   // parallel guesses get at most max_failed_logins verifications, not N. The
@@ -141,7 +159,7 @@ bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::s
   if (!current.ok() || current->password_hash != rec->password_hash) {
     // Deleted or given a new password meanwhile: the caller's view is stale.
     hasher.Verify(hasher.DummyHash(), password);
-    return false;
+    return refused("password.mismatch");
   }
   // A hash carried over from another system was made of the password as typed
   // there; this library's own hashes are of the normalized form.
@@ -150,8 +168,9 @@ bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::s
   // During a lockout every password, the right one too, fails alike: an
   // answer that told the right one apart would let guessing go on while
   // locked. Failures then are not counted (the lockout's end stays).
-  if (current->locked_until > clock->Now()) return false;
+  if (current->locked_until > clock->Now()) return refused("user.locked");
   if (!match) {
+    refused("password.mismatch");
     RecordLoginLocked(current->user.tenant, current->user.id, /*success=*/false, "");
     return false;
   }
@@ -166,28 +185,35 @@ absl::StatusOr<AuthResult> Engine::Authenticate(absl::string_view tenant,
                                                 absl::string_view identifier,
                                                 absl::string_view password) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.AdmitSelfService(tenant));
-  const absl::Time now = I.clock->Now();
-  AuthResult result;
-  absl::StatusOr<UserRecord> rec = I.LoadByIdentifier(tenant, identifier);
-  if (!rec.ok() && !absl::IsNotFound(rec.status())) return rec.status();
-  absl::StatusOr<std::string> normalized = I.CheckerFor(tenant)->Normalize(password);
-  const Secret pw(normalized.ok() ? std::move(*normalized) : std::string());
-  std::string rehash;
-  // Unknown, wrong, or locked and wrong: one answer, after one Argon2id.
-  if (!I.VerifyPassword(rec, password, pw.view(), &rehash) || !normalized.ok()) return result;
-  result.user_id = rec->user.id;
-  I.RecordLogin(std::string(tenant), rec->user.id, true, rehash, rec->password_hash);
-  if (!rec->user.enabled) {
-    result.outcome = AuthOutcome::kDisabled;
-  } else if (rec->user.password_reset_required) {
-    result.outcome = AuthOutcome::kResetRequired;
-  } else if (rec->user.password_expires_at <= now) {
-    result.outcome = AuthOutcome::kExpired;
-  } else {
-    result.outcome = AuthOutcome::kSuccess;
-  }
-  return result;
+  return I.Audited(
+      nullptr, tenant, "iam:Login", [&](Impl::AuditScope& audit) -> absl::StatusOr<AuthResult> {
+        audit.set_must_record();
+        IAM_RETURN_IF_ERROR(I.AdmitSelfService(tenant));
+        const absl::Time now = I.clock->Now();
+        AuthResult result;
+        absl::StatusOr<UserRecord> rec = I.LoadByIdentifier(tenant, identifier);
+        if (!rec.ok() && !absl::IsNotFound(rec.status())) return rec.status();
+        absl::StatusOr<std::string> normalized = I.CheckerFor(tenant)->Normalize(password);
+        const Secret pw(normalized.ok() ? std::move(*normalized) : std::string());
+        std::string rehash;
+        // Unknown, wrong, or locked and wrong: one answer, after one Argon2id.
+        if (!I.VerifyPassword(rec, password, pw.view(), &rehash) || !normalized.ok()) return result;
+        result.user_id = rec->user.id;
+        if (!rec->user.enabled) {
+          result.outcome = AuthOutcome::kDisabled;
+        } else if (rec->user.password_reset_required) {
+          result.outcome = AuthOutcome::kResetRequired;
+        } else if (rec->user.password_expires_at <= now) {
+          result.outcome = AuthOutcome::kExpired;
+        } else {
+          result.outcome = AuthOutcome::kSuccess;
+        }
+        if (result.outcome != AuthOutcome::kSuccess) {
+          audit.set_outcome("failure", absl::StrCat("login.", AuthOutcomeName(result.outcome)));
+        }
+        I.RecordLogin(std::string(tenant), rec->user.id, true, rehash, rec->password_hash);
+        return result;
+      });
 }
 
 absl::StatusOr<User> Engine::RedeemLoginLink(absl::string_view token,
@@ -198,24 +224,29 @@ absl::StatusOr<User> Engine::RedeemLoginLink(absl::string_view token,
 absl::Status Engine::StartPasswordReset(absl::string_view tenant, absl::string_view identifier,
                                         Channel channel) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.AdmitSelfService(tenant));
-  absl::StatusOr<UserRecord> rec = I.LoadByIdentifier(tenant, identifier);
-  if (absl::IsNotFound(rec.status())) return absl::OkStatus();  // reveal nothing
-  if (!rec.ok()) return rec.status();
-  const User& u = rec->user;
-  if ((channel == Channel::kEmail && u.email.empty()) ||
-      (channel == Channel::kSms && u.phone.empty()) || !u.enabled) {
-    return absl::OkStatus();
-  }
-  WriteSet w;
-  w.now = I.clock->Now();
-  const Secret token =
-      I.NewUserToken(&w, u, TokenPurpose::kPasswordReset, I.options.reset_token_ttl);
-  I.Enqueue(&w, u, channel, "password_reset",
-            Secret(absl::StrCat(I.options.base_url, "/reset-password?token=", token.view())));
-  IAM_RETURN_IF_ERROR(I.store->Commit(w));
-  I.DispatchAfterCommit();
-  return absl::OkStatus();
+  return I.Audited(
+      nullptr, tenant, "iam:StartPasswordReset", [&](Impl::AuditScope& audit) -> absl::Status {
+        IAM_RETURN_IF_ERROR(I.AdmitSelfService(tenant));
+        absl::StatusOr<UserRecord> rec = I.LoadByIdentifier(tenant, identifier);
+        if (absl::IsNotFound(rec.status())) return absl::OkStatus();  // reveal nothing
+        if (!rec.ok()) return rec.status();
+        const User& u = rec->user;
+        if ((channel == Channel::kEmail && u.email.empty()) ||
+            (channel == Channel::kSms && u.phone.empty()) || !u.enabled) {
+          return absl::OkStatus();
+        }
+        WriteSet w;
+        w.now = I.clock->Now();
+        audit.set_target(u.id);
+        audit.set_actor(u.id);
+        const Secret token =
+            I.NewUserToken(&w, u, TokenPurpose::kPasswordReset, I.options.reset_token_ttl);
+        const Secret link(absl::StrCat(I.options.base_url, "/reset-password?token=", token.view()));
+        I.Enqueue(&w, u, channel, "password_reset", link, link.view());
+        IAM_RETURN_IF_ERROR(I.Commit(w));
+        I.DispatchAfterCommit();
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<User> Engine::CompleteReset(absl::string_view token,
@@ -227,20 +258,22 @@ absl::Status Engine::ChangePassword(absl::string_view tenant, absl::string_view 
                                     absl::string_view old_password,
                                     absl::string_view new_password) {
   Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.AdmitSelfService(tenant));
-  absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
-  if (!rec.ok() && !absl::IsNotFound(rec.status())) return rec.status();
-  absl::StatusOr<std::string> normalized = I.CheckerFor(tenant)->Normalize(old_password);
-  const Secret old(normalized.ok() ? std::move(*normalized) : std::string());
-  // An unknown user and a wrong password answer alike; a wrong one counts
-  // towards lockout, as a failed login does.
-  if (!I.VerifyPassword(rec, old_password, old.view(), nullptr) || !normalized.ok()) {
-    return Invalid("old_password", "password.incorrect", "is not the current password");
-  }
-  const absl::Time now = I.clock->Now();
-  const int64_t version = rec->user.version;
-  IAM_RETURN_IF_ERROR(I.SetPassword(&*rec, new_password, now, true, "new_password"));
-  return I.CommitUpdate(*rec, version, {}, Impl::UpdateKind::kRevokeTokens);
+  return I.Audited(nullptr, tenant, "iam:ChangePassword", [&](Impl::AuditScope&) -> absl::Status {
+    IAM_RETURN_IF_ERROR(I.AdmitSelfService(tenant));
+    absl::StatusOr<UserRecord> rec = I.Load(tenant, id_or_username);
+    if (!rec.ok() && !absl::IsNotFound(rec.status())) return rec.status();
+    absl::StatusOr<std::string> normalized = I.CheckerFor(tenant)->Normalize(old_password);
+    const Secret old(normalized.ok() ? std::move(*normalized) : std::string());
+    // An unknown user and a wrong password answer alike; a wrong one counts
+    // towards lockout, as a failed login does.
+    if (!I.VerifyPassword(rec, old_password, old.view(), nullptr) || !normalized.ok()) {
+      return Invalid("old_password", "password.incorrect", "is not the current password");
+    }
+    const absl::Time now = I.clock->Now();
+    const int64_t version = rec->user.version;
+    IAM_RETURN_IF_ERROR(I.SetPassword(&*rec, new_password, now, true, "new_password"));
+    return I.CommitUpdate(*rec, version, {}, Impl::UpdateKind::kRevokeTokens);
+  });
 }
 
 }  // namespace iam

@@ -136,6 +136,33 @@ json ToJson(const AccessKeyVerification& v) {
           {"user_id", v.valid ? OrNull(v.user_id) : json(nullptr)}};
 }
 
+json ToJson(const AuditEvent& e) {
+  json j = {{"time", TimeToJson(e.time)}, {"tenant", e.tenant},         {"actor", e.actor},
+            {"action", e.action},         {"target", e.target},         {"outcome", e.outcome},
+            {"reason", e.reason},         {"request_id", e.request_id}, {"source", e.source},
+            {"user_agent", e.user_agent}};
+  if (e.id != 0) j["id"] = e.id;
+  return j;
+}
+
+json ToJson(const AuditPage& page) {
+  json events = json::array();
+  for (const AuditEvent& e : page.events) events.push_back(ToJson(e));
+  return {{"events", std::move(events)}, {"next_page_token", page.next_page_token}};
+}
+
+json ToJson(const OutboxMessage& m) {
+  return {{"id", m.id},
+          {"tenant", m.tenant},
+          {"user_id", m.user_id},
+          {"channel", m.channel},
+          {"recipient", m.recipient},
+          {"kind", m.kind},
+          {"attempts", m.attempts},
+          {"next_attempt_at", TimeToJson(m.next_attempt_at)},
+          {"last_error", m.last_error}};
+}
+
 json ToJson(const ImportSummary& s) {
   const double seconds = absl::ToDoubleSeconds(s.elapsed);
   return {{"rows", s.rows},

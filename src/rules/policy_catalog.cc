@@ -49,6 +49,7 @@ constexpr EngineAction kEngineActions[] = {
     {"iam:ListPolicy", "policy"},
     {"iam:UpdatePolicy", "policy"},
     {"iam:DeletePolicy", "policy"},
+    {"iam:ListAuditEvents", "user"},
 };
 static_assert(sizeof(kEngineActions) / sizeof(kEngineActions[0]) <= kMaxEngineActions);
 

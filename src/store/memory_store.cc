@@ -2,13 +2,16 @@
 #include "iam/memory_store.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "iam/error.h"
 #include "iam/names.h"
 #include "store/store_keys.h"
@@ -40,6 +43,34 @@ absl::StatusOr<std::vector<OutboxMessage>> Store::ClaimOutbox(absl::Time now, in
 
 namespace {
 
+absl::Status Unsupported(absl::string_view what) {
+  return MakeError(absl::StatusCode::kUnimplemented, "", "store.unsupported",
+                   absl::StrCat("this store has no ", what));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<OutboxMessage>> Store::DeadOutbox(int) {
+  return Unsupported("dead letters");
+}
+absl::Status Store::RedriveOutbox(int64_t, absl::Time) { return Unsupported("dead letters"); }
+absl::StatusOr<AuditPage> Store::ListAuditEvents(const AuditQuery&) {
+  return Unsupported("audit log");
+}
+absl::StatusOr<int64_t> Store::PruneAuditEvents(absl::Time) { return Unsupported("audit log"); }
+
+absl::StatusOr<int64_t> AuditPageStart(absl::string_view page_token) {
+  if (page_token.empty()) return std::numeric_limits<int64_t>::max();
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(page_token, &id) || id <= 0) {
+    return InvalidField("page_token", "page_token.invalid",
+                        "page_token: not a token this audit log issued");
+  }
+  return id;
+}
+
+namespace {
+
 std::string Key(absl::string_view tenant, UserKey key, absl::string_view value) {
   return absl::StrCat(tenant, "\x1f", static_cast<int>(key), "\x1f", value);
 }
@@ -62,6 +93,8 @@ struct MemoryStore::Rep {
   std::set<std::string> tenants;
   std::map<int64_t, OutboxMessage> outbox;
   int64_t next_outbox_id = 1;
+  std::vector<AuditEvent> audit;  // by id, increasing
+  int64_t next_audit_id = 1;
 
   void Unindex(const UserRecord& r) {
     for (const UniqueKey& k : internal::UniqueKeysOf(r))
@@ -169,6 +202,10 @@ struct MemoryStore::Rep {
     for (OutboxMessage m : w.outbox) {
       m.id = next_outbox_id++;
       outbox[m.id] = std::move(m);
+    }
+    for (AuditEvent e : w.audit) {
+      e.id = next_audit_id++;
+      audit.push_back(std::move(e));
     }
   }
 };
@@ -391,6 +428,57 @@ absl::Status MemoryStore::RescheduleOutbox(int64_t id, int attempts, absl::Time 
 absl::StatusOr<int64_t> MemoryStore::PendingOutbox() {
   std::lock_guard<std::mutex> lock(rep_->mu);
   return static_cast<int64_t>(rep_->outbox.size());
+}
+
+absl::StatusOr<std::vector<OutboxMessage>> MemoryStore::DeadOutbox(int limit) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  std::vector<OutboxMessage> out;
+  for (const auto& [id, m] : rep_->outbox) {
+    if (static_cast<int>(out.size()) >= limit) break;
+    if (m.next_attempt_at == absl::InfiniteFuture()) out.push_back(m);
+  }
+  return out;
+}
+
+absl::Status MemoryStore::RedriveOutbox(int64_t id, absl::Time now) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  auto it = rep_->outbox.find(id);
+  if (it == rep_->outbox.end() || it->second.next_attempt_at != absl::InfiniteFuture()) {
+    return internal::NotFound("outbox");
+  }
+  it->second.attempts = 0;
+  it->second.next_attempt_at = now;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AuditPage> MemoryStore::ListAuditEvents(const AuditQuery& q) {
+  IAM_ASSIGN_OR_RETURN(const int64_t below, AuditPageStart(q.page_token));
+  const size_t page_size = static_cast<size_t>(std::max(q.page_size, 1));
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  AuditPage page;
+  for (auto it = rep_->audit.rbegin(); it != rep_->audit.rend(); ++it) {
+    const AuditEvent& e = *it;
+    if (e.id >= below || e.tenant != q.tenant) continue;
+    if ((!q.target.empty() && e.target != q.target) ||
+        (!q.action.empty() && e.action != q.action) || e.time < q.since || e.time >= q.until) {
+      continue;
+    }
+    if (page.events.size() == page_size) {
+      page.next_page_token = absl::StrCat(page.events.back().id);
+      break;
+    }
+    page.events.push_back(e);
+  }
+  return page;
+}
+
+absl::StatusOr<int64_t> MemoryStore::PruneAuditEvents(absl::Time before) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  const size_t size = rep_->audit.size();
+  rep_->audit.erase(std::remove_if(rep_->audit.begin(), rep_->audit.end(),
+                                   [&](const AuditEvent& e) { return e.time < before; }),
+                    rep_->audit.end());
+  return static_cast<int64_t>(size - rep_->audit.size());
 }
 
 }  // namespace iam

@@ -180,6 +180,24 @@ CREATE TABLE iam_commits (
 );
 CREATE INDEX iam_commits_by_time ON iam_commits (committed_at);
 )sql",
+    // Version 2: the audit log (SQLite's version 5).
+    R"sql(
+CREATE TABLE audit (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  tenant TEXT NOT NULL COLLATE "C",
+  time BIGINT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL COLLATE "C",
+  outcome TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  user_agent TEXT NOT NULL
+);
+CREATE INDEX audit_by_tenant ON audit (tenant, id);
+CREATE INDEX audit_by_target ON audit (tenant, target, id);
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -851,6 +869,14 @@ absl::Status PostgresStore::Rep::Plan(const WriteSet& w, std::vector<Step>& step
          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
          Bound(m, internal::BindNewOutboxMessage<Params>)});
   }
+
+  // 8. The audit log; ids from the identity column.
+  for (const AuditEvent& e : w.audit) {
+    steps.push_back(
+        {"INSERT INTO audit (tenant, time, actor, action, target, outcome, reason, "
+         "request_id, source, user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         Bound(e, internal::BindNewAuditEvent<Params>)});
+  }
   return absl::OkStatus();
 }
 
@@ -1276,6 +1302,73 @@ absl::StatusOr<int64_t> PostgresStore::PendingOutbox() {
     absl::StatusOr<Result> r = s.Exec("SELECT count(*) FROM outbox");
     if (!r.ok()) return r.status();
     n = r->Int(0, 0);
+    return absl::OkStatus();
+  }));
+  return n;
+}
+
+absl::StatusOr<std::vector<OutboxMessage>> PostgresStore::DeadOutbox(int limit) {
+  std::vector<OutboxMessage> out;
+  IAM_RETURN_IF_ERROR(rep_->Call("read dead letters", [&](Session& s) -> absl::Status {
+    out.clear();
+    absl::StatusOr<Result> r = s.Exec(
+        "SELECT " IAM_OUTBOX_COLUMNS " FROM outbox WHERE next_attempt_at = $1 ORDER BY id LIMIT $2",
+        Params().Time(absl::InfiniteFuture()).Int(limit));
+    if (!r.ok()) return r.status();
+    ReadOutbox(*r, &out);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::Status PostgresStore::RedriveOutbox(int64_t id, absl::Time now) {
+  return rep_->Call("redrive outbox message", [&](Session& s) -> absl::Status {
+    absl::StatusOr<Result> r = s.Exec(
+        "UPDATE outbox SET attempts = 0, next_attempt_at = $2 WHERE id = $1 AND next_attempt_at = "
+        "$3",
+        Params().Int(id).Time(now).Time(absl::InfiniteFuture()));
+    if (!r.ok()) return r.status();
+    return r->affected() == 0 ? NotFound("outbox") : absl::OkStatus();
+  });
+}
+
+absl::StatusOr<AuditPage> PostgresStore::ListAuditEvents(const AuditQuery& q) {
+  IAM_ASSIGN_OR_RETURN(const int64_t below, AuditPageStart(q.page_token));
+  const int64_t page_size = std::max(q.page_size, 1);
+  AuditPage page;
+  IAM_RETURN_IF_ERROR(rep_->Call("list audit events", [&](Session& s) -> absl::Status {
+    page = AuditPage();
+    absl::StatusOr<Result> res = s.Exec(
+        "SELECT " IAM_AUDIT_COLUMNS
+        " FROM audit WHERE tenant = $1 AND id < $2 AND ($3 = '' OR target = $3)"
+        " AND ($4 = '' OR action = $4) AND time >= $5 AND time < $6 ORDER BY id DESC LIMIT $7",
+        Params()
+            .Text(q.tenant)
+            .Int(below)
+            .Text(q.target)
+            .Text(q.action)
+            .Time(q.since)
+            .Time(q.until)
+            .Int(page_size + 1));
+    if (!res.ok()) return res.status();
+    for (int row = 0; row < res->rows(); ++row) {
+      if (static_cast<int64_t>(page.events.size()) == page_size) {
+        page.next_page_token = absl::StrCat(page.events.back().id);
+        break;
+      }
+      page.events.push_back(internal::ReadAuditEvent(RowOf{*res, row}));
+    }
+    return absl::OkStatus();
+  }));
+  return page;
+}
+
+absl::StatusOr<int64_t> PostgresStore::PruneAuditEvents(absl::Time before) {
+  int64_t n = 0;
+  IAM_RETURN_IF_ERROR(rep_->Call("prune audit events", [&](Session& s) -> absl::Status {
+    absl::StatusOr<Result> r = s.Exec("DELETE FROM audit WHERE time < $1", Params().Time(before));
+    if (!r.ok()) return r.status();
+    n = r->affected();
     return absl::OkStatus();
   }));
   return n;

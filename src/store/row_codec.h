@@ -115,6 +115,9 @@ inline absl::Status DecodeUserJson(absl::string_view store, const UserJsonColumn
   "id, tenant, user_id, channel, recipient, kind, sealed_body, attempts, next_attempt_at, " \
   "last_error"
 
+#define IAM_AUDIT_COLUMNS \
+  "id, tenant, time, actor, action, target, outcome, reason, request_id, source, user_agent"
+
 #define IAM_TOKEN_COLUMNS "hash, tenant, user_id, purpose, expires_at"
 
 #define IAM_IDEMPOTENCY_COLUMNS "tenant, client_token, fingerprint, response, expires_at"
@@ -304,6 +307,38 @@ void BindNewOutboxMessage(Binder& b, const OutboxMessage& m) {
       .Int(m.attempts)
       .Time(m.next_attempt_at)
       .Text(m.last_error);
+}
+
+// A new audit event: IAM_AUDIT_COLUMNS without the id (the store's).
+template <typename Binder>
+void BindNewAuditEvent(Binder& b, const AuditEvent& e) {
+  b.Text(e.tenant)
+      .Time(e.time)
+      .Text(e.actor)
+      .Text(e.action)
+      .Text(e.target)
+      .Text(e.outcome)
+      .Text(e.reason)
+      .Text(e.request_id)
+      .Text(e.source)
+      .Text(e.user_agent);
+}
+
+template <typename Row>
+AuditEvent ReadAuditEvent(const Row& row) {
+  AuditEvent e;
+  e.id = row.Int(0);
+  e.tenant = row.Str(1);
+  e.time = row.Time(2);
+  e.actor = row.Str(3);
+  e.action = row.Str(4);
+  e.target = row.Str(5);
+  e.outcome = row.Str(6);
+  e.reason = row.Str(7);
+  e.request_id = row.Str(8);
+  e.source = row.Str(9);
+  e.user_agent = row.Str(10);
+  return e;
 }
 
 }  // namespace iam::internal

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "iam/access_key.h"
 #include "iam/authorizer.h"
@@ -32,6 +33,7 @@ class EngineTest : public ::testing::TestWithParam<StoreKind> {
     o.notifier = &notifier_;
     o.argon2 = Argon2Params::ForTests();
     o.host_key = kHostKey;
+    o.outbox_backoff_jitter = 0;  // exact: the outbox tests count seconds
     return o;
   }
   Engine& engine(const char* profile = "huawei") {
@@ -530,6 +532,75 @@ TEST_P(EngineTest, OutboxSurvivesNotifierFailuresWithBackoff) {
   auto sent = notifier_.sent();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_NE(sent[0].body.find(std::string(created->generated_password.view())), std::string::npos);
+}
+
+TEST_P(EngineTest, OutboxBackoffIsJittered) {
+  EngineOptions o = Options();
+  o.outbox_backoff_jitter = 0.5;
+  o.outbox_backoff_initial = absl::Seconds(8);
+  engine_ = std::make_unique<Engine>(o, store_.get());
+  notifier_.FailNext(20);
+  for (int i = 0; i < 20; ++i) {
+    CreateUserRequest r = Basic(absl::StrCat("user.", i));
+    r.email = absl::StrCat("u", i, "@example.com");
+    r.notify = {Channel::kEmail};
+    ASSERT_TRUE(engine().CreateUser(std::move(r)).ok());
+  }
+  // Each first retry lands in [4 s, 8 s]; twenty of them not all at once.
+  EXPECT_TRUE(store_->DueOutbox(clock_.Now() + absl::Seconds(3.9), 100)->empty());
+  const size_t midway = store_->DueOutbox(clock_.Now() + absl::Seconds(6), 100)->size();
+  EXPECT_GT(midway, 0u);
+  EXPECT_LT(midway, 20u);
+  EXPECT_EQ(store_->DueOutbox(clock_.Now() + absl::Seconds(8), 100)->size(), 20u);
+}
+
+TEST_P(EngineTest, OutboxGivesUpAfterMaxAttemptsThenRedrives) {
+  EngineOptions o = Options();
+  o.outbox_max_attempts = 3;
+  engine_ = std::make_unique<Engine>(o, store_.get());
+  notifier_.FailNext(3);
+  CreateUserRequest r = Basic("alice.wong");
+  r.email = "alice@example.com";
+  r.notify = {Channel::kEmail};
+  auto created = engine().CreateUser(std::move(r));
+  ASSERT_TRUE(created.ok());
+  for (int i = 0; i < 5; ++i) {
+    clock_.Advance(absl::Hours(1));
+    EXPECT_EQ(*engine().DispatchOutbox(), 0);
+  }
+  EXPECT_EQ(notifier_.attempts(), 3);  // then given up
+  auto dead = engine().DeadLetters();
+  ASSERT_TRUE(dead.ok()) << dead.status();
+  ASSERT_EQ(dead->size(), 1u);
+  EXPECT_EQ((*dead)[0].attempts, 3);
+  EXPECT_EQ((*dead)[0].kind, "generated_password");
+  EXPECT_EQ((*dead)[0].last_error, "capturing notifier: injected failure");
+  EXPECT_TRUE((*dead)[0].sealed_body.empty());  // never handed out
+  EXPECT_EQ(*store_->PendingOutbox(), 1);       // kept
+  EXPECT_TRUE(absl::IsNotFound(engine().RedriveDeadLetter((*dead)[0].id + 1)));
+  ASSERT_TRUE(engine().RedriveDeadLetter((*dead)[0].id).ok());  // dispatched at once
+  EXPECT_EQ(notifier_.attempts(), 4);
+  EXPECT_TRUE(engine().DeadLetters()->empty());
+  EXPECT_EQ(*store_->PendingOutbox(), 0);
+  ASSERT_EQ(notifier_.sent().size(), 1u);
+  EXPECT_NE(notifier_.sent()[0].body.find(std::string(created->generated_password.view())),
+            std::string::npos);
+}
+
+// A background dispatcher delivers without the committing thread's help.
+TEST_P(EngineTest, BackgroundDispatcherDelivers) {
+  EngineOptions o = Options();
+  o.dispatch_interval = absl::Milliseconds(20);
+  engine_ = std::make_unique<Engine>(o, store_.get());
+  CreateUserRequest r = Basic("alice.wong");
+  r.email = "alice@example.com";
+  r.notify = {Channel::kEmail};
+  ASSERT_TRUE(engine().CreateUser(std::move(r)).ok());
+  for (int i = 0; i < 500 && notifier_.sent().empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(notifier_.sent().size(), 1u);
+  engine_.reset();  // stops and joins the dispatcher
 }
 
 // Blocks the first Send until released, so a second create commits while the

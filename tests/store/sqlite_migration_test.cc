@@ -37,8 +37,9 @@ void Exec(const std::string& path, const char* sql) {
   sqlite3_close(db);
 }
 
-// What migration 4 added, taken away again.
-constexpr const char* kDropVersion4 = R"sql(
+// What migrations 4 and 5 added, taken away again.
+constexpr const char* kDropSinceVersion4 = R"sql(
+DROP TABLE audit;
 ALTER TABLE entries DROP COLUMN document;
 ALTER TABLE entries DROP COLUMN policies;
 ALTER TABLE entries DROP COLUMN version;
@@ -56,9 +57,10 @@ void MakeVersion1File(const std::string& path, std::vector<UserRecord> users,
   w.new_users = std::move(users);
   ASSERT_TRUE((*store)->Commit(w).ok());
   store->reset();
-  Exec(path, (std::string(kDropVersion4) + "ALTER TABLE access_keys DROP COLUMN description;\n" +
-              downgrade + "\nPRAGMA user_version = 1;")
-                 .c_str());
+  Exec(path,
+       (std::string(kDropSinceVersion4) + "ALTER TABLE access_keys DROP COLUMN description;\n" +
+        downgrade + "\nPRAGMA user_version = 1;")
+           .c_str());
 }
 
 // Version 4 adds policies: a version-3 group reads back at version 1 with no
@@ -74,7 +76,7 @@ TEST(SqliteMigrationTest, Version3EntriesGainVersionsAndPolicies) {
     g.name = "Admins";
     ASSERT_TRUE((*store)->CreateEntry(g).ok());
   }
-  Exec(db.path(), (std::string(kDropVersion4) + "PRAGMA user_version = 3;").c_str());
+  Exec(db.path(), (std::string(kDropSinceVersion4) + "PRAGMA user_version = 3;").c_str());
   auto store = SqliteStore::Open(db.path());
   ASSERT_TRUE(store.ok()) << store.status();
   auto group = (*store)->FindEntry(EntryKind::kGroup, "t1", "admins");
@@ -115,7 +117,7 @@ TEST(SqliteMigrationTest, Version2AccessKeysGainAnEmptyDescription) {
     w.new_access_keys = {k};
     ASSERT_TRUE((*store)->Commit(w).ok());
   }
-  Exec(db.path(), (std::string(kDropVersion4) +
+  Exec(db.path(), (std::string(kDropSinceVersion4) +
                    "ALTER TABLE access_keys DROP COLUMN description; PRAGMA user_version = 2;")
                       .c_str());
   auto store = SqliteStore::Open(db.path());
