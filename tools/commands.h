@@ -21,6 +21,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "iam/delivery.h"
 #include "iam/engine.h"
 #include "iam/notifier.h"
 #include "iam/open_store.h"
@@ -65,6 +66,7 @@ void AddUserCommands(Commands& commands);
 void AddLifecycleCommands(Commands& commands);
 void AddServerCommands(Commands& commands);  // serve, bootstrap
 void AddImportCommand(Commands& commands);
+void AddAuditCommands(Commands& commands);  // events, dead letters
 
 // --- Option builders (options.cc). Every single-valued option may be given at
 // most once; a repeatable one adds one value per occurrence. `placeholder` is
@@ -131,7 +133,7 @@ iam::Secret ReadSecret(std::string& arg);
 // The store, notifier and engine one command uses (a SQLite file at --db).
 struct Session {
   std::unique_ptr<iam::Store> store;
-  std::unique_ptr<iam::JsonLinesNotifier> notifier;
+  std::unique_ptr<iam::Notifier> notifier;
   std::unique_ptr<iam::Authorizer> authorizer;  // null: the engine allows every caller
   std::unique_ptr<iam::Engine> engine;
 };

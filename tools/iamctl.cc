@@ -274,6 +274,7 @@ int Main(int argc, char** argv) {
   Commands commands(&app);
   AddRuleCommands(commands);
   AddUserCommands(commands);
+  AddAuditCommands(commands);
   AddLifecycleCommands(commands);
   AddImportCommand(commands);
   AddServerCommands(commands);

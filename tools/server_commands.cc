@@ -146,6 +146,8 @@ int Serve(const Globals& globals, const ServeOptions& o) {
       OpenSession(globals, [&](iam::EngineOptions& options, Session& s) {
         options.base_url = public_url;
         options.session_ttl = absl::Seconds(o.session_ttl_seconds);
+        // Delivery runs beside the requests: a slow receiver delays no create.
+        options.dispatch_interval = absl::Seconds(1);
         // Callers act by the policies attached to them (bootstrap's
         // administrator has AdministratorAccess), within their own tenant.
         s.authorizer = std::make_unique<iam::PolicyAuthorizer>(s.store.get(), *options.profile);

@@ -2,7 +2,8 @@
 //
 // The engine a command runs on: a SQLite file at --db. Secrets: the host key
 // comes from IAM_HOST_KEY (64 hex digits) or from the file <db>.key (created
-// 0600 on first use); notifications are appended to IAM_NOTIFY_FILE (default
+// 0600 on first use); notifications are delivered as IAM_NOTIFY configures
+// (iam/delivery.h), else appended to IAM_NOTIFY_FILE (default
 // <db>.notifications.jsonl).
 #include <fcntl.h>
 #include <sodium.h>
@@ -12,7 +13,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <utility>
+#include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "iam/error.h"
 #include "iam/random.h"
@@ -90,15 +96,46 @@ absl::StatusOr<Session> OpenSession(
   s.store = std::move(*store);
   absl::StatusOr<std::string> key = HostKey(globals.db);
   if (!key.ok()) return key.status();
-  const char* notify = std::getenv("IAM_NOTIFY_FILE");
-  s.notifier = std::make_unique<iam::JsonLinesNotifier>(
-      notify != nullptr && *notify != '\0'  ? std::string(notify)
-      : iam::IsPostgresLocation(globals.db) ? std::string("./iam.notifications.jsonl")
-                                            : globals.db + ".notifications.jsonl");
+  // IAM_NOTIFY: a delivery spec (iam/delivery.h: a JSON config, @file, an
+  // smtp(s):// or http(s):// URL); else IAM_NOTIFY_FILE, else a file by the db.
+  const char* spec = std::getenv("IAM_NOTIFY");
+  const char* file = std::getenv("IAM_NOTIFY_FILE");
+  bool webhook = false;
+  if (spec != nullptr && *spec != '\0') {
+    absl::StatusOr<iam::DeliveryConfig> config = iam::LoadDeliveryConfig(spec);
+    if (!config.ok()) return config.status();
+    webhook = config->webhook.has_value();
+    s.notifier = iam::NewDeliveryNotifier(*std::move(config));
+  } else {
+    s.notifier = std::make_unique<iam::JsonLinesNotifier>(
+        file != nullptr && *file != '\0'      ? std::string(file)
+        : iam::IsPostgresLocation(globals.db) ? std::string("./iam.notifications.jsonl")
+                                              : globals.db + ".notifications.jsonl");
+  }
   iam::EngineOptions options;
   options.profile = globals.profile;
   options.host_key = *key;
   options.notifier = s.notifier.get();
+  // A configured webhook receives every audit event.
+  options.audit_to_outbox = webhook;
+  // Operators tune delivery by environment: how often to retry before a
+  // message is dead (IAM_OUTBOX_MAX_ATTEMPTS), the first retry's delay in
+  // milliseconds (IAM_OUTBOX_BACKOFF_MS).
+  for (const auto& [name, apply] :
+       std::vector<std::pair<const char*, std::function<void(int64_t)>>>{
+           {"IAM_OUTBOX_MAX_ATTEMPTS",
+            [&](int64_t v) { options.outbox_max_attempts = static_cast<int>(v); }},
+           {"IAM_OUTBOX_BACKOFF_MS",
+            [&](int64_t v) { options.outbox_backoff_initial = absl::Milliseconds(v); }}}) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') continue;
+    int64_t v = 0;
+    if (!absl::SimpleAtoi(value, &v) || v < 0 || v > 86'400'000) {
+      return iam::InvalidField(name, "environment.invalid",
+                               absl::StrCat(name, ": must be an integer from 0 to 86400000"));
+    }
+    apply(v);
+  }
   // The local commands are the operator's own, with the database file: every
   // call is allowed, by name. `serve` configures the policy evaluator instead.
   options.authorizer = iam::AllowAllAuthorizer();

@@ -84,6 +84,10 @@ struct DeliveryConfig {
 // and read here, never written into the document.
 IAM_EXPORT absl::StatusOr<DeliveryConfig> ParseDeliveryConfig(absl::string_view json);
 
+// The DeliveryConfig `spec` stands for: JSON ("{...}"), "@/path/config.json",
+// an smtp:// or smtps:// URL (email only), an http(s):// URL (webhook only,
+// its secret from IAM_WEBHOOK_SECRET).
+IAM_EXPORT absl::StatusOr<DeliveryConfig> LoadDeliveryConfig(absl::string_view spec);
 // A notifier for `spec`: a JSON DeliveryConfig ("{...}"), "@/path/config.json",
 // an smtp:// or smtps:// URL (email only), an http(s):// URL (webhook only,
 // its secret from IAM_WEBHOOK_SECRET), or a file path (JsonLinesNotifier).

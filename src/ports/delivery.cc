@@ -592,13 +592,12 @@ std::unique_ptr<Notifier> NewDeliveryNotifier(DeliveryConfig config) {
   return std::make_unique<DeliveryNotifier>(std::move(config));
 }
 
-absl::StatusOr<std::unique_ptr<Notifier>> OpenNotifier(absl::string_view spec) {
+absl::StatusOr<DeliveryConfig> LoadDeliveryConfig(absl::string_view spec) {
   spec = absl::StripAsciiWhitespace(spec);
-  if (spec.empty()) return BadField("notifier", "is empty");
   std::string json;
-  if (spec.front() == '{') {
+  if (!spec.empty() && spec.front() == '{') {
     json = std::string(spec);
-  } else if (spec.front() == '@') {
+  } else if (!spec.empty() && spec.front() == '@') {
     const std::string path(spec.substr(1));
     FILE* f = std::fopen(path.c_str(), "rb");
     if (f == nullptr) return BadField("notifier", absl::StrCat("cannot read ", path));
@@ -614,9 +613,18 @@ absl::StatusOr<std::unique_ptr<Notifier>> OpenNotifier(absl::string_view spec) {
     json = Json{{"webhook", {{"url", std::string(spec)}, {"secret_env", "IAM_WEBHOOK_SECRET"}}}}
                .dump();
   } else {
-    return std::unique_ptr<Notifier>(std::make_unique<JsonLinesNotifier>(std::string(spec)));
+    return BadField("notifier", "must be a JSON config, @file, smtp(s):// or http(s):// URL");
   }
-  IAM_ASSIGN_OR_RETURN(DeliveryConfig config, ParseDeliveryConfig(json));
+  return ParseDeliveryConfig(json);
+}
+
+absl::StatusOr<std::unique_ptr<Notifier>> OpenNotifier(absl::string_view spec) {
+  const absl::string_view s = absl::StripAsciiWhitespace(spec);
+  if (s.empty()) return BadField("notifier", "is empty");
+  if (s.front() != '{' && s.front() != '@' && !absl::StrContains(s, "://")) {
+    return std::unique_ptr<Notifier>(std::make_unique<JsonLinesNotifier>(std::string(s)));
+  }
+  IAM_ASSIGN_OR_RETURN(DeliveryConfig config, LoadDeliveryConfig(s));
   return NewDeliveryNotifier(std::move(config));
 }
 
