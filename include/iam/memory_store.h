@@ -52,6 +52,7 @@ class IAM_EXPORT MemoryStore final : public Store {
   absl::Status RedriveOutbox(int64_t id, absl::Time now) override;
   absl::StatusOr<AuditPage> ListAuditEvents(const AuditQuery& query) override;
   absl::StatusOr<int64_t> PruneAuditEvents(absl::Time before) override;
+  bool SupportsAudit() const override { return true; }
 
  private:
   struct Rep;

@@ -101,6 +101,7 @@ class IAM_EXPORT PostgresStore final : public Store {
   absl::Status RedriveOutbox(int64_t id, absl::Time now) override;
   absl::StatusOr<AuditPage> ListAuditEvents(const AuditQuery& query) override;
   absl::StatusOr<int64_t> PruneAuditEvents(absl::Time before) override;
+  bool SupportsAudit() const override { return true; }
 
  private:
   struct Rep;

@@ -173,6 +173,9 @@ class IAM_EXPORT Store {
   // Deletes the events older than `before`; returns how many (retention).
   virtual absl::StatusOr<int64_t> PruneAuditEvents(absl::Time before);
   // The four defaults above answer kUnimplemented (stores written before them).
+  // Whether this store keeps WriteSet::audit (and answers the two calls
+  // above): the engine records no events into a store that would drop them.
+  virtual bool SupportsAudit() const { return false; }
 };
 
 // The id a page token of ListAuditEvents stands for (events below it come

@@ -98,7 +98,7 @@ void Engine::Impl::AuditScope::AddTo(WriteSet* w) const {
 }
 
 absl::Status Engine::Impl::Commit(WriteSet w) {
-  AuditScope* scope = options.audit ? AuditScope::Current() : nullptr;
+  AuditScope* scope = auditing ? AuditScope::Current() : nullptr;
   if (scope != nullptr) {
     scope->AddTo(&w);
     if (options.audit_to_outbox) EnqueueEvents(&w);
@@ -109,7 +109,7 @@ absl::Status Engine::Impl::Commit(WriteSet w) {
 }
 
 void Engine::Impl::AuditScope::CommitAlone(std::vector<AuditEvent> events) {
-  if (recorded_ || !impl_.options.audit || !impl_.init.ok()) return;
+  if (recorded_ || !impl_.auditing || !impl_.init.ok()) return;
   // An ill-formed tenant id is the rejected value itself: nothing to file it under.
   if (!ValidateTenantId(tenant_).ok()) return;
   WriteSet w;

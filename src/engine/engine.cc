@@ -76,6 +76,7 @@ Engine::Impl::Impl(EngineOptions opts, Store* s)
                  : own_authorizer != nullptr   ? own_authorizer.get()
                                                : AllowAllAuthorizer()),
       notifier(options.notifier),
+      auditing(options.audit && s != nullptr && s->SupportsAudit()),
       hasher(options.argon2) {
   std::string key = options.host_key;
   if (key.empty()) {

@@ -55,6 +55,7 @@ struct Engine::Impl {
   std::unique_ptr<Authorizer> own_authorizer;
   Authorizer* authorizer;
   Notifier* notifier;
+  bool auditing;  // options.audit, and the store keeps events
   PasswordHasher hasher;
   absl::Status init;  // OK once every member below is set
   std::optional<internal::Sealer> sealer;
