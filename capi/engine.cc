@@ -286,6 +286,9 @@ int iam_options_set_clock(iam_options* options, iam_clock* clock) {
   }
 
 IAM_OPTIONS_SETTER(idempotency_window_seconds, int64_t, o.idempotency_window = absl::Seconds(value))
+IAM_OPTIONS_SETTER(audit, int, o.audit = (value & 1) != 0; o.audit_to_outbox = (value & 2) != 0)
+IAM_OPTIONS_SETTER(outbox_max_attempts, int, o.outbox_max_attempts = value)
+IAM_OPTIONS_SETTER(dispatch_interval_ms, int64_t, o.dispatch_interval = absl::Milliseconds(value))
 IAM_OPTIONS_SETTER(login_link_ttl_seconds, int64_t, o.login_link_ttl = absl::Seconds(value))
 IAM_OPTIONS_SETTER(reset_token_ttl_seconds, int64_t, o.reset_token_ttl = absl::Seconds(value))
 IAM_OPTIONS_SETTER(max_batch, int, o.max_batch = value)
@@ -999,6 +1002,41 @@ int iam_engine_delete_entry(iam_engine* engine, const iam_principal* caller, int
     return e.DeleteEntry(iam::capi::CallerOf(caller), static_cast<iam::EntryKind>(kind), tenant,
                          id_or_name);
   });
+}
+
+int iam_engine_list_audit_events(iam_engine* engine, const iam_principal* caller,
+                                 const char* query_json, char** out_json, iam_error* err) {
+  return EngineCall(
+      engine, out_json, err,
+      [&](iam::Engine& e) -> absl::StatusOr<iam::AuditPage> {
+        IAM_RETURN_IF_ERROR(Required({{query_json, "query_json"}}));
+        IAM_ASSIGN_OR_RETURN(iam::AuditQuery q, iam::AuditQueryFromJson(query_json));
+        return e.ListAuditEvents(iam::capi::CallerOf(caller), std::move(q));
+      },
+      [](const iam::Engine&, const iam::AuditPage& page) { return iam::ToJson(page).dump(); });
+}
+
+int iam_engine_prune_audit_events(iam_engine* engine, int64_t retention_seconds, int64_t* pruned,
+                                  iam_error* err) {
+  return EngineStatusCall(engine, err, [&](iam::Engine& e) {
+    absl::StatusOr<int64_t> n = e.PruneAuditEvents(absl::Seconds(retention_seconds));
+    if (n.ok() && pruned != nullptr) *pruned = *n;
+    return n.status();
+  });
+}
+
+int iam_engine_dead_letters(iam_engine* engine, int limit, char** out_json, iam_error* err) {
+  return EngineCall(
+      engine, out_json, err, [&](iam::Engine& e) { return e.DeadLetters(limit); },
+      [](const iam::Engine&, const std::vector<iam::OutboxMessage>& dead) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const iam::OutboxMessage& m : dead) j.push_back(iam::ToJson(m));
+        return nlohmann::json{{"dead_letters", std::move(j)}}.dump();
+      });
+}
+
+int iam_engine_redrive(iam_engine* engine, int64_t id, iam_error* err) {
+  return EngineStatusCall(engine, err, [&](iam::Engine& e) { return e.RedriveDeadLetter(id); });
 }
 
 int iam_engine_dispatch_outbox(iam_engine* engine, int* delivered, iam_error* err) {

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "iam/delivery.h"
 #include "iam/error.h"
 #include "iam/memory_store.h"
 #include "iam/open_store.h"
@@ -482,6 +483,20 @@ int iam_notifier_create_host(const iam_notifier_methods* methods, void* ctx, iam
     if (m.destroy != nullptr) m.destroy(ctx);
     throw;
   }
+  *out = iam::capi::ToHandle<iam_notifier>(notifier.release());
+  return Ok(err);
+  IAM_API_END(err)
+}
+
+int iam_notifier_open(const char* spec, iam_notifier** out, iam_error* err) {
+  if (out != nullptr) *out = nullptr;
+  IAM_API_BEGIN
+  IAM_REQUIRE(spec, err);
+  IAM_REQUIRE(out, err);
+  absl::StatusOr<std::unique_ptr<iam::Notifier>> opened = iam::OpenNotifier(spec);
+  if (!opened.ok()) return Fill(err, opened.status());
+  auto notifier = std::make_unique<iam::capi::NotifierImpl>();
+  notifier->notifier = std::shared_ptr<iam::Notifier>(std::move(*opened));
   *out = iam::capi::ToHandle<iam_notifier>(notifier.release());
   return Ok(err);
   IAM_API_END(err)

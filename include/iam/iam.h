@@ -488,6 +488,12 @@ IAM_EXPORT IAM_NODISCARD int iam_notifier_create_host(const iam_notifier_methods
                                                       void* ctx, iam_notifier** out,
                                                       iam_error* err);
 /* Appends one JSON object per line to `path` (created 0600). */
+/* A delivering notifier (include/iam/delivery.h): `spec` is a JSON config
+ * ({"email": {"url": "smtp://..."}, "webhook": {...}, "sms": {...}}),
+ * "@/path/config.json", an smtp(s):// or http(s):// URL, or a file path (JSON
+ * Lines). IAM_INVALID_ARGUMENT naming the setting at fault. */
+IAM_EXPORT IAM_NODISCARD int iam_notifier_open(const char* spec, iam_notifier** out,
+                                               iam_error* err);
 IAM_EXPORT IAM_NODISCARD int iam_notifier_create_json_lines(const char* path, iam_notifier** out,
                                                             iam_error* err);
 IAM_EXPORT void iam_notifier_destroy(iam_notifier* notifier);
@@ -585,6 +591,15 @@ IAM_EXPORT int iam_options_set_lockout_seconds(iam_options* options, int64_t sec
 IAM_EXPORT int iam_options_set_dispatch_after_commit(iam_options* options, int enabled);
 IAM_EXPORT int iam_options_set_outbox_backoff_seconds(iam_options* options, int64_t initial,
                                                       int64_t max);
+/* After `value` failed attempts a notification is dead (0 = retried forever). */
+IAM_EXPORT int iam_options_set_outbox_max_attempts(iam_options* options, int value);
+/* > 0: a background thread dispatches the outbox every `value` ms. */
+IAM_EXPORT int iam_options_set_dispatch_interval_ms(iam_options* options, int64_t value);
+/* The audit log: IAM_AUDIT (1) records events (the default), with
+ * IAM_AUDIT_TO_OUTBOX (2) they also go to the notifier's "webhook" channel. */
+#define IAM_AUDIT 1
+#define IAM_AUDIT_TO_OUTBOX 2
+IAM_EXPORT int iam_options_set_audit(iam_options* options, int flags);
 
 /* ------------------------------------------------------------------------ */
 /* Requests                                                                 */
@@ -928,6 +943,24 @@ IAM_EXPORT IAM_NODISCARD int iam_engine_delete_entry(iam_engine* engine,
                                                      const iam_principal* caller, int kind,
                                                      const char* tenant, const char* id_or_name,
                                                      iam_error* err);
+
+/* The audit log, newest first. `query_json`: {"tenant" (required),
+ * "target", "action", "since", "until" (RFC 3339), "page_size" (1-1000),
+ * "page_token"}; `*out_json` {"events": [...], "next_page_token": "..."}. */
+IAM_EXPORT IAM_NODISCARD int iam_engine_list_audit_events(iam_engine* engine,
+                                                          const iam_principal* caller,
+                                                          const char* query_json, char** out_json,
+                                                          iam_error* err);
+/* Deletes the events older than `retention_seconds`; `*pruned` (optional). */
+IAM_EXPORT IAM_NODISCARD int iam_engine_prune_audit_events(iam_engine* engine,
+                                                           int64_t retention_seconds,
+                                                           int64_t* pruned, iam_error* err);
+/* The notifications given up on: {"dead_letters": [{"id", "channel", "kind",
+ * "attempts", "last_error", ...}]}, without their bodies. */
+IAM_EXPORT IAM_NODISCARD int iam_engine_dead_letters(iam_engine* engine, int limit, char** out_json,
+                                                     iam_error* err);
+/* Makes dead letter `id` due again and dispatches; IAM_NOT_FOUND when none. */
+IAM_EXPORT IAM_NODISCARD int iam_engine_redrive(iam_engine* engine, int64_t id, iam_error* err);
 
 /* Sends the outbox messages that are due; failures are rescheduled with
  * backoff. `*delivered` (optional) counts the messages sent. */

@@ -58,6 +58,9 @@ IAM_EXPORT nlohmann::json ToJson(const AccessKeyVerification& verification);
 // {"id","time","tenant","actor","action","target","outcome","reason",
 //  "request_id","source","user_agent"} (id omitted while 0: not yet stored).
 IAM_EXPORT nlohmann::json ToJson(const AuditEvent& event);
+// {"tenant","target","action","since","until" (RFC 3339),"page_size",
+//  "page_token"}: kInvalidArgument naming the member at fault.
+IAM_EXPORT absl::StatusOr<AuditQuery> AuditQueryFromJson(absl::string_view text);
 // {"events":[...],"next_page_token"}
 IAM_EXPORT nlohmann::json ToJson(const AuditPage& page);
 // An outbox message without its body: {"id","tenant","user_id","channel",

@@ -12,6 +12,7 @@
 #include "engine/engine_impl.h"
 #include "iam/json.h"
 #include "iam/names.h"
+#include "iam/user_id.h"
 
 namespace iam {
 namespace {
@@ -95,6 +96,12 @@ void Engine::Impl::AuditScope::AddTo(WriteSet* w) const {
     w->audit.push_back(Event(action_, target, outcome_, reason_));
   }
   for (const auto& [action, target] : also_) w->audit.push_back(Event(action, target));
+}
+
+std::string Engine::Impl::RequestIdFor(const Principal& caller) const {
+  if (!caller.context.request_id.empty()) return caller.context.request_id;
+  if (!CurrentRequestContext().request_id.empty()) return CurrentRequestContext().request_id;
+  return NewRequestId(random);
 }
 
 absl::Status Engine::Impl::Commit(WriteSet w) {

@@ -337,7 +337,7 @@ absl::StatusOr<CreateUserResult> Engine::CreateUser(const CreateUserRequest& req
         WriteSet w;
         w.now = now;
         CreateUserResult result;
-        result.request_id = NewRequestId(I.random);
+        result.request_id = I.RequestIdFor(request.caller);
         IAM_RETURN_IF_ERROR(I.Issue(request, *prepared, &w, &result));
         if (idempotent) {
           IdempotencyRecord rec;
@@ -444,7 +444,7 @@ absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
         WriteSet w;
         w.now = now;
         std::vector<CreateUserResult> results(requests.size());
-        const std::string request_id = NewRequestId(I.random);
+        const std::string request_id = I.RequestIdFor(requests[0].caller);
         for (size_t i = 0; i < requests.size(); ++i) {
           if (!prepared[i]) continue;
           results[i].request_id = request_id;

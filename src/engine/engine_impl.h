@@ -298,6 +298,9 @@ struct Engine::Impl {
     AuditScope* previous_;
     static thread_local AuditScope* current_;
   };
+  // The request id a create answers with: the caller's (the wire's, so that
+  // the answer, the access log and the audit event agree), else a new one.
+  std::string RequestIdFor(const Principal& caller) const;
   // Commits `w` with the current operation's events.
   absl::Status Commit(WriteSet w);
   // Runs `body` as an audited operation.

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "iam/error.h"
 #include "json/user_json.h"
 
@@ -143,6 +145,54 @@ json ToJson(const AuditEvent& e) {
             {"user_agent", e.user_agent}};
   if (e.id != 0) j["id"] = e.id;
   return j;
+}
+
+absl::StatusOr<AuditQuery> AuditQueryFromJson(absl::string_view text) {
+  const json j = json::parse(text.begin(), text.end(), nullptr, false);
+  if (!j.is_object()) return InvalidField("query", "query.invalid", "query: must be a JSON object");
+  AuditQuery q;
+  for (const auto& [key, value] : j.items()) {
+    auto text_of = [&, &key = key, &value = value](std::string* out) -> absl::Status {
+      if (!value.is_string()) {
+        return InvalidField(key, "query.invalid", absl::StrCat(key, ": must be a string"));
+      }
+      *out = value.get<std::string>();
+      return absl::OkStatus();
+    };
+    auto time_of = [&, &key = key, &value = value](absl::Time* out) -> absl::Status {
+      std::string t;
+      if (value.is_null()) return absl::OkStatus();
+      if (!value.is_string() ||
+          !absl::ParseTime(absl::RFC3339_full, value.get<std::string>(), out, &t)) {
+        return InvalidField(key, "query.invalid", absl::StrCat(key, ": must be an RFC 3339 time"));
+      }
+      return absl::OkStatus();
+    };
+    absl::Status s;
+    if (key == "tenant") {
+      s = text_of(&q.tenant);
+    } else if (key == "target") {
+      s = text_of(&q.target);
+    } else if (key == "action") {
+      s = text_of(&q.action);
+    } else if (key == "page_token") {
+      s = value.is_null() ? absl::OkStatus() : text_of(&q.page_token);
+    } else if (key == "since") {
+      s = time_of(&q.since);
+    } else if (key == "until") {
+      s = time_of(&q.until);
+    } else if (key == "page_size") {
+      if (!value.is_number_integer()) {
+        s = InvalidField(key, "query.invalid", "page_size: must be an integer");
+      } else {
+        q.page_size = static_cast<int>(std::clamp<int64_t>(value.get<int64_t>(), 0, 100000));
+      }
+    } else {
+      s = InvalidField(key, "query.invalid", absl::StrCat(key, ": is not a query member"));
+    }
+    if (!s.ok()) return s;
+  }
+  return q;
 }
 
 json ToJson(const AuditPage& page) {

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "iam/audit.h"
 #include "iam/error.h"
 #include "iam/request_signature.h"
 #include "wire/digests.h"
@@ -89,16 +90,25 @@ absl::StatusOr<Principal> FromSignature(const WireRequest& request, absl::string
 
 }  // namespace
 
-Principal CallerOf(const WireRequest& request, std::string user_id, std::string tenant,
-                   absl::string_view auth_method) {
-  Principal p{std::move(user_id), std::move(tenant), {}};
+RequestContext WireContext(const WireRequest& request) {
+  RequestContext context;
   absl::string_view address = request.peer;
   if (absl::ConsumePrefix(&address, "[")) {  // [v6]:port
     address = address.substr(0, address.find(']'));
   } else if (std::count(address.begin(), address.end(), ':') == 1) {  // v4:port
     address = address.substr(0, address.find(':'));
   }
-  p.context.source_ip = std::string(address);
+  context.source_ip = std::string(address);
+  if (const std::string* agent = FindHeader(request.headers, "User-Agent"); agent != nullptr) {
+    context.user_agent = agent->substr(0, 256);
+  }
+  context.request_id = CurrentRequestContext().request_id;
+  return context;
+}
+
+Principal CallerOf(const WireRequest& request, std::string user_id, std::string tenant,
+                   absl::string_view auth_method) {
+  Principal p{std::move(user_id), std::move(tenant), WireContext(request)};
   p.context.auth_method = std::string(auth_method);
   return p;
 }

@@ -249,6 +249,10 @@ absl::StatusOr<std::vector<User>> AllUsers(Call& call, const std::optional<std::
 // The principal `user_id` of `tenant` as this request shows it: the source
 // address from request.peer (port dropped) and how it authenticated
 // ("token", "access_key"), for policy conditions.
+// Where a request comes from, for conditions and the audit log: the peer's
+// address, the User-Agent (at most 256 bytes), and the request id of the
+// ScopedRequestContext that Handle installs for the request.
+RequestContext WireContext(const WireRequest& request);
 Principal CallerOf(const WireRequest& request, std::string user_id, std::string tenant,
                    absl::string_view auth_method);
 

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "iam/audit.h"
 #include "iam/error.h"
 #include "iam/json.h"
 #include "iam/user_id.h"
@@ -503,6 +504,11 @@ WireResponse WireService::Impl::HandleAction(const WireRequest& request, wire::D
 WireResponse WireService::Impl::Handle(const WireRequest& request) const {
   using namespace wire;  // NOLINT: the layer's own names
   std::string request_id = NewRequestId();
+  // What the engine's audit events say of this request (self-service calls
+  // too, which have no principal).
+  RequestContext context = WireContext(request);
+  context.request_id = request_id;
+  const ScopedRequestContext scope(std::move(context));
   const Dialect dialect = DialectOf(request);
   const DialectSpec& spec = Spec(dialect);
   const auto fail = [&](int status, absl::string_view code, absl::string_view message) {

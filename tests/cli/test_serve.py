@@ -212,3 +212,41 @@ def test_hostile_requests_are_answered_and_the_server_lives(cli, server_factory)
 def test_plain_http_beyond_loopback_needs_allow_remote(cli):
     code, out, _ = cli.run("serve", "--listen", "0.0.0.0:0")
     assert code == 1 and out["error"]["reason"] == "listen.not_loopback"
+
+
+def test_a_users_logs_over_http_say_who_from_where(cli, server_factory):
+    """GET /v3.0/OS-USER/users/{id}/events: the audit events of one user, with the
+    caller, its address, its User-Agent and the request id it was answered with."""
+    _, admin, _ = bootstrap(cli)
+    server = server_factory()
+    status, _, headers = login(server, admin["user"]["name"], admin["password"])
+    assert status == 201
+    auth = {"X-Auth-Token": headers["X-Subject-Token"], "Content-Type": "application/json",
+            "User-Agent": "audit-test/1.0"}
+    body = {"user": {"name": "logged.user", "domain_id": TENANT, "password": "Summer-Breeze7",
+                     "pwd_status": False}}
+    status, created, headers = server.request("POST", "/v3.0/OS-USER/users", json.dumps(body), auth)
+    assert status == 201, created
+    user_id = json.loads(created)["user"]["id"]
+    create_request_id = headers["X-Request-Id"]
+    status, _, _ = login(server, "logged.user", "Wrong-Guess-1")
+    assert status == 401
+    status, page, _ = server.request("GET", f"/v3.0/OS-USER/users/{user_id}/events", None, auth)
+    assert status == 200, page
+    events = json.loads(page)["events"]
+    assert [(e["action"], e["outcome"]) for e in events] == [
+        ("iam:Login", "failure"), ("iam:CreateUser", "success")]
+    create = events[1]
+    assert create["actor"] == admin["user"]["id"] and create["target"] == user_id
+    assert create["source"] == "127.0.0.1" and create["user_agent"] == "audit-test/1.0"
+    assert create["request_id"] == create_request_id
+    assert events[0]["reason"] == "password.mismatch" and events[0]["source"] == "127.0.0.1"
+    assert "Wrong-Guess-1" not in page.decode() and "Summer-Breeze7" not in page.decode()
+    status, page, _ = server.request(
+        "GET", f"/v3.0/OS-USER/users/{user_id}/events?action=iam:Login&limit=1", None, auth)
+    assert status == 200 and len(json.loads(page)["events"]) == 1
+    status, page, _ = server.request(
+        "GET", f"/v3.0/OS-USER/users/{user_id}/events?since=yesterday", None, auth)
+    assert status == 400 and b"since" in page
+    # The same events from the command line.
+    assert cli.ok("events", "--tenant", TENANT, "--user-id", user_id)["events"] == events

@@ -42,6 +42,7 @@ from ._errors import (
 )
 from ._ffi import encode, lib
 from ._ports import (
+    DeliveryNotifier,
     FakeClock,
     JsonLinesNotifier,
     MemoryStore,
@@ -225,7 +226,7 @@ def limits() -> Dict[str, int]:
 __all__ = [
     "ABI_VERSION", "AccessKey", "AccessKeyInfo", "AccessKeyVerification", "AlreadyExists",
     "AuthResult", "BatchResult", "CallbackFailed", "Conflict", "CreateUserResult", "DictStore",
-    "DirectoryEntry", "Engine", "Error", "FakeClock", "IdempotencyMismatch", "ImportProgress",
+    "DeliveryNotifier", "DirectoryEntry", "Engine", "Error", "FakeClock", "IdempotencyMismatch", "ImportProgress",
     "ImportResult", "ImportRowError", "ImportedSecret", "InvalidParameter",
     "JsonLinesNotifier", "LIBRARY_PATH", "MemoryStore", "NotFound", "Notification",
     "PasswordPolicy", "PayloadTooLarge", "PermissionDenied", "PostgresStore", "Principal", "SqliteStore",

@@ -7,7 +7,7 @@ import datetime as _dt
 import json
 import os
 import threading
-from ctypes import byref, c_int
+from ctypes import byref, c_int, c_int64
 from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
                     Tuple, Union)
 
@@ -19,6 +19,7 @@ from ._ports import (
     HostAuthorizer,
     HostNotifier,
     NotifierHandle,
+    open_notifier,
     open_store,
     policy_handle,
     principal_handle,
@@ -188,8 +189,10 @@ class Engine:
             :class:`iam.MemoryStore`/:class:`iam.SqliteStore`/:class:`iam.PostgresStore`
             (shareable), or
             a Python object implementing the :class:`iam.Store` protocol.
-        notifier: a callable ``f(notification)``, an object with ``send()``, or
-            an :class:`iam.JsonLinesNotifier`; None keeps messages in the outbox.
+        notifier: a callable ``f(notification)``, an object with ``send()``, an
+            :class:`iam.JsonLinesNotifier`, or a delivery spec (a JSON config,
+            "@path", an smtp(s):// or http(s):// URL: :class:`iam.DeliveryNotifier`);
+            None keeps messages in the outbox.
         authorizer: a callable ``f(caller, action, tenant)`` or an object with
             ``authorize()``; "allow_all" allows every call (asked for by name);
             None (the default) is the shipped policy evaluator: callers act by
@@ -223,7 +226,10 @@ class Engine:
                  max_failed_logins: Optional[int] = None,
                  lockout_duration: Optional[Duration] = None,
                  dispatch_after_commit: Optional[bool] = None,
-                 outbox_backoff: Optional[Tuple[Duration, Duration]] = None) -> None:
+                 outbox_backoff: Optional[Tuple[Duration, Duration]] = None,
+                 outbox_max_attempts: Optional[int] = None,
+                 dispatch_interval: Optional[float] = None,
+                 audit: Optional[bool] = None, audit_to_outbox: Optional[bool] = None) -> None:
         self._ptr = None
         self._cond = threading.Condition()
         self._busy = 0
@@ -247,7 +253,11 @@ class Engine:
                 lib.iam_options_add_previous_host_key(options, encode(key_id, "key_id"), bytes(key),
                                                       len(key))
             if notifier is not None:
-                handle = notifier if isinstance(notifier, NotifierHandle) else HostNotifier(notifier)
+                if isinstance(notifier, str):
+                    handle = open_notifier(notifier)
+                else:
+                    handle = (notifier if isinstance(notifier, NotifierHandle)
+                              else HostNotifier(notifier))
                 if handle is not notifier:
                     owned.append(handle)
                 lib.iam_options_set_notifier(options, handle.handle)
@@ -286,6 +296,13 @@ class Engine:
             if outbox_backoff is not None:
                 lib.iam_options_set_outbox_backoff_seconds(options, seconds(outbox_backoff[0]),
                                                            seconds(outbox_backoff[1]))
+            if outbox_max_attempts is not None:
+                lib.iam_options_set_outbox_max_attempts(options, int(outbox_max_attempts))
+            if dispatch_interval is not None:
+                lib.iam_options_set_dispatch_interval_ms(options, int(dispatch_interval * 1000))
+            if audit is not None or audit_to_outbox is not None:
+                lib.iam_options_set_audit(options, (0 if audit is False else 1) |
+                                          (2 if audit_to_outbox else 0))
             store_handle = open_store(store)
             if store_handle is not store:
                 owned.append(store_handle)
@@ -822,4 +839,35 @@ class Engine:
         delivered = c_int()
         self._call(lib.iam_engine_dispatch_outbox, byref(delivered))
         return delivered.value
+
+    def audit_events(self, tenant: str, *, target: Optional[str] = None,
+                     action: Optional[str] = None, since: Optional[str] = None,
+                     until: Optional[str] = None, page_size: int = 100,
+                     page_token: Optional[str] = None,
+                     caller: Optional[Principal] = None) -> Tuple[List[Dict[str, Any]], str]:
+        """The audit log, newest first: (events, next_page_token); times RFC 3339."""
+        query = {"tenant": tenant, "page_size": page_size}
+        for key, value in (("target", target), ("action", action), ("since", since),
+                           ("until", until), ("page_token", page_token)):
+            if value is not None:
+                query[key] = value
+        with principal_handle(caller) as who:
+            text = self._call_string(lib.iam_engine_list_audit_events, who,
+                                     encode(json.dumps(query), "query"))
+        j = _json(text)
+        return j["events"], j.get("next_page_token") or ""
+
+    def prune_audit_events(self, retention: Duration) -> int:
+        """Deletes the events older than `retention`; returns how many."""
+        pruned = c_int64()
+        self._call(lib.iam_engine_prune_audit_events, seconds(retention), byref(pruned))
+        return pruned.value
+
+    def dead_letters(self, limit: int = 100) -> List[Dict[str, Any]]:
+        """The notifications given up on, oldest first, with their last error."""
+        return _json(self._call_string(lib.iam_engine_dead_letters, int(limit)))["dead_letters"]
+
+    def redrive(self, dead_letter_id: int) -> None:
+        """Makes a dead letter due again and dispatches it."""
+        self._call(lib.iam_engine_redrive, int(dead_letter_id))
 

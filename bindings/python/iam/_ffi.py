@@ -251,6 +251,7 @@ _FUNCTIONS = [
     ("iam_notification_json", c_int, [NotificationP, POINTER(c_void_p), ErrorP], _check_err),
     ("iam_notifier_create_host", c_int, [POINTER(NotifierMethods), c_void_p, POINTER(NotifierP), ErrorP], _check_err),
     ("iam_notifier_create_json_lines", c_int, [c_char_p, POINTER(NotifierP), ErrorP], _check_err),
+    ("iam_notifier_open", c_int, [c_char_p, POINTER(NotifierP), ErrorP], _check_err),
     ("iam_notifier_destroy", None, [NotifierP], None),
     ("iam_principal_create", c_int, [c_char_p, c_char_p, POINTER(PrincipalP), ErrorP], _check_err),
     ("iam_principal_destroy", None, [PrincipalP], None),
@@ -282,6 +283,9 @@ _FUNCTIONS = [
     ("iam_options_set_lockout_seconds", c_int, [OptionsP, c_int64], _check_code),
     ("iam_options_set_dispatch_after_commit", c_int, [OptionsP, c_int], _check_code),
     ("iam_options_set_outbox_backoff_seconds", c_int, [OptionsP, c_int64, c_int64], _check_code),
+    ("iam_options_set_outbox_max_attempts", c_int, [OptionsP, c_int], _check_code),
+    ("iam_options_set_dispatch_interval_ms", c_int, [OptionsP, c_int64], _check_code),
+    ("iam_options_set_audit", c_int, [OptionsP, c_int], _check_code),
     ("iam_request_create", c_int, [POINTER(RequestP), ErrorP], _check_err),
     ("iam_request_destroy", None, [RequestP], None),
     ("iam_request_reset", c_int, [RequestP], _check_code),
@@ -375,6 +379,12 @@ _FUNCTIONS = [
     ("iam_engine_get_entry", c_int, [EngineP, PrincipalP, c_int, c_char_p, c_char_p, POINTER(c_void_p), ErrorP], _check_err),
     ("iam_engine_update_entry", c_int, [EngineP, PrincipalP, EntryP, c_char_p, c_int64, POINTER(c_void_p), ErrorP], _check_err),
     ("iam_engine_dispatch_outbox", c_int, [EngineP, POINTER(c_int), ErrorP], _check_err),
+    ("iam_engine_list_audit_events", c_int,
+     [EngineP, PrincipalP, c_char_p, POINTER(c_void_p), ErrorP], _check_err),
+    ("iam_engine_prune_audit_events", c_int, [EngineP, c_int64, POINTER(c_int64), ErrorP],
+     _check_err),
+    ("iam_engine_dead_letters", c_int, [EngineP, c_int, POINTER(c_void_p), ErrorP], _check_err),
+    ("iam_engine_redrive", c_int, [EngineP, c_int64, ErrorP], _check_err),
 ]
 
 

@@ -492,6 +492,22 @@ class JsonLinesNotifier(NotifierHandle):
         super().__init__(ptr)
 
 
+class DeliveryNotifier(NotifierHandle):
+    """Delivers for real (include/iam/delivery.h): `spec` is a JSON config, "@path",
+    an smtp(s):// or http(s):// URL."""
+
+    def __init__(self, spec: str) -> None:
+        ptr = _ffi.NotifierP()
+        _ffi.call(lib.iam_notifier_open, encode(str(spec), "notifier"), byref(ptr))
+        super().__init__(ptr)
+
+
+def open_notifier(spec: str) -> NotifierHandle:
+    """A notifier by spec: a file path gives a JsonLinesNotifier, anything else a
+    DeliveryNotifier."""
+    return DeliveryNotifier(spec)
+
+
 class HostNotifier(NotifierHandle):
     """A Python callable ``f(notification)`` or an object with
     ``send(notification)``; returning False or raising reschedules it."""
