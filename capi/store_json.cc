@@ -142,7 +142,8 @@ json ToJson(const AccessKeyRecord& k) {
           {"enabled", k.enabled},
           {"created_at", TimeToNanos(k.created_at)},
           {"last_used_at", TimeToNanos(k.last_used_at)},
-          {"description", k.description}};
+          {"description", k.description},
+          {"last_used_from", k.last_used_from}};
 }
 
 AccessKeyRecord AccessKeyFromJson(const json& j) {
@@ -155,7 +156,8 @@ AccessKeyRecord AccessKeyFromJson(const json& j) {
   k.enabled = ValueOr<bool>(j, "enabled", true);
   k.created_at = TimeFromNanos(j.value("created_at", json()), absl::InfinitePast());
   k.last_used_at = TimeFromNanos(j.value("last_used_at", json()), absl::InfinitePast());
-  k.description = Str(j, "description");  // absent from hosts written before 1.3
+  k.description = Str(j, "description");        // absent from hosts written before 1.3
+  k.last_used_from = Str(j, "last_used_from");  // absent from hosts written before 1.4
   return k;
 }
 

@@ -204,6 +204,9 @@ struct AccessKeyInfo {
   bool enabled = true;
   absl::Time created_at = absl::InfinitePast();
   std::string description;
+  // AWS's "last used" view (Engine::RecordAccessKeyUse): InfinitePast = never.
+  absl::Time last_used_at = absl::InfinitePast();
+  std::string last_used_from;
 };
 
 struct AccessKeyVerification {
@@ -292,6 +295,9 @@ struct EngineOptions {
   int outbox_max_attempts = 12;
   // The audit log (iam/audit.h): every operation's event in its commit.
   bool audit = true;
+  // How fresh an access key's "last used" is kept: a use within this of the
+  // recorded one writes nothing (a signed request is not a write each time).
+  absl::Duration access_key_use_interval = absl::Minutes(1);
   // Every audit event also becomes an outbox message on channel "webhook"
   // (kind "audit_event", body the event's JSON) for a webhook notifier.
   bool audit_to_outbox = false;
@@ -389,6 +395,14 @@ class IAM_EXPORT Engine {
   // The secret of an enabled key, for a host that verifies request signatures.
   // WARNING: wipe it after use.
   absl::StatusOr<Secret> AccessKeySecret(absl::string_view access_key_id);
+  // One key of the tenant, by id (iam:ListAccessKeys); kNotFound
+  // "access_key.not_found" for another tenant's.
+  absl::StatusOr<AccessKeyInfo> GetAccessKey(const Principal& caller, absl::string_view tenant,
+                                             absl::string_view access_key_id);
+  // Records that a verified request used the key, from `source`: the key's
+  // last use (shown by ListAccessKeys) and an iam:UseAccessKey event, at most
+  // once per EngineOptions::access_key_use_interval per key.
+  absl::Status RecordAccessKeyUse(absl::string_view access_key_id, absl::string_view source);
   // The same with the key's tenant and user, in one lookup, only while both
   // the key and its user are enabled: kNotFound (access_key.not_found) alike
   // for an unknown key, a disabled one and one of a disabled user.

@@ -102,7 +102,8 @@ struct AccessKeyRecord {
   bool enabled = true;
   absl::Time created_at = absl::InfinitePast();
   absl::Time last_used_at = absl::InfinitePast();
-  std::string description;  // the administrator's note (Huawei's credential description)
+  std::string description;     // the administrator's note (Huawei's credential description)
+  std::string last_used_from;  // the address of the last use ("" = unknown)
 };
 
 // kSession: a login session (Keystone's X-Auth-Token), see Engine::Login.

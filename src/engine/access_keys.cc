@@ -23,6 +23,11 @@ absl::StatusOr<AccessKeyRecord> FindKeyInTenant(Store* store, absl::string_view 
   return k;
 }
 
+AccessKeyInfo InfoOf(const AccessKeyRecord& k) {
+  return {k.id,          k.user_id,      k.enabled,       k.created_at,
+          k.description, k.last_used_at, k.last_used_from};
+}
+
 }  // namespace
 
 IssuedAccessKey Engine::Impl::NewAccessKey(WriteSet* w, const std::string& tenant,
@@ -82,7 +87,7 @@ absl::StatusOr<std::vector<AccessKeyInfo>> Engine::ListAccessKeys(
   if (!keys.ok()) return keys.status();
   std::vector<AccessKeyInfo> out;
   for (const AccessKeyRecord& k : *keys) {
-    out.push_back({k.id, k.user_id, k.enabled, k.created_at, k.description});
+    out.push_back(InfoOf(k));
   }
   return out;
 }
@@ -167,6 +172,36 @@ absl::StatusOr<Secret> Engine::AccessKeySecret(absl::string_view access_key_id) 
   }
   if (!k.ok()) return k.status();
   return I.sealer->Open(k->sealed_secret, k->id);
+}
+
+absl::StatusOr<AccessKeyInfo> Engine::GetAccessKey(const Principal& caller,
+                                                   absl::string_view tenant,
+                                                   absl::string_view access_key_id) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:ListAccessKeys", tenant, access_key_id));
+  IAM_ASSIGN_OR_RETURN(AccessKeyRecord k, FindKeyInTenant(I.store, tenant, access_key_id));
+  return InfoOf(k);
+}
+
+absl::Status Engine::RecordAccessKeyUse(absl::string_view access_key_id, absl::string_view source) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  absl::StatusOr<AccessKeyRecord> k = I.store->FindAccessKey(access_key_id);
+  if (!k.ok()) return k.status();
+  const absl::Time now = I.clock->Now();
+  if (now - k->last_used_at < I.options.access_key_use_interval && k->last_used_from == source) {
+    return absl::OkStatus();
+  }
+  const Principal user{k->user_id, k->tenant, {}};
+  return I.Audited(&user, k->tenant, "iam:UseAccessKey", [&](Impl::AuditScope& audit) {
+    audit.set_target(k->id);
+    k->last_used_at = now;
+    k->last_used_from = std::string(source);
+    WriteSet w;
+    w.now = now;
+    w.updated_access_keys.push_back(*k);
+    return I.Commit(std::move(w));
+  });
 }
 
 }  // namespace iam

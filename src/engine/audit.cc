@@ -49,8 +49,10 @@ Engine::Impl::AuditScope::~AuditScope() { current_ = previous_; }
 
 Engine::Impl::AuditScope* Engine::Impl::AuditScope::Current() { return current_; }
 
-void Engine::Impl::AuditScope::Also(absl::string_view action, absl::string_view target) {
-  std::pair<std::string, std::string> event(action, target);
+void Engine::Impl::AuditScope::Also(absl::string_view action, absl::string_view target,
+                                    absl::string_view outcome, absl::string_view reason) {
+  std::array<std::string, 4> event = {std::string(action), std::string(target),
+                                      std::string(outcome), std::string(reason)};
   // A commit retried after a conflict asks again.
   if (std::find(also_.begin(), also_.end(), event) == also_.end()) also_.push_back(event);
 }
@@ -95,7 +97,9 @@ void Engine::Impl::AuditScope::AddTo(WriteSet* w) const {
     if (target.empty() && !w->deleted_user_ids.empty()) target = w->deleted_user_ids[0];
     w->audit.push_back(Event(action_, target, outcome_, reason_));
   }
-  for (const auto& [action, target] : also_) w->audit.push_back(Event(action, target));
+  for (const auto& [action, target, outcome, reason] : also_) {
+    w->audit.push_back(Event(action, target, outcome, reason));
+  }
 }
 
 std::string Engine::Impl::RequestIdFor(const Principal& caller) const {
@@ -122,7 +126,9 @@ void Engine::Impl::AuditScope::CommitAlone(std::vector<AuditEvent> events) {
   WriteSet w;
   w.now = impl_.clock->Now();
   w.audit = std::move(events);
-  for (const auto& [action, target] : also_) w.audit.push_back(Event(action, target));
+  for (const auto& [action, target, outcome, reason] : also_) {
+    w.audit.push_back(Event(action, target, outcome, reason));
+  }
   if (impl_.options.audit_to_outbox) impl_.EnqueueEvents(&w);
   // Best effort: the caller learns of the operation's own outcome, not of this.
   if (impl_.store->Commit(w).ok()) recorded_ = true;

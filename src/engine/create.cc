@@ -432,8 +432,12 @@ absl::StatusOr<BatchCreateResult> Engine::BatchCreateUsers(
               out.items.push_back(std::move(*replayed[i]));
             } else {
               out.items.push_back(errors[i].ok() ? internal::BatchSiblingError() : errors[i]);
+              // Each refused item, by its reason (never its values).
+              if (!errors[i].ok())
+                audit.Also("iam:CreateUser", "", "failure", ErrorReason(errors[i]));
             }
           }
+          audit.set_outcome("failure", "batch.rejected");
           return out;
         }
         std::vector<std::pair<const CreateUserRequest*, Impl::Prepared*>> fresh;

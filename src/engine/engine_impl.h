@@ -272,7 +272,8 @@ struct Engine::Impl {
     // Recorded even when nothing else is committed (every login).
     void set_must_record() { must_record_ = true; }
     // A further event in the same commit (a lockout, a policy attached).
-    void Also(absl::string_view action, absl::string_view target);
+    void Also(absl::string_view action, absl::string_view target,
+              absl::string_view outcome = "success", absl::string_view reason = "");
     void AddTo(WriteSet* w) const;
     void MarkRecorded() { recorded_ = true; }
     // Records the operation's failure (unless its events are in already).
@@ -294,7 +295,7 @@ struct Engine::Impl {
     bool per_new_user_ = false;
     bool must_record_ = false;
     bool recorded_ = false;
-    std::vector<std::pair<std::string, std::string>> also_;
+    std::vector<std::array<std::string, 4>> also_;  // action, target, outcome, reason
     AuditScope* previous_;
     static thread_local AuditScope* current_;
   };

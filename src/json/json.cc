@@ -129,7 +129,9 @@ json ToJson(const AccessKeyInfo& k) {
           {"user_id", k.user_id},
           {"enabled", k.enabled},
           {"created_at", TimeToJson(k.created_at)},
-          {"description", k.description}};
+          {"description", k.description},
+          {"last_used_at", TimeToJson(k.last_used_at)},
+          {"last_used_from", k.last_used_from.empty() ? json(nullptr) : json(k.last_used_from)}};
 }
 
 json ToJson(const AccessKeyVerification& v) {

@@ -197,6 +197,7 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_by_tenant ON audit (tenant, id);
 CREATE INDEX audit_by_target ON audit (tenant, target, id);
+ALTER TABLE access_keys ADD COLUMN last_used_from TEXT NOT NULL DEFAULT '';
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
@@ -833,13 +834,14 @@ absl::Status PostgresStore::Rep::Plan(const WriteSet& w, std::vector<Step>& step
   // 5. Access keys.
   for (const AccessKeyRecord& k : w.new_access_keys) {
     steps.push_back({"INSERT INTO access_keys (" IAM_ACCESS_KEY_COLUMNS
-                     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                      Bound(k, internal::BindAccessKey<Params>), AccessKeyDuplicate()});
   }
   for (const AccessKeyRecord& k : w.updated_access_keys) {
     steps.push_back(
         {"UPDATE access_keys SET tenant = $2, user_id = $3, sealed_secret = $4, key_id = $5, "
-         "enabled = $6, created_at = $7, last_used_at = $8, description = $9 WHERE id = $1",
+         "enabled = $6, created_at = $7, last_used_at = $8, description = $9, "
+         "last_used_from = $10 WHERE id = $1",
          Bound(k, internal::BindAccessKey<Params>), absl::OkStatus(), [](const Result& r) {
            return r.affected() == 0 ? NotFound("access_key") : absl::OkStatus();
          }});

@@ -108,8 +108,9 @@ inline absl::Status DecodeUserJson(absl::string_view store, const UserJsonColumn
   "tenant, kind, id, name, folded_name, description, field_type, max_length, allowed_values, " \
   "pattern, created_at, document, policies, version, updated_at"
 
-#define IAM_ACCESS_KEY_COLUMNS \
-  "id, tenant, user_id, sealed_secret, key_id, enabled, created_at, last_used_at, description"
+#define IAM_ACCESS_KEY_COLUMNS                                                                   \
+  "id, tenant, user_id, sealed_secret, key_id, enabled, created_at, last_used_at, description, " \
+  "last_used_from"
 
 #define IAM_OUTBOX_COLUMNS                                                                  \
   "id, tenant, user_id, channel, recipient, kind, sealed_body, attempts, next_attempt_at, " \
@@ -208,7 +209,8 @@ void BindAccessKey(Binder& b, const AccessKeyRecord& k) {
       .Bool(k.enabled)
       .Time(k.created_at)
       .Time(k.last_used_at)
-      .Text(k.description);
+      .Text(k.description)
+      .Text(k.last_used_from);
 }
 
 template <typename Row>
@@ -223,6 +225,7 @@ AccessKeyRecord ReadAccessKey(const Row& row) {
   k.created_at = row.Time(6);
   k.last_used_at = row.Time(7);
   k.description = row.Str(8);
+  k.last_used_from = row.Str(9);
   return k;
 }
 

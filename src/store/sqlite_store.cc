@@ -223,6 +223,7 @@ CREATE TABLE audit (
 );
 CREATE INDEX audit_by_tenant ON audit (tenant, id);
 CREATE INDEX audit_by_target ON audit (tenant, target, id);
+ALTER TABLE access_keys ADD COLUMN last_used_from TEXT NOT NULL DEFAULT '';
 )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
@@ -662,7 +663,7 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
   // 5. Access keys.
   for (const AccessKeyRecord& k : w.new_access_keys) {
     Stmt st = Sql("INSERT INTO access_keys (" IAM_ACCESS_KEY_COLUMNS
-                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+                  ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     internal::BindAccessKey(st, k);
     absl::Status s = st.Run();
     if (st.unique_violation()) return AccessKeyDuplicate();
@@ -671,7 +672,8 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
   for (const AccessKeyRecord& k : w.updated_access_keys) {
     Stmt st =
         Sql("UPDATE access_keys SET tenant = ?2, user_id = ?3, sealed_secret = ?4, key_id = ?5, "
-            "enabled = ?6, created_at = ?7, last_used_at = ?8, description = ?9 WHERE id = ?1");
+            "enabled = ?6, created_at = ?7, last_used_at = ?8, description = ?9, "
+            "last_used_from = ?10 WHERE id = ?1");
     internal::BindAccessKey(st, k);
     IAM_RETURN_IF_ERROR(st.Run());
     if (st.changes() == 0) return NotFound("access_key");

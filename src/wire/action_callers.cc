@@ -111,7 +111,7 @@ absl::StatusOr<Principal> FromAcs3(const WireRequest& request, absl::string_view
   }
   IAM_RETURN_IF_ERROR(
       UseNonce(verifiers, clock, auth->access_key_id, nonce, date, options.signature_skew));
-  return CallerOf(request, key->user_id, key->tenant, "access_key");
+  return AccessKeyCaller(request, engine, auth->access_key_id, *key);
 }
 
 absl::StatusOr<Principal> FromRpcV1(const WireRequest& request,
@@ -150,7 +150,7 @@ absl::StatusOr<Principal> FromRpcV1(const WireRequest& request,
     return Mismatch();
   }
   IAM_RETURN_IF_ERROR(UseNonce(verifiers, clock, key_id, nonce, date, options.signature_skew));
-  return CallerOf(request, key->user_id, key->tenant, "access_key");
+  return AccessKeyCaller(request, engine, key_id, *key);
 }
 
 }  // namespace
@@ -243,7 +243,7 @@ absl::StatusOr<Principal> AuthenticateTc3(const WireRequest& request, Engine& en
   // within the skew; refusing a repeated signature would refuse the SDK's own
   // identical calls within a second. A client that signs x-tc-action (as
   // Tencent's own examples do) is covered; see docs/SECURITY.md.
-  return CallerOf(request, key->user_id, key->tenant, "access_key");
+  return AccessKeyCaller(request, engine, auth->secret_id, *key);
 }
 
 }  // namespace iam::wire

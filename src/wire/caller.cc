@@ -85,7 +85,7 @@ absl::StatusOr<Principal> FromSignature(const WireRequest& request, absl::string
     return MakeError(absl::StatusCode::kPermissionDenied, "X-Domain-Id", "domain.forbidden",
                      "X-Domain-Id: is not the access key's domain");
   }
-  return CallerOf(request, key->user_id, key->tenant, "access_key");
+  return AccessKeyCaller(request, engine, auth->access_key, *key);
 }
 
 }  // namespace
@@ -110,6 +110,15 @@ Principal CallerOf(const WireRequest& request, std::string user_id, std::string 
                    absl::string_view auth_method) {
   Principal p{std::move(user_id), std::move(tenant), WireContext(request)};
   p.context.auth_method = std::string(auth_method);
+  return p;
+}
+
+Principal AccessKeyCaller(const WireRequest& request, Engine& engine,
+                          absl::string_view access_key_id, const SigningKey& key) {
+  Principal p = CallerOf(request, key.user_id, key.tenant, "access_key");
+  // Best effort: a "last used" that failed to record must not refuse a
+  // request whose signature verified.
+  engine.RecordAccessKeyUse(access_key_id, p.context.source_ip).IgnoreError();
   return p;
 }
 

@@ -184,6 +184,17 @@ absl::StatusOr<Reply> ListCredentials(Call& call) {
   return JsonReply({{"credentials", std::move(list)}});
 }
 
+// ShowPermanentAccessKey: with last_use_time, the creation time while unused.
+absl::StatusOr<Reply> ShowCredential(Call& call) {
+  absl::StatusOr<AccessKeyInfo> key =
+      call.engine.GetAccessKey(call.caller, call.caller.tenant, call.params[0]);
+  if (!key.ok()) return key.status();
+  json view = CredentialView(*key);
+  view["last_use_time"] =
+      KeystoneTime(key->last_used_at == absl::InfinitePast() ? key->created_at : key->last_used_at);
+  return JsonReply({{"credential", std::move(view)}});
+}
+
 absl::StatusOr<Reply> UpdateCredential(Call& call) {
   constexpr FieldSpec kFields[] = {{"status", JsonKind::kString}};
   absl::StatusOr<const json*> body = BodyObject(call, "credential", kFields);
@@ -248,6 +259,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/v3.0/OS-USER/users/{}/events", kAuth, ListUserEvents, ""},
     {"POST", "/v3.0/OS-CREDENTIAL/credentials", kAuth, CreateCredential, "credential"},
     {"GET", "/v3.0/OS-CREDENTIAL/credentials", kAuth, ListCredentials, ""},
+    {"GET", "/v3.0/OS-CREDENTIAL/credentials/{}", kAuth, ShowCredential, ""},
     {"PUT", "/v3.0/OS-CREDENTIAL/credentials/{}", kAuth, UpdateCredential, "credential"},
     {"DELETE", "/v3.0/OS-CREDENTIAL/credentials/{}", kAuth, DeleteCredential, ""},
 };

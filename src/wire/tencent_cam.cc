@@ -235,7 +235,8 @@ absl::StatusOr<Reply> CreateAccessKey(Call& call) {
       call.engine.CreateAccessKey(call.caller, call.caller.tenant, *target, description);
   if (!key.ok()) return key.status();
   Reply reply;
-  reply.body = {{"AccessKey", KeyInfo({key->id, *target, true, key->created_at, description})}};
+  reply.body = {{"AccessKey", KeyInfo({key->id, *target, true, key->created_at, description,
+                                       absl::InfinitePast(), ""})}};
   reply.secrets.push_back({"/AccessKey/SecretAccessKey", Secret(key->secret.view())});
   return reply;
 }

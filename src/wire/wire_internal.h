@@ -255,6 +255,10 @@ absl::StatusOr<std::vector<User>> AllUsers(Call& call, const std::optional<std::
 RequestContext WireContext(const WireRequest& request);
 Principal CallerOf(const WireRequest& request, std::string user_id, std::string tenant,
                    absl::string_view auth_method);
+// The caller a verified signature of `access_key_id` stands for; records the
+// key's use (Engine::RecordAccessKeyUse).
+Principal AccessKeyCaller(const WireRequest& request, Engine& engine,
+                          absl::string_view access_key_id, const SigningKey& key);
 
 // Who is calling: the session of X-Auth-Token, else the access key of a valid
 // SDK-HMAC-SHA256 signature (X-Sdk-Date within options.signature_skew, the

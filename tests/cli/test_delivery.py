@@ -217,8 +217,10 @@ def test_webhook_sees_every_event_signed_and_survives_500s_and_timeouts(cli, rec
     receiver.fail_first = 2
     receiver.stall_first = 0
     delivering_cli(cli, hook_config(receiver.url))
-    user = cli.ok("create-user", "--tenant", "t", "--username", "hook.user",
-                  "--generate-password")["user"]
+    created = cli.ok("create-user", "--tenant", "t", "--username", "hook.user",
+                     "--generate-password", "--access-key")
+    user = created["user"]
+    secrets = [created["generated_password"], created["access_key"]["secret"]]
     cli.ok("update-user", "--tenant", "t", "--id", user["id"], "--disable")
     assert wait_until(lambda: cli.ok("dispatch-outbox")["pending"] == 0, 15)
     events = sorted((b["data"]["action"], b["data"]["target"]) for b in receiver.by_id.values())
@@ -227,6 +229,8 @@ def test_webhook_sees_every_event_signed_and_survives_500s_and_timeouts(cli, rec
     assert len(receiver.requests) >= 3 + 2  # the two 500s were retried
     for body in receiver.by_id.values():
         assert body["tenant"] == "t" and body["type"] == "audit_event"
+    for raw in receiver.requests:  # every attempt, not only the accepted ones
+        assert not any(secret.encode() in raw for secret in secrets)
     # A stalled receiver times out and is retried; a repeat is de-duplicated.
     receiver.stall_first = len(receiver.requests) + 1
     receiver.fail_first = 0

@@ -143,6 +143,21 @@ TEST_P(AuditTest, EveryOperationLeavesExactlyItsEvents) {
          for (auto& item : out->items) t.secrets_.push_back(item->generated_password.Reveal());
        },
        {"iam:CreateUser success", "iam:CreateUser success"}},
+      {"batch refused",
+       [](AuditTest& t, std::string&) {
+         std::vector<CreateUserRequest> batch(3);
+         batch[0].username = "dave.ok";
+         batch[1].username = "x";          // too short
+         batch[2].username = "bob.smith";  // taken
+         for (auto& r : batch) {
+           r.tenant = kTenant;
+           r.password_mode = PasswordMode::kGenerated;
+         }
+         auto out = t.engine().BatchCreateUsers(batch);
+         ASSERT_TRUE(out.ok() && !out->committed);
+       },
+       {"iam:CreateUser failure batch.rejected -", "iam:CreateUser failure username.too_short -",
+        "iam:CreateUser failure username.duplicate -"}},
       {"update",
        [&](AuditTest& t, std::string& a) {
          update(t, a, [](UpdateUserRequest& r) { r.display_name = "Alice"; });

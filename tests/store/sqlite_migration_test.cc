@@ -40,6 +40,7 @@ void Exec(const std::string& path, const char* sql) {
 // What migrations 4 and 5 added, taken away again.
 constexpr const char* kDropSinceVersion4 = R"sql(
 DROP TABLE audit;
+ALTER TABLE access_keys DROP COLUMN last_used_from;
 ALTER TABLE entries DROP COLUMN document;
 ALTER TABLE entries DROP COLUMN policies;
 ALTER TABLE entries DROP COLUMN version;

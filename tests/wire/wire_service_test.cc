@@ -618,6 +618,54 @@ TEST_F(WireServiceTest, SignedRequestsActAsTheKeysUser) {
   EXPECT_EQ(Send(Signed("GET", "/v3/users", "", "", "", -absl::Minutes(14))).status, 200);
 }
 
+// AWS's "last used": when and from where, kept fresh to the minute, and an
+// iam:UseAccessKey event each time it moves; a refused signature moves nothing.
+TEST_F(WireServiceTest, AVerifiedSignatureRecordsTheKeysLastUse) {
+  auto last_use = [&] {
+    auto keys = engine_->ListAccessKeys({}, kTenant, admin_id_);
+    EXPECT_TRUE(keys.ok() && keys->size() == 1);
+    return std::make_pair((*keys)[0].last_used_at, (*keys)[0].last_used_from);
+  };
+  auto uses = [&] {
+    AuditQuery q;
+    q.tenant = kTenant;
+    q.action = "iam:UseAccessKey";
+    return engine_->ListAuditEvents({}, q)->events;
+  };
+  EXPECT_EQ(last_use().first, absl::InfinitePast());
+  WireRequest r = Signed("GET", "/v3/users");
+  r.peer = "198.51.100.7:50123";
+  r.headers.push_back({"User-Agent", "huaweicloud-usdk-go/3.0"});
+  ASSERT_EQ(Send(r).status, 200);
+  EXPECT_EQ(last_use(), std::make_pair(clock_.Now(), std::string("198.51.100.7")));
+  ASSERT_EQ(uses().size(), 1u);
+  EXPECT_EQ(uses()[0].target, ak_);
+  EXPECT_EQ(uses()[0].actor, admin_id_);
+  EXPECT_EQ(uses()[0].user_agent, "huaweicloud-usdk-go/3.0");
+  clock_.Advance(absl::Seconds(30));
+  r = Signed("GET", "/v3/users");
+  r.peer = "198.51.100.7:50124";
+  ASSERT_EQ(Send(r).status, 200);
+  EXPECT_EQ(uses().size(), 1u);  // within the minute, from the same address: no write
+  clock_.Advance(absl::Seconds(31));
+  WireRequest refused = Signed("GET", "/v3/users", "", "", std::string(40, 'x'));
+  refused.peer = "203.0.113.66:1";
+  ASSERT_EQ(Send(refused).status, 401);
+  EXPECT_EQ(last_use().second, "198.51.100.7");
+  r = Signed("GET", "/v3/users");
+  r.peer = "203.0.113.5:1";
+  ASSERT_EQ(Send(r).status, 200);
+  EXPECT_EQ(last_use(), std::make_pair(clock_.Now(), std::string("203.0.113.5")));
+  EXPECT_EQ(uses().size(), 2u);
+  // Huawei's ShowPermanentAccessKey shows it as last_use_time.
+  const Answer shown = Send(Signed("GET", "/v3.0/OS-CREDENTIAL/credentials/" + ak_));
+  ASSERT_EQ(shown.status, 200) << shown.text;
+  EXPECT_EQ(nlohmann::json::parse(shown.text)["credential"]["last_use_time"],
+            "2027-01-15T08:01:01.000000Z")
+      << shown.text;
+  EXPECT_EQ(Send(Signed("GET", "/v3.0/OS-CREDENTIAL/credentials/AKNOTAKEY")).status, 404);
+}
+
 TEST_F(WireServiceTest, BadSignaturesAre401AndChangeNothing) {
   const std::string body = R"({"user": {"name": "signed01"}})";
   const size_t before = UserCount();

@@ -650,7 +650,8 @@ class Engine:
             j = _json(self._call_string(lib.iam_engine_list_access_keys, who, encode(tenant, "tenant"),
                                         encode(self._target(user, username, id), "user")))
         return [AccessKeyInfo(k["id"], k["user_id"], bool(k["enabled"]),
-                              parse_time(k.get("created_at")), k.get("description", ""))
+                              parse_time(k.get("created_at")), k.get("description", ""),
+                              parse_time(k.get("last_used_at")), k.get("last_used_from"))
                 for k in j]
 
     def set_access_key_enabled(self, *, tenant: str, access_key_id: str, enabled: bool,

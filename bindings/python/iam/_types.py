@@ -177,6 +177,8 @@ class AccessKeyInfo:
     enabled: bool
     created_at: Optional[_dt.datetime] = None
     description: str = ""
+    last_used_at: Optional[_dt.datetime] = None  # None: never used
+    last_used_from: Optional[str] = None
 
 
 @dataclass(frozen=True)
