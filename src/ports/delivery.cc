@@ -425,6 +425,18 @@ absl::Status CheckUrl(const std::string& url, const std::string& field,
   return BadField(field, absl::StrCat("must start with ", absl::StrJoin(schemes, " or ")));
 }
 
+// The object `j[key]` (null when absent) and its "url", which must start
+// with one of `schemes`.
+absl::StatusOr<const Json*> Section(const Json& j, const std::string& key, std::string* url,
+                                    std::initializer_list<const char*> schemes) {
+  auto it = j.find(key);
+  if (it == j.end()) return nullptr;
+  if (!it->is_object()) return BadField(key, "must be an object");
+  IAM_ASSIGN_OR_RETURN(*url, Text(*it, key + ".", "url"));
+  IAM_RETURN_IF_ERROR(CheckUrl(*url, key + ".url", schemes));
+  return &*it;
+}
+
 absl::StatusOr<MessageTemplate> ParseTemplate(const Json& j, const std::string& field) {
   if (!j.is_object()) return BadField(field, "must be an object");
   MessageTemplate m;
@@ -518,11 +530,9 @@ absl::StatusOr<DeliveryConfig> ParseDeliveryConfig(absl::string_view text) {
     }
   }
   DeliveryConfig c;
-  if (auto it = j.find("email"); it != j.end()) {
-    if (!it->is_object()) return BadField("email", "must be an object");
-    DeliveryConfig::Email e;
-    IAM_ASSIGN_OR_RETURN(e.url, Text(*it, "email.", "url"));
-    IAM_RETURN_IF_ERROR(CheckUrl(e.url, "email.url", {"smtp://", "smtps://"}));
+  DeliveryConfig::Email e;
+  IAM_ASSIGN_OR_RETURN(const Json* email, Section(j, "email", &e.url, {"smtp://", "smtps://"}));
+  if (const Json* it = email; it != nullptr) {
     IAM_ASSIGN_OR_RETURN(e.starttls, Text(*it, "email.", "starttls", e.starttls));
     if (e.starttls != "required" && e.starttls != "when_offered" && e.starttls != "never") {
       return BadField("email.starttls", "must be required, when_offered or never");
@@ -532,22 +542,18 @@ absl::StatusOr<DeliveryConfig> ParseDeliveryConfig(absl::string_view text) {
     IAM_ASSIGN_OR_RETURN(e.from, Text(*it, "email.", "from", e.from));
     c.email = std::move(e);
   }
-  if (auto it = j.find("webhook"); it != j.end()) {
-    if (!it->is_object()) return BadField("webhook", "must be an object");
-    DeliveryConfig::Webhook w;
-    IAM_ASSIGN_OR_RETURN(w.url, Text(*it, "webhook.", "url"));
-    IAM_RETURN_IF_ERROR(CheckUrl(w.url, "webhook.url", {"http://", "https://"}));
+  DeliveryConfig::Webhook w;
+  IAM_ASSIGN_OR_RETURN(const Json* webhook, Section(j, "webhook", &w.url, {"http://", "https://"}));
+  if (const Json* it = webhook; it != nullptr) {
     IAM_ASSIGN_OR_RETURN(w.secret, SecretFromEnv(*it, "webhook.", "secret_env"));
     if (w.secret.size() < 16) {
       return BadField("webhook.secret_env", "must name a secret of at least 16 bytes");
     }
     c.webhook = std::move(w);
   }
-  if (auto it = j.find("sms"); it != j.end()) {
-    if (!it->is_object()) return BadField("sms", "must be an object");
-    DeliveryConfig::Sms s;
-    IAM_ASSIGN_OR_RETURN(s.url, Text(*it, "sms.", "url"));
-    IAM_RETURN_IF_ERROR(CheckUrl(s.url, "sms.url", {"http://", "https://"}));
+  DeliveryConfig::Sms s;
+  IAM_ASSIGN_OR_RETURN(const Json* sms, Section(j, "sms", &s.url, {"http://", "https://"}));
+  if (const Json* it = sms; it != nullptr) {
     IAM_ASSIGN_OR_RETURN(s.method, Text(*it, "sms.", "method", s.method));
     IAM_ASSIGN_OR_RETURN(s.content_type, Text(*it, "sms.", "content_type", s.content_type));
     IAM_ASSIGN_OR_RETURN(s.body, Text(*it, "sms.", "body", s.body));

@@ -47,6 +47,13 @@ class EngineTest : public ::testing::TestWithParam<StoreKind> {
     r.password_mode = PasswordMode::kGenerated;
     return r;
   }
+  // Basic, its generated password sent by email.
+  static CreateUserRequest Emailed(const std::string& username, const std::string& email) {
+    CreateUserRequest r = Basic(username);
+    r.email = email;
+    r.notify = {Channel::kEmail};
+    return r;
+  }
   static void ExpectError(const absl::Status& s, absl::StatusCode code, const std::string& field,
                           const std::string& reason) {
     EXPECT_EQ(s.code(), code) << s;
@@ -510,9 +517,7 @@ TEST_P(EngineTest, LoginLinkIsSentByEmailAndTokenStoredHashed) {
 
 TEST_P(EngineTest, OutboxSurvivesNotifierFailuresWithBackoff) {
   notifier_.FailNext(3);
-  CreateUserRequest r = Basic("alice.wong");
-  r.email = "alice@example.com";
-  r.notify = {Channel::kEmail};
+  CreateUserRequest r = Emailed("alice.wong", "alice@example.com");
   auto created = engine().CreateUser(std::move(r));
   ASSERT_TRUE(created.ok());
   EXPECT_EQ(notifier_.attempts(), 1);  // tried right after the commit
@@ -541,9 +546,7 @@ TEST_P(EngineTest, OutboxBackoffIsJittered) {
   engine_ = std::make_unique<Engine>(o, store_.get());
   notifier_.FailNext(20);
   for (int i = 0; i < 20; ++i) {
-    CreateUserRequest r = Basic(absl::StrCat("user.", i));
-    r.email = absl::StrCat("u", i, "@example.com");
-    r.notify = {Channel::kEmail};
+    CreateUserRequest r = Emailed(absl::StrCat("user.", i), absl::StrCat("u", i, "@example.com"));
     ASSERT_TRUE(engine().CreateUser(std::move(r)).ok());
   }
   // Each first retry lands in [4 s, 8 s]; twenty of them not all at once.
@@ -559,9 +562,7 @@ TEST_P(EngineTest, OutboxGivesUpAfterMaxAttemptsThenRedrives) {
   o.outbox_max_attempts = 3;
   engine_ = std::make_unique<Engine>(o, store_.get());
   notifier_.FailNext(3);
-  CreateUserRequest r = Basic("alice.wong");
-  r.email = "alice@example.com";
-  r.notify = {Channel::kEmail};
+  CreateUserRequest r = Emailed("alice.wong", "alice@example.com");
   auto created = engine().CreateUser(std::move(r));
   ASSERT_TRUE(created.ok());
   for (int i = 0; i < 5; ++i) {
@@ -592,9 +593,7 @@ TEST_P(EngineTest, BackgroundDispatcherDelivers) {
   EngineOptions o = Options();
   o.dispatch_interval = absl::Milliseconds(20);
   engine_ = std::make_unique<Engine>(o, store_.get());
-  CreateUserRequest r = Basic("alice.wong");
-  r.email = "alice@example.com";
-  r.notify = {Channel::kEmail};
+  CreateUserRequest r = Emailed("alice.wong", "alice@example.com");
   ASSERT_TRUE(engine().CreateUser(std::move(r)).ok());
   for (int i = 0; i < 500 && notifier_.sent().empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -645,9 +644,7 @@ TEST_P(EngineTest, MessageCommittedDuringADispatchIsStillSent) {
   o.notifier = &gate;
   Engine e(o, store_.get());
   auto with_email = [](const std::string& name) {
-    CreateUserRequest r = Basic(name);
-    r.email = name + "@example.com";
-    r.notify = {Channel::kEmail};
+    CreateUserRequest r = Emailed(name, name + "@example.com");
     return r;
   };
   std::thread first([&] { ASSERT_TRUE(e.CreateUser(with_email("first.user")).ok()); });
