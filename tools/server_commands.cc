@@ -102,6 +102,7 @@ struct ServeOptions {
   int64_t max_body = int64_t{1} << 20;
   int64_t timeout_seconds = 10;
   int64_t session_ttl_seconds = 24 * 3600;
+  int64_t audit_retention_days = 0;  // 0 = keep every event
   int64_t signature_skew_seconds = 15 * 60;
   int64_t tencent_signature_skew_seconds = 5 * 60;
   int64_t threads = 0;  // 0 = 16 per core, at least 64
@@ -146,6 +147,7 @@ int Serve(const Globals& globals, const ServeOptions& o) {
       OpenSession(globals, [&](iam::EngineOptions& options, Session& s) {
         options.base_url = public_url;
         options.session_ttl = absl::Seconds(o.session_ttl_seconds);
+        options.audit_retention = absl::Hours(24) * o.audit_retention_days;
         // Delivery runs beside the requests: a slow receiver delays no create.
         options.dispatch_interval = absl::Seconds(1);
         // Callers act by the policies attached to them (bootstrap's
@@ -395,6 +397,10 @@ void AddServerCommands(Commands& commands) {
                   "token lifetime in seconds (default 86400)")
       ->type_name("S")
       ->transform(IntegerIn(60, 30 * 86400, "60 to 2592000"));
+  cmd->add_option("--audit-retention-days", serve->audit_retention_days,
+                  "delete audit events older than this, hourly (default 0: keep them all)")
+      ->type_name("N")
+      ->transform(IntegerIn(0, 36500, "0 to 36500"));
   cmd->add_option("--signature-skew", serve->signature_skew_seconds,
                   "how far X-Sdk-Date, x-acs-date or Timestamp may be from the clock, in "
                   "seconds (default 900)")

@@ -281,6 +281,9 @@ struct EngineOptions {
   absl::Duration reset_token_ttl = absl::Hours(1);
   absl::Duration session_ttl = absl::Hours(24);  // a login session's lifetime
   bool dispatch_after_commit = true;
+  // With dispatch_interval: audit events older than this are pruned hourly
+  // by the background thread (0 = kept until PruneAuditEvents).
+  absl::Duration audit_retention = absl::ZeroDuration();
   // > 0: a background thread dispatches the outbox this often, and at once
   // after a commit (instead of the committing thread: a slow receiver then
   // never delays a create). Stopped and joined by ~Engine.

@@ -94,6 +94,7 @@ void Engine::Impl::DispatchAfterCommit() {
 }
 
 void Engine::Impl::DispatchLoop() {
+  absl::Time pruned = absl::InfinitePast();
   std::unique_lock<std::mutex> lock(wake_mu);
   while (!stopping) {
     wake.wait_for(lock, absl::ToChronoMilliseconds(options.dispatch_interval),
@@ -102,6 +103,13 @@ void Engine::Impl::DispatchLoop() {
     woken = false;
     lock.unlock();
     Dispatch().IgnoreError();  // a store error is retried on the next pass
+    // Retention, hourly; a failure is retried on the next pass.
+    const absl::Time now = clock->Now();
+    if (auditing && options.audit_retention > absl::ZeroDuration() &&
+        now - pruned >= absl::Hours(1) &&
+        store->PruneAuditEvents(now - options.audit_retention).ok()) {
+      pruned = now;
+    }
     lock.lock();
   }
 }

@@ -293,7 +293,7 @@ COMMAND_OPTIONS = {
     "import": ["FILE", "--tenant", "--format", "--jobs", "--batch-size", "--report", "--secrets",
                "--quiet"],
     "serve": ["--listen", "--public-url", "--access-log", "--max-body", "--timeout",
-              "--session-ttl", "--signature-skew", "--threads"],
+              "--session-ttl", "--audit-retention-days", "--signature-skew", "--threads"],
     "bootstrap": ["--tenant", "--admin"],
     "help": ["COMMAND"],
 }

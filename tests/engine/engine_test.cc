@@ -602,6 +602,24 @@ TEST_P(EngineTest, BackgroundDispatcherDelivers) {
   engine_.reset();  // stops and joins the dispatcher
 }
 
+// The background thread also applies the audit log's retention, hourly.
+TEST_P(EngineTest, BackgroundRetentionPrunesOldEvents) {
+  EngineOptions o = Options();
+  o.dispatch_interval = absl::Milliseconds(10);
+  o.audit_retention = absl::Hours(1);
+  engine_ = std::make_unique<Engine>(o, store_.get());
+  ASSERT_TRUE(engine().CreateUser(Basic("alice.wong")).ok());
+  auto events = [&] { return store_->ListAuditEvents(AuditQuery{"tenant1"})->events.size(); };
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(events(), 1u);  // younger than the retention
+  clock_.Advance(absl::Hours(2));
+  for (int i = 0; i < 500 && events() != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(events(), 0u);
+  engine_.reset();
+}
+
 // Blocks the first Send until released, so a second create commits while the
 // first dispatcher is busy.
 class GateNotifier final : public Notifier {
