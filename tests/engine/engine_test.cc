@@ -609,7 +609,11 @@ TEST_P(EngineTest, BackgroundRetentionPrunesOldEvents) {
   o.audit_retention = absl::Hours(1);
   engine_ = std::make_unique<Engine>(o, store_.get());
   ASSERT_TRUE(engine().CreateUser(Basic("alice.wong")).ok());
-  auto events = [&] { return store_->ListAuditEvents(AuditQuery{"tenant1"})->events.size(); };
+  auto events = [&] {
+    AuditQuery q;
+    q.tenant = "tenant1";
+    return store_->ListAuditEvents(q)->events.size();
+  };
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_EQ(events(), 1u);  // younger than the retention
   clock_.Advance(absl::Hours(2));
