@@ -121,6 +121,9 @@ void BM_CreateUser_SqliteNonDurable_NoPassword(benchmark::State& s) {
 // The audit event's cost (issue 15 bounds it at 5% of a create without a
 // password): the same creates with EngineOptions::audit off. Compare medians
 // of one run with --benchmark_enable_random_interleaving=true.
+void BM_CreateUser_Memory_NoPassword_NoAudit(benchmark::State& s) {
+  CreateUsers(s, StoreKind::kMemory, Credential::kNone, false);
+}
 void BM_CreateUser_Sqlite_NoPassword_NoAudit(benchmark::State& s) {
   CreateUsers(s, StoreKind::kSqlite, Credential::kNone, false);
 }
@@ -137,6 +140,7 @@ BENCHMARK(BM_CreateUser_Memory_GeneratedCheapHash)->UseRealTime();
 BENCHMARK(BM_CreateUser_Memory_GeneratedOwasp)->UseRealTime()->Threads(1)->Threads(2);
 BENCHMARK(BM_CreateUser_Sqlite_NoPassword)->UseRealTime();
 BENCHMARK(BM_CreateUser_SqliteNonDurable_NoPassword)->UseRealTime();
+BENCHMARK(BM_CreateUser_Memory_NoPassword_NoAudit)->UseRealTime();
 BENCHMARK(BM_CreateUser_Sqlite_NoPassword_NoAudit)->UseRealTime();
 BENCHMARK(BM_CreateUser_SqliteNonDurable_NoPassword_NoAudit)->UseRealTime();
 BENCHMARK(BM_CreateUser_Sqlite_GeneratedOwasp)->UseRealTime()->Threads(1)->Threads(2);

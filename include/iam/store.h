@@ -170,7 +170,8 @@ class IAM_EXPORT Store {
   // The audit log (iam/audit.h), appended by WriteSet::audit. Newest first;
   // kInvalidArgument field "page_token" for a token this store did not issue.
   virtual absl::StatusOr<AuditPage> ListAuditEvents(const AuditQuery& query);
-  // Deletes the events older than `before`; returns how many (retention).
+  // Deletes the events older than `before`; returns how many (retention). A
+  // store may keep its newest event, so that ids never repeat.
   virtual absl::StatusOr<int64_t> PruneAuditEvents(absl::Time before);
   // The four defaults above answer kUnimplemented (stores written before them).
   // Whether this store keeps WriteSet::audit (and answers the two calls

@@ -205,11 +205,14 @@ ALTER TABLE entries ADD COLUMN policies TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE entries ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE entries ADD COLUMN updated_at INTEGER NOT NULL DEFAULT -9223372036854775808;
 )sql",
-    // Version 5: the audit log (iam/audit.h), read newest first per tenant or
-    // per target.
+    // Version 5: the audit log (iam/audit.h). Written by every operation, so
+    // each event costs as few pages as it can: ids are rowids (no
+    // AUTOINCREMENT, whose sequence row is one more page a commit; pruning
+    // keeps the newest event, so ids never repeat), one index, by target (a
+    // user's "logs"); a tenant's events are read along the rowids.
     R"sql(
 CREATE TABLE audit (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  id INTEGER PRIMARY KEY,
   tenant TEXT NOT NULL,
   time INTEGER NOT NULL,
   actor TEXT NOT NULL,
@@ -221,7 +224,6 @@ CREATE TABLE audit (
   source TEXT NOT NULL,
   user_agent TEXT NOT NULL
 );
-CREATE INDEX audit_by_tenant ON audit (tenant, id);
 CREATE INDEX audit_by_target ON audit (tenant, target, id);
 ALTER TABLE access_keys ADD COLUMN last_used_from TEXT NOT NULL DEFAULT '';
 )sql",
@@ -703,7 +705,7 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
     IAM_RETURN_IF_ERROR(st.Run());
   }
 
-  // 8. The audit log; ids come from AUTOINCREMENT.
+  // 8. The audit log; ids are rowids.
   for (const AuditEvent& e : w.audit) {
     Stmt st =
         Sql("INSERT INTO audit (tenant, time, actor, action, target, outcome, reason, "
@@ -1073,7 +1075,8 @@ absl::StatusOr<AuditPage> SqliteStore::ListAuditEvents(const AuditQuery& q) {
   IAM_ASSIGN_OR_RETURN(const int64_t below, AuditPageStart(q.page_token));
   const int64_t page_size = std::max(q.page_size, 1);
   std::lock_guard<std::mutex> lock(rep_->mu);
-  // Two statements so that each walks its own index newest first.
+  // Two statements: by target along its index, else along the rowids,
+  // newest first.
   Stmt st = q.target.empty()
                 ? rep_->Sql("SELECT " IAM_AUDIT_COLUMNS
                             " FROM audit WHERE tenant = ?1 AND id < ?2 AND ?3 = ''"
@@ -1100,7 +1103,10 @@ absl::StatusOr<AuditPage> SqliteStore::ListAuditEvents(const AuditQuery& q) {
 
 absl::StatusOr<int64_t> SqliteStore::PruneAuditEvents(absl::Time before) {
   std::lock_guard<std::mutex> lock(rep_->mu);
-  Stmt st = rep_->Sql("DELETE FROM audit WHERE time < ?1");
+  // The newest event stays, so that the next id is still above every id
+  // ever handed out.
+  Stmt st =
+      rep_->Sql("DELETE FROM audit WHERE time < ?1 AND id < (SELECT max(id) FROM audit)");
   IAM_RETURN_IF_ERROR(st.Time(before).Run());
   return st.changes();
 }
