@@ -616,11 +616,17 @@ TEST_P(EngineTest, BackgroundRetentionPrunesOldEvents) {
   };
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_EQ(events(), 1u);  // younger than the retention
-  clock_.Advance(absl::Hours(2));
-  for (int i = 0; i < 500 && events() != 0; ++i) {
+  // Half an hour on (no prune yet: the last was under an hour ago), bob; an
+  // hour and a half on, alice's event is older than the retention, bob's not.
+  clock_.Advance(absl::Minutes(30));
+  ASSERT_TRUE(engine().CreateUser(Basic("bob.smith")).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(events(), 2u);
+  clock_.Advance(absl::Hours(1));
+  for (int i = 0; i < 500 && events() != 1; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  EXPECT_EQ(events(), 0u);
+  EXPECT_EQ(events(), 1u);
   engine_.reset();
 }
 
