@@ -14,8 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
-#include <utility>
-#include <vector>
+#include <optional>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -84,6 +83,19 @@ absl::StatusOr<std::string> HostKey(const std::string& db) {
   return key;
 }
 
+// The integer environment variable `name` holds (0 to 86400000), or nullopt
+// when it is unset or empty.
+absl::StatusOr<std::optional<int64_t>> EnvInteger(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return std::optional<int64_t>();
+  int64_t v = 0;
+  if (!absl::SimpleAtoi(value, &v) || v < 0 || v > 86'400'000) {
+    return iam::InvalidField(name, "environment.invalid",
+                             absl::StrCat(name, ": must be an integer from 0 to 86400000"));
+  }
+  return std::optional<int64_t>(v);
+}
+
 }  // namespace
 
 absl::StatusOr<Session> OpenSession(
@@ -121,21 +133,12 @@ absl::StatusOr<Session> OpenSession(
   // Operators tune delivery by environment: how often to retry before a
   // message is dead (IAM_OUTBOX_MAX_ATTEMPTS), the first retry's delay in
   // milliseconds (IAM_OUTBOX_BACKOFF_MS).
-  for (const auto& [name, apply] :
-       std::vector<std::pair<const char*, std::function<void(int64_t)>>>{
-           {"IAM_OUTBOX_MAX_ATTEMPTS",
-            [&](int64_t v) { options.outbox_max_attempts = static_cast<int>(v); }},
-           {"IAM_OUTBOX_BACKOFF_MS",
-            [&](int64_t v) { options.outbox_backoff_initial = absl::Milliseconds(v); }}}) {
-    const char* value = std::getenv(name);
-    if (value == nullptr || *value == '\0') continue;
-    int64_t v = 0;
-    if (!absl::SimpleAtoi(value, &v) || v < 0 || v > 86'400'000) {
-      return iam::InvalidField(name, "environment.invalid",
-                               absl::StrCat(name, ": must be an integer from 0 to 86400000"));
-    }
-    apply(v);
-  }
+  absl::StatusOr<std::optional<int64_t>> attempts = EnvInteger("IAM_OUTBOX_MAX_ATTEMPTS");
+  if (!attempts.ok()) return attempts.status();
+  if (*attempts) options.outbox_max_attempts = static_cast<int>(**attempts);
+  absl::StatusOr<std::optional<int64_t>> backoff = EnvInteger("IAM_OUTBOX_BACKOFF_MS");
+  if (!backoff.ok()) return backoff.status();
+  if (*backoff) options.outbox_backoff_initial = absl::Milliseconds(**backoff);
   // The local commands are the operator's own, with the database file: every
   // call is allowed, by name. `serve` configures the policy evaluator instead.
   options.authorizer = iam::AllowAllAuthorizer();

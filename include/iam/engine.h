@@ -220,6 +220,9 @@ struct SigningKey {
   Secret secret;  // WARNING: wipe after use (the Secret does, when it goes)
   std::string tenant;
   std::string user_id;
+  // The key's last use as stored (Engine::RecordAccessKeyUse).
+  absl::Time last_used_at = absl::InfinitePast();
+  std::string last_used_from;
 };
 
 // What Engine::UpdateEntry changes; unset fields stay as they are.
@@ -402,10 +405,13 @@ class IAM_EXPORT Engine {
   // "access_key.not_found" for another tenant's.
   absl::StatusOr<AccessKeyInfo> GetAccessKey(const Principal& caller, absl::string_view tenant,
                                              absl::string_view access_key_id);
-  // Records that a verified request used the key, from `source`: the key's
-  // last use (shown by ListAccessKeys) and an iam:UseAccessKey event, at most
-  // once per EngineOptions::access_key_use_interval per key.
-  absl::Status RecordAccessKeyUse(absl::string_view access_key_id, absl::string_view source);
+  // Records that a verified request used the key `key` (from SigningKeyFor)
+  // stands for, from `source`: the key's last use (shown by ListAccessKeys)
+  // and an iam:UseAccessKey event, at most once per
+  // EngineOptions::access_key_use_interval per key and address. A use within
+  // it touches no store: the signature check reads the key once.
+  absl::Status RecordAccessKeyUse(absl::string_view access_key_id, const SigningKey& key,
+                                  absl::string_view source);
   // The same with the key's tenant and user, in one lookup, only while both
   // the key and its user are enabled: kNotFound (access_key.not_found) alike
   // for an unknown key, a disabled one and one of a disabled user.

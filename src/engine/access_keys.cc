@@ -160,7 +160,7 @@ absl::StatusOr<SigningKey> Engine::SigningKeyFor(absl::string_view access_key_id
   if (!user.ok()) return user.status();
   absl::StatusOr<Secret> secret = I.sealer->Open(k->sealed_secret, k->id);
   if (!secret.ok()) return secret.status();
-  return SigningKey{*std::move(secret), k->tenant, k->user_id};
+  return SigningKey{*std::move(secret), k->tenant, k->user_id, k->last_used_at, k->last_used_from};
 }
 
 absl::StatusOr<Secret> Engine::AccessKeySecret(absl::string_view access_key_id) {
@@ -183,15 +183,17 @@ absl::StatusOr<AccessKeyInfo> Engine::GetAccessKey(const Principal& caller,
   return InfoOf(k);
 }
 
-absl::Status Engine::RecordAccessKeyUse(absl::string_view access_key_id, absl::string_view source) {
+absl::Status Engine::RecordAccessKeyUse(absl::string_view access_key_id, const SigningKey& key,
+                                        absl::string_view source) {
   Impl& I = *impl_;
   IAM_RETURN_IF_ERROR(I.init);
-  absl::StatusOr<AccessKeyRecord> k = I.store->FindAccessKey(access_key_id);
-  if (!k.ok()) return k.status();
   const absl::Time now = I.clock->Now();
-  if (now - k->last_used_at < I.options.access_key_use_interval && k->last_used_from == source) {
+  if (now - key.last_used_at < I.options.access_key_use_interval && key.last_used_from == source) {
     return absl::OkStatus();
   }
+  // Read again to write: the record may have changed since the check.
+  absl::StatusOr<AccessKeyRecord> k = I.store->FindAccessKey(access_key_id);
+  if (!k.ok()) return k.status();
   const Principal user{k->user_id, k->tenant, {}};
   return I.Audited(&user, k->tenant, "iam:UseAccessKey", [&](Impl::AuditScope& audit) {
     audit.set_target(k->id);

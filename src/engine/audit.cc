@@ -97,9 +97,14 @@ void Engine::Impl::AuditScope::AddTo(WriteSet* w) const {
     if (target.empty() && !w->deleted_user_ids.empty()) target = w->deleted_user_ids[0];
     w->audit.push_back(Event(action_, target, outcome_, reason_));
   }
+  AddFurther(w);
+}
+
+void Engine::Impl::AuditScope::AddFurther(WriteSet* w) const {
   for (const auto& [action, target, outcome, reason] : also_) {
     w->audit.push_back(Event(action, target, outcome, reason));
   }
+  if (impl_.options.audit_to_outbox) impl_.EnqueueEvents(w);
 }
 
 std::string Engine::Impl::RequestIdFor(const Principal& caller) const {
@@ -110,10 +115,7 @@ std::string Engine::Impl::RequestIdFor(const Principal& caller) const {
 
 absl::Status Engine::Impl::Commit(WriteSet w) {
   AuditScope* scope = auditing ? AuditScope::Current() : nullptr;
-  if (scope != nullptr) {
-    scope->AddTo(&w);
-    if (options.audit_to_outbox) EnqueueEvents(&w);
-  }
+  if (scope != nullptr) scope->AddTo(&w);
   IAM_RETURN_IF_ERROR(store->Commit(w));
   if (scope != nullptr) scope->MarkRecorded();
   return absl::OkStatus();
@@ -126,10 +128,7 @@ void Engine::Impl::AuditScope::CommitAlone(std::vector<AuditEvent> events) {
   WriteSet w;
   w.now = impl_.clock->Now();
   w.audit = std::move(events);
-  for (const auto& [action, target, outcome, reason] : also_) {
-    w.audit.push_back(Event(action, target, outcome, reason));
-  }
-  if (impl_.options.audit_to_outbox) impl_.EnqueueEvents(&w);
+  AddFurther(&w);
   // Best effort: the caller learns of the operation's own outcome, not of this.
   if (impl_.store->Commit(w).ok()) recorded_ = true;
 }

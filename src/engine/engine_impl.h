@@ -274,6 +274,7 @@ struct Engine::Impl {
     // A further event in the same commit (a lockout, a policy attached).
     void Also(absl::string_view action, absl::string_view target,
               absl::string_view outcome = "success", absl::string_view reason = "");
+    // The operation's events (and their webhook copies) into `w`.
     void AddTo(WriteSet* w) const;
     void MarkRecorded() { recorded_ = true; }
     // Records the operation's failure (unless its events are in already).
@@ -285,6 +286,8 @@ struct Engine::Impl {
    private:
     AuditEvent Event(absl::string_view action, absl::string_view target,
                      absl::string_view outcome = "success", absl::string_view reason = "") const;
+    // The further events and, with audit_to_outbox, every event's copy.
+    void AddFurther(WriteSet* w) const;
     // Commits `events` alone (best effort).
     void CommitAlone(std::vector<AuditEvent> events);
 

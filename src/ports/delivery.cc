@@ -189,9 +189,9 @@ std::string Base64(absl::string_view data) {
 
 // RFC 2047 for a header holding non-ASCII (or CR/LF, never let through).
 std::string HeaderText(absl::string_view text) {
-  bool plain = true;
-  for (char c : text) plain &= static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
-  for (char c : text) plain &= static_cast<unsigned char>(c) < 0x80;
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+  });
   return plain ? std::string(text) : absl::StrCat("=?UTF-8?B?", Base64(text), "?=");
 }
 

@@ -1105,8 +1105,7 @@ absl::StatusOr<int64_t> SqliteStore::PruneAuditEvents(absl::Time before) {
   std::lock_guard<std::mutex> lock(rep_->mu);
   // The newest event stays, so that the next id is still above every id
   // ever handed out.
-  Stmt st =
-      rep_->Sql("DELETE FROM audit WHERE time < ?1 AND id < (SELECT max(id) FROM audit)");
+  Stmt st = rep_->Sql("DELETE FROM audit WHERE time < ?1 AND id < (SELECT max(id) FROM audit)");
   IAM_RETURN_IF_ERROR(st.Time(before).Run());
   return st.changes();
 }

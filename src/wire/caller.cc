@@ -118,7 +118,7 @@ Principal AccessKeyCaller(const WireRequest& request, Engine& engine,
   Principal p = CallerOf(request, key.user_id, key.tenant, "access_key");
   // Best effort: a "last used" that failed to record must not refuse a
   // request whose signature verified.
-  engine.RecordAccessKeyUse(access_key_id, p.context.source_ip).IgnoreError();
+  engine.RecordAccessKeyUse(access_key_id, key, p.context.source_ip).IgnoreError();
   return p;
 }
 
