@@ -209,6 +209,12 @@ struct AccessKeyInfo {
   std::string last_used_from;
 };
 
+// A service user's bearer token (Engine::IssueApiToken), returned once.
+struct IssuedApiToken {
+  Secret token;                                    // 43 URL-safe characters
+  absl::Time expires_at = absl::InfiniteFuture();  // InfiniteFuture = until revoked
+};
+
 struct AccessKeyVerification {
   bool valid = false;  // id known, enabled, secret matches, user enabled
   std::string tenant;
@@ -343,6 +349,12 @@ class IAM_EXPORT Engine {
   absl::StatusOr<User> GetUser(const Principal& caller, absl::string_view tenant,
                                absl::string_view id_or_username);
 
+  // The user whose unique `key` is `value` (iam:ListUsers: a search),
+  // compared as the store does: usernames and emails canonically, a mobile
+  // number as any login identifier reads ("+86 138..."), ids and external
+  // ids exactly. kNotFound "user.not_found" when none.
+  absl::StatusOr<User> FindUser(const Principal& caller, absl::string_view tenant, UserKey key,
+                                absl::string_view value);
   absl::StatusOr<ListUsersResult> ListUsers(const ListUsersRequest& request);
   // The same validation as create; re-checks uniqueness of email and phone.
   absl::StatusOr<User> UpdateUser(const UpdateUserRequest& request);
@@ -365,8 +377,21 @@ class IAM_EXPORT Engine {
   // it is unknown, expired or revoked, or its user was deleted, disabled or
   // changed password since (a new password revokes every token).
   absl::StatusOr<Session> ValidateSession(absl::string_view token);
-  // Ends a session; kUnauthenticated "token.invalid" as ValidateSession.
+  // Ends a session or an API token; kUnauthenticated "token.invalid" as
+  // ValidateSession.
   absl::Status RevokeSession(absl::string_view token);
+  // A long-lived bearer token of user `id_or_username` (a service user: a
+  // SCIM client's), iam:CreateApiToken. ValidateSession opens it as it does a
+  // login's; its rights are the user's policies. It lasts `ttl` (zero = until
+  // revoked), is stored only as a keyed hash, and stops with the user's
+  // disable or delete, or RevokeApiTokens.
+  absl::StatusOr<IssuedApiToken> IssueApiToken(const Principal& caller, absl::string_view tenant,
+                                               absl::string_view id_or_username,
+                                               absl::Duration ttl);
+  // Revokes every token user `id_or_username` holds (API tokens, sessions,
+  // links), iam:RevokeApiTokens.
+  absl::Status RevokeApiTokens(const Principal& caller, absl::string_view tenant,
+                               absl::string_view id_or_username);
 
   // Sets the password through a first-login link token; one use, expiring.
   absl::StatusOr<User> RedeemLoginLink(absl::string_view token, absl::string_view new_password);

@@ -46,6 +46,9 @@ struct User {
   absl::Time password_changed_at = absl::InfinitePast();    // InfinitePast: no password
   absl::Time password_expires_at = absl::InfiniteFuture();  // InfiniteFuture: never
   int64_t version = 1;  // bumped by every update (optimistic concurrency)
+  // The last change that bumped `version` (the create's time at first);
+  // InfinitePast for users stored before it was kept.
+  absl::Time updated_at = absl::InfinitePast();
 };
 
 // A user with what only the engine sees.
@@ -107,7 +110,14 @@ struct AccessKeyRecord {
 };
 
 // kSession: a login session (Keystone's X-Auth-Token), see Engine::Login.
-enum class TokenPurpose : uint8_t { kFirstLogin = 0, kPasswordReset = 1, kSession = 2 };
+// kApiToken: a long-lived bearer token of a service user (a SCIM client's),
+// see Engine::IssueApiToken.
+enum class TokenPurpose : uint8_t {
+  kFirstLogin = 0,
+  kPasswordReset = 1,
+  kSession = 2,
+  kApiToken = 3
+};
 
 struct TokenRecord {
   std::string hash;  // keyed BLAKE2b of the token

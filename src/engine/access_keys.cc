@@ -72,7 +72,7 @@ absl::StatusOr<IssuedAccessKey> Engine::CreateAccessKey(const Principal& caller,
         // Committed as an edit of the user at the version counted above: of two
         // racing creates past the limit, one aborts (user.version_conflict).
         IAM_RETURN_IF_ERROR(
-            I.CommitUpdate(*rec, rec->user.version, std::move(w), Impl::UpdateKind::kEdit));
+            I.CommitUpdate(&*rec, rec->user.version, std::move(w), Impl::UpdateKind::kEdit));
         return issued;
       });
 }

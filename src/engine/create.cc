@@ -141,6 +141,7 @@ absl::StatusOr<Engine::Impl::Prepared> Engine::Impl::Prepare(const CreateUserReq
       (has_password && r.require_password_reset.value_or(true)) ||
       (r.password_mode == PasswordMode::kImportedHash && r.require_password_reset.value_or(false));
   u.created_at = now;
+  u.updated_at = now;
   if (!r.client_token.empty()) p.fingerprint = fingerprint_hasher->Hash(FingerprintText(r).view());
   return p;
 }

@@ -171,11 +171,12 @@ absl::StatusOr<UserRecord> Engine::Impl::LoadByIdentifier(absl::string_view tena
   return NotFound("user", "user.not_found", "no such user in this tenant");
 }
 
-absl::Status Engine::Impl::CommitUpdate(const UserRecord& rec, int64_t expected, WriteSet w,
+absl::Status Engine::Impl::CommitUpdate(UserRecord* rec, int64_t expected, WriteSet w,
                                         UpdateKind kind) {
   w.now = clock->Now();
+  if (kind != UpdateKind::kBookkeeping) rec->user.updated_at = w.now;
   w.updated_users.push_back(
-      {rec, expected, kind == UpdateKind::kBookkeeping, kind == UpdateKind::kRevokeTokens});
+      {*rec, expected, kind == UpdateKind::kBookkeeping, kind == UpdateKind::kRevokeTokens});
   return Commit(std::move(w));
 }
 

@@ -102,8 +102,9 @@ struct Engine::Impl {
   // password or a disable revokes every token of the user (links, resets,
   // sessions).
   enum class UpdateKind { kEdit, kBookkeeping, kRevokeTokens };
-  // Commits `rec` as an update of the stored version `expected`.
-  absl::Status CommitUpdate(const UserRecord& rec, int64_t expected, WriteSet w = {},
+  // Commits `*rec` as an update of the stored version `expected`; an edit
+  // (not bookkeeping) sets rec->user.updated_at to the commit's time.
+  absl::Status CommitUpdate(UserRecord* rec, int64_t expected, WriteSet w = {},
                             UpdateKind kind = UpdateKind::kEdit);
 
   // --- fields.cc ---

@@ -92,7 +92,7 @@ absl::StatusOr<User> Engine::Impl::RedeemToken(absl::string_view token, TokenPur
     IAM_RETURN_IF_ERROR(SetPassword(&*rec, new_password, now, false, "new_password"));
     WriteSet w;
     w.deleted_token_hashes.push_back(t->hash);
-    IAM_RETURN_IF_ERROR(CommitUpdate(*rec, version, std::move(w), UpdateKind::kRevokeTokens));
+    IAM_RETURN_IF_ERROR(CommitUpdate(&*rec, version, std::move(w), UpdateKind::kRevokeTokens));
     rec->user.version = version + 1;
     return rec->user;
   });
@@ -129,7 +129,7 @@ void Engine::Impl::RecordLoginLocked(const std::string& tenant, const std::strin
       }
     }
     // Login bookkeeping is not an edit: it keeps the version callers hold.
-    absl::Status s = CommitUpdate(*rec, version, {}, UpdateKind::kBookkeeping);
+    absl::Status s = CommitUpdate(&*rec, version, {}, UpdateKind::kBookkeeping);
     if (!absl::IsAborted(s)) return;
   }
 }
@@ -272,7 +272,7 @@ absl::Status Engine::ChangePassword(absl::string_view tenant, absl::string_view 
     const absl::Time now = I.clock->Now();
     const int64_t version = rec->user.version;
     IAM_RETURN_IF_ERROR(I.SetPassword(&*rec, new_password, now, true, "new_password"));
-    return I.CommitUpdate(*rec, version, {}, Impl::UpdateKind::kRevokeTokens);
+    return I.CommitUpdate(&*rec, version, {}, Impl::UpdateKind::kRevokeTokens);
   });
 }
 

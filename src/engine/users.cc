@@ -5,17 +5,58 @@
 
 #include "engine/engine_impl.h"
 #include "iam/contact.h"
+#include "iam/username.h"
 #include "store/store_keys.h"
 
 namespace iam {
 
 using internal::Invalid;
+using internal::NotFound;
 
 absl::StatusOr<User> Engine::GetUser(const Principal& caller, absl::string_view tenant,
                                      absl::string_view id_or_username) {
   Impl& I = *impl_;
   IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:GetUser", tenant, id_or_username));
   absl::StatusOr<UserRecord> r = I.Load(tenant, id_or_username);
+  if (!r.ok()) return r.status();
+  return r->user;
+}
+
+absl::StatusOr<User> Engine::FindUser(const Principal& caller, absl::string_view tenant,
+                                      UserKey key, absl::string_view value) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:ListUsers", tenant));
+  std::string canonical(value);
+  switch (key) {
+    case UserKey::kUsername: {
+      absl::StatusOr<std::string> name = UsernameLookupKey(*I.profile, value);
+      if (!name.ok()) return NotFound("user", "user.not_found", "no such user in this tenant");
+      canonical = *std::move(name);
+      break;
+    }
+    case UserKey::kEmail:
+      canonical = CanonicalEmail(value);
+      break;
+    case UserKey::kPhone:
+      canonical = PhoneIdentifierE164(*I.profile, value);
+      break;
+    case UserKey::kLogin: {
+      absl::StatusOr<UserRecord> r = I.LoadByIdentifier(tenant, value);
+      if (absl::IsNotFound(r.status())) {
+        return NotFound("user", "user.not_found", "no such user in this tenant");
+      }
+      if (!r.ok()) return r.status();
+      return r->user;
+    }
+    case UserKey::kId:
+    case UserKey::kExternalId:
+      break;
+  }
+  if (canonical.empty()) return NotFound("user", "user.not_found", "no such user in this tenant");
+  absl::StatusOr<UserRecord> r = I.store->FindUser(tenant, key, canonical);
+  if (absl::IsNotFound(r.status())) {
+    return NotFound("user", "user.not_found", "no such user in this tenant");
+  }
   if (!r.ok()) return r.status();
   return r->user;
 }
@@ -130,7 +171,7 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
           if (r.password_reset_required) u.password_reset_required = *r.password_reset_required;
         }
         IAM_RETURN_IF_ERROR(I.CommitUpdate(
-            rec, current, {},
+            &rec, current, {},
             disabling || new_password ? Impl::UpdateKind::kRevokeTokens : Impl::UpdateKind::kEdit));
         u.version = current + 1;
         return u;

@@ -87,6 +87,7 @@ json ToJson(const User& u, UserJsonStyle style, const std::string& self_link) {
   };
   if (style == UserJsonStyle::kRecord) {
     j["password_changed_at"] = EncodeTime(u.password_changed_at, style);
+    j["updated_at"] = EncodeTime(u.updated_at, style);
   }
   if (!self_link.empty()) j["links"] = {{"self", self_link}};
   return j;
@@ -121,6 +122,7 @@ User UserFromJsonOrThrow(const json& j, UserJsonStyle style) {
   u.password_changed_at = DecodeTime(j, "password_changed_at", style, absl::InfinitePast());
   u.password_expires_at = DecodeTime(j, "password_expires_at", style, absl::InfiniteFuture());
   u.version = ValueOr<int64_t>(j, "version", 1);
+  u.updated_at = DecodeTime(j, "updated_at", style, absl::InfinitePast());
   return u;
 }
 

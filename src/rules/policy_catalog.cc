@@ -50,6 +50,8 @@ constexpr EngineAction kEngineActions[] = {
     {"iam:UpdatePolicy", "policy"},
     {"iam:DeletePolicy", "policy"},
     {"iam:ListAuditEvents", "user"},
+    {"iam:CreateApiToken", "user"},
+    {"iam:RevokeApiTokens", "user"},
 };
 static_assert(sizeof(kEngineActions) / sizeof(kEngineActions[0]) <= kMaxEngineActions);
 

@@ -199,6 +199,10 @@ CREATE INDEX audit_by_tenant ON audit (tenant, id);
 CREATE INDEX audit_by_target ON audit (tenant, target, id);
 ALTER TABLE access_keys ADD COLUMN last_used_from TEXT NOT NULL DEFAULT '';
 )sql",
+    // Version 3: a user's last change (SQLite's version 6).
+    R"sql(
+ALTER TABLE users ADD COLUMN updated_at BIGINT NOT NULL DEFAULT -9223372036854775808;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -722,10 +726,11 @@ absl::Status PostgresStore::Rep::WriteUser(std::vector<Step>& steps, const UserR
                 "password_reset_required = $20, sms_login_verification = $21, created_at = $22, "
                 "password_changed_at = $23, password_expires_at = $24, version = $25, "
                 "canonical_username = $26, canonical_email = $27, password_hash = $28, "
-                "password_history = $29, failed_logins = $30, locked_until = $31 WHERE id = $1"
+                "password_history = $29, failed_logins = $30, locked_until = $31, updated_at = $32 "
+                "WHERE id = $1"
               : "INSERT INTO users (" IAM_USER_COLUMNS
                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-                "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)",
+                "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)",
        std::move(p), update ? absl::OkStatus() : internal::DuplicateError(UserKey::kId)});
   return absl::OkStatus();
 }

@@ -102,7 +102,7 @@ inline absl::Status DecodeUserJson(absl::string_view store, const UserJsonColumn
   "group_ids, custom_fields, policies, console_access, password_reset_required, "           \
   "sms_login_verification, created_at, password_changed_at, password_expires_at, version, " \
   "canonical_username, canonical_email, password_hash, password_history, failed_logins, "   \
-  "locked_until"
+  "locked_until, updated_at"
 
 #define IAM_ENTRY_COLUMNS                                                                      \
   "tenant, kind, id, name, folded_name, description, field_type, max_length, allowed_values, " \
@@ -127,7 +127,7 @@ inline absl::Status DecodeUserJson(absl::string_view store, const UserJsonColumn
 // next parameter) and rows (Str, Int, Bool, Time of a column index) are the
 // stores' own; these fill and read them in column order.
 
-// The 31 values of a user row, `version` as its version.
+// The 32 values of a user row, `version` as its version.
 template <typename Binder>
 void BindUser(Binder& b, const UserRecord& r, const UserJsonColumns& json, int64_t version) {
   const User& u = r.user;
@@ -161,7 +161,8 @@ void BindUser(Binder& b, const UserRecord& r, const UserJsonColumns& json, int64
       .Text(r.password_hash)
       .Text(json.password_history)
       .Int(r.failed_logins)
-      .Time(r.locked_until);
+      .Time(r.locked_until)
+      .Time(u.updated_at);
 }
 
 template <typename Row>
@@ -194,6 +195,7 @@ absl::StatusOr<UserRecord> ReadUser(absl::string_view store, const Row& row) {
   r.password_hash = row.Str(27);
   r.failed_logins = static_cast<int>(row.Int(29));
   r.locked_until = row.Time(30);
+  u.updated_at = row.Time(31);
   IAM_RETURN_IF_ERROR(
       DecodeUserJson(store, {row.Str(14), row.Str(15), row.Str(16), row.Str(17), row.Str(28)}, &r));
   return r;

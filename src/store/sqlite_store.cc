@@ -227,6 +227,10 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_target ON audit (tenant, target, id);
 ALTER TABLE access_keys ADD COLUMN last_used_from TEXT NOT NULL DEFAULT '';
 )sql",
+    // Version 6: a user's last change (SCIM's meta.lastModified).
+    R"sql(
+ALTER TABLE users ADD COLUMN updated_at INTEGER NOT NULL DEFAULT -9223372036854775808;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -545,11 +549,11 @@ absl::Status SqliteStore::Rep::WriteUser(const UserRecord& r, int64_t version, b
                          "password_changed_at = ?23, password_expires_at = ?24, version = ?25, "
                          "canonical_username = ?26, canonical_email = ?27, "
                          "password_hash = ?28, password_history = ?29, failed_logins = ?30, "
-                         "locked_until = ?31 WHERE id = ?1"
+                         "locked_until = ?31, updated_at = ?32 WHERE id = ?1"
                        : "INSERT INTO users (" IAM_USER_COLUMNS
                          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
                          "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
-                         "?29, ?30, ?31)");
+                         "?29, ?30, ?31, ?32)");
   internal::BindUser(st, r, *json, version);
   absl::Status s = st.Run();
   if (!update && st.unique_violation()) return internal::DuplicateError(UserKey::kId);

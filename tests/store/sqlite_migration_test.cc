@@ -37,8 +37,9 @@ void Exec(const std::string& path, const char* sql) {
   sqlite3_close(db);
 }
 
-// What migrations 4 and 5 added, taken away again.
+// What migrations 4 to 6 added, taken away again.
 constexpr const char* kDropSinceVersion4 = R"sql(
+ALTER TABLE users DROP COLUMN updated_at;
 DROP TABLE audit;
 ALTER TABLE access_keys DROP COLUMN last_used_from;
 ALTER TABLE entries DROP COLUMN document;
@@ -62,6 +63,34 @@ void MakeVersion1File(const std::string& path, std::vector<UserRecord> users,
        (std::string(kDropSinceVersion4) + "ALTER TABLE access_keys DROP COLUMN description;\n" +
         downgrade + "\nPRAGMA user_version = 1;")
            .c_str());
+}
+
+// Version 6 adds users' updated_at: a version-5 user reads back with none
+// (InfinitePast) and keeps one written afterwards.
+TEST(SqliteMigrationTest, Version5UsersGainAnUnknownUpdateTime) {
+  TempDbPath db;
+  {
+    auto store = SqliteStore::Open(db.path());
+    ASSERT_TRUE(store.ok());
+    WriteSet w;
+    w.now = absl::FromUnixSeconds(1'800'000'000);
+    UserRecord u = User("u1", "alice", "");
+    u.user.updated_at = w.now;
+    w.new_users = {u};
+    ASSERT_TRUE((*store)->Commit(w).ok());
+  }
+  Exec(db.path(), "ALTER TABLE users DROP COLUMN updated_at; PRAGMA user_version = 5;");
+  auto store = SqliteStore::Open(db.path());
+  ASSERT_TRUE(store.ok()) << store.status();
+  auto user = (*store)->FindUser("t1", UserKey::kId, "u1");
+  ASSERT_TRUE(user.ok()) << user.status();
+  EXPECT_EQ(user->user.updated_at, absl::InfinitePast());
+  WriteSet w;
+  w.now = absl::FromUnixSeconds(1'800'000'100);
+  user->user.updated_at = w.now;
+  w.updated_users.push_back({*user, 1});
+  ASSERT_TRUE((*store)->Commit(w).ok());
+  EXPECT_EQ((*store)->FindUser("t1", UserKey::kId, "u1")->user.updated_at, w.now);
 }
 
 // Version 4 adds policies: a version-3 group reads back at version 1 with no
