@@ -370,6 +370,57 @@ int Bootstrap(const Globals& globals, const std::string& tenant, const std::stri
   return kExitOk;
 }
 
+struct ScimTokenOptions {
+  std::string action, tenant, user = "scim-provisioner", policy = "AdministratorAccess";
+  int64_t ttl_days = 0;
+};
+
+// scim-token issue: the service user (created with `policy` when missing;
+// an existing one keeps its policies) and a new bearer token, printed once.
+// scim-token revoke: every token of the service user ends.
+int ScimToken(const Globals& globals, const ScimTokenOptions& o) {
+  return WithEngine(globals, o.tenant, [&](iam::Engine& engine) {
+    absl::StatusOr<iam::User> user = engine.GetUser({}, o.tenant, o.user);
+    if (o.action == "revoke") {
+      if (!user.ok()) return PrintError(*globals.profile, user.status());
+      if (absl::Status s = engine.RevokeApiTokens({}, o.tenant, user->id); !s.ok()) {
+        return PrintError(*globals.profile, s);
+      }
+      PrintJson({{"revoked", true}, {"user", {{"id", user->id}, {"name", user->username}}}});
+      return kExitOk;
+    }
+    if (absl::IsNotFound(user.status())) {
+      iam::CreateUserRequest request;
+      request.tenant = o.tenant;
+      request.username = o.user;
+      request.description = "SCIM provisioning";
+      request.policies = {o.policy};
+      absl::StatusOr<iam::CreateUserResult> created = engine.CreateUser(request);
+      if (!created.ok()) return PrintError(*globals.profile, created.status());
+      user = created->user;
+    }
+    if (!user.ok()) return PrintError(*globals.profile, user.status());
+    absl::StatusOr<iam::IssuedApiToken> issued =
+        engine.IssueApiToken({}, o.tenant, user->id, absl::Hours(24) * o.ttl_days);
+    if (!issued.ok()) return PrintError(*globals.profile, issued.status());
+    const nlohmann::json expires =
+        issued->expires_at == absl::InfiniteFuture()
+            ? nlohmann::json(nullptr)
+            : nlohmann::json(
+                  absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", issued->expires_at, absl::UTCTimeZone()));
+    const std::string tail = absl::StrCat(
+        ",\"user\":", nlohmann::json({{"id", user->id}, {"name", user->username}}).dump(),
+        ",\"expires_at\":", expires.dump(), "}");
+    std::string out;
+    out.reserve(2 * issued->token.size() + tail.size() + 16);  // no stray copy
+    out += "{\"token\":";
+    AppendQuoted(issued->token.view(), &out);
+    out += tail;
+    PrintSecretJson(iam::Secret(std::move(out)));
+    return kExitOk;
+  });
+}
+
 }  // namespace
 
 void AddServerCommands(Commands& commands) {
@@ -426,6 +477,24 @@ void AddServerCommands(Commands& commands) {
       [boot](const Globals& g) { return Bootstrap(g, boot->tenant, boot->admin); });
   AddTenant(b, &boot->tenant);
   AddText(b, "--admin", &boot->admin, "NAME", "the administrator's user name")->required();
+
+  auto scim = std::make_shared<ScimTokenOptions>();
+  CLI::App* t = commands.Add(
+      "scim-token",
+      "issue: a SCIM bearer token of the tenant's service user (created when missing), printed "
+      "once; revoke: ends every token of that user.",
+      [scim](const Globals& g) { return ScimToken(g, *scim); });
+  t->add_option("ACTION", scim->action, "issue or revoke")
+      ->required()
+      ->check(OneOf({"issue", "revoke"}));
+  AddTenant(t, &scim->tenant);
+  AddText(t, "--user", &scim->user, "NAME", "the service user (default scim-provisioner)");
+  AddText(t, "--policy", &scim->policy, "NAME",
+          "the policy a new service user gets: the token's rights (default AdministratorAccess)");
+  t->add_option("--ttl-days", scim->ttl_days,
+                "the token's lifetime in days (default 0: until revoked)")
+      ->type_name("N")
+      ->transform(IntegerIn(0, 36500, "0 to 36500"));
 }
 
 }  // namespace iamctl

@@ -282,6 +282,11 @@ json NumericId(absl::string_view id);
 // The text form of an id given as a JSON number or string.
 std::optional<std::string> IdText(const json& value);
 
+// JSON nesting beyond this is refused before parsing: no request needs it,
+// and deep values make every recursive JSON operation a stack risk.
+inline constexpr int kMaxJsonDepth = 32;
+bool NestsTooDeep(absl::string_view text);
+
 // JSON text of `value`; invalid UTF-8 from a client is replaced, never thrown.
 std::string Dump(const json& value);
 

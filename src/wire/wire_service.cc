@@ -19,6 +19,7 @@
 #include "iam/json.h"
 #include "iam/user_id.h"
 #include "wire/percent_encoding.h"
+#include "wire/scim_internal.h"
 #include "wire/wire_internal.h"
 
 namespace iam {
@@ -228,9 +229,7 @@ bool Matches(absl::string_view pattern, const std::vector<absl::string_view>& se
   return true;
 }
 
-// JSON nesting beyond this is refused before parsing: no request needs it,
-// and deep values make every recursive JSON operation a stack risk.
-constexpr int kMaxJsonDepth = 32;
+}  // namespace
 
 bool NestsTooDeep(absl::string_view text) {
   int depth = 0;
@@ -253,6 +252,8 @@ bool NestsTooDeep(absl::string_view text) {
   }
   return false;
 }
+
+namespace {
 
 bool HasJsonContentType(const WireRequest& request) {
   const std::string* type = FindHeader(request.headers, "Content-Type");
@@ -421,6 +422,7 @@ WireResponse WireService::HostError(int status, absl::string_view path) const {
   for (const auto& [code, text] : kMessages) {
     if (code == status) message = text;
   }
+  if (wire::IsScimPath(path)) return wire::ScimHostError(status, message, NewRequestId());
   WireRequest request;
   request.path = std::string(path);
   return wire::Render(wire::DialectOf(request), {status, "", std::string(message)}, NewRequestId());
@@ -509,6 +511,14 @@ WireResponse WireService::Impl::Handle(const WireRequest& request) const {
   RequestContext context = WireContext(request);
   context.request_id = request_id;
   const ScopedRequestContext scope(std::move(context));
+  if (IsScimPath(request.path)) {
+    if (NestsTooDeep(request.body)) {
+      return ScimHostError(
+          400, absl::StrCat("The request body nests deeper than ", kMaxJsonDepth, " levels."),
+          request_id);
+    }
+    return HandleScim(request, *engine, options, request_id);
+  }
   const Dialect dialect = DialectOf(request);
   const DialectSpec& spec = Spec(dialect);
   const auto fail = [&](int status, absl::string_view code, absl::string_view message) {

@@ -295,6 +295,7 @@ COMMAND_OPTIONS = {
     "serve": ["--listen", "--public-url", "--access-log", "--max-body", "--timeout",
               "--session-ttl", "--audit-retention-days", "--signature-skew", "--threads"],
     "bootstrap": ["--tenant", "--admin"],
+    "scim-token": ["ACTION", "--tenant", "--user", "--policy", "--ttl-days"],
     "help": ["COMMAND"],
 }
 
