@@ -139,6 +139,10 @@ struct UpdateUserRequest {
   // The version the caller read (User::version); 0 = whatever is current.
   // A stale version fails with kAborted, reason user.version_conflict.
   int64_t expected_version = 0;
+  // A new username (a rename): the profile's rules, and unique among every
+  // login identifier of the tenant as at create (kAlreadyExists
+  // "username.duplicate"). Sessions and keys stay valid; the old name is free.
+  std::optional<std::string> username;
   std::optional<bool> enabled;
   std::optional<std::string> display_name;
   std::optional<std::string> description;

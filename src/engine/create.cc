@@ -25,21 +25,27 @@ namespace iam {
 
 using internal::Invalid;
 
+absl::StatusOr<std::string> Engine::Impl::NewUsernameKey(absl::string_view username) const {
+  absl::StatusOr<std::string> canonical = CanonicalUsername(*profile, username);
+  if (!canonical.ok()) return canonical.status();
+  // Login takes a name that reads as a mobile number for one ("13800000000",
+  // "+8613800000000"): such a name could log in as another user's number.
+  if (!PhoneIdentifierE164(*profile, username).empty()) {
+    return Invalid("username", "username.reads_as_phone",
+                   "must not read as a mobile number, which login would take it for");
+  }
+  return canonical;
+}
+
 absl::StatusOr<Engine::Impl::Prepared> Engine::Impl::Prepare(const CreateUserRequest& r,
                                                              absl::Time now) {
   Prepared p;
   p.checker = CheckerFor(r.tenant);
   UserRecord& rec = p.record;
   User& u = rec.user;
-  absl::StatusOr<std::string> canonical = CanonicalUsername(*profile, r.username);
+  absl::StatusOr<std::string> canonical = NewUsernameKey(r.username);
   if (!canonical.ok()) return canonical.status();
   rec.canonical_username = *canonical;
-  // Login takes a name that reads as a mobile number for one ("13800000000",
-  // "+8613800000000"): such a name could log in as another user's number.
-  if (!PhoneIdentifierE164(*profile, r.username).empty()) {
-    return Invalid("username", "username.reads_as_phone",
-                   "must not read as a mobile number, which login would take it for");
-  }
   u.tenant = r.tenant;
   u.username = r.username;
   u.display_name = r.display_name;

@@ -107,6 +107,10 @@ struct Engine::Impl {
   absl::Status CommitUpdate(UserRecord* rec, int64_t expected, WriteSet w = {},
                             UpdateKind kind = UpdateKind::kEdit);
 
+  // The canonical key of a username a create or rename gives: the profile's
+  // rules, and not one that login would read as a mobile number.
+  absl::StatusOr<std::string> NewUsernameKey(absl::string_view username) const;
+
   // --- fields.cc ---
 
   // The descriptive and contact fields of `u`, as create and update share

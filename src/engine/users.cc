@@ -106,6 +106,12 @@ absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {
         if (r.expected_version != 0 && r.expected_version != current)
           return internal::VersionConflict();
         User& u = rec.user;
+        if (r.username && *r.username != u.username) {
+          absl::StatusOr<std::string> canonical = I.NewUsernameKey(*r.username);
+          if (!canonical.ok()) return canonical.status();
+          u.username = *r.username;
+          rec.canonical_username = *std::move(canonical);
+        }
         // A disable ends every session and outstanding link of the user for good.
         const bool disabling = u.enabled && r.enabled.has_value() && !*r.enabled;
         if (r.enabled && *r.enabled != u.enabled) {

@@ -132,6 +132,20 @@ class Parser {
       ScimFilter f;
       f.kind = ScimFilter::Kind::kValuePath;
       f.path = *std::move(path);
+      // Entra's emails[type eq "work"].value eq "x": the element's sub-attribute
+      // compared, read as emails[type eq "work" and value eq "x"].
+      if (Peek().kind == Token::kWord && Peek().text.size() > 1 && Peek().text[0] == '.') {
+        const Token& sub = Next();
+        ScimAttrPath element;
+        element.attr = sub.text.substr(1);
+        absl::StatusOr<ScimAttrPath> checked = AttrPath({Token::kWord, element.attr, sub.at});
+        if (!checked.ok() || !checked->sub.empty() || !checked->uri.empty()) {
+          return Error(sub.at, "has a sub-attribute name that is not valid");
+        }
+        absl::StatusOr<ScimFilter> compare = Comparison(*std::move(checked));
+        if (!compare.ok()) return compare;
+        inner = Combine(ScimFilter::Kind::kAnd, *std::move(inner), *std::move(compare));
+      }
       f.children.push_back(*std::move(inner));
       return f;
     }

@@ -221,7 +221,7 @@ absl::StatusOr<ScimReply> Patch(ScimCall& call, absl::string_view id) {
   IAM_ASSIGN_OR_RETURN(DirectoryEntry group, GroupAtVersion(call, id));
   IAM_ASSIGN_OR_RETURN(std::vector<User> members, MembersOf(call, group));
   json resource = GroupJson(call, group, &members);
-  IAM_RETURN_IF_ERROR(ApplyPatch(call.body, &resource, {"id", "meta"}));
+  IAM_RETURN_IF_ERROR(ApplyPatch(call.body, &resource, {}));
   return Replace(call, group, resource, IdsOf(members));
 }
 

@@ -344,6 +344,9 @@ absl::StatusOr<ScimReply> Bulk(ScimCall& call) {
           location = meta->value("location", "");
         }
       }
+      if (location.empty() && sub.segments.size() == 2) {
+        location = call.Location(sub.segments[0], sub.segments[1]);
+      }
       if (!location.empty()) out["location"] = location;
       if (reply->status == 201 && out.contains("bulkId") && reply->body.contains("id")) {
         created[out["bulkId"].get<std::string>()] = reply->body["id"].get<std::string>();
@@ -609,6 +612,13 @@ absl::Status ApplyOp(absl::string_view op, const std::string& path_text,
   absl::StatusOr<ScimPatchPath> parsed = ParseScimPatchPath(path_text);
   if (!parsed.ok()) return parsed.status();
   const ScimPatchPath& p = *parsed;
+  static constexpr absl::string_view kServerOwned[] = {"id", "meta", "schemas"};
+  for (absl::string_view attr : kServerOwned) {
+    if (absl::EqualsIgnoreCase(p.path.attr, attr) && IsScimCoreUri(p.path.uri)) {
+      return ScimError(absl::StatusCode::kInvalidArgument, "mutability",
+                       absl::StrCat(p.path.attr, ": is set by the service provider"));
+    }
+  }
   for (absl::string_view attr : read_only) {
     if (absl::EqualsIgnoreCase(p.path.attr, attr) && IsScimCoreUri(p.path.uri)) {
       return ScimError(absl::StatusCode::kInvalidArgument, "mutability",
@@ -750,6 +760,12 @@ absl::Status ApplyPatch(const nlohmann::json& patch, nlohmann::json* resource,
           absl::StrCat("Operations[", i, "]: without a path, add and replace take an object"));
     }
     for (auto it = value->begin(); it != value->end(); ++it) {
+      // Okta's group PATCH repeats the id: what the server owns is ignored
+      // here, as in a PUT.
+      if (absl::EqualsIgnoreCase(it.key(), "id") || absl::EqualsIgnoreCase(it.key(), "meta") ||
+          absl::EqualsIgnoreCase(it.key(), "schemas")) {
+        continue;
+      }
       if (absl::StartsWithIgnoreCase(it.key(), "urn:") && it->is_object() &&
           !IsScimCoreUri(it.key())) {
         // An extension's attributes.

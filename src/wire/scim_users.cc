@@ -4,7 +4,7 @@
 // the engine's user, and filters planned onto the store's unique indexes.
 //
 // The mapping: userName = username (the profile's rules, canonical
-// uniqueness; it cannot change), externalId = external id, displayName,
+// uniqueness; a change renames), externalId = external id, displayName,
 // emails (the primary, else the first) = email, phoneNumbers (likewise) =
 // mobile number, active = enabled, password (write-only) = a password set by
 // the administrator, groups read-only (written through Group members). The
@@ -312,14 +312,11 @@ absl::StatusOr<ScimReply> Replace(ScimCall& call, const User& current, const Ten
   if (!in.user_name) {
     return ScimError(absl::StatusCode::kInvalidArgument, "invalidValue", "userName: is required");
   }
-  if (!absl::EqualsIgnoreCase(*in.user_name, current.username)) {
-    return ScimError(absl::StatusCode::kInvalidArgument, "mutability",
-                     "userName: cannot be changed (iamcore keeps a user's name for life)");
-  }
   UpdateUserRequest r;
   r.caller = call.caller;
   r.tenant = call.tenant;
   r.user = current.id;
+  if (*in.user_name != current.username) r.username = *in.user_name;  // a rename
   r.expected_version = expected != 0 ? expected : current.version;
   r.display_name = in.display_name;
   r.external_id = in.external_id;
@@ -358,7 +355,7 @@ absl::StatusOr<ScimReply> Patch(ScimCall& call, absl::string_view id) {
   IAM_ASSIGN_OR_RETURN(User current, UserOf(call, id));
   IAM_ASSIGN_OR_RETURN(Tenant tenant, ReadTenant(call, false));
   json resource = UserJson(call, current, tenant);
-  IAM_RETURN_IF_ERROR(ApplyPatch(call.body, &resource, {"groups", "id", "meta"}));
+  IAM_RETURN_IF_ERROR(ApplyPatch(call.body, &resource, {"groups"}));
   absl::StatusOr<UserInput> in = ReadUserInput(resource, tenant);
   WipeJsonStrings(resource);  // a patched password
   if (!in.ok()) return in.status();
