@@ -2,7 +2,8 @@
 //
 // Login sessions (what Keystone's X-Auth-Token carries): issued only on a
 // successful login, stored only as a keyed hash, expiring, and ended by a
-// revoke, a disable, a delete or a new password.
+// revoke, a disable, a delete or a new password. API tokens (a SCIM client's
+// bearer token): long-lived, ended by revocation, a disable or a delete.
 #include <string>
 
 #include "gtest/gtest.h"
@@ -146,6 +147,143 @@ TEST_P(SessionsTest, SessionsSurviveAHostKeyRotation) {
   auto session = after.ValidateSession(token);
   ASSERT_TRUE(session.ok()) << session.status();
   EXPECT_EQ(session->user_id, alice_.id);
+}
+
+TEST_P(SessionsTest, ApiTokensLastUntilRevoked) {
+  auto issued = engine_->IssueApiToken({}, "t1", "alice.wong", absl::ZeroDuration());
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  EXPECT_EQ(issued->expires_at, absl::InfiniteFuture());
+  EXPECT_EQ(issued->token.size(), 43u);
+  const std::string token = issued->token.Reveal();
+  EXPECT_EQ(store_->FindToken(token).status().code(), absl::StatusCode::kNotFound);
+  clock_.Advance(absl::Hours(24 * 400));
+  auto session = engine_->ValidateSession(token);
+  ASSERT_TRUE(session.ok()) << session.status();
+  EXPECT_EQ(session->user_id, alice_.id);
+  EXPECT_EQ(session->tenant, "t1");
+  // A new password revokes every token the user holds, API tokens too.
+  UpdateUserRequest pw;
+  pw.tenant = "t1";
+  pw.user = "alice.wong";
+  pw.password = Secret(std::string("Autumn-Leaves8"));
+  ASSERT_TRUE(engine_->UpdateUser(pw).ok());
+  ExpectInvalid(token);
+  auto again = engine_->IssueApiToken({}, "t1", alice_.id, absl::ZeroDuration());
+  ASSERT_TRUE(again.ok());
+  const std::string second = again->token.Reveal();
+  const std::string session_token = [&] {
+    auto login = engine_->Login("t1", "alice.wong", "Autumn-Leaves8");
+    return login.ok() ? login->token.Reveal() : std::string();
+  }();
+  ASSERT_TRUE(engine_->ValidateSession(second).ok());
+  ASSERT_TRUE(engine_->RevokeApiTokens({}, "t1", "alice.wong").ok());
+  ExpectInvalid(second);
+  ExpectInvalid(session_token);
+}
+
+TEST_P(SessionsTest, ApiTokensExpireWhenGivenALifetimeAndStopWithTheUser) {
+  auto issued = engine_->IssueApiToken({}, "t1", "alice.wong", absl::Hours(1));
+  ASSERT_TRUE(issued.ok());
+  EXPECT_EQ(issued->expires_at, clock_.Now() + absl::Hours(1));
+  const std::string token = issued->token.Reveal();
+  ASSERT_TRUE(engine_->ValidateSession(token).ok());
+  clock_.Advance(absl::Hours(1));
+  ExpectInvalid(token);
+  auto other = engine_->IssueApiToken({}, "t1", "alice.wong", absl::ZeroDuration());
+  const std::string lasting = other->token.Reveal();
+  UpdateUserRequest off;
+  off.tenant = "t1";
+  off.user = "alice.wong";
+  off.enabled = false;
+  ASSERT_TRUE(engine_->UpdateUser(off).ok());
+  ExpectInvalid(lasting);
+  EXPECT_EQ(engine_->IssueApiToken({}, "t1", "alice.wong", absl::Hours(-1)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(engine_->IssueApiToken({}, "t1", "nobody.here", absl::ZeroDuration()).status().code(),
+            absl::StatusCode::kNotFound);
+  // The engine's own rights apply: an anonymous caller under the shipped
+  // authorizer may not issue one.
+  EngineOptions strict = Options();
+  strict.authorizer = nullptr;
+  Engine policed(strict, store_.get());
+  EXPECT_EQ(policed.IssueApiToken({}, "t1", "alice.wong", absl::ZeroDuration()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_P(SessionsTest, FindUserByEveryUniqueKey) {
+  UpdateUserRequest r;
+  r.tenant = "t1";
+  r.user = "alice.wong";
+  r.email = "Alice@Example.com";
+  r.phone_region = "86";
+  r.phone = "13800000000";
+  r.external_id = "ext-alice";
+  ASSERT_TRUE(engine_->UpdateUser(r).ok());
+  const std::pair<UserKey, std::string> found[] = {
+      {UserKey::kId, alice_.id},
+      {UserKey::kUsername, "ALICE.WONG"},
+      {UserKey::kEmail, "alice@EXAMPLE.com"},
+      {UserKey::kPhone, "+86 13800000000"},
+      {UserKey::kExternalId, "ext-alice"},
+      {UserKey::kLogin, "alice@example.com"},
+  };
+  for (const auto& [key, value] : found) {
+    auto u = engine_->FindUser({}, "t1", key, value);
+    ASSERT_TRUE(u.ok()) << value << ": " << u.status();
+    EXPECT_EQ(u->id, alice_.id) << value;
+  }
+  const std::pair<UserKey, std::string> missing[] = {
+      {UserKey::kExternalId, "EXT-ALICE"},  // external ids are exact
+      {UserKey::kUsername, "bob.smith"},   {UserKey::kEmail, "bob@example.com"},
+      {UserKey::kPhone, "not a number"},   {UserKey::kId, "0123456789abcdef0123456789abcdef"},
+  };
+  for (const auto& [key, value] : missing) {
+    auto u = engine_->FindUser({}, "t1", key, value);
+    EXPECT_EQ(u.status().code(), absl::StatusCode::kNotFound) << value;
+    EXPECT_EQ(ErrorReason(u.status()), "user.not_found") << value;
+  }
+  EXPECT_EQ(engine_->FindUser({}, "t2", UserKey::kId, alice_.id).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_P(SessionsTest, ARenameKeepsTheUserAndFreesTheOldName) {
+  EXPECT_EQ(alice_.updated_at, clock_.Now());
+  clock_.Advance(absl::Minutes(5));
+  UpdateUserRequest r;
+  r.tenant = "t1";
+  r.user = alice_.id;
+  r.username = "alice.smith";
+  auto renamed = engine_->UpdateUser(r);
+  ASSERT_TRUE(renamed.ok()) << renamed.status();
+  EXPECT_EQ(renamed->username, "alice.smith");
+  EXPECT_EQ(renamed->updated_at, clock_.Now());
+  const absl::Time renamed_at = clock_.Now();
+  EXPECT_EQ(engine_->GetUser({}, "t1", alice_.id)->updated_at, renamed_at);
+  clock_.Advance(absl::Minutes(5));
+  EXPECT_EQ(engine_->Login("t1", "alice.smith", "Summer-Breeze7")->auth.outcome,
+            AuthOutcome::kSuccess);
+  EXPECT_EQ(engine_->Login("t1", "alice.wong", "Summer-Breeze7")->auth.outcome,
+            AuthOutcome::kBadCredentials);
+  EXPECT_EQ(engine_->Login("t1", "alice.smith", "wrong-Guess1")->auth.outcome,
+            AuthOutcome::kBadCredentials);
+  // Login bookkeeping is not a change: updated_at stays.
+  EXPECT_EQ(engine_->GetUser({}, "t1", alice_.id)->updated_at, renamed_at);
+  // The old name is free; a taken one and invalid ones are refused, changing
+  // nothing.
+  CreateUserRequest again = testing::AliceRequest();
+  ASSERT_TRUE(engine_->CreateUser(again).ok());
+  const std::pair<std::string, std::string> refused[] = {
+      {"ALICE.WONG", "username.duplicate"},
+      {"a", "username.too_short"},
+      {"alice wong", "username.invalid_character"},
+  };
+  for (const auto& [name, reason] : refused) {
+    r.username = name;
+    const absl::Status s = engine_->UpdateUser(r).status();
+    EXPECT_FALSE(s.ok()) << name;
+    EXPECT_EQ(ErrorReason(s), reason) << name << ": " << s;
+  }
+  EXPECT_EQ(engine_->GetUser({}, "t1", alice_.id)->username, "alice.smith");
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, SessionsTest, AllStoreKinds(), StoreKindName);
