@@ -66,7 +66,7 @@ if [ "${IAM_SKIP_SANITIZE:-0}" != 1 ]; then
   # mode (an optimized build of its own): fuzz/README.md.
   echo "== fuzzing (libFuzzer, short mode) [at $(( $(date +%s) - start ))s]"
   fuzz_scratch=$(mktemp -d /tmp/iam-fuzz.XXXXXX)
-  for target in signature_fuzz wire_fuzz policy_fuzz validators_fuzz capi_fuzz import_fuzz; do
+  for target in signature_fuzz wire_fuzz policy_fuzz validators_fuzz capi_fuzz import_fuzz scim_fuzz; do
     mkdir -p "$fuzz_scratch/$target"
     (cd "$fuzz_scratch" && "$OLDPWD/build-asan/fuzz/$target" -max_total_time=10 -rss_limit_mb=2048 \
       -print_final_stats=1 "$fuzz_scratch/$target" "$OLDPWD/fuzz/corpus/${target%_fuzz}" \
@@ -127,6 +127,7 @@ smoke engine_bench 'Memory_NoPassword|DuplicateRejected|ReplayAnswered'
 smoke capi_bench '.'
 smoke wire_bench '.'
 smoke policy_bench '.'
+smoke scim_bench 'BM_FilterUserNameEq/0/1000$'
 /usr/bin/python3 bench/import_bench.py --build build-test --rows 2000 --hashed 4 --jobs 2 \
   --min-time 0.05 >/tmp/iam_smoke.txt 2>&1 || { cat /tmp/iam_smoke.txt; exit 1; }
 # Creates/s on SQLite and PostgreSQL (primary, synchronous standby), pgbench beside.

@@ -26,8 +26,6 @@ namespace iam::wire {
 namespace {
 
 constexpr absl::string_view kErrorSchema = "urn:ietf:params:scim:api:messages:2.0:Error";
-constexpr absl::string_view kBulkRequestSchema =
-    "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 constexpr absl::string_view kBulkResponseSchema =
     "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
 constexpr absl::string_view kContentType = "application/scim+json";
