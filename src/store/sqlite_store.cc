@@ -262,10 +262,15 @@ absl::Status SqliteError(int rc, sqlite3* db, absl::string_view what) {
     case SQLITE_LOCKED:
       return MakeError(absl::StatusCode::kUnavailable, "", "store.busy",
                        absl::StrCat(message, " (another connection holds the lock; retry)"));
+    case SQLITE_READONLY:
+      // Not a passing fault: the file (or its folder, where the WAL goes)
+      // must be made writable before a retry can succeed.
+      return MakeError(
+          absl::StatusCode::kFailedPrecondition, "", "store.read_only",
+          absl::StrCat(message, " (the database file or its folder is read-only to this process)"));
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_PERM:
-    case SQLITE_READONLY:
     case SQLITE_PROTOCOL:
       return MakeError(absl::StatusCode::kUnavailable, "", "store.unavailable", message);
     case SQLITE_TOOBIG:

@@ -12,6 +12,8 @@
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -219,6 +221,73 @@ TEST_F(SqliteRealFaultsTest, AFileSizeLimitIsNamedAndTheRetrySucceedsOnceItLifts
   EXPECT_FALSE(retried->replayed);
   EXPECT_TRUE(engine.CreateUser(r)->replayed);
   EXPECT_EQ(Users(*store), 2);
+}
+
+// What one create in a child process made of the store at `path`: "ok",
+// "replayed", or the error's code, reason and message. Under root (whom file
+// modes do not stop: the suite runs as root) the child drops to nobody first.
+std::string CreateInChild(const std::string& path, const EngineOptions& options,
+                          const CreateUserRequest& request) {
+  int fds[2];
+  if (::pipe(fds) != 0) return "pipe failed";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string out;
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) {
+      out = "setuid failed";
+    } else if (auto store = SqliteStore::Open(path); !store.ok()) {
+      out = absl::StrCat("open: ", store.status().ToString());
+    } else {
+      Engine engine(options, store->get());
+      absl::StatusOr<CreateUserResult> r = engine.CreateUser(request);
+      out = r.ok() ? (r->replayed ? "replayed" : "ok")
+                   : absl::StrCat(absl::StatusCodeToString(r.status().code()), " ",
+                                  ErrorReason(r.status()), " ", r.status().message());
+    }
+    (void)!::write(fds[1], out.data(), out.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string out;
+  char buf[512];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, n);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return out;
+}
+
+TEST_F(SqliteRealFaultsTest, AReadOnlyDatabaseIsNamedAndTheRetrySucceedsOnceWritable) {
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    Engine engine(Options(&notifier_), store.get());
+    ASSERT_TRUE(engine.CreateUser(UngroupedRequest("first.user")).ok());
+  }
+  // The child runs as nobody under root: the files are nobody's, read-only.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string file = db_.path() + suffix;
+    if (::access(file.c_str(), F_OK) != 0) continue;
+    if (::geteuid() == 0) {
+      ASSERT_EQ(::chown(file.c_str(), 65534, 65534), 0);
+    }
+    ASSERT_EQ(::chmod(file.c_str(), 0444), 0);
+  }
+  const CreateUserRequest r = UngroupedRequest("second.user");
+  const std::string refused = CreateInChild(db_.path(), Options(&notifier_), r);
+  EXPECT_TRUE(absl::StartsWith(refused, "FAILED_PRECONDITION store.read_only sqlite: ")) << refused;
+  EXPECT_TRUE(absl::StrContains(refused, "readonly")) << refused;
+  EXPECT_EQ(Users(*Open()), 1);  // nothing half-written
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string file = db_.path() + suffix;
+    if (::access(file.c_str(), F_OK) == 0) {
+      ASSERT_EQ(::chmod(file.c_str(), 0644), 0);
+    }
+  }
+  EXPECT_EQ(CreateInChild(db_.path(), Options(&notifier_), r), "ok");
+  EXPECT_EQ(CreateInChild(db_.path(), Options(&notifier_), r), "replayed");
+  EXPECT_EQ(Users(*Open()), 2);
 }
 
 TEST_F(SqliteRealFaultsTest, AnotherConnectionsExclusiveTransactionIsBusyThenClears) {
