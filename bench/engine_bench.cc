@@ -217,10 +217,11 @@ std::unique_ptr<iam::Engine> LoginEngine(iam::Store* store, Login login) {
   return engine;
 }
 
-void LoginLoop(benchmark::State& state, iam::Engine& engine, Login login) {
+// `engine` is read once the loop has started: its start is the threads' barrier.
+void LoginLoop(benchmark::State& state, iam::Engine* const& engine, Login login) {
   const char* who = login == Login::kUnknownUser ? "nobody.here" : "alice.wong";
   for (auto _ : state) {
-    auto a = engine.Authenticate("bench", who, "wrong-Pass1");
+    auto a = engine->Authenticate("bench", who, "wrong-Pass1");
     if (!a.ok() || a->outcome != iam::AuthOutcome::kBadCredentials) {
       state.SkipWithError("a wrong password was not bad_credentials");
     }
@@ -229,8 +230,9 @@ void LoginLoop(benchmark::State& state, iam::Engine& engine, Login login) {
 
 void BM_Authenticate(benchmark::State& state, Login login) {
   iam::MemoryStore store;
-  std::unique_ptr<iam::Engine> engine = LoginEngine(&store, login);
-  LoginLoop(state, *engine, login);
+  iam::Engine* const engine = LoginEngine(&store, login).release();
+  LoginLoop(state, engine, login);
+  delete engine;
 }
 BENCHMARK_CAPTURE(BM_Authenticate, unknown_user, Login::kUnknownUser)
     ->Unit(benchmark::kMillisecond);
@@ -250,7 +252,7 @@ void BM_AuthenticateConcurrent(benchmark::State& state, Login login) {
     store = new iam::MemoryStore;
     engine = LoginEngine(store, login).release();
   }
-  LoginLoop(state, *engine, login);
+  LoginLoop(state, engine, login);
   if (state.thread_index() == 0) {  // and so is its end
     delete engine;
     delete store;

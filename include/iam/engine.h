@@ -360,6 +360,9 @@ class IAM_EXPORT Engine {
   absl::StatusOr<User> FindUser(const Principal& caller, absl::string_view tenant, UserKey key,
                                 absl::string_view value);
   absl::StatusOr<ListUsersResult> ListUsers(const ListUsersRequest& request);
+  // How many users ListUsers lists over all its pages for `request` (its
+  // page_size and page_token aside), iam:ListUsers: one count in the store.
+  absl::StatusOr<int64_t> CountUsers(const ListUsersRequest& request);
   // The same validation as create; re-checks uniqueness of email and phone.
   absl::StatusOr<User> UpdateUser(const UpdateUserRequest& request);
   // Removes the user with its access keys, memberships and tokens; the

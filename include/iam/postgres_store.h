@@ -75,6 +75,7 @@ class IAM_EXPORT PostgresStore final : public Store {
   absl::StatusOr<UserRecord> FindUser(absl::string_view tenant, UserKey key,
                                       absl::string_view value) override;
   absl::StatusOr<ListUsersPage> ListUsers(const ListUsersQuery& query) override;
+  absl::StatusOr<int64_t> CountUsers(const ListUsersQuery& query) override;
   absl::StatusOr<std::optional<IdempotencyRecord>> FindIdempotency(
       absl::string_view tenant, absl::string_view client_token) override;
   absl::Status CreateEntry(const DirectoryEntry& entry) override;

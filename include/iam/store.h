@@ -105,6 +105,10 @@ class IAM_EXPORT Store {
   virtual absl::StatusOr<UserRecord> FindUser(absl::string_view tenant, UserKey key,
                                               absl::string_view value) = 0;
   virtual absl::StatusOr<ListUsersPage> ListUsers(const ListUsersQuery& query) = 0;
+  // How many users ListUsers would return over all its pages (page_size and
+  // page_token ignored). The default answers kUnimplemented (stores written
+  // before it; the engine then counts the pages).
+  virtual absl::StatusOr<int64_t> CountUsers(const ListUsersQuery& query);
 
   // nullopt when there is no record (expired ones are returned; the caller
   // decides).

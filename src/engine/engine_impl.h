@@ -107,6 +107,9 @@ struct Engine::Impl {
   absl::Status CommitUpdate(UserRecord* rec, int64_t expected, WriteSet w = {},
                             UpdateKind kind = UpdateKind::kEdit);
 
+  // The store query of a user listing, after the preamble (iam:ListUsers);
+  // names of groups and units resolved to ids.
+  absl::StatusOr<ListUsersQuery> ListQuery(const ListUsersRequest& request);
   // The canonical key of a username a create or rename gives: the profile's
   // rules, and not one that login would read as a mobile number.
   absl::StatusOr<std::string> NewUsernameKey(absl::string_view username) const;

@@ -61,12 +61,8 @@ absl::StatusOr<User> Engine::FindUser(const Principal& caller, absl::string_view
   return r->user;
 }
 
-absl::StatusOr<ListUsersResult> Engine::ListUsers(const ListUsersRequest& request) {
-  Impl& I = *impl_;
-  IAM_RETURN_IF_ERROR(I.Admit(request.caller, "iam:ListUsers", request.tenant));
-  if (request.page_size < 1 || request.page_size > 1000) {
-    return Invalid("page_size", "page_size.invalid", "must be 1 to 1000");
-  }
+absl::StatusOr<ListUsersQuery> Engine::Impl::ListQuery(const ListUsersRequest& request) {
+  IAM_RETURN_IF_ERROR(Admit(request.caller, "iam:ListUsers", request.tenant));
   ListUsersQuery q;
   q.tenant = request.tenant;
   q.page_size = request.page_size;
@@ -75,19 +71,49 @@ absl::StatusOr<ListUsersResult> Engine::ListUsers(const ListUsersRequest& reques
   q.enabled = request.enabled;
   User scratch;
   if (!request.group.empty()) {
-    IAM_RETURN_IF_ERROR(I.ResolveGroups(request.tenant, {request.group}, &scratch));
+    IAM_RETURN_IF_ERROR(ResolveGroups(request.tenant, {request.group}, &scratch));
     q.group_id = scratch.groups.front();
   }
   if (!request.ou.empty()) {
-    IAM_RETURN_IF_ERROR(I.ResolveOus(request.tenant, {request.ou}, &scratch));
+    IAM_RETURN_IF_ERROR(ResolveOus(request.tenant, {request.ou}, &scratch));
     q.ou_id = scratch.ous.front();
   }
-  absl::StatusOr<ListUsersPage> page = I.store->ListUsers(q);
+  return q;
+}
+
+absl::StatusOr<ListUsersResult> Engine::ListUsers(const ListUsersRequest& request) {
+  Impl& I = *impl_;
+  if (request.page_size < 1 || request.page_size > 1000) {
+    IAM_RETURN_IF_ERROR(I.Admit(request.caller, "iam:ListUsers", request.tenant));
+    return Invalid("page_size", "page_size.invalid", "must be 1 to 1000");
+  }
+  absl::StatusOr<ListUsersQuery> q = I.ListQuery(request);
+  if (!q.ok()) return q.status();
+  absl::StatusOr<ListUsersPage> page = I.store->ListUsers(*q);
   if (!page.ok()) return page.status();
   ListUsersResult out;
   for (UserRecord& r : page->users) out.users.push_back(std::move(r.user));
   out.next_page_token = page->next_page_token;
   return out;
+}
+
+absl::StatusOr<int64_t> Engine::CountUsers(const ListUsersRequest& request) {
+  Impl& I = *impl_;
+  absl::StatusOr<ListUsersQuery> q = I.ListQuery(request);
+  if (!q.ok()) return q.status();
+  q->page_token.clear();
+  absl::StatusOr<int64_t> n = I.store->CountUsers(*q);
+  if (!absl::IsUnimplemented(n.status())) return n;
+  // A store without a count: its pages, counted.
+  int64_t total = 0;
+  q->page_size = 1000;
+  do {
+    absl::StatusOr<ListUsersPage> page = I.store->ListUsers(*q);
+    if (!page.ok()) return page.status();
+    total += static_cast<int64_t>(page->users.size());
+    q->page_token = page->next_page_token;
+  } while (!q->page_token.empty());
+  return total;
 }
 
 absl::StatusOr<User> Engine::UpdateUser(const UpdateUserRequest& r) {

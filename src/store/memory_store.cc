@@ -53,6 +53,9 @@ absl::Status Unsupported(absl::string_view what) {
 absl::StatusOr<std::vector<OutboxMessage>> Store::DeadOutbox(int) {
   return Unsupported("dead letters");
 }
+absl::StatusOr<int64_t> Store::CountUsers(const ListUsersQuery&) {
+  return Unsupported("user count");
+}
 absl::Status Store::RedriveOutbox(int64_t, absl::Time) { return Unsupported("dead letters"); }
 absl::StatusOr<AuditPage> Store::ListAuditEvents(const AuditQuery&) {
   return Unsupported("audit log");
@@ -235,32 +238,49 @@ absl::StatusOr<UserRecord> MemoryStore::FindUser(absl::string_view tenant, UserK
   return it->second;
 }
 
+namespace {
+
+// Whether ListUsers lists `r` for `q` (its page token aside).
+bool Listed(const UserRecord& r, const ListUsersQuery& q) {
+  if (r.user.tenant != q.tenant) return false;
+  if (!absl::StartsWith(r.canonical_username, q.username_prefix)) return false;
+  if (!q.group_id.empty() &&
+      std::find(r.user.groups.begin(), r.user.groups.end(), q.group_id) == r.user.groups.end()) {
+    return false;
+  }
+  if (!q.ou_id.empty() && r.user.primary_ou != q.ou_id &&
+      std::find(r.user.ous.begin(), r.user.ous.end(), q.ou_id) == r.user.ous.end()) {
+    return false;
+  }
+  return !q.enabled.has_value() || r.user.enabled == *q.enabled;
+}
+
+}  // namespace
+
 absl::StatusOr<ListUsersPage> MemoryStore::ListUsers(const ListUsersQuery& q) {
   std::lock_guard<std::mutex> lock(rep_->mu);
   std::vector<const UserRecord*> matches;
   for (const auto& [id, r] : rep_->users) {
-    if (r.user.tenant != q.tenant) continue;
-    if (!absl::StartsWith(r.canonical_username, q.username_prefix)) continue;
     if (!q.page_token.empty() && r.canonical_username <= q.page_token) continue;
-    if (!q.group_id.empty() &&
-        std::find(r.user.groups.begin(), r.user.groups.end(), q.group_id) == r.user.groups.end()) {
-      continue;
-    }
-    if (!q.ou_id.empty() && r.user.primary_ou != q.ou_id &&
-        std::find(r.user.ous.begin(), r.user.ous.end(), q.ou_id) == r.user.ous.end()) {
-      continue;
-    }
-    if (q.enabled.has_value() && r.user.enabled != *q.enabled) continue;
-    matches.push_back(&r);
+    if (Listed(r, q)) matches.push_back(&r);
   }
-  std::sort(matches.begin(), matches.end(), [](const UserRecord* a, const UserRecord* b) {
-    return a->canonical_username < b->canonical_username;
-  });
-  ListUsersPage page;
+  // Only the page is sorted into place.
   const size_t n = std::min(matches.size(), static_cast<size_t>(std::max(q.page_size, 1)));
+  const auto by_name = [](const UserRecord* a, const UserRecord* b) {
+    return a->canonical_username < b->canonical_username;
+  };
+  std::partial_sort(matches.begin(), matches.begin() + n, matches.end(), by_name);
+  ListUsersPage page;
   for (size_t i = 0; i < n; ++i) page.users.push_back(*matches[i]);
   if (matches.size() > n) page.next_page_token = page.users.back().canonical_username;
   return page;
+}
+
+absl::StatusOr<int64_t> MemoryStore::CountUsers(const ListUsersQuery& q) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  int64_t n = 0;
+  for (const auto& [id, r] : rep_->users) n += Listed(r, q) ? 1 : 0;
+  return n;
 }
 
 absl::StatusOr<std::optional<IdempotencyRecord>> MemoryStore::FindIdempotency(

@@ -951,30 +951,52 @@ absl::StatusOr<UserRecord> PostgresStore::FindUser(absl::string_view tenant, Use
   return out;
 }
 
+// The users ListUsers and CountUsers read: $1 tenant, $2 username prefix, $3
+// page token, $4 group, $5 organizational unit, $6 enabled (-1 = either).
+#define IAM_PG_LISTED_USERS                                                         \
+  " FROM users WHERE tenant = $1"                                                   \
+  " AND canonical_username >= $2 AND starts_with(canonical_username, $2)"           \
+  " AND ($3 = '' OR canonical_username > $3)"                                       \
+  " AND ($4 = '' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id" \
+  " AND m.kind = 0 AND m.ref = $4))"                                                \
+  " AND ($5 = '' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id" \
+  " AND m.kind = 1 AND m.ref = $5))"                                                \
+  " AND ($6 < 0 OR enabled = ($6 = 1))"
+
+absl::StatusOr<int64_t> PostgresStore::CountUsers(const ListUsersQuery& q) {
+  int64_t n = 0;
+  IAM_RETURN_IF_ERROR(rep_->Call("count users", [&](Session& s) -> absl::Status {
+    absl::StatusOr<Result> res =
+        s.Exec("SELECT COUNT(*)" IAM_PG_LISTED_USERS,
+               Params()
+                   .Text(q.tenant)
+                   .Text(q.username_prefix)
+                   .Text("")
+                   .Text(q.group_id)
+                   .Text(q.ou_id)
+                   .Int(q.enabled.has_value() ? (*q.enabled ? 1 : 0) : -1));
+    if (!res.ok()) return res.status();
+    n = res->Int(0, 0);
+    return absl::OkStatus();
+  }));
+  return n;
+}
+
 absl::StatusOr<ListUsersPage> PostgresStore::ListUsers(const ListUsersQuery& q) {
   const int64_t page_size = std::max(q.page_size, 1);
   ListUsersPage page;
   IAM_RETURN_IF_ERROR(rep_->Call("list users", [&](Session& s) -> absl::Status {
     page = ListUsersPage();
-    absl::StatusOr<Result> res =
-        s.Exec("SELECT " IAM_USER_COLUMNS
-               " FROM users WHERE tenant = $1"
-               " AND canonical_username >= $2 AND starts_with(canonical_username, $2)"
-               " AND ($3 = '' OR canonical_username > $3)"
-               " AND ($4 = '' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id"
-               " AND m.kind = 0 AND m.ref = $4))"
-               " AND ($5 = '' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id"
-               " AND m.kind = 1 AND m.ref = $5))"
-               " AND ($6 < 0 OR enabled = ($6 = 1))"
-               " ORDER BY canonical_username, id LIMIT $7",
-               Params()
-                   .Text(q.tenant)
-                   .Text(q.username_prefix)
-                   .Text(q.page_token)
-                   .Text(q.group_id)
-                   .Text(q.ou_id)
-                   .Int(q.enabled.has_value() ? (*q.enabled ? 1 : 0) : -1)
-                   .Int(page_size + 1));
+    absl::StatusOr<Result> res = s.Exec("SELECT " IAM_USER_COLUMNS IAM_PG_LISTED_USERS
+                                        " ORDER BY canonical_username, id LIMIT $7",
+                                        Params()
+                                            .Text(q.tenant)
+                                            .Text(q.username_prefix)
+                                            .Text(q.page_token)
+                                            .Text(q.group_id)
+                                            .Text(q.ou_id)
+                                            .Int(q.enabled.has_value() ? (*q.enabled ? 1 : 0) : -1)
+                                            .Int(page_size + 1));
     if (!res.ok()) return res.status();
     for (int row = 0; row < res->rows(); ++row) {
       if (static_cast<int64_t>(page.users.size()) == page_size) {

@@ -748,20 +748,37 @@ absl::StatusOr<UserRecord> SqliteStore::FindUser(absl::string_view tenant, UserK
   return OneUser(st);
 }
 
+// The users ListUsers and CountUsers read: ?1 tenant, ?2 username prefix, ?3
+// page token, ?4 group, ?5 organizational unit, ?6 enabled (-1 = either).
+#define IAM_SQLITE_LISTED_USERS                                                     \
+  " FROM users WHERE tenant = ?1"                                                   \
+  " AND canonical_username >= ?2 AND instr(canonical_username, ?2) = 1"             \
+  " AND (?3 = '' OR canonical_username > ?3)"                                       \
+  " AND (?4 = '' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id" \
+  " AND m.kind = 0 AND m.ref = ?4))"                                                \
+  " AND (?5 = '' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id" \
+  " AND m.kind = 1 AND m.ref = ?5))"                                                \
+  " AND (?6 < 0 OR enabled = ?6)"
+
+absl::StatusOr<int64_t> SqliteStore::CountUsers(const ListUsersQuery& q) {
+  std::lock_guard<std::mutex> lock(rep_->mu);
+  Stmt st = rep_->Sql("SELECT COUNT(*)" IAM_SQLITE_LISTED_USERS);
+  st.Text(q.tenant)
+      .Text(q.username_prefix)
+      .Text("")
+      .Text(q.group_id)
+      .Text(q.ou_id)
+      .Int(q.enabled.has_value() ? (*q.enabled ? 1 : 0) : -1);
+  absl::StatusOr<bool> row = st.Step();
+  if (!row.ok()) return row.status();
+  return st.ColInt(0);
+}
+
 absl::StatusOr<ListUsersPage> SqliteStore::ListUsers(const ListUsersQuery& q) {
   std::lock_guard<std::mutex> lock(rep_->mu);
   const int64_t page_size = std::max(q.page_size, 1);
-  Stmt st =
-      rep_->Sql("SELECT " IAM_USER_COLUMNS
-                " FROM users WHERE tenant = ?1"
-                " AND canonical_username >= ?2 AND instr(canonical_username, ?2) = 1"
-                " AND (?3 = '' OR canonical_username > ?3)"
-                " AND (?4 = '' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id"
-                " AND m.kind = 0 AND m.ref = ?4))"
-                " AND (?5 = '' OR EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id"
-                " AND m.kind = 1 AND m.ref = ?5))"
-                " AND (?6 < 0 OR enabled = ?6)"
-                " ORDER BY canonical_username, id LIMIT ?7");
+  Stmt st = rep_->Sql("SELECT " IAM_USER_COLUMNS IAM_SQLITE_LISTED_USERS
+                      " ORDER BY canonical_username, id LIMIT ?7");
   st.Text(q.tenant)
       .Text(q.username_prefix)
       .Text(q.page_token)
