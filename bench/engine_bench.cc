@@ -243,8 +243,8 @@ BENCHMARK_CAPTURE(BM_Authenticate, locked_wrong_password, Login::kLockedWrongPas
 
 // The same under concurrent load: 2 and 4 threads guessing at one name on one
 // shared engine. Guesses at an account are verified one at a time (lockout
-// counts each); those at an unknown name must wait alike, or the time per
-// answer would tell which names exist.
+// counts each); those at an unknown name are not, so the rows may part here
+// (docs/PERFORMANCE.md, "Login timing").
 void BM_AuthenticateConcurrent(benchmark::State& state, Login login) {
   static iam::MemoryStore* store = nullptr;
   static iam::Engine* engine = nullptr;

@@ -216,10 +216,7 @@ struct Engine::Impl {
   // hash when the parameters changed (always, for an imported hash).
   // `raw` is the password as typed, verified against an imported hash;
   // `password` its normalized form, verified against this library's own.
-  // `identifier` is what the caller named the user by in `tenant`: guesses
-  // at an unknown one wait for each other as those at an account do.
-  bool VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::string_view tenant,
-                      absl::string_view identifier, absl::string_view raw,
+  bool VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::string_view raw,
                       absl::string_view password, std::string* rehash);
 
   // --- access_keys.cc ---

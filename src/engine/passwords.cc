@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "absl/hash/hash.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/engine_impl.h"
@@ -135,8 +134,7 @@ void Engine::Impl::RecordLoginLocked(const std::string& tenant, const std::strin
   }
 }
 
-bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::string_view tenant,
-                                  absl::string_view identifier, absl::string_view raw,
+bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::string_view raw,
                                   absl::string_view password, std::string* rehash) {
   // The truth for the audit log; the caller hears one answer for all of them.
   AuditScope* audit = AuditScope::Current();
@@ -145,11 +143,6 @@ bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::s
     return false;
   };
   if (!rec.ok() || rec->password_hash.empty()) {
-    // Parallel guesses at one account are verified one at a time (below), so
-    // parallel guesses at a name that is nobody's wait for each other too:
-    // under concurrent load a known name does not answer slower.
-    std::lock_guard<std::mutex> serialised(
-        LoginLock(std::string(tenant), absl::StrCat("?", absl::AsciiStrToLower(identifier))));
     hasher.Verify(hasher.DummyHash(), password);
     return refused(rec.ok() ? "password.not_set" : "user.not_found");
   }
@@ -204,10 +197,7 @@ absl::StatusOr<AuthResult> Engine::Authenticate(absl::string_view tenant,
         const Secret pw(normalized.ok() ? std::move(*normalized) : std::string());
         std::string rehash;
         // Unknown, wrong, or locked and wrong: one answer, after one Argon2id.
-        if (!I.VerifyPassword(rec, tenant, identifier, password, pw.view(), &rehash) ||
-            !normalized.ok()) {
-          return result;
-        }
+        if (!I.VerifyPassword(rec, password, pw.view(), &rehash) || !normalized.ok()) return result;
         result.user_id = rec->user.id;
         if (!rec->user.enabled) {
           result.outcome = AuthOutcome::kDisabled;
@@ -276,8 +266,7 @@ absl::Status Engine::ChangePassword(absl::string_view tenant, absl::string_view 
     const Secret old(normalized.ok() ? std::move(*normalized) : std::string());
     // An unknown user and a wrong password answer alike; a wrong one counts
     // towards lockout, as a failed login does.
-    if (!I.VerifyPassword(rec, tenant, id_or_username, old_password, old.view(), nullptr) ||
-        !normalized.ok()) {
+    if (!I.VerifyPassword(rec, old_password, old.view(), nullptr) || !normalized.ok()) {
       return Invalid("old_password", "password.incorrect", "is not the current password");
     }
     const absl::Time now = I.clock->Now();

@@ -1105,10 +1105,17 @@ TEST_P(StoreContractTest, ListUsersFilters) {
   adam.user.primary_ou = "ou-lab";
   ASSERT_TRUE(store().Commit(NewUsers({admin, adrian, bob, adam})).ok());
 
+  // Each listing of a first page also checks CountUsers: the same users,
+  // counted.
   auto list = [&](ListUsersQuery q) {
     q.tenant = "t1";
     absl::StatusOr<ListUsersPage> page = store().ListUsers(q);
     EXPECT_TRUE(page.ok()) << page.status();
+    absl::StatusOr<int64_t> count = store().CountUsers(q);
+    EXPECT_TRUE(count.ok()) << count.status();
+    if (page.ok() && count.ok() && q.page_token.empty()) {
+      EXPECT_EQ(*count, static_cast<int64_t>(page->users.size()));
+    }
     return page.ok() ? Usernames(*page) : std::vector<std::string>{};
   };
   using Want = std::vector<std::string>;
@@ -1154,6 +1161,9 @@ TEST_P(StoreContractTest, ListUsersFilters) {
   EXPECT_EQ(Usernames(*page), (Want{"admin"}));
   q.page_token = page->next_page_token;
   EXPECT_EQ(list(q), (Want{"adrian"}));
+  // A count is of every page: the page size and token do not change it.
+  q.tenant = "t1";
+  EXPECT_EQ(*store().CountUsers(q), 2);
 }
 
 // ---------------------------------------------------------------------------
