@@ -76,28 +76,26 @@ class Parser {
     return absl::OkStatus();
   }
 
-  // FILTER = term *("or" term)
+  // FILTER = conjunction *("or" conjunction); conjunction = factor *("and" factor)
   absl::StatusOr<ScimFilter> Filter(int depth) {
     if (depth > kMaxDepth) return Error(Peek().at, "nests deeper than 32 levels");
-    absl::StatusOr<ScimFilter> left = Conjunction(depth);
-    if (!left.ok()) return left;
-    while (IsKeyword(Peek(), "or")) {
-      Next();
-      absl::StatusOr<ScimFilter> right = Conjunction(depth);
-      if (!right.ok()) return right;
-      left = Combine(ScimFilter::Kind::kOr, *std::move(left), *std::move(right));
-    }
-    return left;
+    return Chain(depth, "or", ScimFilter::Kind::kOr, &Parser::Conjunction);
   }
 
   absl::StatusOr<ScimFilter> Conjunction(int depth) {
-    absl::StatusOr<ScimFilter> left = Factor(depth);
+    return Chain(depth, "and", ScimFilter::Kind::kAnd, &Parser::Factor);
+  }
+
+  // operand *(keyword operand), left to right.
+  absl::StatusOr<ScimFilter> Chain(int depth, absl::string_view keyword, ScimFilter::Kind kind,
+                                   absl::StatusOr<ScimFilter> (Parser::*operand)(int)) {
+    absl::StatusOr<ScimFilter> left = (this->*operand)(depth);
     if (!left.ok()) return left;
-    while (IsKeyword(Peek(), "and")) {
+    while (IsKeyword(Peek(), keyword)) {
       Next();
-      absl::StatusOr<ScimFilter> right = Factor(depth);
+      absl::StatusOr<ScimFilter> right = (this->*operand)(depth);
       if (!right.ok()) return right;
-      left = Combine(ScimFilter::Kind::kAnd, *std::move(left), *std::move(right));
+      left = Combine(kind, *std::move(left), *std::move(right));
     }
     return left;
   }

@@ -174,6 +174,11 @@ absl::StatusOr<std::string> DisplayName(const json& body) {
   return name->get<std::string>();
 }
 
+absl::StatusOr<ScimReply> Get(ScimCall& call, absl::string_view id) {
+  IAM_ASSIGN_OR_RETURN(DirectoryEntry g, GroupOf(call, id));
+  return Resource(call, g, 200);
+}
+
 absl::StatusOr<ScimReply> Create(ScimCall& call) {
   IAM_ASSIGN_OR_RETURN(std::string name, DisplayName(call.body));
   IAM_ASSIGN_OR_RETURN(std::set<std::string> members, MemberIds(call, call.body));
@@ -276,46 +281,16 @@ absl::StatusOr<ScimReply> List(ScimCall& call) {
 }  // namespace
 
 absl::StatusOr<ScimReply> ScimGroups(ScimCall& call) {
-  const std::vector<std::string>& s = call.segments;
-  if (s.size() == 1) {
-    if (call.method == "GET") return List(call);
-    if (call.method == "POST") return Create(call);
-  } else if (s.size() == 2) {
-    if (call.method == "GET") {
-      IAM_ASSIGN_OR_RETURN(DirectoryEntry g, GroupOf(call, s[1]));
-      return Resource(call, g, 200);
-    }
-    if (call.method == "PUT") return Put(call, s[1]);
-    if (call.method == "PATCH") return Patch(call, s[1]);
-    if (call.method == "DELETE") return Delete(call, s[1]);
-  } else {
-    return ScimError(absl::StatusCode::kNotFound, "", "No such resource.");
-  }
-  return ScimError(absl::StatusCode::kUnimplemented, "",
-                   absl::StrCat("The method ", call.method.substr(0, 16),
-                                " is not supported for this resource."));
+  return RouteResource(call, {List, Create, Get, Put, Patch, Delete});
 }
 
 json ScimGroupSchemaJson() {
-  const auto attr = [](absl::string_view name, absl::string_view type, absl::string_view mutability,
-                       bool case_exact) {
-    return json{{"name", name},
-                {"type", type},
-                {"multiValued", false},
-                {"required", false},
-                {"caseExact", case_exact},
-                {"mutability", mutability},
-                {"returned", "default"},
-                {"uniqueness", "none"}};
-  };
-  json display = attr("displayName", "string", "immutable", false);
-  display["required"] = true;
-  display["uniqueness"] = "server";
-  json members = attr("members", "complex", "readWrite", false);
-  members["multiValued"] = true;
+  json display = ScimAttribute("displayName", "string", "immutable", "server", false, true);
+  json members = ScimAttribute("members", "complex", "readWrite", "none", true);
   members["subAttributes"] = {
-      attr("value", "string", "immutable", true), attr("$ref", "reference", "immutable", true),
-      attr("display", "string", "readOnly", false), attr("type", "string", "immutable", false)};
+      ScimAttribute("value", "string", "immutable", "none", false, false, true),
+      ScimAttribute("$ref", "reference", "immutable", "none", false, false, true),
+      ScimAttribute("display", "string", "readOnly"), ScimAttribute("type", "string", "immutable")};
   return {{"id", kScimGroupSchema},
           {"name", "Group"},
           {"description", "Group (its name is kept for life)"},

@@ -100,6 +100,25 @@ bool Returned(const ScimCall& call, absl::string_view name);
 absl::Status ApplyPatch(const nlohmann::json& patch, nlohmann::json* resource,
                         const std::vector<absl::string_view>& read_only);
 
+// A resource type's handlers, and the routing every one shares:
+// /<Resource> takes GET (list) and POST, /<Resource>/<id> GET, PUT, PATCH and
+// DELETE; other methods answer 501, deeper paths 404.
+struct ScimResourceHandlers {
+  absl::StatusOr<ScimReply> (*list)(ScimCall& call);
+  absl::StatusOr<ScimReply> (*create)(ScimCall& call);
+  absl::StatusOr<ScimReply> (*get)(ScimCall& call, absl::string_view id);
+  absl::StatusOr<ScimReply> (*put)(ScimCall& call, absl::string_view id);
+  absl::StatusOr<ScimReply> (*patch)(ScimCall& call, absl::string_view id);
+  absl::StatusOr<ScimReply> (*remove)(ScimCall& call, absl::string_view id);
+};
+absl::StatusOr<ScimReply> RouteResource(ScimCall& call, const ScimResourceHandlers& handlers);
+
+// One attribute definition of a schema (RFC 7643 section 7).
+nlohmann::json ScimAttribute(absl::string_view name, absl::string_view type,
+                             absl::string_view mutability, absl::string_view uniqueness = "none",
+                             bool multi_valued = false, bool required = false,
+                             bool case_exact = false);
+
 // The resources.
 absl::StatusOr<ScimReply> ScimUsers(ScimCall& call);
 absl::StatusOr<ScimReply> ScimGroups(ScimCall& call);

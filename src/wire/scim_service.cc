@@ -405,6 +405,34 @@ std::string ScimCall::Location(absl::string_view resource, absl::string_view id)
   return absl::StrCat(options.public_url, "/scim/v2/", resource, "/", id);
 }
 
+absl::StatusOr<ScimReply> RouteResource(ScimCall& call, const ScimResourceHandlers& h) {
+  const std::vector<std::string>& s = call.segments;
+  const std::string& m = call.method;
+  if (s.size() == 1 && m == "GET") return h.list(call);
+  if (s.size() == 1 && m == "POST") return h.create(call);
+  if (s.size() == 2 && m == "GET") return h.get(call, s[1]);
+  if (s.size() == 2 && m == "PUT") return h.put(call, s[1]);
+  if (s.size() == 2 && m == "PATCH") return h.patch(call, s[1]);
+  if (s.size() == 2 && m == "DELETE") return h.remove(call, s[1]);
+  if (s.size() > 2) return ScimError(absl::StatusCode::kNotFound, "", "No such resource.");
+  return ScimError(
+      absl::StatusCode::kUnimplemented, "",
+      absl::StrCat("The method ", m.substr(0, 16), " is not supported for this resource."));
+}
+
+nlohmann::json ScimAttribute(absl::string_view name, absl::string_view type,
+                             absl::string_view mutability, absl::string_view uniqueness,
+                             bool multi_valued, bool required, bool case_exact) {
+  return {{"name", name},
+          {"type", type},
+          {"multiValued", multi_valued},
+          {"required", required},
+          {"caseExact", case_exact},
+          {"mutability", mutability},
+          {"returned", name == "password" ? "never" : "default"},
+          {"uniqueness", uniqueness}};
+}
+
 std::string ScimVersion(int64_t version) { return absl::StrCat("W/\"", version, "\""); }
 
 absl::StatusOr<int64_t> IfMatchVersion(const ScimCall& call) {

@@ -273,6 +273,11 @@ absl::StatusOr<ScimReply> Resource(ScimCall& call, const User& u, int status) {
   return ScimReply{status, std::move(body), ScimVersion(u.version), ""};
 }
 
+absl::StatusOr<ScimReply> Get(ScimCall& call, absl::string_view id) {
+  IAM_ASSIGN_OR_RETURN(User u, UserOf(call, id));
+  return Resource(call, u, 200);
+}
+
 absl::StatusOr<ScimReply> Create(ScimCall& call) {
   IAM_ASSIGN_OR_RETURN(Tenant tenant, ReadTenant(call, false));
   IAM_ASSIGN_OR_RETURN(UserInput in, ReadUserInput(call.body, tenant));
@@ -544,72 +549,41 @@ absl::StatusOr<ScimReply> List(ScimCall& call) {
 }  // namespace
 
 absl::StatusOr<ScimReply> ScimUsers(ScimCall& call) {
-  const std::vector<std::string>& s = call.segments;
-  if (s.size() == 1) {
-    if (call.method == "GET") return List(call);
-    if (call.method == "POST") return Create(call);
-  } else if (s.size() == 2) {
-    if (s[1] == ".search") {
-      return ScimError(absl::StatusCode::kUnimplemented, "",
-                       "POST /Users/.search is not supported; use GET with filter");
-    }
-    if (call.method == "GET") {
-      IAM_ASSIGN_OR_RETURN(User u, UserOf(call, s[1]));
-      return Resource(call, u, 200);
-    }
-    if (call.method == "PUT") return Put(call, s[1]);
-    if (call.method == "PATCH") return Patch(call, s[1]);
-    if (call.method == "DELETE") return Delete(call, s[1]);
-  } else {
-    return ScimError(absl::StatusCode::kNotFound, "", "No such resource.");
+  if (call.segments.size() == 2 && call.segments[1] == ".search") {
+    return ScimError(absl::StatusCode::kUnimplemented, "",
+                     "POST /Users/.search is not supported; use GET with filter");
   }
-  return ScimError(absl::StatusCode::kUnimplemented, "",
-                   absl::StrCat("The method ", call.method.substr(0, 16),
-                                " is not supported for this resource."));
+  return RouteResource(call, {List, Create, Get, Put, Patch, Delete});
 }
 
 // RFC 7643 section 8.7.1's User schema, as far as iamcore keeps it.
 json ScimUserSchemaJson() {
-  const auto attr = [](absl::string_view name, absl::string_view type, absl::string_view mutability,
-                       absl::string_view uniqueness, bool multi, bool required, bool case_exact) {
-    return json{{"name", name},
-                {"type", type},
-                {"multiValued", multi},
-                {"required", required},
-                {"caseExact", case_exact},
-                {"mutability", mutability},
-                {"returned", name == "password" ? "never" : "default"},
-                {"uniqueness", uniqueness}};
+  const auto text = [](absl::string_view name) {
+    return ScimAttribute(name, "string", "readWrite");
   };
-  const auto sub = [](absl::string_view name) {
-    return json{{"name", name},          {"type", "string"},    {"multiValued", false},
-                {"required", false},     {"caseExact", false},  {"mutability", "readWrite"},
-                {"returned", "default"}, {"uniqueness", "none"}};
-  };
-  json name = attr("name", "complex", "readWrite", "none", false, false, false);
+  json name = ScimAttribute("name", "complex", "readWrite");
   name["subAttributes"] = json::array();
   for (const CustomAttribute& a : kCustomAttributes) {
-    if (a.attr == "name") name["subAttributes"].push_back(sub(a.sub));
+    if (a.attr == "name") name["subAttributes"].push_back(text(a.sub));
   }
-  json emails = attr("emails", "complex", "readWrite", "none", true, false, false);
-  emails["subAttributes"] = {sub("value"), sub("type"),
-                             attr("primary", "boolean", "readWrite", "none", false, false, false)};
-  json phones = attr("phoneNumbers", "complex", "readWrite", "none", true, false, false);
+  json emails = ScimAttribute("emails", "complex", "readWrite", "none", true);
+  emails["subAttributes"] = {text("value"), text("type"),
+                             ScimAttribute("primary", "boolean", "readWrite")};
+  json phones = ScimAttribute("phoneNumbers", "complex", "readWrite", "none", true);
   phones["subAttributes"] = emails["subAttributes"];
-  json groups = attr("groups", "complex", "readOnly", "none", true, false, false);
-  groups["subAttributes"] = {sub("value"), sub("$ref"), sub("display"), sub("type")};
-  for (json& g : groups["subAttributes"]) g["mutability"] = "readOnly";
-  json attributes = {attr("userName", "string", "readWrite", "server", false, true, false),
-                     attr("externalId", "string", "readWrite", "server", false, false, true), name,
-                     attr("displayName", "string", "readWrite", "none", false, false, false)};
-  for (const CustomAttribute& a : kCustomAttributes) {
-    if (!a.enterprise && a.attr != "name") {
-      attributes.push_back(attr(a.attr, "string", "readWrite", "none", false, false, false));
-    }
+  json groups = ScimAttribute("groups", "complex", "readOnly", "none", true);
+  for (absl::string_view sub : {"value", "$ref", "display", "type"}) {
+    groups["subAttributes"].push_back(ScimAttribute(sub, "string", "readOnly"));
   }
-  for (const json& a : {attr("active", "boolean", "readWrite", "none", false, false, false),
-                        attr("password", "string", "writeOnly", "none", false, false, false),
-                        emails, phones, groups}) {
+  json attributes = {
+      ScimAttribute("userName", "string", "readWrite", "server", false, true),
+      ScimAttribute("externalId", "string", "readWrite", "server", false, false, true), name,
+      text("displayName")};
+  for (const CustomAttribute& a : kCustomAttributes) {
+    if (!a.enterprise && a.attr != "name") attributes.push_back(text(a.attr));
+  }
+  for (const json& a : {ScimAttribute("active", "boolean", "readWrite"),
+                        ScimAttribute("password", "string", "writeOnly"), emails, phones, groups}) {
     attributes.push_back(a);
   }
   return {{"id", kScimUserSchema},
@@ -624,19 +598,10 @@ json ScimEnterpriseSchemaJson() {
   json attributes = json::array();
   for (const CustomAttribute& a : kCustomAttributes) {
     if (!a.enterprise) continue;
-    json j = {{"name", a.attr},        {"type", a.sub.empty() ? "string" : "complex"},
-              {"multiValued", false},  {"required", false},
-              {"caseExact", false},    {"mutability", "readWrite"},
-              {"returned", "default"}, {"uniqueness", "none"}};
+    json j = ScimAttribute(a.attr, a.sub.empty() ? "string" : "complex", "readWrite");
     if (!a.sub.empty()) {
-      j["subAttributes"] = {{{"name", a.sub},
-                             {"type", "string"},
-                             {"multiValued", false},
-                             {"required", false},
-                             {"caseExact", true},
-                             {"mutability", "readWrite"},
-                             {"returned", "default"},
-                             {"uniqueness", "none"}}};
+      j["subAttributes"] = {
+          ScimAttribute(a.sub, "string", "readWrite", "none", false, false, true)};
     }
     attributes.push_back(std::move(j));
   }
