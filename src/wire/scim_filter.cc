@@ -300,6 +300,25 @@ bool Present(const json& v) {
            (v.is_array() && v.empty()) || (v.is_object() && v.empty()));
 }
 
+// eq and the orderings, for numbers and strings alike.
+template <typename T>
+bool Compared(ScimOp op, const T& a, const T& w) {
+  switch (op) {
+    case ScimOp::kEq:
+      return a == w;
+    case ScimOp::kGt:
+      return a > w;
+    case ScimOp::kGe:
+      return a >= w;
+    case ScimOp::kLt:
+      return a < w;
+    case ScimOp::kLe:
+      return a <= w;
+    default:
+      return false;
+  }
+}
+
 bool CompareOne(const json& have, ScimOp op, const json& want, bool exact) {
   if (want.is_null()) return false;  // "eq null" is handled as absence
   if (want.is_boolean()) {
@@ -318,21 +337,7 @@ bool CompareOne(const json& have, ScimOp op, const json& want, bool exact) {
   }
   if (want.is_number()) {
     if (!have.is_number()) return false;
-    const double a = have.get<double>(), w = want.get<double>();
-    switch (op) {
-      case ScimOp::kEq:
-        return a == w;
-      case ScimOp::kGt:
-        return a > w;
-      case ScimOp::kGe:
-        return a >= w;
-      case ScimOp::kLt:
-        return a < w;
-      case ScimOp::kLe:
-        return a <= w;
-      default:
-        return false;
-    }
+    return Compared(op, have.get<double>(), want.get<double>());
   }
   if (!have.is_string()) return false;
   std::string a = have.get<std::string>(), w = want.get<std::string>();
@@ -341,24 +346,14 @@ bool CompareOne(const json& have, ScimOp op, const json& want, bool exact) {
     absl::AsciiStrToLower(&w);
   }
   switch (op) {
-    case ScimOp::kEq:
-      return a == w;
     case ScimOp::kCo:
       return absl::StrContains(a, w);
     case ScimOp::kSw:
       return absl::StartsWith(a, w);
     case ScimOp::kEw:
       return absl::EndsWith(a, w);
-    case ScimOp::kGt:
-      return a > w;
-    case ScimOp::kGe:
-      return a >= w;
-    case ScimOp::kLt:
-      return a < w;
-    case ScimOp::kLe:
-      return a <= w;
     default:
-      return false;
+      return Compared(op, a, w);
   }
 }
 
