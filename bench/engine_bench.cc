@@ -242,9 +242,9 @@ BENCHMARK_CAPTURE(BM_Authenticate, locked_wrong_password, Login::kLockedWrongPas
     ->Unit(benchmark::kMillisecond);
 
 // The same under concurrent load: 2 and 4 threads guessing at one name on one
-// shared engine. Guesses at an account are verified one at a time (lockout
-// counts each); those at an unknown name are not, so the rows may part here
-// (docs/PERFORMANCE.md, "Login timing").
+// shared engine. Guesses at an account reserve an attempt under the user's
+// lock and verify outside it, as guesses at an unknown name verify their dummy:
+// the rows must stay together here too (docs/PERFORMANCE.md, "Login timing").
 void BM_AuthenticateConcurrent(benchmark::State& state, Login login) {
   static iam::MemoryStore* store = nullptr;
   static iam::Engine* engine = nullptr;

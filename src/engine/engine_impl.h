@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -70,6 +71,9 @@ struct Engine::Impl {
   // Striped by (tenant, user id): one login-bookkeeping update at a time per
   // user in this engine. Held for a store read and commit, never a hash.
   std::array<std::mutex, 64> login_locks;
+  // Guesses being verified now, per user (tenant \x1f id): see VerifyPassword.
+  std::mutex login_flight_mu;
+  absl::flat_hash_map<std::string, int> login_flight;
   std::atomic<bool> dispatch_requested{false};
 
   // --- engine.cc: the preamble and shared steps ---
@@ -208,6 +212,8 @@ struct Engine::Impl {
                          const std::string& rehash, const std::string& verified_hash = "");
   // The lock that serialises one user's login attempts and their bookkeeping.
   std::mutex& LoginLock(const std::string& tenant, const std::string& id);
+  // Adds `delta` to the user's guesses in flight; returns the new count.
+  int LoginsInFlight(const std::string& tenant, const std::string& id, int delta);
   // Verifies `password` for a login or a password change, spending one
   // Argon2id whether or not `rec` exists, is locked or has a password: an
   // unknown user, a wrong password and a locked account given a wrong

@@ -150,28 +150,43 @@ bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::s
     audit->set_target(rec->user.id);
     audit->set_actor(rec->user.id);
   }
-  // One guess at a time per user, each counted before the next is tried: N
-  // parallel guesses get at most max_failed_logins verifications, not N. The
-  // counters are read again under the lock (`rec` may predate a lockout).
-  std::lock_guard<std::mutex> serialised(LoginLock(rec->user.tenant, rec->user.id));
-  absl::StatusOr<UserRecord> current =
-      store->FindUser(rec->user.tenant, UserKey::kId, rec->user.id);
-  if (!current.ok() || current->password_hash != rec->password_hash) {
-    // Deleted or given a new password meanwhile: the caller's view is stale.
-    hasher.Verify(hasher.DummyHash(), password);
-    return refused("password.mismatch");
+  // N parallel guesses get at most max_failed_logins verifications that can
+  // count, not N: under the user's lock each guess reserves one of the
+  // attempts left before lockout (stored failures plus guesses in flight), and
+  // is refused uncounted when none is left. The hash is verified outside the
+  // lock, as an unknown name's dummy is, so that concurrent guesses at an
+  // account take as long as those at a name that is nobody's.
+  const std::string& tenant = rec->user.tenant;
+  const std::string& id = rec->user.id;
+  absl::StatusOr<UserRecord> current = absl::NotFoundError("user");
+  absl::string_view refusal;  // "" = verify, then count the outcome
+  {
+    std::lock_guard<std::mutex> serialised(LoginLock(tenant, id));
+    current = store->FindUser(tenant, UserKey::kId, id);
+    if (!current.ok() || current->password_hash != rec->password_hash) {
+      refusal = "password.mismatch";  // deleted or given a new password meanwhile
+    } else if (current->locked_until > clock->Now() ||
+               current->failed_logins + LoginsInFlight(tenant, id, 0) >=
+                   options.max_failed_logins) {
+      // During a lockout (or with every attempt left in flight) every
+      // password, the right one too, fails alike and uncounted.
+      refusal = "user.locked";
+    } else {
+      LoginsInFlight(tenant, id, +1);
+    }
   }
   // A hash carried over from another system was made of the password as typed
   // there; this library's own hashes are of the normalized form.
-  const bool imported = !absl::StartsWith(current->password_hash, "$argon2id$");
-  const bool match = hasher.Verify(current->password_hash, imported ? raw : password);
-  // During a lockout every password, the right one too, fails alike: an
-  // answer that told the right one apart would let guessing go on while
-  // locked. Failures then are not counted (the lockout's end stays).
-  if (current->locked_until > clock->Now()) return refused("user.locked");
+  const bool verifiable = current.ok() && current->password_hash == rec->password_hash;
+  const bool imported = verifiable && !absl::StartsWith(current->password_hash, "$argon2id$");
+  const bool match = hasher.Verify(verifiable ? current->password_hash : hasher.DummyHash(),
+                                   imported ? raw : password);
+  if (!refusal.empty()) return refused(refusal);
+  std::lock_guard<std::mutex> serialised(LoginLock(tenant, id));
+  LoginsInFlight(tenant, id, -1);
   if (!match) {
     refused("password.mismatch");
-    RecordLoginLocked(current->user.tenant, current->user.id, /*success=*/false, "");
+    RecordLoginLocked(tenant, id, /*success=*/false, "");
     return false;
   }
   if (rehash != nullptr && hasher.NeedsRehash(rec->password_hash)) {
@@ -179,6 +194,16 @@ bool Engine::Impl::VerifyPassword(const absl::StatusOr<UserRecord>& rec, absl::s
     if (h.ok()) *rehash = std::move(*h);
   }
   return true;
+}
+
+int Engine::Impl::LoginsInFlight(const std::string& tenant, const std::string& id, int delta) {
+  std::lock_guard<std::mutex> lock(login_flight_mu);
+  const std::string key = absl::StrCat(tenant, "\x1f", id);
+  auto it = login_flight.try_emplace(key, 0).first;
+  it->second += delta;
+  const int now = it->second;
+  if (now <= 0) login_flight.erase(it);
+  return now;
 }
 
 absl::StatusOr<AuthResult> Engine::Authenticate(absl::string_view tenant,
