@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   cmake g++ make pkg-config git
-  libabsl-dev libre2-dev libsodium-dev libutf8proc-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev libssl-dev libcrypt-dev
+  libabsl-dev libre2-dev libsodium-dev libutf8proc-dev libsqlite3-dev nlohmann-json3-dev rapidjson-dev libcli11-dev libssl-dev libcrypt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pytest
   abigail-tools  # abidw/abidiff: the C ABI baseline check (capi/abi/)

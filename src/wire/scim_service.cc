@@ -869,7 +869,7 @@ WireResponse HandleScim(const WireRequest& request, Engine& engine, const WireOp
       return fail(ScimError(absl::StatusCode::kInvalidArgument, "invalidSyntax",
                             "Content-Type: must be application/scim+json"));
     }
-    call.body = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    call.body = ParseRequestJson(request.body);
     if (call.body.is_discarded() || !call.body.is_object()) {
       return fail(ScimError(absl::StatusCode::kInvalidArgument, "invalidSyntax",
                             "The request body is not a JSON object."));

@@ -287,6 +287,12 @@ std::optional<std::string> IdText(const json& value);
 inline constexpr int kMaxJsonDepth = 32;
 bool NestsTooDeep(absl::string_view text);
 
+// A request body parsed without leaving copies of its strings behind (the
+// body may hold a password): RapidJSON reads it in place, in a buffer wiped
+// afterwards, and the values become `json` (WipeJsonStrings wipes them when
+// done). Invalid JSON or UTF-8, or more than one value, is a discarded value.
+json ParseRequestJson(absl::string_view text);
+
 // JSON text of `value`; invalid UTF-8 from a client is replaced, never thrown.
 std::string Dump(const json& value);
 

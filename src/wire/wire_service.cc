@@ -279,8 +279,7 @@ absl::StatusOr<json> JsonBodyParams(const WireRequest& request, ActionName*) {
         "", "request.too_deep",
         absl::StrCat("The request body nests deeper than ", kMaxJsonDepth, " levels."));
   }
-  json body = json::parse(request.body.empty() ? absl::string_view("{}") : request.body, nullptr,
-                          /*allow_exceptions=*/false);
+  json body = ParseRequestJson(request.body.empty() ? absl::string_view("{}") : request.body);
   if (body.is_discarded() || !body.is_object()) {
     return InvalidField("", "request.invalid_json", "The request body is not a JSON object.");
   }
@@ -584,7 +583,7 @@ WireResponse WireService::Impl::Handle(const WireRequest& request) const {
           route->body_root, "request.too_deep",
           absl::StrCat("The request body nests deeper than ", kMaxJsonDepth, " levels.")));
     }
-    call.body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+    call.body = ParseRequestJson(request.body);
     if (call.body.is_discarded() || !call.body.is_object()) {
       return error(InvalidField(route->body_root, "request.invalid_json",
                                 "The request body is not a JSON object."));
