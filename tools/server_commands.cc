@@ -403,11 +403,7 @@ int ScimToken(const Globals& globals, const ScimTokenOptions& o) {
     absl::StatusOr<iam::IssuedApiToken> issued =
         engine.IssueApiToken({}, o.tenant, user->id, absl::Hours(24) * o.ttl_days);
     if (!issued.ok()) return PrintError(*globals.profile, issued.status());
-    const nlohmann::json expires =
-        issued->expires_at == absl::InfiniteFuture()
-            ? nlohmann::json(nullptr)
-            : nlohmann::json(
-                  absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", issued->expires_at, absl::UTCTimeZone()));
+    const nlohmann::json expires = iam::TimeToJson(issued->expires_at);  // null: until revoked
     const std::string tail = absl::StrCat(
         ",\"user\":", nlohmann::json({{"id", user->id}, {"name", user->username}}).dump(),
         ",\"expires_at\":", expires.dump(), "}");
