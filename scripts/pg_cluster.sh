@@ -56,14 +56,20 @@ wait_for() {
     sleep 0.2
   done
 }
-# free_port VAR: sets VAR to a random TCP port in 20000-60000 that nothing
-# listens on (any address or family) and that this run has not handed out.
+# free_port VAR: sets VAR to a random TCP port that no socket uses, in any
+# state, address or family, and that this run has not handed out. It is drawn
+# from 20000 up to the kernel's ephemeral range, where clients' connections
+# take their local ports: a port free a moment ago there can be taken by the
+# time the server binds (seen: "Address already in use" on 58970).
 USED=" "
 free_port() {
-  local p i
+  local p i low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 60001)
+  ((low > 21000)) || low=60001
   for ((i = 0; i < 200; i++)); do
-    p=$((20000 + (RANDOM * 32768 + RANDOM) % 40001))
-    [[ $USED == *" $p "* ]] || listening "$p" || { USED+="$p "; printf -v "$1" %s "$p"; return 0; }
+    p=$((20000 + (RANDOM * 32768 + RANDOM) % (low - 20000)))
+    [[ $USED == *" $p "* ]] || [ -n "$(ss -Hatn "sport = :$p")" ] \
+      || { USED+="$p "; printf -v "$1" %s "$p"; return 0; }
   done
   die "no free TCP port found"
 }
