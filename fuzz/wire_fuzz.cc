@@ -4,7 +4,8 @@
 // WireService::Handle, over a MemoryStore holding a tenant administrator
 // with a session token and an access key. The input is
 //   METHOD SP TARGET LF (NAME ":" VALUE LF)* LF BODY
-// and a header value "@token" is replaced by the admin's token, so the
+// and a header value "@token" is replaced by the admin's token, "@cookie" by
+// the console's cookie holding it and "@csrf" by its CSRF token, so the
 // fuzzer reaches the authenticated handlers too. Any crash, sanitizer
 // report, or an answer without X-Request-Id or with a 5xx is a finding.
 //
@@ -42,11 +43,21 @@ struct World {
     auto login = engine->Login(admin.tenant, "admin01", "Admin-Secret9");
     if (!login.ok() || login->token.empty()) std::abort();
     token = login->token.Reveal();
+    iam::WireRequest who;
+    who.method = "GET";
+    who.path = "/console/api/session";
+    who.headers = {{"Cookie", "iam_console=" + token}};
+    const iam::WireResponse session = wire->Handle(who);
+    const std::string body(session.body.view());
+    const size_t at = body.find("\"csrf_token\":\"");
+    if (session.status != 200 || at == std::string::npos) std::abort();
+    csrf = body.substr(at + 14, 64);
   }
   iam::MemoryStore store;
   std::unique_ptr<iam::Engine> engine;
   std::unique_ptr<iam::WireService> wire;
   std::string token;
+  std::string csrf;
 };
 
 }  // namespace
@@ -75,6 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         absl::StrSplit(line, absl::MaxSplits(':', 1));
     std::string value(absl::StripLeadingAsciiWhitespace(kv.second));
     if (value == "@token") value = world->token;
+    if (value == "@cookie") value = "iam_console=" + world->token;
+    if (value == "@csrf") value = world->csrf;
     r.headers.emplace_back(std::string(kv.first), std::move(value));
   }
   const iam::WireResponse res = world->wire->Handle(r);

@@ -14,6 +14,7 @@ packages=(
   python3-keystone wrk  # the server benchmark and its peer (bench/server)
   postgresql pgbouncer libpq-dev  # PostgresStore and its tests (scripts/pg_cluster.sh)
   libcurl4-openssl-dev python3-aiosmtpd  # the delivering notifiers and their SMTP test server
+  chromium fonts-liberation  # the console's browser tests (tests/e2e/console.test.mjs)
   # Benchmark peers (optional at configure time, installed so the figures reproduce).
   libpwquality-dev libzxcvbn-dev libcrack2-dev cracklib-runtime john-data
 )

@@ -1,14 +1,17 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 //
 // What follows creation: list, update, delete, login, links, resets, password
-// changes and access keys. Secrets are read with "-" from standard input, in
+// changes, access keys and the password policy. Secrets are read with "-" from standard input, in
 // the order the options are listed in each command's usage.
 #include <cstdint>
 #include <iostream>
 #include <limits>
 
+#include "absl/strings/numbers.h"
 #include "commands.h"
+#include "iam/error.h"
 #include "iam/json.h"
+#include "iam/password_policy.h"
 
 namespace iamctl {
 namespace {
@@ -340,6 +343,52 @@ void AddVerifyAccessKey(Commands& commands) {
   AddSecret(cmd, "--secret", &o->secret, "-", "the secret")->required();
 }
 
+// password-policy: the tenant's Account Settings, shown or changed
+// (--set NAME=VALUE, Huawei's names: iam/password_policy.h).
+void AddPasswordPolicy(Commands& commands) {
+  struct Options {
+    std::string tenant;
+    std::vector<std::string> settings;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = commands.Add(
+      "password-policy",
+      "Shows the tenant's password policy, or changes its settings (kept in the store).",
+      [o](const Globals& g) {
+        nlohmann::json settings = nlohmann::json::object();
+        for (const std::string& item : o->settings) {
+          const size_t eq = item.find('=');
+          const std::string name = item.substr(0, eq);
+          const std::string text = eq == std::string::npos ? "" : item.substr(eq + 1);
+          int64_t number = 0;
+          if (text == "true" || text == "false") {
+            settings[name] = text == "true";
+          } else if (absl::SimpleAtoi(text, &number)) {
+            settings[name] = number;
+          } else {
+            return PrintError(*g.profile,
+                              iam::InvalidField("--set", "request.invalid_value",
+                                                "--set: must be NAME=INTEGER or NAME=true|false"));
+          }
+        }
+        return WithEngine(g, o->tenant, [&](iam::Engine& engine) {
+          absl::StatusOr<std::shared_ptr<const iam::PasswordChecker>> checker =
+              o->settings.empty() ? engine.GetPasswordPolicy({}, o->tenant)
+                                  : engine.UpdatePasswordPolicy({}, o->tenant, settings);
+          if (!checker.ok()) return PrintError(*g.profile, checker.status());
+          PrintJson({{"password_policy", iam::PasswordPolicyJson(**checker)}});
+          return kExitOk;
+        });
+      });
+  AddTenant(cmd, &o->tenant);
+  cmd->add_option("--set", o->settings,
+                  "NAME=VALUE, repeatable: minimum_password_length, password_char_combination, "
+                  "maximum_consecutive_identical_chars, number_of_recent_passwords_disallowed, "
+                  "minimum_password_age (minutes), password_validity_period (days), "
+                  "password_not_username_or_invert (true|false)")
+      ->type_name("NAME=VALUE");
+}
+
 }  // namespace
 
 void AddLifecycleCommands(Commands& commands) {
@@ -355,6 +404,7 @@ void AddLifecycleCommands(Commands& commands) {
   AddUpdateAccessKey(commands);
   AddDeleteAccessKey(commands);
   AddVerifyAccessKey(commands);
+  AddPasswordPolicy(commands);
 }
 
 }  // namespace iamctl

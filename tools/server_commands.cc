@@ -11,6 +11,7 @@
 // peer. Never a query string, a body or a header value.
 #include <httplib.h>
 #include <signal.h>
+#include <string.h>
 
 #include <algorithm>
 #include <chrono>
@@ -76,6 +77,39 @@ void FromWire(const iam::WireResponse& w, httplib::Response* res) {
   }
   if (!w.body.empty()) res->set_content(w.body.data(), w.body.size(), content_type.c_str());
 }
+
+// Wipes every header value (a token) of `headers`: WireHeaders or
+// cpp-httplib's multimap, whose keys are const.
+template <typename Headers>
+void WipeHeaderValues(Headers& headers) {
+  for (auto& header : headers) iam::WipeString(header.second);
+}
+
+// Zeroes the stack a finished task used beneath its caller's frame.
+// cpp-httplib reads request lines and bodies into buffers on the worker's
+// stack, which would keep the last password it read on an idle thread.
+constexpr size_t kTaskStackBytes = 256 * 1024;  // far beyond a request's depth
+__attribute__((noinline)) void ScrubTaskStack() {
+  char used[kTaskStackBytes];
+  explicit_bzero(used, sizeof used);
+  asm volatile("" : : "r"(used) : "memory");
+}
+
+// cpp-httplib's thread pool, each task (one connection) followed by a scrub.
+class ScrubbingThreadPool : public httplib::TaskQueue {
+ public:
+  explicit ScrubbingThreadPool(size_t threads) : pool_(threads) {}
+  void enqueue(std::function<void()> task) override {
+    pool_.enqueue([task = std::move(task)] {
+      task();
+      ScrubTaskStack();
+    });
+  }
+  void shutdown() override { pool_.shutdown(); }
+
+ private:
+  httplib::ThreadPool pool_;
+};
 
 // HOST:PORT, PORT 0..65535.
 bool SplitListen(const std::string& listen, std::string* host, int* port) {
@@ -178,7 +212,7 @@ int Serve(const Globals& globals, const ServeOptions& o) {
   const int threads =
       o.threads > 0 ? static_cast<int>(o.threads)
                     : std::max(64, 16 * static_cast<int>(std::thread::hardware_concurrency()));
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.new_task_queue = [threads] { return new ScrubbingThreadPool(threads); };
   // A body may be up to max_body; cpp-httplib refuses a larger declared one
   // with 413 before reading it, WireService any that got through.
   server.set_payload_max_length(static_cast<size_t>(o.max_body) + 1);
@@ -213,12 +247,17 @@ int Serve(const Globals& globals, const ServeOptions& o) {
   });
   const auto handle = [&wire](const httplib::Request& req, httplib::Response& res) {
     iam::WireRequest request = ToWire(req);
-    const iam::WireResponse w = wire.Handle(request);
-    // Both copies of the body may hold a password.
+    iam::WireResponse w = wire.Handle(request);
+    // Both copies of the body may hold a password, and of the headers a
+    // token (X-Auth-Token, the console's cookie).
     iam::WipeString(request.body);
-    iam::WipeString(const_cast<httplib::Request&>(req).body);
+    WipeHeaderValues(request.headers);
+    auto& served = const_cast<httplib::Request&>(req);
+    iam::WipeString(served.body);
+    WipeHeaderValues(served.headers);
     trace.principal = w.principal;
     FromWire(w, &res);
+    WipeHeaderValues(w.headers);  // X-Subject-Token, Set-Cookie: copied into `res`
   };
   for (const char* pattern : {".*"}) {
     server.Get(pattern, handle);
@@ -262,8 +301,10 @@ int Serve(const Globals& globals, const ServeOptions& o) {
         {"peer", req.remote_addr},
     };
     trace = RequestTrace{};
-    // The body may have held a one-time secret and is written by now: wipe it.
+    // The body may have held a one-time secret, a header a new token; both
+    // are written by now: wipe them.
     iam::WipeString(const_cast<httplib::Response&>(res).body);
+    WipeHeaderValues(const_cast<httplib::Response&>(res).headers);
     std::lock_guard<std::mutex> lock(log_mutex);
     log << LogText(line) << '\n' << std::flush;
   };

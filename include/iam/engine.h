@@ -334,6 +334,18 @@ class IAM_EXPORT Engine {
   // A tenant's password policy ("Account Settings"), replacing the profile's.
   absl::Status SetPasswordPolicy(absl::string_view tenant, PasswordPolicy policy);
   std::shared_ptr<const PasswordChecker> PasswordCheckerFor(absl::string_view tenant) const;
+  // Account Settings, kept in the store: Huawei's editable settings
+  // (iam/password_policy.h, ApplyPasswordPolicySettings; any subset) change
+  // the tenant's stored ones, over the profile's policy. This engine applies
+  // the result at once, every other engine on the store within a second.
+  // iam:UpdatePasswordPolicy, audited. A SetPasswordPolicy of this engine
+  // for the tenant is replaced.
+  absl::StatusOr<std::shared_ptr<const PasswordChecker>> UpdatePasswordPolicy(
+      const Principal& caller, absl::string_view tenant, const nlohmann::json& settings);
+  // The policy the tenant's passwords are checked against,
+  // iam:GetPasswordPolicy.
+  absl::StatusOr<std::shared_ptr<const PasswordChecker>> GetPasswordPolicy(
+      const Principal& caller, absl::string_view tenant);
 
   absl::StatusOr<CreateUserResult> CreateUser(const CreateUserRequest& request);
   // Up to options.max_batch requests, all or none. kInvalidArgument

@@ -28,6 +28,7 @@
 #include "iam/blocklist.h"
 #include "iam/export.h"
 #include "iam/violation.h"
+#include "nlohmann/json.hpp"
 
 namespace re2 {
 class RE2;
@@ -137,6 +138,25 @@ class IAM_EXPORT PasswordChecker {
   std::array<uint8_t, 256> class_of_{};
   std::unique_ptr<re2::RE2> custom_;
 };
+
+// Account Settings, in Huawei's names (GET/PUT .../password-policy): the
+// policy's editable settings, each an integer within Huawei's bounds or a
+// flag, as one table (password_policy.cc):
+//   minimum_password_length, password_char_combination,
+//   maximum_consecutive_identical_chars, number_of_recent_passwords_disallowed,
+//   minimum_password_age (minutes), password_validity_period (days),
+//   password_not_username_or_invert.
+// The settings of `checker`'s policy, with iamcore's other rules beside them
+// (maximum_password_length, password_not_contact, special_characters,
+// blocklist, custom_pattern_description), read-only.
+IAM_EXPORT nlohmann::json PasswordPolicyJson(const PasswordChecker& checker);
+// Applies the settings `settings` holds (an object; any subset) to `policy`.
+// kInvalidArgument naming "<prefix>.<name>" (reason password_policy.invalid)
+// for an unknown or read-only member, a wrong JSON type or a value out of
+// bounds; `policy` is then unchanged.
+IAM_EXPORT absl::Status ApplyPasswordPolicySettings(const nlohmann::json& settings,
+                                                    absl::string_view prefix,
+                                                    PasswordPolicy* policy);
 
 // Number of classes set in a mask.
 inline int CountClasses(uint8_t mask) {

@@ -67,6 +67,9 @@ enum class EntryKind : uint8_t {
   kOrganizationalUnit = 1,
   kCustomField = 2,
   kPolicy = 3,  // a tenant's own permission policy (iam/policy.h)
+  // A tenant's setting, by name: "password_policy" holds the Account
+  // Settings of Engine::UpdatePasswordPolicy as its JSON document.
+  kSetting = 4,
 };
 
 // A group, an organizational unit, a custom-field definition or a tenant's

@@ -129,9 +129,45 @@ absl::Status Engine::Impl::AdmitSelfService(absl::string_view tenant) {
 }
 
 std::shared_ptr<const PasswordChecker> Engine::Impl::CheckerFor(absl::string_view tenant) const {
+  const absl::Time now = clock->Now();
+  std::shared_ptr<const PasswordChecker> last;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = policies.find(tenant);
+    if (it != policies.end()) return it->second;
+    auto stored = stored_policies.find(tenant);
+    if (stored != stored_policies.end()) {
+      if (now < stored->second.fresh_until) return stored->second.checker;
+      last = stored->second.checker;
+    }
+  }
+  // Outside the lock: a store read.
+  auto loaded = LoadStoredPolicy(tenant);
+  // A store that cannot answer now keeps the last policy it gave (a change
+  // of password fails with the store anyway), else the profile's.
+  std::shared_ptr<const PasswordChecker> checker = !loaded.ok()
+                                                       ? (last != nullptr ? last : default_checker)
+                                                   : loaded->has_value() ? (*loaded)->second
+                                                                         : default_checker;
   std::lock_guard<std::mutex> lock(mu);
-  auto it = policies.find(tenant);
-  return it != policies.end() ? it->second : default_checker;
+  if (stored_policies.size() >= 4096) stored_policies.clear();
+  stored_policies[std::string(tenant)] = {checker, now + kStoredPolicyFreshness};
+  return checker;
+}
+
+absl::StatusOr<std::optional<std::pair<DirectoryEntry, std::shared_ptr<const PasswordChecker>>>>
+Engine::Impl::LoadStoredPolicy(absl::string_view tenant) const {
+  absl::StatusOr<DirectoryEntry> entry =
+      store->FindEntry(EntryKind::kSetting, tenant, kPasswordPolicySetting);
+  if (absl::IsNotFound(entry.status())) return std::nullopt;
+  if (!entry.ok()) return entry.status();
+  PasswordPolicy policy = default_checker->policy();
+  const nlohmann::json settings = nlohmann::json::parse(entry->document, nullptr, false);
+  IAM_RETURN_IF_ERROR(ApplyPasswordPolicySettings(settings, "password_policy", &policy));
+  absl::StatusOr<std::shared_ptr<const PasswordChecker>> checker =
+      PasswordChecker::Create(std::move(policy));
+  if (!checker.ok()) return checker.status();
+  return std::make_optional(std::make_pair(*std::move(entry), *std::move(checker)));
 }
 
 std::string Engine::Impl::SelfLink(absl::string_view user_id) const {

@@ -64,8 +64,15 @@ struct Engine::Impl {
   std::optional<internal::KeyedHash> fingerprint_hasher;
   std::shared_ptr<const PasswordChecker> default_checker;
 
-  mutable std::mutex mu;  // guards `policies`; never held while hashing
+  mutable std::mutex mu;  // guards `policies` and `stored_policies`; never held while hashing
   std::map<std::string, std::shared_ptr<const PasswordChecker>, std::less<>> policies;
+  // The tenants' stored Account Settings (UpdatePasswordPolicy), each read
+  // again from the store once `fresh_until` passes.
+  struct StoredPolicy {
+    std::shared_ptr<const PasswordChecker> checker;
+    absl::Time fresh_until = absl::InfinitePast();
+  };
+  mutable std::map<std::string, StoredPolicy, std::less<>> stored_policies;
 
   std::mutex dispatch_mu;  // held by the one thread dispatching the outbox
   // Striped by (tenant, user id): one login-bookkeeping update at a time per
@@ -94,7 +101,16 @@ struct Engine::Impl {
   // may create or update users may not thereby grant more than it has.
   absl::Status AdmitPolicies(const CreateUserRequest& request);
 
+  // The tenant's policy: SetPasswordPolicy's in this engine, else its stored
+  // settings (read at most once a second), else the profile's.
   std::shared_ptr<const PasswordChecker> CheckerFor(absl::string_view tenant) const;
+  // The stored settings' entry and the policy they make over the profile's;
+  // nullopt when the tenant has none.
+  absl::StatusOr<std::optional<std::pair<DirectoryEntry, std::shared_ptr<const PasswordChecker>>>>
+  LoadStoredPolicy(absl::string_view tenant) const;
+  // How long a stored policy is used before it is read again.
+  static constexpr absl::Duration kStoredPolicyFreshness = absl::Seconds(1);
+  static constexpr char kPasswordPolicySetting[] = "password_policy";
   std::string SelfLink(absl::string_view user_id) const;
   // A user by id, else by username (canonical). kNotFound "user.not_found".
   absl::StatusOr<UserRecord> Load(absl::string_view tenant, absl::string_view id_or_username);

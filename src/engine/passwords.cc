@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/engine_impl.h"
+#include "iam/names.h"
 #include "iam/token.h"
 
 namespace iam {
@@ -299,6 +300,65 @@ absl::Status Engine::ChangePassword(absl::string_view tenant, absl::string_view 
     IAM_RETURN_IF_ERROR(I.SetPassword(&*rec, new_password, now, true, "new_password"));
     return I.CommitUpdate(&*rec, version, {}, Impl::UpdateKind::kRevokeTokens);
   });
+}
+
+absl::StatusOr<std::shared_ptr<const PasswordChecker>> Engine::GetPasswordPolicy(
+    const Principal& caller, absl::string_view tenant) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  IAM_RETURN_IF_ERROR(ValidateTenantId(tenant));
+  IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:GetPasswordPolicy", tenant));
+  return I.CheckerFor(tenant);
+}
+
+absl::StatusOr<std::shared_ptr<const PasswordChecker>> Engine::UpdatePasswordPolicy(
+    const Principal& caller, absl::string_view tenant, const nlohmann::json& settings) {
+  Impl& I = *impl_;
+  IAM_RETURN_IF_ERROR(I.init);
+  IAM_RETURN_IF_ERROR(ValidateTenantId(tenant));
+  return I.Audited(
+      &caller, tenant, "iam:UpdatePasswordPolicy",
+      [&](Impl::AuditScope& audit) -> absl::StatusOr<std::shared_ptr<const PasswordChecker>> {
+        audit.set_must_record();
+        audit.set_target(Impl::kPasswordPolicySetting);
+        IAM_RETURN_IF_ERROR(I.Admit(caller, "iam:UpdatePasswordPolicy", tenant));
+        if (!settings.is_object()) {
+          return InvalidField("password_policy", "password_policy.invalid",
+                              "password_policy: must be an object");
+        }
+        auto stored = I.LoadStoredPolicy(tenant);
+        if (!stored.ok()) return stored.status();
+        // The stored settings with these over them, checked whole.
+        nlohmann::json merged =
+            stored->has_value() ? nlohmann::json::parse((*stored)->first.document, nullptr, false)
+                                : nlohmann::json::object();
+        if (!merged.is_object()) merged = nlohmann::json::object();
+        merged.update(settings);
+        PasswordPolicy policy = I.default_checker->policy();
+        IAM_RETURN_IF_ERROR(ApplyPasswordPolicySettings(merged, "password_policy", &policy));
+        absl::StatusOr<std::shared_ptr<const PasswordChecker>> checker =
+            PasswordChecker::Create(std::move(policy));
+        if (!checker.ok()) return checker.status();
+        DirectoryEntry e;
+        e.kind = EntryKind::kSetting;
+        e.tenant = std::string(tenant);
+        e.id = Impl::kPasswordPolicySetting;
+        e.name = Impl::kPasswordPolicySetting;
+        e.document = merged.dump();
+        e.created_at = I.clock->Now();
+        if (stored->has_value()) {
+          e.created_at = (*stored)->first.created_at;
+          e.updated_at = I.clock->Now();
+          IAM_RETURN_IF_ERROR(I.store->UpdateEntry(e, (*stored)->first.version));
+        } else {
+          IAM_RETURN_IF_ERROR(I.store->CreateEntry(e));
+        }
+        std::lock_guard<std::mutex> lock(I.mu);
+        I.stored_policies[std::string(tenant)] = {*checker,
+                                                  I.clock->Now() + Impl::kStoredPolicyFreshness};
+        if (auto it = I.policies.find(tenant); it != I.policies.end()) it->second = *checker;
+        return *checker;
+      });
 }
 
 }  // namespace iam

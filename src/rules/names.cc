@@ -26,6 +26,7 @@ constexpr EntryKindInfo kKinds[] = {
     {EntryKind::kOrganizationalUnit, "ou", "organizational_unit", "ou_", "OrganizationalUnit"},
     {EntryKind::kCustomField, "custom_field", "custom_field", "cf_", "CustomField"},
     {EntryKind::kPolicy, "policy", "policy", "pol_", "Policy"},
+    {EntryKind::kSetting, "setting", "setting", "set_", "Setting"},
 };
 
 constexpr absl::string_view kFieldTypes[] = {"string", "number", "boolean", "enum"};

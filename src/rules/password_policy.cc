@@ -350,4 +350,92 @@ absl::Time PasswordChecker::ExpiresAt(absl::Time set_at) const {
   return set_at + absl::Hours(24) * policy_.validity_days;
 }
 
+namespace {
+
+// One editable setting: its bounds and how it reads and writes the policy.
+struct PolicySetting {
+  absl::string_view name;
+  int64_t min, max;  // a flag is 0..1
+  bool flag;
+  int64_t (*get)(const PasswordPolicy&);
+  void (*set)(PasswordPolicy&, int64_t);
+};
+
+constexpr PolicySetting kPolicySettings[] = {
+    {"minimum_password_length", 1, 4096, false,
+     [](const PasswordPolicy& p) -> int64_t { return p.min_length; },
+     [](PasswordPolicy& p, int64_t v) { p.min_length = static_cast<int>(v); }},
+    {"password_char_combination", 0, 4, false,
+     [](const PasswordPolicy& p) -> int64_t { return p.min_classes; },
+     [](PasswordPolicy& p, int64_t v) { p.min_classes = static_cast<int>(v); }},
+    {"maximum_consecutive_identical_chars", 0, 32, false,
+     [](const PasswordPolicy& p) -> int64_t { return p.max_repeat; },
+     [](PasswordPolicy& p, int64_t v) { p.max_repeat = static_cast<int>(v); }},
+    {"number_of_recent_passwords_disallowed", 0, 24, false,
+     [](const PasswordPolicy& p) -> int64_t { return p.history_count; },
+     [](PasswordPolicy& p, int64_t v) { p.history_count = static_cast<int>(v); }},
+    {"minimum_password_age", 0, 1440, false,
+     [](const PasswordPolicy& p) -> int64_t { return absl::ToInt64Minutes(p.min_age); },
+     [](PasswordPolicy& p, int64_t v) { p.min_age = absl::Minutes(v); }},
+    {"password_validity_period", 0, 180, false,
+     [](const PasswordPolicy& p) -> int64_t { return p.validity_days; },
+     [](PasswordPolicy& p, int64_t v) { p.validity_days = static_cast<int>(v); }},
+    {"password_not_username_or_invert", 0, 1, true,
+     [](const PasswordPolicy& p) -> int64_t { return p.forbid_username ? 1 : 0; },
+     [](PasswordPolicy& p, int64_t v) { p.forbid_username = v != 0; }},
+};
+
+}  // namespace
+
+nlohmann::json PasswordPolicyJson(const PasswordChecker& checker) {
+  const PasswordPolicy& p = checker.policy();
+  nlohmann::json j = nlohmann::json::object();
+  for (const PolicySetting& s : kPolicySettings) {
+    const int64_t v = s.get(p);
+    j[std::string(s.name)] = s.flag ? nlohmann::json(v != 0) : nlohmann::json(v);
+  }
+  j["minimum_password_length"] = checker.effective_min_length();
+  j["maximum_password_length"] = p.max_length;
+  j["password_not_contact"] = p.forbid_contact;
+  j["special_characters"] = p.special_chars;
+  j["blocklist"] = p.blocklist != nullptr;
+  j["custom_pattern_description"] = p.custom_pattern_description;
+  return j;
+}
+
+absl::Status ApplyPasswordPolicySettings(const nlohmann::json& settings, absl::string_view prefix,
+                                         PasswordPolicy* policy) {
+  const auto invalid = [&](absl::string_view name, absl::string_view message) {
+    const std::string field = prefix.empty() ? std::string(name) : absl::StrCat(prefix, ".", name);
+    return InvalidField(field, "password_policy.invalid", absl::StrCat(field, ": ", message));
+  };
+  if (!settings.is_object()) return invalid("", "must be an object");
+  PasswordPolicy changed = *policy;
+  for (const auto& [key, value] : settings.items()) {
+    const PolicySetting* setting = nullptr;
+    for (const PolicySetting& s : kPolicySettings) {
+      if (s.name == key) setting = &s;
+    }
+    if (setting == nullptr) return invalid(key, "is not a setting that can be changed");
+    int64_t v = 0;
+    if (setting->flag) {
+      if (!value.is_boolean()) return invalid(key, "must be true or false");
+      v = value.get<bool>() ? 1 : 0;
+    } else {
+      if (!value.is_number_integer()) return invalid(key, "must be an integer");
+      v = value.get<int64_t>();
+      if (v < setting->min || v > setting->max) {
+        return invalid(key, absl::StrCat("must be ", setting->min, " to ", setting->max));
+      }
+    }
+    setting->set(changed, v);
+  }
+  if (changed.min_length > changed.max_length) {
+    return invalid("minimum_password_length",
+                   absl::StrCat("must be at most the maximum length, ", changed.max_length));
+  }
+  *policy = std::move(changed);
+  return absl::OkStatus();
+}
+
 }  // namespace iam

@@ -52,6 +52,8 @@ constexpr EngineAction kEngineActions[] = {
     {"iam:ListAuditEvents", "user"},
     {"iam:CreateApiToken", "user"},
     {"iam:RevokeApiTokens", "user"},
+    {"iam:GetPasswordPolicy", "setting"},
+    {"iam:UpdatePasswordPolicy", "setting"},
 };
 static_assert(sizeof(kEngineActions) / sizeof(kEngineActions[0]) <= kMaxEngineActions);
 

@@ -5,6 +5,7 @@
 #ifndef IAM_SRC_STORE_STORE_KEYS_H_
 #define IAM_SRC_STORE_STORE_KEYS_H_
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -173,8 +174,27 @@ inline bool References(const User& user, const DirectoryEntry& entry) {
       return user.custom_fields.count(entry.name) > 0;
     case EntryKind::kPolicy:
       return NamesPolicy(user.policies, entry.name);
+    case EntryKind::kSetting:
+      return false;
   }
   return false;
+}
+
+// Fills a page of ListAuditEvents, newest first: adds `e` when it matches
+// the query (tenant, target, action, time) and the page has room. Once the
+// page is full it names the page before `e` as the next one and answers
+// false: stop reading. Shared by the stores, so they page alike.
+inline bool AddToAuditPage(const AuditQuery& q, const AuditEvent& e, AuditPage* page) {
+  if (e.tenant != q.tenant || (!q.target.empty() && e.target != q.target) ||
+      (!q.action.empty() && e.action != q.action) || e.time < q.since || e.time >= q.until) {
+    return true;
+  }
+  if (page->events.size() >= static_cast<size_t>(std::max(q.page_size, 1))) {
+    page->next_page_token = absl::StrCat(page->events.back().id);
+    return false;
+  }
+  page->events.push_back(e);
+  return true;
 }
 
 }  // namespace iam::internal

@@ -1,7 +1,8 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Caller authentication: a Keystone token (X-Auth-Token) or a Huawei
-// SDK-HMAC-SHA256 signature made with an access key iamcore issued.
+// Caller authentication: a Keystone token (X-Auth-Token), a Huawei
+// SDK-HMAC-SHA256 signature made with an access key iamcore issued, or the
+// console's session cookie with its CSRF token.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "iam/audit.h"
 #include "iam/error.h"
 #include "iam/request_signature.h"
@@ -139,7 +141,46 @@ absl::StatusOr<Principal> AuthenticateCaller(const WireRequest& request, Engine&
       header != nullptr && absl::StartsWith(*header, kSdkHmacSha256)) {
     return FromSignature(request, *header, engine, options, clock);
   }
+  if (std::optional<absl::string_view> token = ConsoleCookie(request); token.has_value()) {
+    absl::StatusOr<Session> session = engine.ValidateSession(*token);
+    if (!session.ok()) {
+      if (absl::IsUnauthenticated(session.status())) {
+        return Unauthenticated("token.invalid", "The console session has ended; sign in again.");
+      }
+      return session.status();
+    }
+    // A cookie goes with any request the browser sends, a forged one too: a
+    // change needs the token only the console's own page can read.
+    if (request.method != "GET" && request.method != "HEAD") {
+      const std::string* csrf = FindHeader(request.headers, kConsoleCsrfHeader);
+      if (csrf == nullptr || !ConstantTimeEqual(*csrf, ConsoleCsrfToken(*token))) {
+        return MakeError(absl::StatusCode::kPermissionDenied, kConsoleCsrfHeader, "csrf.invalid",
+                         absl::StrCat(kConsoleCsrfHeader,
+                                      ": missing or wrong; the console sends it with every "
+                                      "change"));
+      }
+    }
+    return CallerOf(request, session->user_id, session->tenant, "console");
+  }
   return Unauthenticated("auth.missing", "The request you have made requires authentication.");
+}
+
+std::optional<absl::string_view> ConsoleCookie(const WireRequest& request) {
+  for (const auto& [name, value] : request.headers) {
+    if (!absl::EqualsIgnoreCase(name, "Cookie")) continue;
+    for (absl::string_view pair : absl::StrSplit(value, ';')) {
+      pair = absl::StripAsciiWhitespace(pair);
+      if (absl::ConsumePrefix(&pair, kConsoleCookie) && absl::ConsumePrefix(&pair, "=") &&
+          !pair.empty()) {
+        return pair;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::string ConsoleCsrfToken(absl::string_view session_token) {
+  return Hex(HmacSha256(session_token, "iamcore console csrf"));
 }
 
 }  // namespace iam::wire

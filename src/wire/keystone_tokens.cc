@@ -99,12 +99,6 @@ json TokenView(const Call& call, const Session& session, const User& user, const
   return {{"token", std::move(token)}};
 }
 
-// Wipes a copied password however the handler returns.
-struct WipeOnExit {
-  std::string& text;
-  ~WipeOnExit() { WipeString(text); }
-};
-
 absl::StatusOr<Reply> IssueToken(Call& call) {
   constexpr FieldSpec kAuthFields[] = {{"identity", JsonKind::kObject}, {"scope", JsonKind::kAny}};
   absl::StatusOr<const json*> auth = BodyObject(call, "auth", kAuthFields);

@@ -6,9 +6,11 @@
 #include <algorithm>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "iam/error.h"
+#include "wire/percent_encoding.h"
 #include "wire/wire_internal.h"
 
 namespace iam::wire {
@@ -93,14 +95,71 @@ absl::StatusOr<Reply> CreateUser(Call& call) {
   return JsonReply({{"user", UserView(call, created->user)}}, 201);
 }
 
+// GET /v3/users?limit=N[&marker=M][&name__startswith=P]: one page, its
+// links.next the URL of the following page (an iamcore extension where
+// Keystone truncates; Keystone's own filter operator for the prefix).
+absl::StatusOr<Reply> ListUsersPage(Call& call, std::optional<bool> enabled) {
+  ListUsersRequest request;
+  request.caller = call.caller;
+  request.tenant = call.caller.tenant;
+  request.enabled = enabled;
+  request.page_token = QueryParam(call, "marker").value_or("");
+  request.name_prefix = QueryParam(call, "name__startswith").value_or("");
+  const std::string limit = QueryParam(call, "limit").value_or("100");
+  if (!absl::SimpleAtoi(limit, &request.page_size) || request.page_size < 1 ||
+      request.page_size > 1000) {
+    return InvalidField("limit", "request.invalid_value", "limit: must be 1 to 1000");
+  }
+  absl::StatusOr<ListUsersResult> page = call.engine.ListUsers(request);
+  if (!page.ok()) return page.status();
+  json out = UserList(call, page->users);
+  absl::StatusOr<int64_t> total = call.engine.CountUsers(request);
+  if (!total.ok()) return total.status();
+  out["total_number"] = *total;
+  if (!page->next_page_token.empty()) {
+    std::string next = absl::StrCat(call.options.public_url, call.request.path, "?");
+    for (const auto& [key, value] : FormPairs(call.request.query)) {
+      if (key == "marker") continue;
+      AppendPercentEncoded(key, &next);
+      next += '=';
+      AppendPercentEncoded(value, &next);
+      next += '&';
+    }
+    next += "marker=";
+    AppendPercentEncoded(page->next_page_token, &next);
+    out["links"]["next"] = next;
+  }
+  return JsonReply(std::move(out));
+}
+
 absl::StatusOr<Reply> ListUsers(Call& call) {
   absl::StatusOr<std::optional<bool>> enabled = EnabledFilter(call);
   if (!enabled.ok()) return enabled.status();
   // Another domain's users are not the caller's to list (403, as Keystone).
   IAM_RETURN_IF_ERROR(SameDomain(call, QueryParam(call, "domain_id"), "domain_id"));
+  if (QueryParam(call, "limit") || QueryParam(call, "marker") ||
+      QueryParam(call, "name__startswith")) {
+    return ListUsersPage(call, *enabled);
+  }
   absl::StatusOr<std::vector<User>> users = AllUsers(call, QueryParam(call, "name"), *enabled);
   if (!users.ok()) return users.status();
   return JsonReply(UserList(call, *users));
+}
+
+// GET /v3/users/{id}/groups: the groups the user belongs to.
+absl::StatusOr<Reply> UserGroups(Call& call) {
+  absl::StatusOr<User> user = UserById(call, call.params[0]);
+  if (!user.ok()) return user.status();
+  absl::StatusOr<std::vector<DirectoryEntry>> groups =
+      call.engine.ListEntries(call.caller, EntryKind::kGroup, call.caller.tenant, "");
+  if (!groups.ok()) return groups.status();
+  json list = json::array();
+  for (const DirectoryEntry& g : *groups) {
+    if (std::find(user->groups.begin(), user->groups.end(), g.id) != user->groups.end()) {
+      list.push_back(GroupView(call, g));
+    }
+  }
+  return JsonReply({{"groups", std::move(list)}, {"links", ListLinks(call)}});
 }
 
 absl::StatusOr<Reply> ShowUser(Call& call) {
@@ -284,6 +343,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/v3/users", kAuth, CreateUser, "user"},
     {"GET", "/v3/users", kAuth, ListUsers, ""},
     {"GET", "/v3/users/{}", kAuth, ShowUser, ""},
+    {"GET", "/v3/users/{}/groups", kAuth, UserGroups, ""},
     {"PATCH", "/v3/users/{}", kAuth, UpdateUser, "user"},
     {"DELETE", "/v3/users/{}", kAuth, DeleteUser, ""},
     {"GET", "/v3/domains", kAuth, ListDomains, ""},

@@ -263,9 +263,26 @@ Principal AccessKeyCaller(const WireRequest& request, Engine& engine,
 // Who is calling: the session of X-Auth-Token, else the access key of a valid
 // SDK-HMAC-SHA256 signature (X-Sdk-Date within options.signature_skew, the
 // key and its user enabled). kUnauthenticated otherwise; kPermissionDenied
-// when X-Domain-Id names another domain than the key's.
+// when X-Domain-Id names another domain than the key's. Else the console's
+// session cookie; a request other than GET or HEAD with it must carry
+// X-CSRF-Token = ConsoleCsrfToken(its token) (kPermissionDenied, reason
+// csrf.invalid, otherwise).
 absl::StatusOr<Principal> AuthenticateCaller(const WireRequest& request, Engine& engine,
                                              const WireOptions& options, Clock& clock);
+
+// The console's session: an HttpOnly cookie holding a login's token.
+inline constexpr char kConsoleCookie[] = "iam_console";
+inline constexpr char kConsoleCsrfHeader[] = "X-CSRF-Token";
+// The token of the request's console cookie, if it has one: a view into
+// `request` (no copy of the secret).
+std::optional<absl::string_view> ConsoleCookie(const WireRequest& request);
+// What the console's page sends as X-CSRF-Token: derived from the session
+// token (64 hex characters), so any replica can check it and no page
+// without the token (a forged request's) can make it.
+std::string ConsoleCsrfToken(absl::string_view session_token);
+// The console's own routes: its session (sign-in, who am I, sign-out) and the
+// APIs it needs beyond the dialects' (console_api.cc).
+absl::Span<const Route> ConsoleApiRoutes();
 
 // `body` rendered with member `key` = `secret` added to the object at
 // body[root] (the body itself when `root` is ""), straight into a Secret: no
@@ -298,6 +315,12 @@ std::string Dump(const json& value);
 
 // Overwrites every string in `value` (a request body that held a password).
 void WipeJsonStrings(json& value);
+
+// Wipes a copied password however the handler returns.
+struct WipeOnExit {
+  std::string& text;
+  ~WipeOnExit() { WipeString(text); }
+};
 
 // A JSON reply.
 Reply JsonReply(json body, int status = 200);

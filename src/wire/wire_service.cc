@@ -18,6 +18,7 @@
 #include "iam/error.h"
 #include "iam/json.h"
 #include "iam/user_id.h"
+#include "wire/console_files.h"
 #include "wire/percent_encoding.h"
 #include "wire/scim_internal.h"
 #include "wire/wire_internal.h"
@@ -387,8 +388,9 @@ WireService::WireService(Engine* engine, WireOptions options) : impl_(new Impl) 
   }
   impl_->clock = options.clock != nullptr ? options.clock : SystemClock();
   impl_->options = std::move(options);
-  for (auto table : {wire::KeystoneTokenRoutes(), wire::KeystoneUserRoutes(),
-                     wire::HuaweiUserRoutes(), wire::HuaweiPolicyRoutes()}) {
+  for (auto table :
+       {wire::KeystoneTokenRoutes(), wire::KeystoneUserRoutes(), wire::HuaweiUserRoutes(),
+        wire::HuaweiPolicyRoutes(), wire::ConsoleApiRoutes()}) {
     impl_->routes.insert(impl_->routes.end(), table.begin(), table.end());
   }
 }
@@ -510,6 +512,7 @@ WireResponse WireService::Impl::Handle(const WireRequest& request) const {
   RequestContext context = WireContext(request);
   context.request_id = request_id;
   const ScopedRequestContext scope(std::move(context));
+  if (IsConsolePagePath(request.path)) return ServeConsoleFile(request, request_id);
   if (IsScimPath(request.path)) {
     if (NestsTooDeep(request.body)) {
       return ScimHostError(

@@ -1,7 +1,8 @@
 # Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 """Hostile input, table-driven (issue 16): each case goes through the Python
-API (over the C ABI), iamctl and the wire (Keystone POST /v3/users on a live
-`iamctl serve`) where that surface can carry it. Each must get a clear error
+API (over the C ABI), iamctl, the wire (Keystone POST /v3/users on a live
+`iamctl serve`) and the console's batch create (through its session cookie)
+where that surface can carry it. Each must get a clear error
 naming the field and change nothing. The count of cases tried is printed."""
 import json
 import os
@@ -24,31 +25,32 @@ BIG = 100_000  # under Linux's 128 KiB limit for one argv string and serve's bod
 
 # (case, field, value, surfaces): the value goes into create-user's `field`.
 USER_CASES = [
-    ("embedded NUL", "username", "alice\x00admin", "pw"),
-    ("control character", "username", "ab\x07cd", "piw"),
-    ("bidi override", "username", "ali\u202ece", "piw"),
-    ("zero-width space", "username", "ali\u200bce", "piw"),
-    ("fullwidth letters", "username", "\uff41\uff4c\uff49\uff43\uff45", "piw"),
-    ("Turkish dotless i", "username", "al\u0131ce", "piw"),
-    ("German sharp s", "username", "stra\u00dfe", "piw"),
-    ("Kelvin sign", "username", "\u212aelvin", "piw"),
-    ("NFD e + combining acute", "username", "cafe\u0301", "piw"),
+    ("embedded NUL", "username", "alice\x00admin", "pwc"),
+    ("control character", "username", "ab\x07cd", "piwc"),
+    ("bidi override", "username", "ali\u202ece", "piwc"),
+    ("zero-width space", "username", "ali\u200bce", "piwc"),
+    ("fullwidth letters", "username", "\uff41\uff4c\uff49\uff43\uff45", "piwc"),
+    ("Turkish dotless i", "username", "al\u0131ce", "piwc"),
+    ("German sharp s", "username", "stra\u00dfe", "piwc"),
+    ("Kelvin sign", "username", "\u212aelvin", "piwc"),
+    ("NFD e + combining acute", "username", "cafe\u0301", "piwc"),
     ("1 MiB display name", "display_name", "x" * MIB, "p"),
-    ("100k display name", "display_name", "x" * BIG, "iw"),
-    ("bidi in display name", "display_name", "a\u202eb", "piw"),
+    ("100k display name", "display_name", "x" * BIG, "iwc"),
+    ("bidi in display name", "display_name", "a\u202eb", "piwc"),
     ("1 MiB description", "description", "d" * MIB, "p"),
-    ("100k description", "description", "d" * BIG, "iw"),
-    ("zero-width in email", "email", "a@example.com\u200b", "piw"),
-    ("negative phone", "phone", "-1", "pi"),
-    ("40-digit phone", "phone", "1" * 40, "pi"),
+    ("100k description", "description", "d" * BIG, "iwc"),
+    ("zero-width in email", "email", "a@example.com\u200b", "piwc"),
+    ("negative phone", "phone", "-1", "pic"),
+    ("40-digit phone", "phone", "1" * 40, "pic"),
 ]
 
 
 class Surfaces:
-    """The three ways in, each answering (field named?, detail)."""
+    """The four ways in, each answering (field named?, detail)."""
 
-    def __init__(self, cli, server, token):
+    def __init__(self, cli, server, token, cookie, csrf):
         self.cli, self.server, self.token = cli, server, token
+        self.cookie, self.csrf = cookie, csrf
         # The engine iamctl and serve open: the same file and host key.
         with open(cli.db + ".key", "rb") as f:
             host_key = f.read()
@@ -85,6 +87,21 @@ class Surfaces:
         return status, data.decode("utf-8", "replace")
 
 
+    def console(self, user):
+        """The console's batch create, through its session cookie."""
+        status, data, _ = self.server.request(
+            "POST", "/v3.0/OS-USER/users/batch", json.dumps({"users": [user]}).encode(),
+            {"Content-Type": "application/json", "Cookie": self.cookie,
+             "X-CSRF-Token": self.csrf})
+        if status < 300:
+            return None, "created"
+        answer = json.loads(data)
+        for item in answer.get("items", []):
+            if "error" in item:
+                return item["error"]["field"], item["error"]["message"]
+        return status, data.decode("utf-8", "replace")
+
+
 @pytest.fixture
 def surfaces(cli, server_factory):
     code, admin, p = bootstrap(cli)
@@ -92,7 +109,12 @@ def surfaces(cli, server_factory):
     server = server_factory()
     status, _, headers = login(server, admin["user"]["name"], admin["password"])
     assert status == 201
-    s = Surfaces(cli, server, headers["X-Subject-Token"])
+    status, raw, h = server.request("POST", "/console/api/session", json.dumps({"session": {
+        "domain_id": TENANT, "identifier": admin["user"]["name"],
+        "password": admin["password"]}}), {"Content-Type": "application/json"})
+    assert status == 201, raw
+    s = Surfaces(cli, server, headers["X-Subject-Token"], h["Set-Cookie"].split(";")[0],
+                 json.loads(raw)["csrf_token"])
     yield s
     s.engine.close()
 
@@ -139,6 +161,8 @@ def test_hostile_input_is_refused_by_name_and_changes_nothing(surfaces):
             else:
                 field_w = "name" if field == "username" else field
             check(case, "wire", field_w, surfaces.wire(user))
+        if "c" in where:
+            check(case, "console", field, surfaces.console(fields))
 
     # Invalid UTF-8: as bytes through the C ABI, as argv bytes through iamctl,
     # as a raw body on the wire.

@@ -290,6 +290,7 @@ COMMAND_OPTIONS = {
     "update-access-key": ["--tenant", "--id", "--enable", "--disable"],
     "delete-access-key": ["--tenant", "--id"],
     "verify-access-key": ["--id", "--secret"],
+    "password-policy": ["--tenant", "--set"],
     "import": ["FILE", "--tenant", "--format", "--jobs", "--batch-size", "--report", "--secrets",
                "--quiet"],
     "serve": ["--listen", "--public-url", "--access-log", "--max-body", "--timeout",
@@ -459,3 +460,26 @@ def test_host_key_file_open_to_others_is_refused(cli):
     assert out["error"]["field"] == "host_key" and "0644" in out["error"]["message"]
     os.chmod(key, 0o600)
     assert cli.ok("list-groups", "--tenant", "t1")["groups"][0]["name"] == "Developers"
+
+
+def test_password_policy_is_kept_in_the_store_and_applies_to_the_next_process(cli):
+    shown = cli.ok("password-policy", "--tenant", "t1")["password_policy"]
+    assert shown["minimum_password_length"] == 6 and shown["password_not_username_or_invert"]
+    changed = cli.ok("password-policy", "--tenant", "t1", "--set", "minimum_password_length=12",
+                     "--set", "password_validity_period=90")["password_policy"]
+    assert changed["minimum_password_length"] == 12 and changed["password_validity_period"] == 90
+    # Another process (another engine) reads it from the database.
+    assert cli.ok("password-policy", "--tenant", "t1")["password_policy"] == changed
+    code, out, _ = cli.run("create-user", "--tenant", "t1", "--username", "shorty01",
+                           "--password", "-", stdin="Short-Pw7!\n")
+    assert code == 1 and out["error"]["reason"] == "password.too_short", out
+    # Another tenant keeps the profile's policy.
+    other = cli.ok("password-policy", "--tenant", "t2")["password_policy"]
+    assert other["minimum_password_length"] == 6
+    # Bad settings are refused by name, and nothing changes.
+    for setting, field in (("password_validity_period=181", "password_policy.password_validity_period"),
+                           ("blocklist=false", "password_policy.blocklist"),
+                           ("minimum_password_length=twelve", "--set")):
+        code, out, _ = cli.run("password-policy", "--tenant", "t1", "--set", setting)
+        assert code == 1 and out["error"]["field"] == field, (setting, out)
+    assert cli.ok("password-policy", "--tenant", "t1")["password_policy"] == changed

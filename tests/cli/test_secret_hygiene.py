@@ -7,7 +7,10 @@ a secret could be left is searched for each of them, byte for byte: the SQLite
 database, its WAL and shared-memory files, the access log, the server's
 output, the audit log (iamctl events), every error answer, the dead letters,
 and the notification file. Each secret may appear only in its one-time
-response; the link token only in the one notification that carries it."""
+response; the link token only in the one notification that carries it. The
+idle server's own memory (heaps with their freed blocks, thread stacks) is
+searched too: none of them may be left there."""
+import http.client
 import json
 import os
 import re
@@ -23,6 +26,27 @@ def scan(label, data, secrets):
     if isinstance(data, str):
         data = data.encode()
     return [(name, label) for name, value in secrets.items() if value.encode() in data]
+
+
+def process_memory(pid):
+    """Every readable, writable mapping of a live process (its heaps, freed
+    blocks included, thread stacks, data), read through /proc/PID/mem, as
+    {"START-END NAME": bytes}."""
+    regions = {}
+    with open("/proc/%d/maps" % pid) as maps, open("/proc/%d/mem" % pid, "rb", 0) as mem:
+        for line in maps:
+            fields = line.split()
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            name = fields[5] if len(fields) > 5 else "anonymous"
+            if not fields[1].startswith("rw") or name == "[vvar]":
+                continue
+            try:
+                mem.seek(start)
+                regions["%s %s" % (fields[0], name)] = mem.read(end - start)
+            except (OSError, ValueError, OverflowError):
+                continue  # a guard or vanished mapping
+    assert regions, "no memory of process %d could be read" % pid
+    return regions
 
 
 def test_no_secret_is_left_anywhere_but_its_one_time_answer(cli, server_factory, tmp_path):
@@ -96,6 +120,41 @@ def test_no_secret_is_left_anywhere_but_its_one_time_answer(cli, server_factory,
          "data": {"userName": "hygiene.bulk", "password": secrets["SCIM bulk password"]}}]},
         200, scim)
 
+    # The console: a sign-in's session token lives in a cookie only.
+    status, raw, h = server.request("POST", "/console/api/session", json.dumps({"session": {
+        "domain_id": TENANT, "identifier": admin["user"]["name"],
+        "password": admin["password"]}}), {"Content-Type": "application/json"})
+    assert status == 201, raw[:300]
+    cookie = h["Set-Cookie"].split(";")[0]
+    secrets["console session token"] = cookie.split("=", 1)[1]
+    assert secrets["console session token"].encode() not in raw
+    csrf = json.loads(raw)["csrf_token"]
+    status, raw, _ = server.request("POST", "/v3.0/OS-SECURITYPOLICY/password-check", json.dumps(
+        {"password_check": {"password": "Checked-Live4!c"}}), {
+        "Cookie": cookie, "X-CSRF-Token": csrf, "Content-Type": "application/json"})
+    assert status == 200 and json.loads(raw)["valid"] is True, raw[:300]
+    secrets["password checked live"] = "Checked-Live4!c"
+
+    # A large body (read in many chunks, past any first buffer) with a password near its start.
+    secrets["SCIM large-body password"] = "Meadow-Lark5!l"
+    status, raw, _ = server.request("POST", "/scim/v2/Users", json.dumps({
+        "userName": "hygiene.large", "password": secrets["SCIM large-body password"]})
+        + " " * 300000, scim)
+    assert status == 201, raw[:300]
+    # The same, chunked: no length is declared before the body arrives.
+    secrets["SCIM chunked password"] = "Thistle-Down6!c"
+    body = (json.dumps({"userName": "hygiene.chunked",
+                        "password": secrets["SCIM chunked password"]}) + " " * 300000).encode()
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.request("POST", "/scim/v2/Users", body=(body[i:i + 8192]
+                                                     for i in range(0, len(body), 8192)),
+                     headers=scim, encode_chunked=True)
+        response = conn.getresponse()
+        assert response.status == 201, response.read()[:300]
+    finally:
+        conn.close()
+
     # iamctl: a generated password (printed once) and a first-login link (sent once).
     generated = cli.ok("create-user", "--tenant", TENANT, "--username", "hygiene.gen",
                        "--generate-password")
@@ -107,6 +166,13 @@ def test_no_secret_is_left_anywhere_but_its_one_time_answer(cli, server_factory,
                            "--password", "-", stdin=secrets["refused weak password"] + "\n")
     assert code == 1, p.stdout
     errors.append(p.stdout + p.stderr)
+
+    # The server, idle now, holds none of them in memory: not in freed heap
+    # blocks (iamctl wipes every block it frees), not in its threads' stacks
+    # (each connection's task scrubs what it used), not in cpp-httplib's buffers.
+    memory = process_memory(server.proc.pid)
+    found_in_memory = [hit for region, data in memory.items()
+                       for hit in scan("server memory " + region, data, secrets)]
 
     code, _, err = server.stop(signal.SIGTERM)
     assert code == 0, err
@@ -141,7 +207,10 @@ def test_no_secret_is_left_anywhere_but_its_one_time_answer(cli, server_factory,
                   {k: v for k, v in secrets.items() if k != "first-login link token"})
     assert notify_text.count(secrets["first-login link token"].encode()) == 1
     assert found == [], "secrets left behind: %r" % found
-    assert len(secrets) == 16 and len(places) >= 6
-    print("secret hygiene: %d secrets searched in %d places (%d bytes), none found" % (
-        len(secrets), len(places) + 1,
-        sum(len(v) for v in places.values()) + len(notify_text)))
+    assert found_in_memory == [], "secrets in the idle server's memory: %r" % found_in_memory
+    assert len(secrets) == 20 and len(places) >= 6
+    print("secret hygiene: %d secrets searched in %d places (%d bytes) and in the server's "
+          "memory (%d bytes), none found" % (
+              len(secrets), len(places) + 1,
+              sum(len(v) for v in places.values()) + len(notify_text),
+              sum(len(v) for v in memory.values())))

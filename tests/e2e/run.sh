@@ -27,8 +27,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The SDKs, pinned by package-lock.json; npm ci only when one is not installed.
+# The SDKs and playwright-core, pinned by package-lock.json; npm ci only when
+# one is not installed. The browser is Debian's chromium (scripts/deps.sh).
 if [ ! -d "$here/node_modules/@huaweicloud/huaweicloud-sdk-iam" ] ||
+   [ ! -d "$here/node_modules/playwright-core" ] ||
    [ ! -d "$here/node_modules/tencentcloud-sdk-nodejs" ] ||
    [ ! -d "$here/node_modules/@alicloud/pop-core" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
@@ -36,6 +38,10 @@ fi
 
 tenant=d78cbac186b744899480f25bd022f468
 "$iamctl" --db "$scratch/iam.db" bootstrap --tenant "$tenant" --admin admin01 >"$scratch/boot.json"
+# A second tenant on the same server: the console test signs in as its
+# administrator and must see nothing of the first.
+tenant2=0a1b2c3d4e5f60718293a4b5c6d7e8f9
+"$iamctl" --db "$scratch/iam.db" bootstrap --tenant "$tenant2" --admin admin02 >"$scratch/boot2.json"
 "$iamctl" --db "$scratch/iam.db" serve --listen 127.0.0.1:0 --access-log "$scratch/access.log" \
   --timeout 3 >"$scratch/serve.out" 2>"$scratch/serve.err" &
 server_pid=$!
@@ -47,7 +53,10 @@ import json, shlex, sys
 scratch = sys.argv[1]
 ready = json.loads(open(scratch + "/serve.out").readline())
 boot = json.load(open(scratch + "/boot.json"))
+boot2 = json.load(open(scratch + "/boot2.json"))
 env = {"IAM_URL": "http://" + ready["listening"], "IAM_TENANT": boot["tenant"],
+       "IAM_TENANT2": boot2["tenant"], "IAM_ADMIN2": boot2["user"]["name"],
+       "IAM_PASSWORD2": boot2["password"],
        "IAM_ADMIN": boot["user"]["name"], "IAM_ADMIN_ID": boot["user"]["id"],
        "IAM_PASSWORD": boot["password"], "IAM_AK": boot["access_key"]["id"],
        "IAM_SK": boot["access_key"]["secret"]}
@@ -61,6 +70,11 @@ echo "e2e: iamctl serve at $IAM_URL (pid $server_pid)"
 
 echo "== e2e: the Huawei Node SDK (node --test)"
 (cd "$here" && node --test huawei_sdk.test.mjs)
+
+echo "== e2e: the console in headless Chromium (node --test, playwright-core)"
+export IAM_SCREENSHOTS=${IAM_SCREENSHOTS:-$build/console-screenshots}
+(cd "$here" && node --test console.test.mjs)
+echo "console screenshots: $IAM_SCREENSHOTS"
 
 echo "== e2e: OpenStack client, curl, abuse (pytest)"
 set +e

@@ -764,6 +764,58 @@ TEST_P(LifecycleTest, AnImportedHashIsCheckedAndNeedsItsMode) {
             absl::StatusCode::kNotFound);
 }
 
+TEST_P(LifecycleTest, AccountSettingsAreStoredAndReachEveryEngineOnTheStore) {
+  // A second engine on the same store (another replica) has read the policy.
+  Engine replica(Options(), store_.get());
+  EXPECT_EQ(replica.PasswordCheckerFor("t1")->effective_min_length(), 6);
+  auto updated = engine_->UpdatePasswordPolicy(
+      {}, "t1", {{"minimum_password_length", 12}, {"maximum_consecutive_identical_chars", 2}});
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ((*updated)->effective_min_length(), 12);
+  // This engine at once; the replica once its copy is a second old.
+  EXPECT_EQ(engine_->PasswordCheckerFor("t1")->effective_min_length(), 12);
+  EXPECT_EQ(replica.PasswordCheckerFor("t1")->effective_min_length(), 6);
+  clock_.Advance(absl::Seconds(2));
+  EXPECT_EQ(replica.PasswordCheckerFor("t1")->effective_min_length(), 12);
+  EXPECT_EQ(replica.PasswordCheckerFor("t1")->policy().max_repeat, 2);
+  // Another tenant keeps the profile's.
+  EXPECT_EQ(replica.PasswordCheckerFor("t2")->effective_min_length(), 6);
+  // The rule applies to creates on the replica.
+  CreateUserRequest r;
+  r.tenant = "t1";
+  r.username = "short.pw";
+  r.password_mode = PasswordMode::kManual;
+  r.password = Secret(std::string("Short-Pw7!"));
+  auto refused = replica.CreateUser(r);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(ErrorReason(refused.status()), "password.too_short");
+
+  // A later change keeps the earlier settings it does not name.
+  ASSERT_TRUE(engine_->UpdatePasswordPolicy({}, "t1", {{"password_validity_period", 90}}).ok());
+  clock_.Advance(absl::Seconds(2));
+  const auto after = replica.PasswordCheckerFor("t1");
+  EXPECT_EQ(after->effective_min_length(), 12);
+  EXPECT_EQ(after->policy().validity_days, 90);
+
+  // Bad settings name their field and change nothing.
+  for (const auto& [bad, field] : std::vector<std::pair<nlohmann::json, std::string>>{
+           {{{"minimum_password_length", 0}}, "password_policy.minimum_password_length"},
+           {{{"minimum_password_length", "12"}}, "password_policy.minimum_password_length"},
+           {{{"password_validity_period", 181}}, "password_policy.password_validity_period"},
+           {{{"special_characters", "!"}}, "password_policy.special_characters"},
+           {{{"password_not_username_or_invert", 1}},
+            "password_policy.password_not_username_or_invert"},
+           {{{"minimum_password_length", 40}}, "password_policy.minimum_password_length"},
+       }) {
+    auto s = engine_->UpdatePasswordPolicy({}, "t1", bad);
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_EQ(ErrorField(s.status()), field) << bad << " " << s.status();
+  }
+  clock_.Advance(absl::Seconds(2));
+  EXPECT_EQ(replica.PasswordCheckerFor("t1")->effective_min_length(), 12);
+  EXPECT_EQ(replica.PasswordCheckerFor("t1")->policy().validity_days, 90);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, LifecycleTest, AllStoreKinds(), StoreKindName);
 
 }  // namespace

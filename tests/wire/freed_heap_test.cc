@@ -3,8 +3,9 @@
 // Secrets in freed heap: this program replaces operator delete with one that
 // searches every block the library frees (during its calls) for the secrets a
 // scenario uses,
-// while the scenario runs through WireService::Handle (Keystone, Huawei and
-// SCIM requests carrying passwords, a login, a token, a new access key).
+// while the scenario runs through WireService::Handle (Keystone, Huawei, SCIM
+// and console requests carrying passwords, a login, a token, a console
+// cookie, a new access key).
 // Generated secrets are known in advance: the engine draws from a
 // deterministic random source, so a first, unwatched run learns them and a
 // second, watched run with the same seed must free none of them unwiped.
@@ -147,6 +148,9 @@ std::vector<std::pair<std::string, std::string>> Scenario(uint64_t seed) {
     json answer = res.body.empty() ? json() : json::parse(res.body.view(), nullptr, false);
     std::string token;
     if (const std::string* t = FindHeader(res.headers, "X-Subject-Token")) token = *t;
+    if (const std::string* c = FindHeader(res.headers, "Set-Cookie")) {
+      token = c->substr(c->find('=') + 1, c->find(';') - c->find('=') - 1);
+    }
     return std::make_tuple(res.status, std::move(answer), std::move(token));
   };
   CreateUserRequest admin;
@@ -187,6 +191,20 @@ std::vector<std::pair<std::string, std::string>> Scenario(uint64_t seed) {
       used.emplace_back("access key secret", key["credential"]["secret"].get<std::string>());
     }
   }
+  // The console: a sign-in's cookie, used to check a password live.
+  auto [s6, session, cookie_token] =
+      send("POST", "/console/api/session",
+           R"({"session":{"domain_id":")" + std::string(kTenant) +
+               R"(","identifier":"admin01","password":"Admin-Secret9!a"}})",
+           {});
+  used.emplace_back("console session token", cookie_token);
+  if (s6 == 201) {
+    send("POST", "/v3.0/OS-SECURITYPOLICY/password-check",
+         R"({"password_check":{"password":"Checked-Live4!c"}})",
+         {{"Cookie", "iam_console=" + cookie_token},
+          {"X-CSRF-Token", session["csrf_token"].get<std::string>()}});
+    used.emplace_back("password checked live", "Checked-Live4!c");
+  }
   auto issued = [&] {
     InLibrary in;
     return host.IssueApiToken({}, kTenant, made->user.id, absl::ZeroDuration());
@@ -204,7 +222,7 @@ std::vector<std::pair<std::string, std::string>> Scenario(uint64_t seed) {
 TEST(FreedHeapTest, NoSecretIsFreedUnwiped) {
   // The first run learns the generated secrets; its own frees are not watched.
   const auto learned = Scenario(42);
-  ASSERT_GE(learned.size(), 7u);
+  ASSERT_GE(learned.size(), 9u);
   g_secrets = new std::vector<std::string>;
   g_names = new std::vector<std::string>;
   g_found = new std::vector<Finding>;
