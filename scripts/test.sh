@@ -130,6 +130,8 @@ smoke policy_bench '.'
 smoke scim_bench 'BM_FilterUserNameEq/0/1000$'
 /usr/bin/python3 bench/import_bench.py --build build-test --rows 2000 --hashed 4 --jobs 2 \
   --min-time 0.05 >/tmp/iam_smoke.txt 2>&1 || { cat /tmp/iam_smoke.txt; exit 1; }
+IAM_LIBRARY="$PWD/build-test/libiam.so" /usr/bin/python3 bench/audit_read_bench.py \
+  --user-events 5 --others-per-event 10 --reps 3 >/tmp/iam_smoke.txt 2>&1 || { cat /tmp/iam_smoke.txt; exit 1; }
 # Creates/s on SQLite and PostgreSQL (primary, synchronous standby), pgbench beside.
 /usr/bin/python3 bench/store_bench.py --build build-test --seconds 0.3 --procs 1 \
   >/tmp/iam_smoke.txt 2>&1 || { cat /tmp/iam_smoke.txt; exit 1; }

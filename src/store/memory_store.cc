@@ -473,21 +473,10 @@ absl::Status MemoryStore::RedriveOutbox(int64_t id, absl::Time now) {
 
 absl::StatusOr<AuditPage> MemoryStore::ListAuditEvents(const AuditQuery& q) {
   IAM_ASSIGN_OR_RETURN(const int64_t below, AuditPageStart(q.page_token));
-  const size_t page_size = static_cast<size_t>(std::max(q.page_size, 1));
   std::lock_guard<std::mutex> lock(rep_->mu);
   AuditPage page;
   for (auto it = rep_->audit.rbegin(); it != rep_->audit.rend(); ++it) {
-    const AuditEvent& e = *it;
-    if (e.id >= below || e.tenant != q.tenant) continue;
-    if ((!q.target.empty() && e.target != q.target) ||
-        (!q.action.empty() && e.action != q.action) || e.time < q.since || e.time >= q.until) {
-      continue;
-    }
-    if (page.events.size() == page_size) {
-      page.next_page_token = absl::StrCat(page.events.back().id);
-      break;
-    }
-    page.events.push_back(e);
+    if (it->id < below && !internal::AddToAuditPage(q, *it, &page)) break;
   }
   return page;
 }

@@ -1381,11 +1381,7 @@ absl::StatusOr<AuditPage> PostgresStore::ListAuditEvents(const AuditQuery& q) {
             .Int(page_size + 1));
     if (!res.ok()) return res.status();
     for (int row = 0; row < res->rows(); ++row) {
-      if (static_cast<int64_t>(page.events.size()) == page_size) {
-        page.next_page_token = absl::StrCat(page.events.back().id);
-        break;
-      }
-      page.events.push_back(internal::ReadAuditEvent(RowOf{*res, row}));
+      if (!internal::AddToAuditPage(q, internal::ReadAuditEvent(RowOf{*res, row}), &page)) break;
     }
     return absl::OkStatus();
   }));

@@ -231,6 +231,31 @@ ALTER TABLE access_keys ADD COLUMN last_used_from TEXT NOT NULL DEFAULT '';
     R"sql(
 ALTER TABLE users ADD COLUMN updated_at INTEGER NOT NULL DEFAULT -9223372036854775808;
 )sql",
+    // Version 7: a target's events are chained instead of indexed, so that an
+    // event costs one page, the table's last: each event names the previous
+    // one of its target (prev), and the newest is kept in the user's own row
+    // (users.audit_head, in a page the commit writes anyway), else, for other
+    // targets and deleted users, in audit_heads. The chains are built from the
+    // index before it goes.
+    R"sql(
+ALTER TABLE audit ADD COLUMN prev INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN audit_head INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE audit_heads (
+  tenant TEXT NOT NULL,
+  target TEXT NOT NULL,
+  head INTEGER NOT NULL,
+  PRIMARY KEY (tenant, target)
+) WITHOUT ROWID;
+UPDATE audit SET prev = coalesce((SELECT max(a.id) FROM audit a WHERE a.tenant = audit.tenant
+  AND a.target = audit.target AND a.id < audit.id), 0) WHERE target != '';
+UPDATE users SET audit_head = coalesce((SELECT max(a.id) FROM audit a
+  WHERE a.tenant = users.tenant AND a.target = users.id), 0);
+INSERT INTO audit_heads (tenant, target, head)
+  SELECT tenant, target, max(id) FROM audit
+  WHERE target != '' AND NOT EXISTS (SELECT 1 FROM users u
+    WHERE u.id = audit.target AND u.tenant = audit.tenant) GROUP BY tenant, target;
+DROP INDEX audit_by_target;
+)sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
@@ -428,6 +453,15 @@ struct IAM_HIDDEN SqliteStore::Rep {
 
   // Commit's steps, inside its transaction.
   absl::Status Apply(const WriteSet& w);
+
+  // The newest event of a target (0: none), and whether it is kept in the
+  // target's user row (else in audit_heads).
+  struct AuditHead {
+    int64_t id = 0;
+    bool in_user_row = false;
+  };
+  absl::StatusOr<AuditHead> FindAuditHead(absl::string_view tenant, absl::string_view target);
+  absl::Status AppendAuditEvent(const AuditEvent& e);
   absl::Status WriteUser(const UserRecord& r, int64_t version, bool update);
   absl::Status ClaimKeys(const UserRecord& r);
   absl::Status AddMemberships(const UserRecord& r);
@@ -633,6 +667,12 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
     }
     IAM_RETURN_IF_ERROR(Sql("DELETE FROM access_keys WHERE user_id = ?1").Text(id).Run());
     IAM_RETURN_IF_ERROR(Sql("DELETE FROM tokens WHERE user_id = ?1").Text(id).Run());
+    // The user's history outlives it: its newest event moves to audit_heads.
+    IAM_RETURN_IF_ERROR(Sql("INSERT OR REPLACE INTO audit_heads (tenant, target, head) "
+                            "SELECT tenant, id, audit_head FROM users "
+                            "WHERE id = ?1 AND audit_head != 0")
+                            .Text(id)
+                            .Run());
     IAM_RETURN_IF_ERROR(Sql("DELETE FROM users WHERE id = ?1").Text(id).Run());
   }
 
@@ -714,15 +754,52 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
     IAM_RETURN_IF_ERROR(st.Run());
   }
 
-  // 8. The audit log; ids are rowids.
-  for (const AuditEvent& e : w.audit) {
-    Stmt st =
-        Sql("INSERT INTO audit (tenant, time, actor, action, target, outcome, reason, "
-            "request_id, source, user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    internal::BindNewAuditEvent(st, e);
-    IAM_RETURN_IF_ERROR(st.Run());
-  }
+  // 8. The audit log; ids are rowids, each event chained to its target's
+  // previous one.
+  for (const AuditEvent& e : w.audit) IAM_RETURN_IF_ERROR(AppendAuditEvent(e));
   return absl::OkStatus();
+}
+
+// `prev` as read after IAM_AUDIT_COLUMNS (which ReadAuditEvent reads).
+constexpr int kAuditPrevColumn = 11;
+
+absl::StatusOr<SqliteStore::Rep::AuditHead> SqliteStore::Rep::FindAuditHead(
+    absl::string_view tenant, absl::string_view target) {
+  AuditHead head;
+  {
+    Stmt st = Sql("SELECT audit_head FROM users WHERE id = ?1 AND tenant = ?2");
+    IAM_ASSIGN_OR_RETURN(head.in_user_row, st.Text(target).Text(tenant).Step());
+    if (head.in_user_row) head.id = st.ColInt(0);
+  }
+  if (head.id == 0) {  // another target, a deleted user, or a user's first event
+    Stmt st = Sql("SELECT head FROM audit_heads WHERE tenant = ?1 AND target = ?2");
+    IAM_ASSIGN_OR_RETURN(const bool row, st.Text(tenant).Text(target).Step());
+    if (row) head.id = st.ColInt(0);
+  }
+  return head;
+}
+
+absl::Status SqliteStore::Rep::AppendAuditEvent(const AuditEvent& e) {
+  AuditHead head;
+  if (!e.target.empty()) {
+    IAM_ASSIGN_OR_RETURN(head, FindAuditHead(e.tenant, e.target));
+  }
+  Stmt st =
+      Sql("INSERT INTO audit (tenant, time, actor, action, target, outcome, reason, "
+          "request_id, source, user_agent, prev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+          "?11)");
+  internal::BindNewAuditEvent(st, e);
+  IAM_RETURN_IF_ERROR(st.Int(head.id).Run());
+  if (e.target.empty()) return absl::OkStatus();
+  const int64_t id = sqlite3_last_insert_rowid(db);
+  return head.in_user_row
+             ? Sql("UPDATE users SET audit_head = ?1 WHERE id = ?2").Int(id).Text(e.target).Run()
+             : Sql("INSERT OR REPLACE INTO audit_heads (tenant, target, head) "
+                   "VALUES (?1, ?2, ?3)")
+                   .Text(e.tenant)
+                   .Text(e.target)
+                   .Int(id)
+                   .Run();
 }
 
 absl::Status SqliteStore::Commit(const WriteSet& writes) {
@@ -1099,30 +1176,45 @@ absl::Status SqliteStore::RedriveOutbox(int64_t id, absl::Time now) {
 
 absl::StatusOr<AuditPage> SqliteStore::ListAuditEvents(const AuditQuery& q) {
   IAM_ASSIGN_OR_RETURN(const int64_t below, AuditPageStart(q.page_token));
-  const int64_t page_size = std::max(q.page_size, 1);
   std::lock_guard<std::mutex> lock(rep_->mu);
-  // Two statements: by target along its index, else along the rowids,
-  // newest first.
-  Stmt st = q.target.empty()
-                ? rep_->Sql("SELECT " IAM_AUDIT_COLUMNS
-                            " FROM audit WHERE tenant = ?1 AND id < ?2 AND ?3 = ''"
-                            " AND (?4 = '' OR action = ?4) AND time >= ?5 AND time < ?6"
-                            " ORDER BY id DESC LIMIT ?7")
-                : rep_->Sql("SELECT " IAM_AUDIT_COLUMNS
-                            " FROM audit WHERE tenant = ?1 AND id < ?2 AND target = ?3"
-                            " AND (?4 = '' OR action = ?4) AND time >= ?5 AND time < ?6"
-                            " ORDER BY id DESC LIMIT ?7");
-  st.Text(q.tenant).Int(below).Text(q.target).Text(q.action).Time(q.since).Time(q.until).Int(
-      page_size + 1);
   AuditPage page;
-  while (true) {
-    IAM_ASSIGN_OR_RETURN(const bool row, st.Step());
-    if (!row) break;
-    if (static_cast<int64_t>(page.events.size()) == page_size) {
-      page.next_page_token = absl::StrCat(page.events.back().id);
-      break;
+  if (q.target.empty()) {  // along the rowids, newest first
+    Stmt st = rep_->Sql("SELECT " IAM_AUDIT_COLUMNS
+                        " FROM audit WHERE tenant = ?1 AND id < ?2"
+                        " AND (?3 = '' OR action = ?3) AND time >= ?4 AND time < ?5"
+                        " ORDER BY id DESC LIMIT ?6");
+    st.Text(q.tenant).Int(below).Text(q.action).Time(q.since).Time(q.until).Int(
+        int64_t{std::max(q.page_size, 1)} + 1);
+    while (true) {
+      IAM_ASSIGN_OR_RETURN(const bool row, st.Step());
+      if (!row || !internal::AddToAuditPage(q, internal::ReadAuditEvent(RowOf{st}), &page)) break;
     }
-    page.events.push_back(internal::ReadAuditEvent(RowOf{st}));
+    return page;
+  }
+  // Along the target's chain, from its newest event (or from the one before
+  // the page token's event, when that is the target's); a pruned event ends it.
+  IAM_ASSIGN_OR_RETURN(const Rep::AuditHead head, rep_->FindAuditHead(q.tenant, q.target));
+  AuditEvent e;
+  int64_t prev = 0;
+  // Reads event `id` into e and prev; false when it is gone or not the target's.
+  auto read = [&](int64_t id) -> absl::StatusOr<bool> {
+    Stmt st = rep_->Sql("SELECT " IAM_AUDIT_COLUMNS ", prev FROM audit WHERE id = ?1");
+    IAM_ASSIGN_OR_RETURN(const bool row, st.Int(id).Step());
+    if (!row) return false;
+    e = internal::ReadAuditEvent(RowOf{st});
+    prev = st.ColInt(kAuditPrevColumn);
+    return e.tenant == q.tenant && e.target == q.target;
+  };
+  int64_t next = head.id;
+  if (below != std::numeric_limits<int64_t>::max()) {
+    IAM_ASSIGN_OR_RETURN(const bool on_chain, read(below));
+    if (on_chain) next = prev;
+  }
+  while (next > 0) {
+    IAM_ASSIGN_OR_RETURN(const bool row, read(next));
+    if (!row) break;
+    next = prev;
+    if (e.id < below && !internal::AddToAuditPage(q, e, &page)) break;
   }
   return page;
 }
@@ -1131,9 +1223,17 @@ absl::StatusOr<int64_t> SqliteStore::PruneAuditEvents(absl::Time before) {
   std::lock_guard<std::mutex> lock(rep_->mu);
   // The newest event stays, so that the next id is still above every id
   // ever handed out.
+  Rep::Transaction txn(rep_.get());
+  IAM_RETURN_IF_ERROR(txn.Begin());
   Stmt st = rep_->Sql("DELETE FROM audit WHERE time < ?1 AND id < (SELECT max(id) FROM audit)");
   IAM_RETURN_IF_ERROR(st.Time(before).Run());
-  return st.changes();
+  const int64_t pruned = st.changes();
+  // Targets gone (deleted users, keys, groups) whose whole history went too.
+  IAM_RETURN_IF_ERROR(
+      rep_->Sql("DELETE FROM audit_heads WHERE NOT EXISTS (SELECT 1 FROM audit WHERE id = head)")
+          .Run());
+  IAM_RETURN_IF_ERROR(txn.Commit());
+  return pruned;
 }
 
 }  // namespace iam

@@ -78,6 +78,20 @@ class AuditTest : public ::testing::TestWithParam<StoreKind> {
     return created.ok() ? created->user.id : "";
   }
 
+  // Every event `q` finds, following its pages (at most 20).
+  std::vector<AuditEvent> AllPages(AuditQuery q) {
+    std::vector<AuditEvent> events;
+    for (int pages = 0; pages < 20; ++pages) {
+      auto page = engine().ListAuditEvents({}, q);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      events.insert(events.end(), page->events.begin(), page->events.end());
+      if (page->next_page_token.empty()) break;
+      q.page_token = page->next_page_token;
+    }
+    return events;
+  }
+
   // The token of the last notification (a link's query).
   std::string LastToken() {
     auto sent = notifier_.sent();
@@ -372,13 +386,7 @@ TEST_P(AuditTest, QueriesPageNewestFirstAndFilter) {
   q.tenant = kTenant;
   q.page_size = 2;
   std::vector<std::string> seen;
-  for (int pages = 0; pages < 10; ++pages) {
-    auto page = engine().ListAuditEvents({}, q);
-    ASSERT_TRUE(page.ok()) << page.status();
-    for (const AuditEvent& e : page->events) seen.push_back(e.action);
-    if (page->next_page_token.empty()) break;
-    q.page_token = page->next_page_token;
-  }
+  for (const AuditEvent& e : AllPages(q)) seen.push_back(e.action);
   EXPECT_EQ(absl::StrJoin(seen, ","),
             "iam:Login,iam:CreateUser,iam:CreateUser,iam:CreateUser,iam:CreateUser,iam:CreateUser");
   AuditQuery by_action;
@@ -408,6 +416,49 @@ TEST_P(AuditTest, QueriesPageNewestFirstAndFilter) {
   AuditQuery all;
   all.tenant = kTenant;
   EXPECT_EQ(engine().ListAuditEvents({}, all)->events.size(), 4u);
+}
+
+// A target's history, in pages and filtered, with other targets' events in
+// between (the SQLite store walks the target's chain instead of an index).
+TEST_P(AuditTest, ATargetsEventsPageAndFilterAmongOthers) {
+  const std::string a = CreateUser("user.a");
+  const std::string b = CreateUser("user.b");
+  for (int i = 0; i < 3; ++i) {
+    clock_.Advance(absl::Minutes(1));
+    (void)engine().Authenticate(kTenant, "user.a", "Wrong-Guess-1");
+    (void)engine().Authenticate(kTenant, "user.b", "Wrong-Guess-2");
+  }
+  auto actions = [&](AuditQuery q) {
+    q.tenant = kTenant;
+    std::vector<std::string> seen;
+    for (const AuditEvent& e : AllPages(q)) {
+      EXPECT_EQ(e.target, q.target);
+      seen.push_back(absl::StrCat(e.action, " ", e.outcome));
+    }
+    return absl::StrJoin(seen, ",");
+  };
+  AuditQuery q;
+  q.target = a;
+  q.page_size = 2;
+  // The third wrong guess locks the account: its own event, then the failure.
+  const std::string history = actions(q);
+  EXPECT_EQ(history,
+            "iam:LockUser success,iam:Login failure,iam:Login failure,iam:Login failure,"
+            "iam:CreateUser success");
+  q.page_size = 1;
+  EXPECT_EQ(actions(q), history);
+  q.action = "iam:CreateUser";
+  EXPECT_EQ(actions(q), "iam:CreateUser success");
+  q.action = "";
+  q.since = absl::FromUnixSeconds(1'800'000'000) + absl::Minutes(2);
+  q.until = absl::FromUnixSeconds(1'800'000'000) + absl::Minutes(3);
+  EXPECT_EQ(actions(q), "iam:Login failure");
+  AuditQuery other;
+  other.target = b;
+  EXPECT_EQ(actions(other), history);
+  AuditQuery nobody;
+  nobody.target = "no-such-target";
+  EXPECT_EQ(actions(nobody), "");
 }
 
 // Pruning everything never lets an id come back (a page token or a consumer

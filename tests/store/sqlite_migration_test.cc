@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "iam/error.h"
 #include "iam/sqlite_store.h"
@@ -37,8 +38,16 @@ void Exec(const std::string& path, const char* sql) {
   sqlite3_close(db);
 }
 
-// What migrations 4 to 6 added, taken away again.
-constexpr const char* kDropSinceVersion4 = R"sql(
+// What migration 7 added (the audit log's chains), taken away again: the
+// index by target is back.
+#define IAM_DROP_VERSION_7                      \
+  "DROP TABLE audit_heads;\n"                   \
+  "ALTER TABLE users DROP COLUMN audit_head;\n" \
+  "ALTER TABLE audit DROP COLUMN prev;\n"       \
+  "CREATE INDEX audit_by_target ON audit (tenant, target, id);\n"
+
+// What migrations 4 to 7 added, taken away again.
+constexpr const char* kDropSinceVersion4 = IAM_DROP_VERSION_7 R"sql(
 ALTER TABLE users DROP COLUMN updated_at;
 DROP TABLE audit;
 ALTER TABLE access_keys DROP COLUMN last_used_from;
@@ -79,7 +88,8 @@ TEST(SqliteMigrationTest, Version5UsersGainAnUnknownUpdateTime) {
     w.new_users = {u};
     ASSERT_TRUE((*store)->Commit(w).ok());
   }
-  Exec(db.path(), "ALTER TABLE users DROP COLUMN updated_at; PRAGMA user_version = 5;");
+  Exec(db.path(),
+       IAM_DROP_VERSION_7 "ALTER TABLE users DROP COLUMN updated_at; PRAGMA user_version = 5;");
   auto store = SqliteStore::Open(db.path());
   ASSERT_TRUE(store.ok()) << store.status();
   auto user = (*store)->FindUser("t1", UserKey::kId, "u1");
@@ -91,6 +101,94 @@ TEST(SqliteMigrationTest, Version5UsersGainAnUnknownUpdateTime) {
   w.updated_users.push_back({*user, 1});
   ASSERT_TRUE((*store)->Commit(w).ok());
   EXPECT_EQ((*store)->FindUser("t1", UserKey::kId, "u1")->user.updated_at, w.now);
+}
+
+// Version 7 chains each target's events: a version-6 log (events of a user,
+// of a deleted user and of a group, interleaved) reads back the same by
+// target, newest first and in pages, and new events join the chains.
+TEST(SqliteMigrationTest, Version6AuditEventsAreChainedByTarget) {
+  TempDbPath db;
+  auto event = [](const std::string& target, const std::string& action, int minute) {
+    AuditEvent e;
+    e.tenant = "t1";
+    e.time = absl::FromUnixSeconds(1'800'000'000) + absl::Minutes(minute);
+    e.action = action;
+    e.target = target;
+    e.outcome = "success";
+    return e;
+  };
+  auto actions = [](SqliteStore& store, const std::string& target, int page_size) {
+    AuditQuery q;
+    q.tenant = "t1";
+    q.target = target;
+    q.page_size = page_size;
+    std::vector<std::string> seen;
+    while (true) {
+      auto page = store.ListAuditEvents(q);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const AuditEvent& e : page->events) seen.push_back(e.action);
+      if (page->next_page_token.empty()) break;
+      q.page_token = page->next_page_token;
+    }
+    return absl::StrJoin(seen, ",");
+  };
+  {
+    auto store = SqliteStore::Open(db.path());
+    ASSERT_TRUE(store.ok());
+    WriteSet w;
+    w.now = absl::FromUnixSeconds(1'800'000'000);
+    w.new_users = {User("u1", "alice", ""), User("u2", "bob", "")};
+    ASSERT_TRUE((*store)->Commit(w).ok());
+  }
+  // The version-6 log, written as version 6 wrote it.
+  Exec(db.path(), IAM_DROP_VERSION_7 R"sql(
+INSERT INTO audit (tenant, time, actor, action, target, outcome, reason, request_id, source,
+                   user_agent)
+VALUES ('t1', 1, '', 'iam:CreateUser', 'u1', 'success', '', '', '', ''),
+       ('t1', 2, '', 'iam:CreateUser', 'u2', 'success', '', '', '', ''),
+       ('t1', 3, '', 'iam:CreateGroup', 'grp_1', 'success', '', '', '', ''),
+       ('t1', 4, '', 'iam:UpdateUser', 'u1', 'success', '', '', '', ''),
+       ('t1', 5, '', 'iam:DeleteUser', 'gone', 'success', '', '', '', ''),
+       ('t1', 6, '', 'iam:Login', 'u1', 'failure', '', '', '', ''),
+       ('t1', 7, '', 'iam:CreateUser', '', 'failure', '', '', '', ''),
+       ('t2', 8, '', 'iam:Login', 'u1', 'success', '', '', '', '');
+PRAGMA user_version = 6;
+)sql");
+  auto store = SqliteStore::Open(db.path());
+  ASSERT_TRUE(store.ok()) << store.status();
+  for (int page_size : {1, 2, 100}) {
+    EXPECT_EQ(actions(**store, "u1", page_size), "iam:Login,iam:UpdateUser,iam:CreateUser");
+  }
+  EXPECT_EQ(actions(**store, "u2", 1), "iam:CreateUser");
+  EXPECT_EQ(actions(**store, "grp_1", 1), "iam:CreateGroup");
+  EXPECT_EQ(actions(**store, "gone", 1), "iam:DeleteUser");
+  AuditQuery other_tenant;
+  other_tenant.tenant = "t2";
+  other_tenant.target = "u1";
+  auto t2 = (*store)->ListAuditEvents(other_tenant);
+  ASSERT_TRUE(t2.ok()) << t2.status();
+  ASSERT_EQ(t2->events.size(), 1u);
+  EXPECT_EQ(t2->events[0].action, "iam:Login");
+  // New events join the chains: of a user (kept in its row), of a group,
+  // and of a user deleted in the same commit.
+  WriteSet w;
+  w.now = absl::FromUnixSeconds(1'800'000'100);
+  w.deleted_user_ids = {"u2"};
+  w.tenant = "t1";
+  w.audit = {event("u1", "iam:Login", 9), event("grp_1", "iam:DeleteGroup", 9),
+             event("u2", "iam:DeleteUser", 9)};
+  ASSERT_TRUE((*store)->Commit(w).ok());
+  EXPECT_EQ(actions(**store, "u1", 2), "iam:Login,iam:Login,iam:UpdateUser,iam:CreateUser");
+  EXPECT_EQ(actions(**store, "grp_1", 2), "iam:DeleteGroup,iam:CreateGroup");
+  EXPECT_EQ(actions(**store, "u2", 2), "iam:DeleteUser,iam:CreateUser");
+  // Pruning cuts the chains at the first pruned event; a target with nothing
+  // left has nothing.
+  ASSERT_TRUE((*store)->PruneAuditEvents(absl::FromUnixNanos(5)).ok());
+  EXPECT_EQ(actions(**store, "u1", 2), "iam:Login,iam:Login");
+  EXPECT_EQ(actions(**store, "gone", 2), "iam:DeleteUser");
+  ASSERT_TRUE((*store)->PruneAuditEvents(absl::FromUnixNanos(6)).ok());
+  EXPECT_EQ(actions(**store, "gone", 2), "");
 }
 
 // Version 4 adds policies: a version-3 group reads back at version 1 with no
