@@ -123,7 +123,7 @@ smoke() {
     || { echo "$1 ran no benchmark"; cat /tmp/iam_smoke.txt; exit 1; }
 }
 smoke validation_bench '^(username|password/iamcore|blocklist/iamcore|generate/iamcore)'
-smoke engine_bench 'Memory_NoPassword|DuplicateRejected|ReplayAnswered'
+smoke engine_bench 'Memory_NoPassword|DuplicateRejected|ReplayAnswered|AuditCost'
 smoke capi_bench '.'
 smoke wire_bench '.'
 smoke policy_bench '.'

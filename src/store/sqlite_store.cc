@@ -14,10 +14,13 @@
 #include <limits>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -338,6 +341,7 @@ class Stmt {
         sqlite3_bind_blob64(stmt_, ++n_, v.empty() ? "" : v.data(), v.size(), SQLITE_TRANSIENT));
   }
   Stmt& Int(int64_t v) { return Check(sqlite3_bind_int64(stmt_, ++n_, v)); }
+  Stmt& Null() { return Check(sqlite3_bind_null(stmt_, ++n_)); }
   Stmt& Bool(bool v) { return Int(v ? 1 : 0); }
   Stmt& Time(absl::Time t) { return Int(ToNanos(t)); }
 
@@ -461,8 +465,16 @@ struct IAM_HIDDEN SqliteStore::Rep {
     bool in_user_row = false;
   };
   absl::StatusOr<AuditHead> FindAuditHead(absl::string_view tenant, absl::string_view target);
-  absl::Status AppendAuditEvent(const AuditEvent& e);
-  absl::Status WriteUser(const UserRecord& r, int64_t version, bool update);
+  // The newest event of each new user of a write set with events in it.
+  using Target = std::pair<absl::string_view, absl::string_view>;  // tenant, id
+  using NewUserHeads = absl::flat_hash_map<Target, int64_t>;
+  // Appends the write set's events, each chained to its target's previous
+  // one, and answers the heads of the new users' chains: their rows, not yet
+  // written, are inserted naming them, so a new user's events need neither a
+  // lookup of the row nor a second write of it.
+  absl::StatusOr<NewUserHeads> AppendAuditEvents(const WriteSet& w);
+  // `audit_head` is a new row's newest event (an update keeps the row's).
+  absl::Status WriteUser(const UserRecord& r, int64_t version, bool update, int64_t audit_head = 0);
   absl::Status ClaimKeys(const UserRecord& r);
   absl::Status AddMemberships(const UserRecord& r);
 };
@@ -574,7 +586,8 @@ absl::StatusOr<UserRecord> OneUser(Stmt& st) {
 
 // Inserts (or, with `update`, replaces by id) the user row; kAlreadyExists
 // reason "id.duplicate" when a new user's id is taken.
-absl::Status SqliteStore::Rep::WriteUser(const UserRecord& r, int64_t version, bool update) {
+absl::Status SqliteStore::Rep::WriteUser(const UserRecord& r, int64_t version, bool update,
+                                         int64_t audit_head) {
   absl::StatusOr<internal::UserJsonColumns> json = internal::EncodeUserJson(r);
   if (!json.ok()) return json.status();
 
@@ -590,10 +603,11 @@ absl::Status SqliteStore::Rep::WriteUser(const UserRecord& r, int64_t version, b
                          "password_hash = ?28, password_history = ?29, failed_logins = ?30, "
                          "locked_until = ?31, updated_at = ?32 WHERE id = ?1"
                        : "INSERT INTO users (" IAM_USER_COLUMNS
-                         ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                         "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, "
-                         "?29, ?30, ?31, ?32)");
+                         ", audit_head) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                         "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, "
+                         "?27, ?28, ?29, ?30, ?31, ?32, ?33)");
   internal::BindUser(st, r, *json, version);
+  if (!update) st.Int(audit_head);
   absl::Status s = st.Run();
   if (!update && st.unique_violation()) return internal::DuplicateError(UserKey::kId);
   return s;
@@ -639,7 +653,11 @@ absl::Status SqliteStore::Rep::AddMemberships(const UserRecord& r) {
 // first failure returns (and the caller rolls everything back). The checks come
 // in the same order as MemoryStore's, so both report the same error.
 absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
-  // 1. The idempotency records first: an expired one is replaced, a live one
+  // 0. The audit log first (all of Apply is one transaction), so that new
+  // users' rows are written naming their newest events.
+  IAM_ASSIGN_OR_RETURN(const NewUserHeads new_user_heads, AppendAuditEvents(w));
+
+  // 1. The idempotency records: an expired one is replaced, a live one
   // (or a token twice in the set) makes the primary key fail.
   for (const IdempotencyRecord& rec : w.idempotency) {
     IAM_RETURN_IF_ERROR(Sql("DELETE FROM idempotency WHERE tenant = ?1 AND client_token = ?2 "
@@ -706,7 +724,9 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
 
   // 4. New users.
   for (const UserRecord& r : w.new_users) {
-    IAM_RETURN_IF_ERROR(WriteUser(r, r.user.version, /*update=*/false));
+    auto head = new_user_heads.find(Target(r.user.tenant, r.user.id));
+    IAM_RETURN_IF_ERROR(WriteUser(r, r.user.version, /*update=*/false,
+                                  head == new_user_heads.end() ? 0 : head->second));
     IAM_RETURN_IF_ERROR(ClaimKeys(r));
     IAM_RETURN_IF_ERROR(AddMemberships(r));
   }
@@ -753,10 +773,6 @@ absl::Status SqliteStore::Rep::Apply(const WriteSet& w) {
     internal::BindNewOutboxMessage(st, m);
     IAM_RETURN_IF_ERROR(st.Run());
   }
-
-  // 8. The audit log; ids are rowids, each event chained to its target's
-  // previous one.
-  for (const AuditEvent& e : w.audit) IAM_RETURN_IF_ERROR(AppendAuditEvent(e));
   return absl::OkStatus();
 }
 
@@ -779,27 +795,50 @@ absl::StatusOr<SqliteStore::Rep::AuditHead> SqliteStore::Rep::FindAuditHead(
   return head;
 }
 
-absl::Status SqliteStore::Rep::AppendAuditEvent(const AuditEvent& e) {
-  AuditHead head;
-  if (!e.target.empty()) {
-    IAM_ASSIGN_OR_RETURN(head, FindAuditHead(e.tenant, e.target));
+absl::StatusOr<SqliteStore::Rep::NewUserHeads> SqliteStore::Rep::AppendAuditEvents(
+    const WriteSet& w) {
+  NewUserHeads new_user_heads;
+  absl::flat_hash_set<Target> new_users;
+  if (!w.audit.empty()) {
+    for (const UserRecord& r : w.new_users) new_users.emplace(r.user.tenant, r.user.id);
   }
-  Stmt st =
-      Sql("INSERT INTO audit (tenant, time, actor, action, target, outcome, reason, "
-          "request_id, source, user_agent, prev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-          "?11)");
-  internal::BindNewAuditEvent(st, e);
-  IAM_RETURN_IF_ERROR(st.Int(head.id).Run());
-  if (e.target.empty()) return absl::OkStatus();
-  const int64_t id = sqlite3_last_insert_rowid(db);
-  return head.in_user_row
-             ? Sql("UPDATE users SET audit_head = ?1 WHERE id = ?2").Int(id).Text(e.target).Run()
-             : Sql("INSERT OR REPLACE INTO audit_heads (tenant, target, head) "
-                   "VALUES (?1, ?2, ?3)")
-                   .Text(e.tenant)
-                   .Text(e.target)
-                   .Int(id)
-                   .Run();
+  for (const AuditEvent& e : w.audit) {
+    AuditHead head;
+    const Target target(e.tenant, e.target);
+    auto new_user_head = new_user_heads.end();
+    bool first_of_new_user = false;
+    if (new_users.contains(target)) {
+      std::tie(new_user_head, first_of_new_user) = new_user_heads.emplace(target, 0);
+      head.id = new_user_head->second;
+    } else if (!e.target.empty()) {
+      IAM_ASSIGN_OR_RETURN(head, FindAuditHead(e.tenant, e.target));
+    }
+    // A new user's chain starts where a deleted user of its id left one (the
+    // engine draws fresh ids; a store keeps any caller's): with ?11 null the
+    // statement looks that up itself, cheaper than a statement of its own.
+    Stmt st = Sql(
+        "INSERT INTO audit (tenant, time, actor, action, target, outcome, reason, "
+        "request_id, source, user_agent, prev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+        "coalesce(?11, (SELECT head FROM audit_heads WHERE tenant = ?1 AND target = ?5), 0))");
+    internal::BindNewAuditEvent(st, e);
+    IAM_RETURN_IF_ERROR((first_of_new_user ? st.Null() : st.Int(head.id)).Run());
+    if (e.target.empty()) continue;
+    const int64_t id = sqlite3_last_insert_rowid(db);
+    if (new_user_head != new_user_heads.end()) {
+      new_user_head->second = id;
+    } else if (head.in_user_row) {
+      IAM_RETURN_IF_ERROR(
+          Sql("UPDATE users SET audit_head = ?1 WHERE id = ?2").Int(id).Text(e.target).Run());
+    } else {
+      IAM_RETURN_IF_ERROR(Sql("INSERT OR REPLACE INTO audit_heads (tenant, target, head) "
+                              "VALUES (?1, ?2, ?3)")
+                              .Text(e.tenant)
+                              .Text(e.target)
+                              .Int(id)
+                              .Run());
+    }
+  }
+  return new_user_heads;
 }
 
 absl::Status SqliteStore::Commit(const WriteSet& writes) {

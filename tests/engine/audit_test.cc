@@ -461,6 +461,71 @@ TEST_P(AuditTest, ATargetsEventsPageAndFilterAmongOthers) {
   EXPECT_EQ(actions(nobody), "");
 }
 
+// A target's log follows its user through a batch (the users' rows are
+// written naming events appended in the same commit), a deletion, and a new
+// user a store is given with a deleted user's id: that log goes on from
+// where the deleted one's stopped, as a filter on the target would find.
+TEST_P(AuditTest, ChainsFollowBatchesDeletionsAndAReusedId) {
+  std::vector<CreateUserRequest> batch(3);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    batch[i].tenant = kTenant;
+    batch[i].username = absl::StrCat("batch.user", i);
+    batch[i].password_mode = PasswordMode::kManual;
+    batch[i].password = Secret(std::string(kPassword));
+  }
+  auto created = engine().BatchCreateUsers(batch);
+  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_TRUE(created->committed);
+  ASSERT_EQ(created->items.size(), 3u);
+  const std::string a = created->items[0]->user.id;
+  const std::string b = created->items[1]->user.id;
+  auto log = [&](const std::string& target) {
+    AuditQuery q;
+    q.tenant = kTenant;
+    q.target = target;
+    q.page_size = 2;
+    std::vector<std::string> seen;
+    for (const AuditEvent& e : AllPages(q)) seen.push_back(e.action);
+    return absl::StrJoin(seen, ",");
+  };
+  auto set_enabled = [&](const std::string& user, bool enabled) {
+    UpdateUserRequest r;
+    r.tenant = kTenant;
+    r.user = user;
+    r.enabled = enabled;
+    EXPECT_TRUE(engine().UpdateUser(r).ok());
+  };
+  EXPECT_EQ(log(a), "iam:CreateUser");
+  EXPECT_EQ(log(b), "iam:CreateUser");
+  set_enabled(b, false);  // two events in one commit
+  EXPECT_EQ(log(b), "iam:DisableUser,iam:UpdateUser,iam:CreateUser");
+
+  auto record = store_->FindUser(kTenant, UserKey::kId, b);
+  ASSERT_TRUE(record.ok()) << record.status();
+  ASSERT_TRUE(engine().DeleteUser({}, kTenant, b).ok());
+  const std::string deleted_log = "iam:DeleteUser,iam:DisableUser,iam:UpdateUser,iam:CreateUser";
+  EXPECT_EQ(log(b), deleted_log);
+
+  if (!store_->SupportsAudit()) return;
+  WriteSet again;
+  again.tenant = kTenant;
+  again.new_users.push_back(*record);
+  for (const char* action : {"test:First", "test:Second"}) {
+    AuditEvent e;
+    e.tenant = kTenant;
+    e.time = clock_.Now();
+    e.action = action;
+    e.target = b;
+    e.outcome = "success";
+    again.audit.push_back(e);
+  }
+  ASSERT_TRUE(store_->Commit(again).ok());
+  EXPECT_EQ(log(b), "test:Second,test:First," + deleted_log);
+  EXPECT_EQ(log(a), "iam:CreateUser");
+  set_enabled(b, true);
+  EXPECT_EQ(log(b), "iam:EnableUser,iam:UpdateUser,test:Second,test:First," + deleted_log);
+}
+
 // Pruning everything never lets an id come back (a page token or a consumer
 // that remembers ids would be fooled).
 TEST_P(AuditTest, IdsNeverRepeatAfterPruning) {
