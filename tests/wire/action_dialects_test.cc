@@ -23,6 +23,7 @@
 #include "iam/request_signature.h"
 #include "iam/wire.h"
 #include "nlohmann/json.hpp"
+#include "wire/wire_answer.h"
 #include "wire/wire_internal.h"
 
 namespace iam {
@@ -30,12 +31,6 @@ namespace {
 
 using nlohmann::json;
 using Params = std::vector<std::pair<std::string, std::string>>;
-
-struct Answer {
-  int status = 0;
-  json body;
-  std::string text;
-};
 
 // An engine under `profile` with an administrator holding an access key.
 class ActionApiTest : public ::testing::Test {
@@ -75,14 +70,7 @@ class ActionApiTest : public ::testing::Test {
     ak_ = created->access_key->id;
     sk_ = created->access_key->secret.Reveal();
   }
-  Answer Send(const WireRequest& r) {
-    WireResponse res = wire_->Handle(r);
-    Answer a;
-    a.status = res.status;
-    a.text = std::string(res.body.view());
-    a.body = json::parse(a.text, nullptr, false);
-    return a;
-  }
+  Answer Send(const WireRequest& r) { return AnswerOf(wire_->Handle(r)); }
   // The key of a new user who is then disabled: {id, secret}.
   std::pair<std::string, std::string> DisabledUsersKey() {
     CreateUserRequest r;

@@ -17,6 +17,7 @@
 #include "iam/memory_store.h"
 #include "iam/wire.h"
 #include "nlohmann/json.hpp"
+#include "wire/wire_answer.h"
 
 namespace iam {
 namespace {
@@ -26,17 +27,6 @@ using nlohmann::json;
 constexpr char kTenant[] = "d78cbac186b744899480f25bd022f468";
 constexpr char kOther[] = "0c2a0f0b1d3e4f5a6b7c8d9e0f1a2b3c";
 constexpr char kAdminPassword[] = "Admin-Secret9!a";
-
-struct Answer {
-  int status = 0;
-  json body;
-  std::string text;
-  WireHeaders headers;
-  std::string Header(absl::string_view name) const {
-    const std::string* h = FindHeader(headers, name);
-    return h == nullptr ? "" : *h;
-  }
-};
 
 class ConsoleTest : public ::testing::Test {
  protected:
@@ -69,24 +59,13 @@ class ConsoleTest : public ::testing::Test {
 
   Answer Send(const std::string& method, const std::string& target, const json& body = nullptr,
               WireHeaders headers = {}) {
-    WireRequest r;
-    r.method = method;
-    const size_t q = target.find('?');
-    r.path = target.substr(0, q);
-    if (q != std::string::npos) r.query = target.substr(q + 1);
+    WireRequest r = RequestTo(method, target);
     r.headers = std::move(headers);
     if (!body.is_null()) {
       r.headers.emplace_back("Content-Type", "application/json");
       r.body = body.dump();
     }
-    r.peer = "127.0.0.1:5000";
-    WireResponse res = wire_->Handle(r);
-    Answer a;
-    a.status = res.status;
-    a.headers = res.headers;
-    a.text = std::string(res.body.view());
-    a.body = json::parse(a.text, nullptr, false);
-    return a;
+    return AnswerOf(wire_->Handle(r));
   }
 
   Answer SignIn(const std::string& tenant, const std::string& identifier,
@@ -101,7 +80,7 @@ class ConsoleTest : public ::testing::Test {
     MakeUser(kTenant, "admin01", kAdminPassword, false);
     Answer a = SignIn(kTenant, "admin01", kAdminPassword);
     EXPECT_EQ(a.status, 201) << a.text;
-    const std::string cookie = a.Header("Set-Cookie");
+    const std::string cookie = a.HeaderValue("Set-Cookie");
     return {cookie.substr(0, cookie.find(';')), a.body.value("csrf_token", "")};
   }
 
@@ -120,20 +99,21 @@ class ConsoleTest : public ::testing::Test {
 TEST_F(ConsoleTest, ServesItsFilesWithSecurityHeaders) {
   Answer page = Send("GET", "/console/");
   EXPECT_EQ(page.status, 200);
-  EXPECT_EQ(page.Header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(page.HeaderValue("Content-Type"), "text/html; charset=utf-8");
   EXPECT_TRUE(absl::StartsWith(page.text, "<!doctype html>"));
-  EXPECT_TRUE(absl::StrContains(page.Header("Content-Security-Policy"), "script-src 'self'"));
-  EXPECT_FALSE(absl::StrContains(page.Header("Content-Security-Policy"), "unsafe-inline"));
-  EXPECT_EQ(page.Header("X-Frame-Options"), "DENY");
-  EXPECT_EQ(page.Header("X-Content-Type-Options"), "nosniff");
+  EXPECT_TRUE(absl::StrContains(page.HeaderValue("Content-Security-Policy"), "script-src 'self'"));
+  EXPECT_FALSE(absl::StrContains(page.HeaderValue("Content-Security-Policy"), "unsafe-inline"));
+  EXPECT_EQ(page.HeaderValue("X-Frame-Options"), "DENY");
+  EXPECT_EQ(page.HeaderValue("X-Content-Type-Options"), "nosniff");
   // No inline script in the page: every script is a file.
   EXPECT_FALSE(absl::StrContains(page.text, "<script>"));
-  EXPECT_EQ(Send("GET", "/console/console.js").Header("Content-Type"),
+  EXPECT_EQ(Send("GET", "/console/console.js").HeaderValue("Content-Type"),
             "text/javascript; charset=utf-8");
-  EXPECT_EQ(Send("GET", "/console/console.css").Header("Content-Type"), "text/css; charset=utf-8");
+  EXPECT_EQ(Send("GET", "/console/console.css").HeaderValue("Content-Type"),
+            "text/css; charset=utf-8");
   Answer bare = Send("GET", "/console");
   EXPECT_EQ(bare.status, 308);
-  EXPECT_EQ(bare.Header("Location"), "/console/");
+  EXPECT_EQ(bare.HeaderValue("Location"), "/console/");
   EXPECT_EQ(Send("GET", "/console/../etc/passwd").status, 404);
   EXPECT_EQ(Send("GET", "/console/nothing.js").status, 404);
   EXPECT_EQ(Send("POST", "/console/index.html", json::object()).status, 405);
@@ -144,7 +124,7 @@ TEST_F(ConsoleTest, SignInSetsAnHttpOnlyStrictCookieAndNoTokenInTheBody) {
   MakeUser(kTenant, "admin01", kAdminPassword, false);
   Answer a = SignIn(kTenant, "admin01", kAdminPassword);
   ASSERT_EQ(a.status, 201) << a.text;
-  const std::string cookie = a.Header("Set-Cookie");
+  const std::string cookie = a.HeaderValue("Set-Cookie");
   EXPECT_TRUE(absl::StartsWith(cookie, "iam_console=")) << cookie;
   EXPECT_TRUE(absl::StrContains(cookie, "; HttpOnly")) << cookie;
   EXPECT_TRUE(absl::StrContains(cookie, "; SameSite=Strict")) << cookie;
@@ -160,7 +140,8 @@ TEST_F(ConsoleTest, SignInSetsAnHttpOnlyStrictCookieAndNoTokenInTheBody) {
   // Behind TLS the cookie is Secure.
   Build("https://iam.example.com");
   Answer tls = SignIn(kTenant, "admin01", kAdminPassword);
-  EXPECT_TRUE(absl::StrContains(tls.Header("Set-Cookie"), "; Secure")) << tls.Header("Set-Cookie");
+  EXPECT_TRUE(absl::StrContains(tls.HeaderValue("Set-Cookie"), "; Secure"))
+      << tls.HeaderValue("Set-Cookie");
 }
 
 TEST_F(ConsoleTest, SignsInByUsernameEmailOrMobile) {
@@ -174,8 +155,8 @@ TEST_F(ConsoleTest, SignsInByUsernameEmailOrMobile) {
   r.password = Secret(std::string(kAdminPassword));
   r.require_password_reset = false;
   ASSERT_TRUE(host_->CreateUser(r).ok());
-  for (const char* identifier : {"carol01", "CAROL01", "carol@example.com", "13800000001",
-                                 "+86 13800000001"}) {
+  for (const char* identifier :
+       {"carol01", "CAROL01", "carol@example.com", "13800000001", "+86 13800000001"}) {
     Answer a = SignIn(kTenant, identifier, kAdminPassword);
     EXPECT_EQ(a.status, 201) << identifier << ": " << a.text;
     EXPECT_EQ(a.body["user"]["name"], "carol01") << identifier;
@@ -189,7 +170,7 @@ TEST_F(ConsoleTest, RefusalsNameNothingAndCountTowardsLockout) {
   const Answer tenant = SignIn(kOther, "admin01", kAdminPassword);
   for (const Answer& a : {wrong, unknown, tenant}) {
     EXPECT_EQ(a.status, 401) << a.text;
-    EXPECT_EQ(a.Header("Set-Cookie"), "");
+    EXPECT_EQ(a.HeaderValue("Set-Cookie"), "");
   }
   EXPECT_EQ(wrong.body, unknown.body);  // nothing says which part was wrong
   Answer missing = Send("POST", "/console/api/session",
@@ -207,7 +188,7 @@ TEST_F(ConsoleTest, AUserWhoMustResetSetsANewPasswordToSignIn) {
   Answer asked = SignIn(kTenant, "reset01", "First-Pass7!x");
   EXPECT_NE(asked.status, 201);
   EXPECT_TRUE(absl::StrContains(asked.text, "session.new_password")) << asked.text;
-  EXPECT_EQ(asked.Header("Set-Cookie"), "");
+  EXPECT_EQ(asked.HeaderValue("Set-Cookie"), "");
   Answer weak = SignIn(kTenant, "reset01", "First-Pass7!x", "abc");
   EXPECT_EQ(weak.status, 400) << weak.text;
   EXPECT_TRUE(absl::StrContains(weak.text, "password")) << weak.text;
@@ -249,7 +230,7 @@ TEST_F(ConsoleTest, SignOutEndsTheSession) {
   Answer out =
       Send("DELETE", "/console/api/session", nullptr, {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
   EXPECT_EQ(out.status, 204);
-  EXPECT_TRUE(absl::StrContains(out.Header("Set-Cookie"), "Max-Age=0"));
+  EXPECT_TRUE(absl::StrContains(out.HeaderValue("Set-Cookie"), "Max-Age=0"));
   EXPECT_EQ(Send("GET", "/v3/users", nullptr, {{"Cookie", cookie}}).status, 401);
   EXPECT_EQ(Send("GET", "/console/api/session", nullptr, {{"Cookie", cookie}}).status, 401);
 }
@@ -362,7 +343,7 @@ TEST_F(ConsoleTest, AccountSettingsChangeThePolicyEveryApiChecksAgainst) {
   // Only a caller whose policies allow it.
   MakeUser(kTenant, "plain01", kAdminPassword, false, {});
   Answer plain = SignIn(kTenant, "plain01", kAdminPassword);
-  const std::string plain_cookie = plain.Header("Set-Cookie").substr(0, 56);
+  const std::string plain_cookie = plain.HeaderValue("Set-Cookie").substr(0, 56);
   Answer denied = Send("PUT", path, {{"password_policy", {{"minimum_password_length", 6}}}},
                        {{"Cookie", plain_cookie}, {"X-CSRF-Token", plain.body["csrf_token"]}});
   EXPECT_EQ(denied.status, 403) << denied.text;

@@ -17,6 +17,7 @@
 #include "iam/memory_store.h"
 #include "iam/wire.h"
 #include "nlohmann/json.hpp"
+#include "wire/wire_answer.h"
 
 namespace iam {
 namespace {
@@ -36,13 +37,6 @@ class CountingStore : public testing::FaultyStore {
     return FaultyStore::ListUsers(q);
   }
   std::atomic<int> lists{0};
-};
-
-struct Answer {
-  int status = 0;
-  json body;
-  WireHeaders headers;
-  const std::string* Header(absl::string_view name) const { return FindHeader(headers, name); }
 };
 
 class ScimServiceTest : public ::testing::Test {
@@ -76,22 +70,12 @@ class ScimServiceTest : public ::testing::Test {
 
   Answer Send(const std::string& method, const std::string& target, const json& body = nullptr,
               WireHeaders extra = {}, const std::string& token = "") {
-    WireRequest r;
-    r.method = method;
-    const size_t q = target.find('?');
-    r.path = target.substr(0, q);
-    if (q != std::string::npos) r.query = target.substr(q + 1);
+    WireRequest r = RequestTo(method, target);
     r.headers = {{"Authorization", "Bearer " + (token.empty() ? token_ : token)},
                  {"Content-Type", "application/scim+json"}};
     for (auto& h : extra) r.headers.push_back(std::move(h));
     if (!body.is_null()) r.body = body.dump();
-    r.peer = "127.0.0.1:5000";
-    WireResponse res = wire_->Handle(r);
-    Answer a;
-    a.status = res.status;
-    a.headers = res.headers;
-    if (!res.body.empty()) a.body = json::parse(res.body.view());
-    return a;
+    return AnswerOf(wire_->Handle(r));
   }
 
   std::string CreateUser(const std::string& name, const std::string& email = "") {

@@ -22,6 +22,7 @@
 #include "iam/wire.h"
 #include "nlohmann/json.hpp"
 #include "re2/re2.h"
+#include "wire/wire_answer.h"
 #include "wire/wire_internal.h"
 
 namespace iam {
@@ -32,14 +33,6 @@ using nlohmann::json;
 constexpr char kTenant[] = "d78cbac186b744899480f25bd022f468";
 constexpr char kUrl[] = "http://iam.test:8080";
 constexpr char kAdminPassword[] = "Admin-Secret9";
-
-struct Answer {
-  int status = 0;
-  json body;
-  WireHeaders headers;
-  std::string text;
-  const std::string* Header(absl::string_view name) const { return FindHeader(headers, name); }
-};
 
 class WireServiceTest : public ::testing::Test {
  protected:
@@ -74,11 +67,7 @@ class WireServiceTest : public ::testing::Test {
 
   Answer Send(WireRequest r) {
     WireResponse res = wire_->Handle(r);
-    Answer a;
-    a.status = res.status;
-    a.headers = res.headers;
-    a.text = std::string(res.body.view());
-    if (!a.text.empty()) a.body = json::parse(a.text, nullptr, false);
+    Answer a = AnswerOf(res);
     // Every answer carries a request id, the same one the host logs.
     const std::string* id = a.Header("X-Request-Id");
     EXPECT_NE(id, nullptr) << r.method << " " << r.path;
