@@ -141,33 +141,44 @@ std::shared_ptr<const PasswordChecker> Engine::Impl::CheckerFor(absl::string_vie
       last = stored->second.checker;
     }
   }
-  // Outside the lock: a store read.
-  auto loaded = LoadStoredPolicy(tenant);
-  // A store that cannot answer now keeps the last policy it gave (a change
-  // of password fails with the store anyway), else the profile's.
-  std::shared_ptr<const PasswordChecker> checker = !loaded.ok()
-                                                       ? (last != nullptr ? last : default_checker)
-                                                   : loaded->has_value() ? (*loaded)->second
-                                                                         : default_checker;
-  std::lock_guard<std::mutex> lock(mu);
-  if (stored_policies.size() >= 4096) stored_policies.clear();
-  stored_policies[std::string(tenant)] = {checker, now + kStoredPolicyFreshness};
+  // Outside the lock: a store read. A store that cannot answer now keeps the
+  // last policy it gave (a change of password fails with the store anyway),
+  // else the profile's.
+  const auto load = [&]() -> absl::StatusOr<std::shared_ptr<const PasswordChecker>> {
+    IAM_ASSIGN_OR_RETURN(const std::optional<DirectoryEntry> entry, FindPolicySettings(tenant));
+    if (!entry.has_value()) return default_checker;
+    return CheckerFromSettings(nlohmann::json::parse(entry->document, nullptr, false));
+  };
+  absl::StatusOr<std::shared_ptr<const PasswordChecker>> loaded = load();
+  std::shared_ptr<const PasswordChecker> checker = loaded.ok()       ? *std::move(loaded)
+                                                   : last != nullptr ? last
+                                                                     : default_checker;
+  KeepStoredPolicy(tenant, checker, now);
   return checker;
 }
 
-absl::StatusOr<std::optional<std::pair<DirectoryEntry, std::shared_ptr<const PasswordChecker>>>>
-Engine::Impl::LoadStoredPolicy(absl::string_view tenant) const {
+absl::StatusOr<std::optional<DirectoryEntry>> Engine::Impl::FindPolicySettings(
+    absl::string_view tenant) const {
   absl::StatusOr<DirectoryEntry> entry =
       store->FindEntry(EntryKind::kSetting, tenant, kPasswordPolicySetting);
   if (absl::IsNotFound(entry.status())) return std::nullopt;
   if (!entry.ok()) return entry.status();
+  return std::make_optional(*std::move(entry));
+}
+
+absl::StatusOr<std::shared_ptr<const PasswordChecker>> Engine::Impl::CheckerFromSettings(
+    const nlohmann::json& settings) const {
   PasswordPolicy policy = default_checker->policy();
-  const nlohmann::json settings = nlohmann::json::parse(entry->document, nullptr, false);
   IAM_RETURN_IF_ERROR(ApplyPasswordPolicySettings(settings, "password_policy", &policy));
-  absl::StatusOr<std::shared_ptr<const PasswordChecker>> checker =
-      PasswordChecker::Create(std::move(policy));
-  if (!checker.ok()) return checker.status();
-  return std::make_optional(std::make_pair(*std::move(entry), *std::move(checker)));
+  return PasswordChecker::Create(std::move(policy));
+}
+
+void Engine::Impl::KeepStoredPolicy(absl::string_view tenant,
+                                    std::shared_ptr<const PasswordChecker> checker,
+                                    absl::Time now) const {
+  std::lock_guard<std::mutex> lock(mu);
+  if (stored_policies.size() >= 4096) stored_policies.clear();
+  stored_policies[std::string(tenant)] = {std::move(checker), now + kStoredPolicyFreshness};
 }
 
 std::string Engine::Impl::SelfLink(absl::string_view user_id) const {

@@ -104,10 +104,16 @@ struct Engine::Impl {
   // The tenant's policy: SetPasswordPolicy's in this engine, else its stored
   // settings (read at most once a second), else the profile's.
   std::shared_ptr<const PasswordChecker> CheckerFor(absl::string_view tenant) const;
-  // The stored settings' entry and the policy they make over the profile's;
-  // nullopt when the tenant has none.
-  absl::StatusOr<std::optional<std::pair<DirectoryEntry, std::shared_ptr<const PasswordChecker>>>>
-  LoadStoredPolicy(absl::string_view tenant) const;
+  // The tenant's stored Account Settings (a kSetting entry holding their
+  // JSON); nullopt when it has none.
+  absl::StatusOr<std::optional<DirectoryEntry>> FindPolicySettings(absl::string_view tenant) const;
+  // The policy Account Settings make over the profile's.
+  absl::StatusOr<std::shared_ptr<const PasswordChecker>> CheckerFromSettings(
+      const nlohmann::json& settings) const;
+  // Keeps `checker` as the tenant's stored policy until `now` +
+  // kStoredPolicyFreshness. Takes `mu`.
+  void KeepStoredPolicy(absl::string_view tenant, std::shared_ptr<const PasswordChecker> checker,
+                        absl::Time now) const;
   // How long a stored policy is used before it is read again.
   static constexpr absl::Duration kStoredPolicyFreshness = absl::Seconds(1);
   static constexpr char kPasswordPolicySetting[] = "password_policy";

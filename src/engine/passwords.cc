@@ -326,18 +326,16 @@ absl::StatusOr<std::shared_ptr<const PasswordChecker>> Engine::UpdatePasswordPol
           return InvalidField("password_policy", "password_policy.invalid",
                               "password_policy: must be an object");
         }
-        auto stored = I.LoadStoredPolicy(tenant);
+        absl::StatusOr<std::optional<DirectoryEntry>> stored = I.FindPolicySettings(tenant);
         if (!stored.ok()) return stored.status();
         // The stored settings with these over them, checked whole.
-        nlohmann::json merged =
-            stored->has_value() ? nlohmann::json::parse((*stored)->first.document, nullptr, false)
-                                : nlohmann::json::object();
+        nlohmann::json merged = stored->has_value()
+                                    ? nlohmann::json::parse((*stored)->document, nullptr, false)
+                                    : nlohmann::json::object();
         if (!merged.is_object()) merged = nlohmann::json::object();
         merged.update(settings);
-        PasswordPolicy policy = I.default_checker->policy();
-        IAM_RETURN_IF_ERROR(ApplyPasswordPolicySettings(merged, "password_policy", &policy));
         absl::StatusOr<std::shared_ptr<const PasswordChecker>> checker =
-            PasswordChecker::Create(std::move(policy));
+            I.CheckerFromSettings(merged);
         if (!checker.ok()) return checker.status();
         DirectoryEntry e;
         e.kind = EntryKind::kSetting;
@@ -347,15 +345,14 @@ absl::StatusOr<std::shared_ptr<const PasswordChecker>> Engine::UpdatePasswordPol
         e.document = merged.dump();
         e.created_at = I.clock->Now();
         if (stored->has_value()) {
-          e.created_at = (*stored)->first.created_at;
+          e.created_at = (*stored)->created_at;
           e.updated_at = I.clock->Now();
-          IAM_RETURN_IF_ERROR(I.store->UpdateEntry(e, (*stored)->first.version));
+          IAM_RETURN_IF_ERROR(I.store->UpdateEntry(e, (*stored)->version));
         } else {
           IAM_RETURN_IF_ERROR(I.store->CreateEntry(e));
         }
+        I.KeepStoredPolicy(tenant, *checker, I.clock->Now());
         std::lock_guard<std::mutex> lock(I.mu);
-        I.stored_policies[std::string(tenant)] = {*checker,
-                                                  I.clock->Now() + Impl::kStoredPolicyFreshness};
         if (auto it = I.policies.find(tenant); it != I.policies.end()) it->second = *checker;
         return *checker;
       });

@@ -406,7 +406,8 @@ nlohmann::json PasswordPolicyJson(const PasswordChecker& checker) {
 absl::Status ApplyPasswordPolicySettings(const nlohmann::json& settings, absl::string_view prefix,
                                          PasswordPolicy* policy) {
   const auto invalid = [&](absl::string_view name, absl::string_view message) {
-    const std::string field = prefix.empty() ? std::string(name) : absl::StrCat(prefix, ".", name);
+    const std::string field = prefix.empty() || name.empty() ? absl::StrCat(prefix, name)
+                                                             : absl::StrCat(prefix, ".", name);
     return InvalidField(field, "password_policy.invalid", absl::StrCat(field, ": ", message));
   };
   if (!settings.is_object()) return invalid("", "must be an object");
