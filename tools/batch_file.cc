@@ -21,25 +21,7 @@ absl::StatusOr<std::vector<Request>> ReadBatchFile(const std::string& path,
                           "file: cannot open " + path);
   }
   nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
-  if (doc.is_object() && doc.contains("users")) {
-    for (const auto& [key, value] : doc.items()) {
-      if (key != "users") {
-        return iam::InvalidField(key, "batch.unknown_field",
-                                 key + ": unknown key (the file holds {\"users\": [...]})");
-      }
-    }
-    doc = std::move(doc["users"]);
-  }
-  if (!doc.is_array()) {
-    return iam::InvalidField("file", "batch.invalid", "file: must hold a JSON array of users");
-  }
-  std::vector<Request> requests;
-  for (size_t i = 0; i < doc.size(); ++i) {
-    auto r = iam::CreateRequestFromJson(doc[i], "users[" + std::to_string(i) + "]", tenant);
-    if (!r.ok()) return r.status();
-    requests.push_back(std::move(*r));
-  }
-  return requests;
+  return iam::BatchRequestsFromJson(doc, "file", tenant);
 }
 
 }  // namespace iamctl

@@ -126,6 +126,13 @@ IAM_EXPORT absl::StatusOr<ImportSummary> ImportUsersFromText(Engine& engine, abs
 IAM_EXPORT absl::StatusOr<CreateUserRequest> CreateRequestFromJson(nlohmann::json& user,
                                                                    const std::string& path,
                                                                    const std::string& tenant);
+// A batch of users, as iamctl batch-create-users reads its file and
+// POST /v3.0/OS-USER/users/batch its body: {"users": [user, ...]} or the
+// bare array, each user read by CreateRequestFromJson ("users[I]"). Another
+// key beside "users" is refused by name (batch.unknown_field), a document
+// with no array of users as `field` (batch.invalid).
+IAM_EXPORT absl::StatusOr<std::vector<CreateUserRequest>> BatchRequestsFromJson(
+    nlohmann::json& batch, const std::string& field, const std::string& tenant);
 
 }  // namespace iam
 

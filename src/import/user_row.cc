@@ -220,4 +220,30 @@ absl::StatusOr<CreateUserRequest> CreateRequestFromJson(nlohmann::json& user,
   return r;
 }
 
+absl::StatusOr<std::vector<CreateUserRequest>> BatchRequestsFromJson(nlohmann::json& batch,
+                                                                     const std::string& field,
+                                                                     const std::string& tenant) {
+  nlohmann::json* users = &batch;
+  if (batch.is_object() && batch.contains("users")) {
+    for (const auto& [key, value] : batch.items()) {
+      if (key != "users") {
+        return InvalidField(key, "batch.unknown_field",
+                            key + ": unknown key (the batch is {\"users\": [...]})");
+      }
+    }
+    users = &batch["users"];
+  }
+  if (!users->is_array()) {
+    return InvalidField(field, "batch.invalid", field + ": must hold a JSON array of users");
+  }
+  std::vector<CreateUserRequest> requests;
+  for (size_t i = 0; i < users->size(); ++i) {
+    absl::StatusOr<CreateUserRequest> r =
+        CreateRequestFromJson((*users)[i], absl::StrCat("users[", i, "]"), tenant);
+    if (!r.ok()) return r.status();
+    requests.push_back(*std::move(r));
+  }
+  return requests;
+}
+
 }  // namespace iam

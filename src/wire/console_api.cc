@@ -134,32 +134,17 @@ absl::StatusOr<Reply> SignOut(Call& call) {
   return reply;
 }
 
+// The batch's size is the engine's to judge (batch.empty, batch.too_large).
 absl::StatusOr<Reply> BatchCreate(Call& call) {
-  const auto users = call.body.find("users");
-  if (users == call.body.end() || !users->is_array() || users->empty()) {
-    return InvalidField(
-        "users", "request.missing_field",
-        "users: a list of 1 to " + std::to_string(call.engine.max_batch()) + " users is required");
+  absl::StatusOr<std::vector<CreateUserRequest>> requests =
+      BatchRequestsFromJson(call.body, "users", call.caller.tenant);
+  if (!requests.ok()) return requests.status();
+  for (size_t i = 0; i < requests->size(); ++i) {
+    CreateUserRequest& r = (*requests)[i];
+    IAM_RETURN_IF_ERROR(SameDomain(call, r.tenant, absl::StrCat("users[", i, "].tenant")));
+    r.caller = call.caller;
   }
-  for (const auto& [key, value] : call.body.items()) {
-    if (key != "users") {
-      return InvalidField(key, "request.unknown_field",
-                          key +
-                              ": unknown field (the body is "
-                              "{\"users\": [...]})");
-    }
-  }
-  std::vector<CreateUserRequest> requests;
-  for (size_t i = 0; i < users->size(); ++i) {
-    const std::string path = absl::StrCat("users[", i, "]");
-    absl::StatusOr<CreateUserRequest> r =
-        CreateRequestFromJson((*users)[i], path, call.caller.tenant);
-    if (!r.ok()) return r.status();
-    IAM_RETURN_IF_ERROR(SameDomain(call, r->tenant, path + ".tenant"));
-    r->caller = call.caller;
-    requests.push_back(*std::move(r));
-  }
-  absl::StatusOr<BatchCreateResult> batch = call.engine.BatchCreateUsers(requests);
+  absl::StatusOr<BatchCreateResult> batch = call.engine.BatchCreateUsers(*requests);
   if (!batch.ok()) return batch.status();
   Reply reply;
   reply.status = batch->committed ? 201 : 400;

@@ -39,6 +39,34 @@ std::vector<std::vector<std::string>> ReadCsv(const std::string& text) {
   return records;
 }
 
+// The batch document iamctl batch-create-users reads and the console's
+// POST /v3.0/OS-USER/users/batch takes.
+TEST(BatchRequestsFromJson, ReadsTheObjectOrTheArrayAndNamesWhatIsWrong) {
+  nlohmann::json object = {{"users", {{{"username", "u.one"}}, {{"username", "u.two"}}}}};
+  auto read = BatchRequestsFromJson(object, "file", "t1");
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->size(), 2u);
+  EXPECT_EQ((*read)[1].username, "u.two");
+  EXPECT_EQ((*read)[1].tenant, "t1");
+
+  nlohmann::json array = {{{"username", "u.one"}}};
+  read = BatchRequestsFromJson(array, "file", "t1");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->size(), 1u);
+
+  const auto error_of = [](nlohmann::json doc, const std::string& field) {
+    auto r = BatchRequestsFromJson(doc, field, "t1");
+    EXPECT_FALSE(r.ok());
+    return ErrorField(r.status()) + " " + ErrorReason(r.status());
+  };
+  EXPECT_EQ(error_of({{"users", nlohmann::json::array()}, {"extra", 1}}, "file"),
+            "extra batch.unknown_field");
+  EXPECT_EQ(error_of({{"user", nlohmann::json::array()}}, "body"), "body batch.invalid");
+  EXPECT_EQ(error_of("users", "file"), "file batch.invalid");
+  EXPECT_EQ(error_of({{"users", {{{"username", "u.one"}}, {{"usernme", "u.two"}}}}}, "file"),
+            "users[1].usernme batch.unknown_field");
+}
+
 TEST(CsvReader, ReadsRfc4180) {
   using Records = std::vector<std::vector<std::string>>;
   EXPECT_EQ(ReadCsv("a,b\r\n1,2\r\n"), (Records{{"a", "b"}, {"1", "2"}}));
