@@ -78,10 +78,8 @@ void FromWire(const iam::WireResponse& w, httplib::Response* res) {
   if (!w.body.empty()) res->set_content(w.body.data(), w.body.size(), content_type.c_str());
 }
 
-// Wipes every header value (a token) of `headers`: WireHeaders or
-// cpp-httplib's multimap, whose keys are const.
-template <typename Headers>
-void WipeHeaderValues(Headers& headers) {
+// Wipes every header value (a token) of `headers`, whose keys are const.
+void WipeHeaderValues(httplib::Headers& headers) {
   for (auto& header : headers) iam::WipeString(header.second);
 }
 
@@ -246,18 +244,15 @@ int Serve(const Globals& globals, const ServeOptions& o) {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   const auto handle = [&wire](const httplib::Request& req, httplib::Response& res) {
-    iam::WireRequest request = ToWire(req);
-    iam::WireResponse w = wire.Handle(request);
-    // Both copies of the body may hold a password, and of the headers a
-    // token (X-Auth-Token, the console's cookie).
-    iam::WipeString(request.body);
-    WipeHeaderValues(request.headers);
+    const iam::WireResponse w = wire.Handle(ToWire(req));
+    // cpp-httplib keeps the request while it writes the answer: its body may
+    // hold a password and its headers a token (X-Auth-Token, the console's
+    // cookie). Every other copy is zeroed as it is freed (wipe_on_free.cc).
     auto& served = const_cast<httplib::Request&>(req);
     iam::WipeString(served.body);
     WipeHeaderValues(served.headers);
     trace.principal = w.principal;
     FromWire(w, &res);
-    WipeHeaderValues(w.headers);  // X-Subject-Token, Set-Cookie: copied into `res`
   };
   for (const char* pattern : {".*"}) {
     server.Get(pattern, handle);
@@ -301,10 +296,6 @@ int Serve(const Globals& globals, const ServeOptions& o) {
         {"peer", req.remote_addr},
     };
     trace = RequestTrace{};
-    // The body may have held a one-time secret, a header a new token; both
-    // are written by now: wipe them.
-    iam::WipeString(const_cast<httplib::Response&>(res).body);
-    WipeHeaderValues(const_cast<httplib::Response&>(res).headers);
     std::lock_guard<std::mutex> lock(log_mutex);
     log << LogText(line) << '\n' << std::flush;
   };
