@@ -1,10 +1,11 @@
 // Copyright 2026 The iamcore Authors. SPDX-License-Identifier: Apache-2.0
 #include "base/unicode.h"
 
+#include <sodium.h>
 #include <utf8proc.h>
 
-#include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -152,17 +153,23 @@ bool IsSpace(int32_t cp) {
 
 namespace {
 
+// utf8proc_map's steps (decompose, then compose and re-encode in place) in a
+// buffer of ours, wiped before it is freed: passwords pass through here, and
+// utf8proc_map would free its buffers, the password in them, unwiped.
 absl::StatusOr<std::string> Map(absl::string_view s, int options) {
-  utf8proc_uint8_t* out = nullptr;
-  const utf8proc_ssize_t n = utf8proc_map(
-      reinterpret_cast<const utf8proc_uint8_t*>(s.data()), static_cast<utf8proc_ssize_t>(s.size()),
-      &out, static_cast<utf8proc_option_t>(options | UTF8PROC_STABLE));
-  if (n < 0) {
-    std::free(out);
-    return absl::InvalidArgumentError(utf8proc_errmsg(n));
-  }
-  std::string result(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
-  std::free(out);
+  const auto flags = static_cast<utf8proc_option_t>(options | UTF8PROC_STABLE);
+  const auto* in = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  const auto size = static_cast<utf8proc_ssize_t>(s.size());
+  utf8proc_ssize_t n = utf8proc_decompose(in, size, nullptr, 0, flags);
+  if (n < 0) return absl::InvalidArgumentError(utf8proc_errmsg(n));
+  // One more code point's room: utf8proc_reencode ends the UTF-8 with a NUL.
+  std::vector<utf8proc_int32_t> buffer(static_cast<size_t>(n) + 1);
+  n = utf8proc_decompose(in, size, buffer.data(), n, flags);
+  if (n >= 0) n = utf8proc_reencode(buffer.data(), n, flags);
+  absl::StatusOr<std::string> result =
+      n < 0 ? absl::StatusOr<std::string>(absl::InvalidArgumentError(utf8proc_errmsg(n)))
+            : std::string(reinterpret_cast<const char*>(buffer.data()), static_cast<size_t>(n));
+  sodium_memzero(buffer.data(), buffer.size() * sizeof(utf8proc_int32_t));
   return result;
 }
 
