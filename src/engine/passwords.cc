@@ -337,21 +337,22 @@ absl::StatusOr<std::shared_ptr<const PasswordChecker>> Engine::UpdatePasswordPol
         absl::StatusOr<std::shared_ptr<const PasswordChecker>> checker =
             I.CheckerFromSettings(merged);
         if (!checker.ok()) return checker.status();
+        const absl::Time now = I.clock->Now();
         DirectoryEntry e;
         e.kind = EntryKind::kSetting;
         e.tenant = std::string(tenant);
         e.id = Impl::kPasswordPolicySetting;
         e.name = Impl::kPasswordPolicySetting;
         e.document = merged.dump();
-        e.created_at = I.clock->Now();
+        e.created_at = now;
         if (stored->has_value()) {
           e.created_at = (*stored)->created_at;
-          e.updated_at = I.clock->Now();
+          e.updated_at = now;
           IAM_RETURN_IF_ERROR(I.store->UpdateEntry(e, (*stored)->version));
         } else {
           IAM_RETURN_IF_ERROR(I.store->CreateEntry(e));
         }
-        I.KeepStoredPolicy(tenant, *checker, I.clock->Now());
+        I.KeepStoredPolicy(tenant, *checker, now);
         std::lock_guard<std::mutex> lock(I.mu);
         if (auto it = I.policies.find(tenant); it != I.policies.end()) it->second = *checker;
         return *checker;
