@@ -124,31 +124,42 @@ Principal AccessKeyCaller(const WireRequest& request, Engine& engine,
   return p;
 }
 
+namespace {
+
+// The caller of a session token (X-Auth-Token's or the console cookie's);
+// kUnauthenticated "token.invalid" saying `ended` when it is not valid.
+absl::StatusOr<Principal> SessionCaller(const WireRequest& request, Engine& engine,
+                                        absl::string_view token, absl::string_view auth_method,
+                                        absl::string_view ended,
+                                        std::optional<Session>* session_out) {
+  absl::StatusOr<Session> session = engine.ValidateSession(token);
+  if (!session.ok()) {
+    if (absl::IsUnauthenticated(session.status())) return Unauthenticated("token.invalid", ended);
+    return session.status();
+  }
+  Principal caller = CallerOf(request, session->user_id, session->tenant, auth_method);
+  if (session_out != nullptr) *session_out = *std::move(session);
+  return caller;
+}
+
+}  // namespace
+
 absl::StatusOr<Principal> AuthenticateCaller(const WireRequest& request, Engine& engine,
-                                             const WireOptions& options, Clock& clock) {
+                                             const WireOptions& options, Clock& clock,
+                                             std::optional<Session>* session) {
   if (const std::string* token = FindHeader(request.headers, "X-Auth-Token"); token != nullptr) {
-    absl::StatusOr<Session> session = engine.ValidateSession(*token);
-    if (!session.ok()) {
-      if (absl::IsUnauthenticated(session.status())) {
-        return Unauthenticated("token.invalid",
-                               "The request you have made requires authentication.");
-      }
-      return session.status();
-    }
-    return CallerOf(request, session->user_id, session->tenant, "token");
+    return SessionCaller(request, engine, *token, "token",
+                         "The request you have made requires authentication.", session);
   }
   if (const std::string* header = FindHeader(request.headers, "Authorization");
       header != nullptr && absl::StartsWith(*header, kSdkHmacSha256)) {
     return FromSignature(request, *header, engine, options, clock);
   }
   if (std::optional<absl::string_view> token = ConsoleCookie(request); token.has_value()) {
-    absl::StatusOr<Session> session = engine.ValidateSession(*token);
-    if (!session.ok()) {
-      if (absl::IsUnauthenticated(session.status())) {
-        return Unauthenticated("token.invalid", "The console session has ended; sign in again.");
-      }
-      return session.status();
-    }
+    absl::StatusOr<Principal> caller =
+        SessionCaller(request, engine, *token, "console",
+                      "The console session has ended; sign in again.", session);
+    if (!caller.ok()) return caller;
     // A cookie goes with any request the browser sends, a forged one too: a
     // change needs the token only the console's own page can read.
     if (request.method != "GET" && request.method != "HEAD") {
@@ -160,7 +171,7 @@ absl::StatusOr<Principal> AuthenticateCaller(const WireRequest& request, Engine&
                                       "change"));
       }
     }
-    return CallerOf(request, session->user_id, session->tenant, "console");
+    return caller;
   }
   return Unauthenticated("auth.missing", "The request you have made requires authentication.");
 }

@@ -50,6 +50,7 @@ struct Call {
   json body;                        // the parsed body, an object ({} when none)
   Principal caller;                 // set on authenticated routes
   std::string request_id;           // a create answers with the engine's id instead
+  std::optional<Session> session;   // the session `caller` signed in with, if any
 };
 
 // A one-time secret to be placed into a reply's body at a JSON pointer
@@ -266,9 +267,11 @@ Principal AccessKeyCaller(const WireRequest& request, Engine& engine,
 // when X-Domain-Id names another domain than the key's. Else the console's
 // session cookie; a request other than GET or HEAD with it must carry
 // X-CSRF-Token = ConsoleCsrfToken(its token) (kPermissionDenied, reason
-// csrf.invalid, otherwise).
+// csrf.invalid, otherwise). `*session`, when given, receives the session the
+// caller signed in with (none for a signature).
 absl::StatusOr<Principal> AuthenticateCaller(const WireRequest& request, Engine& engine,
-                                             const WireOptions& options, Clock& clock);
+                                             const WireOptions& options, Clock& clock,
+                                             std::optional<Session>* session = nullptr);
 
 // The console's session: an HttpOnly cookie holding a login's token.
 inline constexpr char kConsoleCookie[] = "iam_console";

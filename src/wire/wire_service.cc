@@ -451,7 +451,8 @@ WireResponse WireService::Impl::HandleAction(const WireRequest& request, wire::D
   }
   absl::StatusOr<Principal> caller = api.authenticate(request, *engine, options, *clock, verifiers);
   if (!caller.ok()) return error(caller.status());
-  Call call{request, *engine, options, *clock, {}, json::object(), *std::move(caller), request_id};
+  Call call{request,    *engine, options, *clock, {}, json::object(), *std::move(caller),
+            request_id, {}};
   ActionName named;
   if (const std::string* header = FindHeader(request.headers, spec.action_header)) {
     named.action = *header;
@@ -552,7 +553,7 @@ WireResponse WireService::Impl::Handle(const WireRequest& request) const {
     res.headers.emplace_back("Allow", absl::StrJoin(allowed, ", "));
     return res;
   }
-  Call call{request, *engine, options, *clock, {}, json::object(), {}, request_id};
+  Call call{request, *engine, options, *clock, {}, json::object(), {}, request_id, {}};
   // Matches() collected the params of the last pattern tried: redo for ours.
   Matches(route->pattern, segments, &call.params);
   const auto error = [&](const absl::Status& status) {
@@ -561,7 +562,8 @@ WireResponse WireService::Impl::Handle(const WireRequest& request) const {
     return res;
   };
   if (route->access == Access::kAuthenticated) {
-    absl::StatusOr<Principal> caller = AuthenticateCaller(request, *engine, options, *clock);
+    absl::StatusOr<Principal> caller =
+        AuthenticateCaller(request, *engine, options, *clock, &call.session);
     if (!caller.ok()) {
       WireResponse res = error(caller.status());
       if (res.status == 401) {
