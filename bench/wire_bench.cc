@@ -3,8 +3,8 @@
 // The wire layer in process: the cost of one SDK-HMAC-SHA256 check (the
 // canonical request, SHA-256 twice, HMAC-SHA256, the constant-time compare:
 // what every AK/SK request pays on top of the key lookup), and whole
-// WireService::Handle calls on a MemoryStore (token and signed GETs, a
-// create without a password), so the HTTP server's figures
+// WireService::Handle calls on a MemoryStore (token and signed GETs, the
+// console's session, a create without a password), so the HTTP server's figures
 // (bench/server/run.sh) can be split into wire cost and transport cost.
 #include <sodium.h>
 
@@ -198,6 +198,20 @@ void BM_WireGetUserSigned(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_WireGetUserSigned);
+
+// The console's page load: who is signed in, by the session cookie.
+void BM_WireConsoleSession(benchmark::State& state) {
+  Fixture f;
+  WireRequest r;
+  r.method = "GET";
+  r.path = "/console/api/session";
+  r.headers = {{"Cookie", "iam_console=" + f.token}};
+  for (auto _ : state) {
+    WireResponse res = f.wire->Handle(r);
+    if (res.status != 200) state.SkipWithError("not 200");
+  }
+}
+BENCHMARK(BM_WireConsoleSession);
 
 void BM_WireCreateUserNoPassword(benchmark::State& state) {
   Fixture f;
